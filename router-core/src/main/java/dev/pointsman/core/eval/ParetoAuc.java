@@ -1,0 +1,238 @@
+package dev.pointsman.core.eval;
+
+import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.core.route.Predictions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The λ sweep and Pareto-AUC of shared/EVALUATION.md.
+ *
+ * <ol>
+ *   <li>C = max over models of the model's mean true cost on the evaluated queries.
+ *   <li>λ ∈ {0} ∪ {C·10^t : t = 401 values evenly spaced in [−4, 4]} ∪ {∞}; each query picks argmax
+ *       ŝ − λ·ĉ (at ∞: argmin ĉ), ties to the first model in name order.
+ *   <li>Each λ is the point (mean true cost / C clipped to 1, mean true score).
+ *   <li>The frontier is the upper concave envelope of the points and the origin, cut at its highest
+ *       point and extended flat to cost 1.
+ *   <li>AUC = 100 · ∫₀¹ frontier.
+ * </ol>
+ */
+public final class ParetoAuc {
+    /** Number of finite positive λ values in the sweep. */
+    public static final int SWEEP_STEPS = 401;
+
+    private ParetoAuc() {}
+
+    /** One operating point: normalised mean cost and mean score. */
+    public record Point(double cost, double score) {}
+
+    /** C: the mean cost of the most expensive model on these queries. */
+    public static double costNormalizer(Outcomes truth) {
+        double[][] costs = requireCosts(truth);
+        double max = 0;
+        for (int m = 0; m < truth.modelCount(); m++) {
+            double sum = 0;
+            for (double[] row : costs) {
+                sum += row[m];
+            }
+            max = Math.max(max, sum / costs.length);
+        }
+        return max;
+    }
+
+    /** The λ values of the sweep for normaliser {@code c}, including 0 and +∞. */
+    public static double[] lambdas(double c) {
+        double[] out = new double[SWEEP_STEPS + 2];
+        out[0] = 0;
+        for (int i = 0; i < SWEEP_STEPS; i++) {
+            double t = -4.0 + 8.0 * i / (SWEEP_STEPS - 1);
+            out[i + 1] = c * Math.pow(10, t);
+        }
+        out[SWEEP_STEPS + 1] = Double.POSITIVE_INFINITY;
+        return out;
+    }
+
+    /** The model each query picks at {@code lambda}: argmax ŝ − λĉ, or argmin ĉ at λ = ∞. */
+    public static int choose(double[] scoreHat, double[] costHat, double lambda) {
+        int best = 0;
+        if (lambda == Double.POSITIVE_INFINITY) {
+            for (int m = 1; m < costHat.length; m++) {
+                if (costHat[m] < costHat[best]) {
+                    best = m;
+                }
+            }
+            return best;
+        }
+        double bestUtility = scoreHat[0] - lambda * costHat[0];
+        for (int m = 1; m < scoreHat.length; m++) {
+            double utility = scoreHat[m] - lambda * costHat[m];
+            if (utility > bestUtility) {
+                best = m;
+                bestUtility = utility;
+            }
+        }
+        return best;
+    }
+
+    /** The sweep's operating points for a router's predictions. */
+    public static List<Point> sweep(Outcomes truth, Predictions predictions) {
+        double[][] costs = requireCosts(truth);
+        if (predictions.costs() == null) {
+            throw new IllegalArgumentException("the router predicted no costs");
+        }
+        checkSize(truth, predictions);
+        double normalizer = costNormalizer(truth);
+        int n = truth.size();
+        List<Point> points = new ArrayList<>();
+        for (double lambda : lambdas(normalizer)) {
+            double cost = 0;
+            double score = 0;
+            for (int i = 0; i < n; i++) {
+                int m = choose(predictions.scores()[i], predictions.costs()[i], lambda);
+                cost += costs[i][m];
+                score += truth.scores()[i][m];
+            }
+            points.add(new Point(normalise(cost / n, normalizer), score / n));
+        }
+        return points;
+    }
+
+    /**
+     * The frontier's vertices from cost 0 to cost 1: the upper concave envelope of {@code points}
+     * and the origin, cut at its highest point, then flat to 1.
+     */
+    public static List<Point> frontier(List<Point> points) {
+        List<Point> all = new ArrayList<>(points);
+        all.add(new Point(0, 0));
+        // Left to right; at equal cost only the highest score can lie on the upper envelope.
+        all.sort(
+                Comparator.comparingDouble(Point::cost)
+                        .thenComparing(Point::score, Comparator.reverseOrder()));
+        List<Point> hull = new ArrayList<>();
+        for (Point p : all) {
+            if (!hull.isEmpty() && hull.get(hull.size() - 1).cost() == p.cost()) {
+                continue;
+            }
+            while (hull.size() >= 2
+                    && !turnsRight(hull.get(hull.size() - 2), hull.get(hull.size() - 1), p)) {
+                hull.remove(hull.size() - 1);
+            }
+            hull.add(p);
+        }
+        int top = 0;
+        for (int i = 1; i < hull.size(); i++) {
+            if (hull.get(i).score() > hull.get(top).score()) {
+                top = i;
+            }
+        }
+        List<Point> frontier = new ArrayList<>(hull.subList(0, top + 1));
+        Point highest = hull.get(top);
+        if (highest.cost() < 1) {
+            frontier.add(new Point(1, highest.score()));
+        }
+        return frontier;
+    }
+
+    /** 100 × the area under a frontier from {@link #frontier}. */
+    public static double area(List<Point> frontier) {
+        double area = 0;
+        for (int i = 1; i < frontier.size(); i++) {
+            Point a = frontier.get(i - 1);
+            Point b = frontier.get(i);
+            area += (b.cost() - a.cost()) * (a.score() + b.score()) / 2;
+        }
+        return 100 * area;
+    }
+
+    /** Pareto-AUC of a router's predictions. */
+    public static double auc(Outcomes truth, Predictions predictions) {
+        return area(frontier(sweep(truth, predictions)));
+    }
+
+    /** The oracle row: the router that knows the true scores and costs. */
+    public static double oracle(Outcomes truth) {
+        return auc(truth, new Predictions(truth.scores(), truth.costs()));
+    }
+
+    /** The random row: the single point (mean cost over all queries and models / C, mean score). */
+    public static double random(Outcomes truth) {
+        return area(frontier(List.of(randomPoint(truth))));
+    }
+
+    /** The random row's point. */
+    public static Point randomPoint(Outcomes truth) {
+        double[][] costs = requireCosts(truth);
+        double cost = 0;
+        double score = 0;
+        for (int i = 0; i < truth.size(); i++) {
+            for (int m = 0; m < truth.modelCount(); m++) {
+                cost += costs[i][m];
+                score += truth.scores()[i][m];
+            }
+        }
+        double count = (double) truth.size() * truth.modelCount();
+        return new Point(normalise(cost / count, costNormalizer(truth)), score / count);
+    }
+
+    /** Each single model as a point (always routing to that model). */
+    public static List<Point> modelPoints(Outcomes truth) {
+        double[][] costs = requireCosts(truth);
+        double normalizer = costNormalizer(truth);
+        List<Point> points = new ArrayList<>();
+        for (int m = 0; m < truth.modelCount(); m++) {
+            double cost = 0;
+            double score = 0;
+            for (int i = 0; i < truth.size(); i++) {
+                cost += costs[i][m];
+                score += truth.scores()[i][m];
+            }
+            points.add(new Point(normalise(cost / truth.size(), normalizer), score / truth.size()));
+        }
+        return points;
+    }
+
+    /** For quality-only data: mean true score of argmax ŝ (λ = 0, ties to name order). */
+    public static double accuracyAtZero(Outcomes truth, Predictions predictions) {
+        checkSize(truth, predictions);
+        double sum = 0;
+        double[] noCosts = new double[truth.modelCount()];
+        for (int i = 0; i < truth.size(); i++) {
+            sum += truth.scores()[i][choose(predictions.scores()[i], noCosts, 0)];
+        }
+        return sum / truth.size();
+    }
+
+    private static boolean turnsRight(Point o, Point a, Point b) {
+        double cross =
+                (a.cost() - o.cost()) * (b.score() - o.score())
+                        - (a.score() - o.score()) * (b.cost() - o.cost());
+        return cross < 0;
+    }
+
+    private static double normalise(double meanCost, double normalizer) {
+        if (normalizer <= 0) {
+            return 0; // every model is free: every point sits at cost 0
+        }
+        return Math.min(1, meanCost / normalizer);
+    }
+
+    private static double[][] requireCosts(Outcomes truth) {
+        if (truth.costs() == null) {
+            throw new IllegalArgumentException(
+                    "Pareto-AUC needs costs; use accuracy for quality-only data");
+        }
+        if (truth.size() == 0) {
+            throw new IllegalArgumentException("no queries to evaluate");
+        }
+        return truth.costs();
+    }
+
+    private static void checkSize(Outcomes truth, Predictions predictions) {
+        if (truth.size() != predictions.size()) {
+            throw new IllegalArgumentException(
+                    "predictions cover " + predictions.size() + " queries, truth " + truth.size());
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.pointsman.core.route;
+
+/**
+ * The global-trend baseline: every query gets each model's mean observed score and cost. A router
+ * is only useful where it beats this.
+ */
+public final class GlobalTrend implements UtilityPredictor {
+    private final double[] meanScores;
+    private final double[] meanCosts;
+
+    private GlobalTrend(double[] meanScores, double[] meanCosts) {
+        this.meanScores = meanScores;
+        this.meanCosts = meanCosts;
+    }
+
+    /** Means over the observed (non-NaN) outcomes; a model never observed gets 0. */
+    public static GlobalTrend fit(Outcomes outcomes) {
+        double[] costs =
+                outcomes.hasCosts() ? columnMeans(outcomes.costs(), outcomes.modelCount()) : null;
+        return new GlobalTrend(columnMeans(outcomes.scores(), outcomes.modelCount()), costs);
+    }
+
+    static double[] columnMeans(double[][] rows, int columns) {
+        double[] sum = new double[columns];
+        int[] count = new int[columns];
+        for (double[] row : rows) {
+            for (int m = 0; m < columns; m++) {
+                if (!Double.isNaN(row[m])) {
+                    sum[m] += row[m];
+                    count[m]++;
+                }
+            }
+        }
+        for (int m = 0; m < columns; m++) {
+            sum[m] = count[m] == 0 ? 0 : sum[m] / count[m];
+        }
+        return sum;
+    }
+
+    public double meanScore(int model) {
+        return meanScores[model];
+    }
+
+    public double meanCost(int model) {
+        return meanCosts == null ? 0 : meanCosts[model];
+    }
+
+    @Override
+    public int modelCount() {
+        return meanScores.length;
+    }
+
+    @Override
+    public boolean predictsCosts() {
+        return meanCosts != null;
+    }
+
+    @Override
+    public void predict(float[] unitQuery, double[] scores, double[] costs) {
+        System.arraycopy(meanScores, 0, scores, 0, meanScores.length);
+        if (meanCosts != null) {
+            System.arraycopy(meanCosts, 0, costs, 0, meanCosts.length);
+        }
+    }
+
+    /** Trainer form, for router lists. */
+    public static RouterTrainer trainer() {
+        return new RouterTrainer() {
+            @Override
+            public String name() {
+                return "global-trend";
+            }
+
+            @Override
+            public UtilityPredictor fit(TrainingSet train, TrainingSet validation, long seed) {
+                return GlobalTrend.fit(train.outcomes());
+            }
+        };
+    }
+}

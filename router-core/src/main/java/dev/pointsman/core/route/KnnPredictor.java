@@ -1,0 +1,138 @@
+package dev.pointsman.core.route;
+
+import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.knn.Neighbour;
+
+/**
+ * Predicts each model's score and cost as the average over the query's k nearest neighbours (by
+ * cosine) that observed that model, optionally similarity-weighted, and shrunk toward the model's
+ * global trend with prior strength α: ŝ = (Σ wᵢ sᵢ + α·ḡ) / (Σ wᵢ + α). With α = 0 and uniform
+ * weights this is the paper's plain kNN router. A model no neighbour observed falls back to its
+ * global trend.
+ */
+public final class KnnPredictor implements UtilityPredictor {
+    private final ExactKnn index;
+    private final Outcomes support;
+    private final GlobalTrend trend;
+    private final int k;
+    private final boolean weighted;
+    private final double priorStrength;
+
+    public KnnPredictor(
+            ExactKnn index,
+            Outcomes support,
+            GlobalTrend trend,
+            int k,
+            boolean weighted,
+            double priorStrength) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be > 0, got " + k);
+        }
+        if (!(priorStrength >= 0)) {
+            throw new IllegalArgumentException("prior strength must be >= 0, got " + priorStrength);
+        }
+        if (index.support().size() != support.size()) {
+            throw new IllegalArgumentException("index and outcomes differ in size");
+        }
+        this.index = index;
+        this.support = support;
+        this.trend = trend;
+        this.k = k;
+        this.weighted = weighted;
+        this.priorStrength = priorStrength;
+    }
+
+    @Override
+    public int modelCount() {
+        return support.modelCount();
+    }
+
+    @Override
+    public boolean predictsCosts() {
+        return support.hasCosts();
+    }
+
+    @Override
+    public void predict(float[] unitQuery, double[] scores, double[] costs) {
+        Neighbour[] neighbours = index.search(unitQuery, k);
+        estimate(
+                neighbours,
+                neighbours.length,
+                support,
+                trend,
+                weighted,
+                priorStrength,
+                scores,
+                costs);
+    }
+
+    /**
+     * The estimate from the first {@code count} of {@code neighbours} (best first). Shared with the
+     * validation search of {@link KnnShrunkTrainer}, which reuses one neighbour list for every k.
+     */
+    static void estimate(
+            Neighbour[] neighbours,
+            int count,
+            Outcomes support,
+            GlobalTrend trend,
+            boolean weighted,
+            double priorStrength,
+            double[] scores,
+            double[] costs) {
+        int models = support.modelCount();
+        double[][] supportCosts = support.costs();
+        for (int m = 0; m < models; m++) {
+            double weightSum = 0;
+            double scoreSum = 0;
+            double costSum = 0;
+            for (int j = 0; j < count; j++) {
+                int row = neighbours[j].index();
+                double s = support.scores()[row][m];
+                if (Double.isNaN(s)) {
+                    continue;
+                }
+                double w = weighted ? Math.max(neighbours[j].similarity(), 0f) : 1.0;
+                weightSum += w;
+                scoreSum += w * s;
+                if (supportCosts != null) {
+                    costSum += w * supportCosts[row][m];
+                }
+            }
+            double denominator = weightSum + priorStrength;
+            if (denominator > 0) {
+                scores[m] = (scoreSum + priorStrength * trend.meanScore(m)) / denominator;
+                if (supportCosts != null) {
+                    costs[m] = (costSum + priorStrength * trend.meanCost(m)) / denominator;
+                }
+            } else {
+                scores[m] = trend.meanScore(m);
+                if (supportCosts != null) {
+                    costs[m] = trend.meanCost(m);
+                }
+            }
+        }
+    }
+
+    /**
+     * A trainer for a fixed k and weighting, no shrinkage ({@code knn-K}, {@code knn-K-weighted}).
+     */
+    public static RouterTrainer trainer(int k, boolean weighted) {
+        return new RouterTrainer() {
+            @Override
+            public String name() {
+                return "knn-" + k + (weighted ? "-weighted" : "");
+            }
+
+            @Override
+            public UtilityPredictor fit(TrainingSet train, TrainingSet validation, long seed) {
+                return new KnnPredictor(
+                        new ExactKnn(train.vectors()),
+                        train.outcomes(),
+                        GlobalTrend.fit(train.outcomes()),
+                        k,
+                        weighted,
+                        0);
+            }
+        };
+    }
+}
