@@ -1,0 +1,292 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkLoader;
+import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.core.eval.EvalData;
+import dev.pointsman.core.eval.EvalReport;
+import dev.pointsman.core.eval.Evaluation;
+import dev.pointsman.core.route.Predictions;
+import dev.pointsman.core.route.Routers;
+import dev.pointsman.embed.BatchEmbedding;
+import dev.pointsman.embed.EmbedderConfig;
+import dev.pointsman.embed.EmbeddingCache;
+import dev.pointsman.embed.EmbeddingModel;
+import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.embed.Truncation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code pointsman eval}: offline evaluation of routers on a benchmark file. */
+@Command(
+        name = "eval",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluates routers on a benchmark file the way arXiv 2505.12601 does: embeds every"
+                    + " prompt, splits each dataset 70/10/20 per seed (or uses the file's"
+                    + " train/test/ood split), fits each router on the train split, and prints"
+                    + " Pareto-AUC (accuracy for quality-only data) as mean ± std over seeds"
+                    + " next to the oracle, random and global-trend rows.",
+        })
+public final class EvalCommand implements Callable<Integer> {
+    static final String SAMPLE = "sample";
+    static final String SAMPLE_RESOURCE = "samples/routerbench-sample.jsonl";
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "FILE",
+            description =
+                    "Benchmark file (JSON lines, see shared/data/README.md), or '"
+                            + SAMPLE
+                            + "' for the bundled 300-row RouterBench sample. Default: ${DEFAULT-VALUE}.",
+            defaultValue = SAMPLE)
+    String data;
+
+    @Option(
+            names = "--datasets",
+            split = ",",
+            paramLabel = "NAME",
+            description = "Only these datasets (default: all in the file).")
+    List<String> datasets;
+
+    @Option(
+            names = "--routers",
+            split = ",",
+            paramLabel = "ROUTER",
+            description =
+                    "Routers: global-trend, knn-K, knn-K-weighted, knn-shrunk, linear, mlp,"
+                            + " linear-mf, mlp-mf. Default: all of "
+                            + "global-trend,knn-10,knn-100,knn-100-weighted,knn-shrunk,linear,mlp,linear-mf,mlp-mf.")
+    List<String> routers;
+
+    @Option(
+            names = "--embedder",
+            paramLabel = "NAME",
+            description = "Embedding model: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
+            completionCandidates = EmbedderNames.class,
+            defaultValue = "all-minilm-l6-v2")
+    String embedder;
+
+    @Option(
+            names = "--truncation",
+            paramLabel = "SIDE",
+            description =
+                    "Tokens kept from long prompts: head, tail, head-tail. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "tail")
+    String truncation;
+
+    @Option(
+            names = "--max-tokens",
+            paramLabel = "N",
+            description =
+                    "Tokens per prompt, [CLS] and [SEP] included (3..512). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "128")
+    int maxTokens;
+
+    @Option(
+            names = "--seeds",
+            paramLabel = "N",
+            description = "Number of seeds (splits and training). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "5")
+    int seeds;
+
+    @Option(
+            names = "--predictions",
+            paramLabel = "OUT.jsonl",
+            description = "Write every test prediction as JSON lines.")
+    Path predictions;
+
+    @Option(names = "--report", paramLabel = "OUT.json", description = "Write the results as JSON.")
+    Path report;
+
+    @Option(
+            names = "--plot",
+            paramLabel = "DIR",
+            description = "Draw each dataset's Pareto fronts (seed 0) as PNG into DIR.")
+    Path plot;
+
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            description = "Embedding cache directory. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${user.home}/.cache/pointsman/embeddings")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Do not read or write the embedding cache.")
+    boolean noCache;
+
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            description =
+                    "Prompts per ONNX Runtime call (quantised models always use 1). Default: ${DEFAULT-VALUE}.",
+            defaultValue = "32")
+    int batchSize;
+
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            description =
+                    "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "0")
+    int threads;
+
+    @Option(
+            names = "--cuda",
+            description = "Embed on CUDA when available (falls back to CPU, saying why).")
+    boolean cuda;
+
+    static final class EmbedderNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return java.util.Arrays.stream(EmbeddingModel.values())
+                    .map(EmbeddingModel::id)
+                    .iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> routerNames = routers == null || routers.isEmpty() ? Routers.DEFAULT : routers;
+        routerNames.forEach(Routers::byName);
+        EmbedderConfig config =
+                new EmbedderConfig(
+                        EmbeddingModel.byId(embedder),
+                        maxTokens,
+                        Truncation.byId(truncation),
+                        batchSize,
+                        threads,
+                        cuda);
+        if (seeds <= 0) {
+            throw new IllegalArgumentException("--seeds must be > 0, got " + seeds);
+        }
+
+        Benchmark benchmark = load();
+        if (datasets != null && !datasets.isEmpty()) {
+            benchmark = benchmark.onlyDatasets(datasets);
+        }
+        System.err.printf(
+                "pointsman eval: %d rows, %d models, datasets %s, %s%n",
+                benchmark.rows().size(),
+                benchmark.models().size(),
+                benchmark.datasets(),
+                benchmark.hasCosts()
+                        ? "with costs (Pareto-AUC)"
+                        : "quality only (accuracy at λ = 0)");
+
+        List<float[]> vectors = embed(benchmark, config);
+        EvalData evalData = EvalData.of(benchmark, vectors);
+
+        ProgressBar training = ProgressBar.onStderr("training");
+        ReportFiles.PredictionsWriter writer =
+                predictions == null
+                        ? null
+                        : new ReportFiles.PredictionsWriter(predictions, benchmark.models());
+        Evaluation.Listener listener =
+                new Evaluation.Listener() {
+                    @Override
+                    public void onRouterDone(
+                            String dataset, String router, int seed, int done, int total) {
+                        training.update(done, total, dataset + " seed " + seed + " " + router);
+                    }
+
+                    @Override
+                    public void onPredictions(
+                            String dataset,
+                            String router,
+                            int seed,
+                            List<String> ids,
+                            Predictions p) {
+                        if (writer != null) {
+                            writer.onPredictions(dataset, router, seed, ids, p);
+                        }
+                    }
+                };
+        EvalReport result;
+        try {
+            result = new Evaluation(routerNames, seeds, listener).run(evalData);
+        } finally {
+            if (writer != null) {
+                writer.close();
+            }
+        }
+
+        out.printf(
+                "%n%s on %s — embedder %s, %d seeds (mean ± std)%n",
+                result.metric().equals("auc") ? "Pareto-AUC" : "Accuracy at λ = 0 (%)",
+                data,
+                config.embedderId(),
+                seeds);
+        out.print(ResultTable.quality(result));
+        out.printf("%nLift over global-trend%n");
+        out.print(ResultTable.lift(result));
+        if (report != null) {
+            ReportFiles.writeReport(
+                    report,
+                    new ReportFiles.RunInfo(data, embedder, truncation, maxTokens, seeds),
+                    result);
+            out.printf("%nreport: %s%n", report);
+        }
+        if (predictions != null) {
+            out.printf("predictions: %s%n", predictions);
+        }
+        if (plot != null) {
+            for (Path file : ParetoPlot.write(plot, result)) {
+                out.printf("plot: %s%n", file);
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private Benchmark load() throws IOException {
+        if (SAMPLE.equals(data)) {
+            try (InputStream in =
+                    EvalCommand.class.getClassLoader().getResourceAsStream(SAMPLE_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(
+                            "the bundled sample is missing from the class path");
+                }
+                return BenchmarkLoader.load(in, "routerbench-sample.jsonl");
+            }
+        }
+        Path file = Path.of(data);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--data: no such file: " + file);
+        }
+        return BenchmarkLoader.load(file);
+    }
+
+    private List<float[]> embed(Benchmark benchmark, EmbedderConfig config) throws IOException {
+        List<String> prompts = benchmark.rows().stream().map(BenchmarkRow::prompt).toList();
+        try (OnnxEmbedder model = new OnnxEmbedder(config);
+                EmbeddingCache cache =
+                        noCache
+                                ? null
+                                : EmbeddingCache.open(
+                                        cacheDir, config.embedderId(), model.dimension())) {
+            if (cache != null) {
+                System.err.printf("embedding cache: %s (%d vectors)%n", cache.file(), cache.size());
+            }
+            ProgressBar bar = ProgressBar.onStderr("embedding " + config.embedderId());
+            return BatchEmbedding.embedAll(
+                    model,
+                    cache,
+                    prompts,
+                    Math.max(64, config.batchSize()),
+                    (done, total) -> bar.update(done, total, ""));
+        }
+    }
+}

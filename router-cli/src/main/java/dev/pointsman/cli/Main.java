@@ -1,0 +1,51 @@
+package dev.pointsman.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code pointsman} command. */
+@Command(
+        name = "pointsman",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Pointsman: an online LLM router on Kafka and Flink.",
+        subcommands = {EvalCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    // Bad input is the user's to fix: say what is wrong, no stack trace.
+                    if (e instanceof IllegalArgumentException
+                            || e instanceof IOException
+                            || e instanceof UncheckedIOException) {
+                        commandLine.getErr().println("pointsman: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"pointsman " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

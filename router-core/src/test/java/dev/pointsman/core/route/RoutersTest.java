@@ -1,0 +1,123 @@
+package dev.pointsman.core.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.vector.VectorSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class RoutersTest {
+    private static final TrainingSet TRAIN = Clusters.make(200, 1);
+    private static final TrainingSet VALIDATION = Clusters.make(40, 2);
+    private static final TrainingSet TEST = Clusters.make(100, 3);
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "knn-10",
+                "knn-10-weighted",
+                "knn-shrunk",
+                "linear",
+                "mlp",
+                "linear-mf",
+                "mlp-mf"
+            })
+    void everyQueryAwareRouterLearnsWhichClusterFavoursWhichModel(String name) {
+        UtilityPredictor p = Routers.byName(name).fit(TRAIN, VALIDATION, 42);
+        Predictions predictions = p.predictAll(TEST.vectors());
+        assertThat(Clusters.accuracy(TEST, predictions)).isGreaterThanOrEqualTo(0.95);
+        // b's cost differs by cluster (1 vs 3): the prediction must follow the query.
+        double firstCluster = predictions.costs()[0][1];
+        double secondCluster = predictions.costs()[1][1];
+        assertThat(secondCluster - firstCluster).isGreaterThan(1.0);
+    }
+
+    @Test
+    void globalTrendIgnoresTheQuery() {
+        Predictions p =
+                Routers.byName("global-trend").fit(TRAIN, VALIDATION, 0).predictAll(TEST.vectors());
+        assertThat(p.scores()[0]).containsExactly(p.scores()[1]);
+        assertThat(p.scores()[0][0]).isCloseTo(0.5, within(1e-12));
+        assertThat(p.costs()[0]).containsExactly(1.0, 2.0);
+        assertThat(Clusters.accuracy(TEST, p)).isCloseTo(0.5, within(1e-12));
+    }
+
+    @Test
+    void aSeedMakesTrainingRepeatable() {
+        UtilityPredictor first = Routers.byName("mlp").fit(TRAIN, VALIDATION, 7);
+        UtilityPredictor second = Routers.byName("mlp").fit(TRAIN, VALIDATION, 7);
+        Predictions a = first.predictAll(TEST.vectors());
+        Predictions b = second.predictAll(TEST.vectors());
+        for (int i = 0; i < TEST.size(); i++) {
+            assertThat(a.scores()[i]).containsExactly(b.scores()[i]);
+        }
+    }
+
+    @Test
+    void knnUsesOnlyNeighboursThatObservedAModelAndFallsBackToTheTrend() {
+        // Three support rows on one axis; model b was observed only on the farthest.
+        VectorSet support =
+                VectorSet.ofNormalized(
+                        List.of(new float[] {1, 0}, new float[] {0.9f, 0.1f}, new float[] {0, 1}));
+        Outcomes outcomes =
+                new Outcomes(
+                        List.of("a", "b", "c"),
+                        new double[][] {
+                            {1, Double.NaN, Double.NaN},
+                            {0, Double.NaN, Double.NaN},
+                            {1, 0.2, Double.NaN}
+                        },
+                        null);
+        GlobalTrend trend = GlobalTrend.fit(outcomes);
+        KnnPredictor knn = new KnnPredictor(new ExactKnn(support), outcomes, trend, 2, false, 0);
+        double[] s = new double[3];
+        knn.predict(new float[] {1, 0}, s, new double[3]);
+        assertThat(s[0]).isCloseTo(0.5, within(1e-12)); // mean of the two nearest
+        assertThat(s[1]).isCloseTo(0.2, within(1e-12)); // nobody near observed b: its trend
+        assertThat(s[2]).isZero(); // never observed at all
+
+        KnnPredictor shrunk = new KnnPredictor(new ExactKnn(support), outcomes, trend, 2, false, 2);
+        shrunk.predict(new float[] {1, 0}, s, new double[3]);
+        // (1 + 0 + 2 · 2/3) / (2 + 2)
+        assertThat(s[0]).isCloseTo((1 + 2 * (2.0 / 3)) / 4, within(1e-12));
+    }
+
+    @Test
+    void ridgeRecoversALinearTarget() {
+        TrainingSet train = Clusters.make(300, 5);
+        double[][] scores = new double[train.size()][1];
+        for (int i = 0; i < train.size(); i++) {
+            float[] x = train.vectors().row(i);
+            scores[i][0] = 0.3 + 0.5 * x[0] - 0.2 * x[2];
+        }
+        TrainingSet linear =
+                new TrainingSet(train.vectors(), new Outcomes(List.of("m"), scores, null));
+        UtilityPredictor p = new RidgeTrainer().fit(linear, linear, 0);
+        double[] s = new double[1];
+        float[] q = train.vectors().row(3);
+        p.predict(q, s, new double[1]);
+        assertThat(s[0]).isCloseTo(0.3 + 0.5 * q[0] - 0.2 * q[2], within(1e-3));
+    }
+
+    @Test
+    void knnShrunkPicksFromItsGrid() {
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer();
+        trainer.fit(TRAIN, VALIDATION, 0);
+        assertThat(KnnShrunkTrainer.K_GRID).contains(trainer.chosenK());
+        assertThat(KnnShrunkTrainer.ALPHA_GRID).contains(trainer.chosenAlpha());
+    }
+
+    @Test
+    void unknownOrMalformedNamesAreRejected() {
+        assertThatThrownBy(() -> Routers.byName("forest"))
+                .hasMessageStartingWith("unknown router 'forest'; known:");
+        assertThatThrownBy(() -> Routers.byName("knn-0"))
+                .hasMessageContaining("k must be a positive integer");
+        assertThat(Routers.byName("knn-25-weighted").name()).isEqualTo("knn-25-weighted");
+    }
+}
