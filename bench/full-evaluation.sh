@@ -3,6 +3,7 @@
 # (train → test and ood). Usage: bench/full-evaluation.sh [SHARED_DATA_DIR] [OUT_DIR]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+pm="${POINTSMAN:-$root/bin/pointsman}"  # set POINTSMAN to run a frozen build
 data="${1:-$root/../shared/data}"
 out="${2:-$root/bench/results}"
 embedder="${EMBEDDER:-all-minilm-l6-v2}"
@@ -12,7 +13,7 @@ run() { # name data-file
   local name="$1" file="$2"
   [ -f "$out/$name.json" ] && return 0
   echo "== $name" >&2
-  "$root/bin/pointsman" eval --data "$file" --embedder "$embedder" --truncation "$truncation" \
+  "$pm" eval --data "$file" --embedder "$embedder" --truncation "$truncation" \
     --seeds 5 --report "$out/$name.json.tmp" --plot "$out/$name-plots" > "$out/$name.txt"
   mv "$out/$name.json.tmp" "$out/$name.json"
 }

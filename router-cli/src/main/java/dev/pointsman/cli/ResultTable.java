@@ -38,6 +38,10 @@ final class ResultTable {
                             : d.name() + " (" + d.split() + ")");
         }
         header.addAll(groups.keySet());
+        boolean drop = groups.containsKey("test mean") && groups.containsKey("ood mean");
+        if (drop) {
+            header.add("drop (test − ood)");
+        }
         List<List<String>> cells = new ArrayList<>();
         for (String row : report.rows()) {
             List<String> line = new ArrayList<>();
@@ -47,6 +51,15 @@ final class ResultTable {
             }
             for (List<DatasetResult> group : groups.values()) {
                 line.add(cell(average(group, row, values)));
+            }
+            if (drop) {
+                double[] test = average(groups.get("test mean"), row, values);
+                double[] ood = average(groups.get("ood mean"), row, values);
+                double[] diff = new double[test.length];
+                for (int seed = 0; seed < diff.length; seed++) {
+                    diff[seed] = test[seed] - ood[seed];
+                }
+                line.add(cell(diff));
             }
             cells.add(line);
         }
