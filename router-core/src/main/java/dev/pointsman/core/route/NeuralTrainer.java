@@ -3,7 +3,6 @@ package dev.pointsman.core.route;
 import dev.pointsman.core.nn.MaskedRegression;
 import dev.pointsman.core.nn.Network;
 import dev.pointsman.core.nn.TrainingConfig;
-import dev.pointsman.core.vector.VectorSet;
 import java.util.Random;
 
 /**
@@ -77,21 +76,13 @@ public final class NeuralTrainer implements RouterTrainer {
                         random);
         MaskedRegression.fit(
                 net,
-                rows(train.vectors()),
+                train.vectors().toDoubleRows(),
                 targets.apply(y),
-                rows(validation.vectors()),
+                validation.vectors().toDoubleRows(),
                 targets.apply(TargetMatrix.of(validation.outcomes())),
                 config,
                 random);
         return new NeuralPredictor(net, targets, train.outcomes().modelCount());
-    }
-
-    private static double[][] rows(VectorSet vectors) {
-        double[][] out = new double[vectors.size()][vectors.dimension()];
-        for (int i = 0; i < vectors.size(); i++) {
-            vectors.copyRow(i, out[i]);
-        }
-        return out;
     }
 
     /** A trained network with the target standardisation undone on output. */

@@ -1,6 +1,5 @@
 package dev.pointsman.core.route;
 
-import dev.pointsman.core.vector.VectorSet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -29,8 +28,8 @@ public final class RidgeTrainer implements RouterTrainer {
         int targets = y[0].length;
         double[][] weights = new double[targets][];
         double[] intercepts = new double[targets];
-        double[][] x = rows(train.vectors());
-        double[][] xVal = rows(validation.vectors());
+        double[][] x = train.vectors().toDoubleRows();
+        double[][] xVal = validation.vectors().toDoubleRows();
         // Targets observed on the same rows share one centred Gram matrix and its factors; with
         // complete data (every offline benchmark) that is all of them.
         Map<java.util.BitSet, List<Integer>> groups = new LinkedHashMap<>();
@@ -59,14 +58,6 @@ public final class RidgeTrainer implements RouterTrainer {
             }
         }
         return new LinearPredictor(weights, intercepts, train.outcomes().modelCount());
-    }
-
-    private static double[][] rows(VectorSet vectors) {
-        double[][] out = new double[vectors.size()][vectors.dimension()];
-        for (int i = 0; i < vectors.size(); i++) {
-            vectors.copyRow(i, out[i]);
-        }
-        return out;
     }
 
     private static BitSet observed(double[][] y, int t) {

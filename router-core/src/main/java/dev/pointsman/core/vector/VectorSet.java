@@ -69,6 +69,15 @@ public final class VectorSet {
         }
     }
 
+    /** Every row widened to double, for the trainers' dense algebra. */
+    public double[][] toDoubleRows() {
+        double[][] out = new double[size][dimension];
+        for (int i = 0; i < size; i++) {
+            copyRow(i, out[i]);
+        }
+        return out;
+    }
+
     /** Dot product of row {@code i} with {@code query}. */
     public float dot(int i, float[] query) {
         return Vectors.dot(data, i * dimension, query, 0, dimension);
