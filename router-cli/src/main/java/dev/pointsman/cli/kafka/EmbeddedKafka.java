@@ -1,0 +1,139 @@
+package dev.pointsman.cli.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one process) bound to the
+ * loopback interface, for the embedded default and for tests. The data directory is formatted on
+ * first start and reused afterwards, so records survive a restart.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+    private static final String HOST = "127.0.0.1";
+
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+    private final Path dataDir;
+
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+        this.dataDir = dataDir;
+    }
+
+    /** Starts a broker on free loopback ports with its log and metadata under {@code dataDir}. */
+    public static EmbeddedKafka start(Path dataDir) throws IOException {
+        return start(dataDir, freePort(), freePort());
+    }
+
+    /**
+     * Starts a broker on the given ports. A restart on the same {@code dataDir} must use the same
+     * controller port, which is recorded in the quorum configuration.
+     */
+    public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort)
+            throws IOException {
+        Files.createDirectories(dataDir);
+        String logDir = dataDir.toAbsolutePath().toString();
+        Properties props = new Properties();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + HOST
+                        + ":"
+                        + brokerPort
+                        + ",CONTROLLER://"
+                        + HOST
+                        + ":"
+                        + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("log.dirs", logDir);
+        props.put("auto.create.topics.enable", "false");
+        // One node: every internal topic has one replica, and nobody waits for a second.
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "3");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "3");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner reserves 128 MiB of heap for dedupe by default; compaction here is small.
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
+
+        KafkaConfig config = new KafkaConfig(props, false);
+        if (!Files.exists(dataDir.resolve("meta.properties"))) {
+            format(logDir);
+        }
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+        String bootstrap = HOST + ":" + brokerPort;
+        LOG.info("embedded Kafka broker up at {} (data {})", bootstrap, logDir);
+        return new EmbeddedKafka(server, bootstrap, dataDir);
+    }
+
+    private static void format(String logDir) throws IOException {
+        try {
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setNodeId(1)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir))
+                    .setMetadataLogDirectory(logDir)
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setControllerListenerName("CONTROLLER")
+                    .setIgnoreFormatted(true)
+                    .run();
+        } catch (Exception e) {
+            throw new IOException("formatting the Kafka data directory " + logDir + " failed", e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** {@code host:port} for clients. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Shuts down cleanly: logs are flushed so a later start on the same directory recovers fast.
+     */
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("embedded Kafka broker at {} stopped", bootstrapServers);
+    }
+}
