@@ -1,0 +1,317 @@
+package dev.pointsman.embed.service;
+
+import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.EmbeddedQuery;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes {@code router.queries}, embeds them in micro-batches and writes {@code
+ * router.queries.embedded} in one Kafka transaction with the consumed offsets (read-process-write
+ * exactly once). Records it cannot use go to the dead-letter topic in the same transaction, with
+ * the reason, source partition and offset. Scales out by consumer group; {@link #close()} finishes
+ * the batch in flight before returning.
+ */
+public final class EmbedWorker implements Runnable, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbedWorker.class);
+
+    /**
+     * @param transactionalId unique per worker instance; a restarted instance with the same id
+     *     fences its predecessor
+     */
+    public record Settings(
+            String bootstrapServers,
+            String groupId,
+            String transactionalId,
+            String inputTopic,
+            String outputTopic,
+            String dlqTopic,
+            BatchPolicy batch) {}
+
+    private final Settings settings;
+    private final OnnxEmbedder embedder;
+    private final QueryValidator validator;
+    private final SingleObjectCodec<EmbeddedQuery> output =
+            SingleObjectCodec.of(EmbeddedQuery.class);
+    private final SingleObjectCodec<DeadLetter> deadLetters =
+            SingleObjectCodec.of(DeadLetter.class);
+    private final WorkerMetrics metrics = new WorkerMetrics();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<ConsumerRecord<byte[], byte[]>> pending = new ArrayList<>();
+    private long firstArrivalMs;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaProducer<byte[], byte[]> producer;
+
+    public EmbedWorker(Settings settings, OnnxEmbedder embedder, QueryValidator validator) {
+        this.settings = settings;
+        this.embedder = embedder;
+        this.validator = validator;
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void run() {
+        try (KafkaConsumer<byte[], byte[]> c =
+                        new KafkaConsumer<>(
+                                consumerProps(),
+                                new ByteArrayDeserializer(),
+                                new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> p =
+                        new KafkaProducer<>(
+                                producerProps(),
+                                new ByteArraySerializer(),
+                                new ByteArraySerializer())) {
+            consumer = c;
+            producer = p;
+            producer.initTransactions();
+            consumer.subscribe(List.of(settings.inputTopic()), new FlushOnRevoke());
+            LOG.info(
+                    "embed worker {} reading {} → {}",
+                    settings.transactionalId(),
+                    settings.inputTopic(),
+                    settings.outputTopic());
+            while (running.get()) {
+                long now = monotonicMs();
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records =
+                            consumer.poll(
+                                    Duration.ofMillis(
+                                            settings.batch()
+                                                    .pollTimeoutMs(
+                                                            pending.size(), firstArrivalMs, now)));
+                } catch (WakeupException e) {
+                    break; // close() asked us to stop: the batch in flight is finished below
+                }
+                if (!records.isEmpty() && pending.isEmpty()) {
+                    firstArrivalMs = monotonicMs();
+                }
+                records.forEach(pending::add);
+                if (settings.batch().shouldFlush(pending.size(), firstArrivalMs, monotonicMs())) {
+                    flush();
+                }
+            }
+            flush();
+        } catch (ProducerFencedException e) {
+            LOG.error(
+                    "embed worker {} was fenced by a newer instance; stopping",
+                    settings.transactionalId());
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    /** Embeds and commits everything pending, atomically with its offsets. */
+    private void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(pending);
+        pending.clear();
+        List<Query> queries = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
+        List<ProducerRecord<byte[], byte[]>> dlq = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            QueryValidator.Verdict verdict = validator.check(r.value());
+            if (verdict instanceof QueryValidator.Accepted ok) {
+                queries.add(ok.query());
+                accepted.add(r);
+            } else {
+                dlq.add(deadLetter(r, ((QueryValidator.Rejected) verdict).reason()));
+            }
+        }
+        long started = System.nanoTime();
+        float[][] vectors = embedAll(queries, accepted, dlq);
+        long embedNanos = System.nanoTime() - started;
+
+        producer.beginTransaction();
+        try {
+            int written = 0;
+            for (int i = 0; i < queries.size(); i++) {
+                if (vectors[i] == null) {
+                    continue;
+                }
+                Query q = queries.get(i);
+                EmbeddedQuery out =
+                        EmbeddedQuery.newBuilder()
+                                .setQuery(q)
+                                .setVector(Float32Vectors.toBytes(vectors[i]))
+                                .setDimension(vectors[i].length)
+                                .setEmbedder(embedder.id())
+                                .build();
+                producer.send(
+                        new ProducerRecord<>(
+                                settings.outputTopic(), accepted.get(i).key(), output.encode(out)));
+                written++;
+            }
+            dlq.forEach(producer::send);
+            producer.sendOffsetsToTransaction(nextOffsets(batch), consumer.groupMetadata());
+            producer.commitTransaction();
+            metrics.recordBatch(written, embedNanos);
+            metrics.deadLettered.addAndGet(dlq.size());
+            metrics.lastLagMs.set(
+                    Math.max(
+                            0,
+                            System.currentTimeMillis() - batch.get(batch.size() - 1).timestamp()));
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            throw e; // fatal for this producer: a newer instance owns the transactional id
+        } catch (KafkaException e) {
+            LOG.warn(
+                    "transaction for a batch of {} failed ({}); aborting and re-reading it",
+                    batch.size(),
+                    e.toString());
+            producer.abortTransaction();
+            rewindToCommitted();
+        }
+    }
+
+    /** Embeds the batch; if the batch call fails, each query alone, dead-lettering the failures. */
+    private float[][] embedAll(
+            List<Query> queries,
+            List<ConsumerRecord<byte[], byte[]>> records,
+            List<ProducerRecord<byte[], byte[]>> dlq) {
+        List<String> texts = queries.stream().map(Query::getText).toList();
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        try {
+            return embedder.embed(texts);
+        } catch (RuntimeException batchFailure) {
+            float[][] out = new float[texts.size()][];
+            for (int i = 0; i < texts.size(); i++) {
+                try {
+                    out[i] = embedder.embed(List.of(texts.get(i)))[0];
+                } catch (RuntimeException e) {
+                    dlq.add(deadLetter(records.get(i), "embedding failed: " + e.getMessage()));
+                }
+            }
+            return out;
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(
+            ConsumerRecord<byte[], byte[]> r, String reason) {
+        DeadLetter letter =
+                DeadLetter.newBuilder()
+                        .setSourceTopic(r.topic())
+                        .setPartition(r.partition())
+                        .setOffset(r.offset())
+                        .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
+                        .setPayload(r.value() == null ? null : ByteBuffer.wrap(r.value()))
+                        .setReason(reason)
+                        .setComponent("embed-worker")
+                        .setTs(Instant.ofEpochMilli(r.timestamp()))
+                        .build();
+        LOG.warn("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
+        return new ProducerRecord<>(settings.dlqTopic(), r.key(), deadLetters.encode(letter));
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+            List<ConsumerRecord<byte[], byte[]>> batch) {
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : batch) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            OffsetAndMetadata next = new OffsetAndMetadata(r.offset() + 1);
+            out.merge(tp, next, (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return out;
+    }
+
+    private void rewindToCommitted() {
+        var assignment = consumer.assignment();
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(assignment);
+        for (TopicPartition tp : assignment) {
+            OffsetAndMetadata offset = committed.get(tp);
+            if (offset == null) {
+                consumer.seekToBeginning(List.of(tp));
+            } else {
+                consumer.seek(tp, offset.offset());
+            }
+        }
+    }
+
+    /** Commit what we hold before giving partitions away, so nobody re-reads it. */
+    private final class FlushOnRevoke implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            flush();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    }
+
+    private Properties consumerProps() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, String.valueOf(settings.batch().maxSize()));
+        return p;
+    }
+
+    private Properties producerProps() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return p;
+    }
+
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    /** Stops after the batch in flight is committed; waits up to 30 s for that. */
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (!stopped.await(30, TimeUnit.SECONDS)) {
+            LOG.warn("embed worker {} did not stop within 30 s", settings.transactionalId());
+        }
+    }
+}

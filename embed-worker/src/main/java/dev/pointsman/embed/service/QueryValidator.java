@@ -1,0 +1,63 @@
+package dev.pointsman.embed.service;
+
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * Decides whether a raw {@code router.queries} value can be embedded. Anything it rejects goes to
+ * the dead-letter topic with the reason it returns; nothing it sees makes the worker stop.
+ */
+public final class QueryValidator {
+    private final SingleObjectCodec<Query> codec = SingleObjectCodec.of(Query.class);
+    private final int maxTextBytes;
+    private final Set<String> pools;
+
+    /**
+     * @param pools accepted pools; empty accepts every pool
+     */
+    public QueryValidator(int maxTextBytes, Set<String> pools) {
+        if (maxTextBytes <= 0) {
+            throw new IllegalArgumentException(
+                    "embed.max-text-bytes must be > 0, got " + maxTextBytes);
+        }
+        this.maxTextBytes = maxTextBytes;
+        this.pools = Set.copyOf(pools);
+    }
+
+    /** A decoded query, or the reason it cannot be used. */
+    public sealed interface Verdict permits Accepted, Rejected {}
+
+    public record Accepted(Query query) implements Verdict {}
+
+    public record Rejected(String reason) implements Verdict {}
+
+    public Verdict check(byte[] value) {
+        Query query;
+        try {
+            query = codec.decode(value);
+        } catch (UndecodableRecordException e) {
+            return new Rejected(e.getMessage());
+        }
+        if (query.getText().isBlank()) {
+            return new Rejected("query " + query.getId() + " has empty text");
+        }
+        int bytes = query.getText().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxTextBytes) {
+            return new Rejected(
+                    "query "
+                            + query.getId()
+                            + " text is "
+                            + bytes
+                            + " bytes, over the limit of "
+                            + maxTextBytes);
+        }
+        if (!pools.isEmpty() && !pools.contains(query.getPool())) {
+            return new Rejected(
+                    "query " + query.getId() + " names unknown pool '" + query.getPool() + "'");
+        }
+        return new Accepted(query);
+    }
+}

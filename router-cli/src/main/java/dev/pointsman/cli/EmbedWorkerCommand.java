@@ -1,0 +1,171 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.cli.kafka.Topics;
+import dev.pointsman.embed.EmbedderConfig;
+import dev.pointsman.embed.EmbeddingModel;
+import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.embed.Truncation;
+import dev.pointsman.embed.service.BatchPolicy;
+import dev.pointsman.embed.service.EmbedWorker;
+import dev.pointsman.embed.service.QueryValidator;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pointsman embed-worker}: the Kafka embedding service. */
+@Command(
+        name = "embed-worker",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Consumes router.queries, embeds them in micro-batches and writes"
+                        + " router.queries.embedded exactly once (Kafka transactions); unusable"
+                        + " records go to router.dlq with the reason. Stops cleanly on Ctrl-C,"
+                        + " finishing the batch in flight.")
+public final class EmbedWorkerCommand implements Callable<Integer> {
+    @Option(
+            names = "--bootstrap",
+            required = true,
+            paramLabel = "HOST:PORT",
+            description = "Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(
+            names = "--group",
+            defaultValue = "pointsman-embed-worker",
+            description = "Consumer group. Default: ${DEFAULT-VALUE}.")
+    String group;
+
+    @Option(
+            names = "--transactional-id",
+            defaultValue = "pointsman-embed-worker-0",
+            description =
+                    "Transactional id, unique per running instance. Default: ${DEFAULT-VALUE}.")
+    String transactionalId;
+
+    @Option(
+            names = "--embedder",
+            defaultValue = "all-minilm-l6-v2",
+            description = "Embedding model. Default: ${DEFAULT-VALUE}.")
+    String embedder;
+
+    @Option(
+            names = "--truncation",
+            defaultValue = "tail",
+            description = "head, tail or head-tail. Default: ${DEFAULT-VALUE}.")
+    String truncation;
+
+    @Option(
+            names = "--max-tokens",
+            defaultValue = "128",
+            description = "Tokens per prompt. Default: ${DEFAULT-VALUE}.")
+    int maxTokens;
+
+    @Option(
+            names = "--batch-size",
+            defaultValue = "32",
+            description = "Largest micro-batch. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(
+            names = "--max-wait-ms",
+            defaultValue = "20",
+            description = "Longest wait to fill a batch. Default: ${DEFAULT-VALUE}.")
+    long maxWaitMs;
+
+    @Option(
+            names = "--max-text-bytes",
+            defaultValue = "65536",
+            description = "Longer query texts go to the DLQ. Default: ${DEFAULT-VALUE}.")
+    int maxTextBytes;
+
+    @Option(names = "--pools", split = ",", description = "Accepted pools (default: any).")
+    List<String> pools;
+
+    @Option(
+            names = "--partitions",
+            defaultValue = "4",
+            description = "Partitions for topics it creates. Default: ${DEFAULT-VALUE}.")
+    int partitions;
+
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description = "ONNX Runtime intra-op threads (0: its choice).")
+    int threads;
+
+    @Option(
+            names = "--cuda",
+            description = "Embed on CUDA when available (falls back to CPU, saying why).")
+    boolean cuda;
+
+    @Override
+    public Integer call() throws Exception {
+        EmbedderConfig config =
+                new EmbedderConfig(
+                        EmbeddingModel.byId(embedder),
+                        maxTokens,
+                        Truncation.byId(truncation),
+                        batchSize,
+                        threads,
+                        cuda);
+        BatchPolicy policy = new BatchPolicy(batchSize, maxWaitMs);
+        QueryValidator validator =
+                new QueryValidator(
+                        maxTextBytes, pools == null ? new HashSet<>() : new HashSet<>(pools));
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Topics.ensure(admin, Topics.all(partitions, (short) 1, Duration.ofDays(7)));
+        }
+        try (OnnxEmbedder model = new OnnxEmbedder(config)) {
+            EmbedWorker worker =
+                    new EmbedWorker(
+                            new EmbedWorker.Settings(
+                                    bootstrap,
+                                    group,
+                                    transactionalId,
+                                    Topics.QUERIES,
+                                    Topics.QUERIES_EMBEDDED,
+                                    Topics.DLQ,
+                                    policy),
+                            model,
+                            validator);
+            CountDownLatch done = new CountDownLatch(1);
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                try {
+                                    worker.close();
+                                    done.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "embed-worker-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                worker.run();
+            } finally {
+                done.countDown();
+                var m = worker.metrics();
+                System.err.printf(
+                        "embed-worker: %d embedded in %d batches (max %d), %d dead-lettered, %.1f embeddings/s, last lag %d ms, %s%n",
+                        m.embedded(),
+                        m.batches(),
+                        m.maxBatchSize(),
+                        m.deadLettered(),
+                        m.embeddingsPerSecond(),
+                        m.lastLagMs(),
+                        model.onCuda() ? "CUDA" : "CPU (" + model.cpuReason() + ")");
+            }
+        }
+        return 0;
+    }
+}
