@@ -46,22 +46,24 @@ public final class OnnxEmbedder implements AutoCloseable {
     private final @Nullable String cpuReason;
     private final int dimension;
     private final int batchSize;
+    private final java.util.concurrent.ExecutorService nativeThread;
 
     public OnnxEmbedder(EmbedderConfig config) {
         this.config = config;
         EmbeddingModel model = config.model();
+        nativeThread = newNativeThread(model.id());
         try (InputStream json = resource(model.tokenizerResource())) {
             Map<String, String> options = new HashMap<>();
             options.put("addSpecialTokens", "false");
             options.put("truncation", "false");
             options.put("padding", "false");
             options.put("modelMaxLength", "1000000");
-            tokenizer = HuggingFaceTokenizer.newInstance(json, options);
+            tokenizer = onLargeStack(() -> HuggingFaceTokenizer.newInstance(json, options));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the tokenizer of " + model.id(), e);
         }
         // The tokenizer's own post-processor knows the special tokens: encode "" with them on.
-        long[] specials = tokenizer.encode("", true, false).getIds();
+        long[] specials = onLargeStack(() -> tokenizer.encode("", true, false).getIds());
         if (specials.length != 2) {
             throw new IllegalStateException(
                     model.id()
@@ -73,35 +75,20 @@ public final class OnnxEmbedder implements AutoCloseable {
         suffix = new long[] {specials[1]};
 
         batchSize = model.batchInvariant() ? config.batchSize() : 1;
-        env = OrtEnvironment.getEnvironment();
+        // Loading the native library runs large static initialisers: on the native thread too.
+        env = onLargeStack(OrtEnvironment::getEnvironment);
         byte[] onnx;
         try (InputStream in = resource(model.onnxResource())) {
             onnx = in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ONNX model of " + model.id(), e);
         }
-        String reason = null;
-        OrtSession created = null;
-        if (config.cuda()) {
-            try (OrtSession.SessionOptions cudaOptions = sessionOptions()) {
-                cudaOptions.addCUDA(0);
-                created = env.createSession(onnx, cudaOptions);
-            } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
-                reason = "CUDA execution provider unavailable: " + e.getMessage();
-                LOG.warn("{}: {}; embedding on CPU", model.id(), reason);
-            }
-        }
-        if (created == null) {
-            try (OrtSession.SessionOptions cpuOptions = sessionOptions()) {
-                created = env.createSession(onnx, cpuOptions);
-            } catch (OrtException e) {
-                throw new IllegalStateException(
-                        "cannot create an ONNX Runtime session for " + model.id(), e);
-            }
-        }
+        SessionAttempt attempt = onLargeStack(() -> createSession(onnx, model));
+        OrtSession created = attempt.session();
+        String reason = attempt.cpuReason();
         session = created;
         onCuda = config.cuda() && reason == null;
-        cpuReason = config.cuda() ? reason : "CPU requested";
+        cpuReason = onCuda ? null : (config.cuda() ? reason : "CPU requested");
         wantsTokenTypes = session.getInputNames().contains("token_type_ids");
         dimension = embed(List.of("dimension probe"))[0].length;
         LOG.info(
@@ -111,6 +98,60 @@ public final class OnnxEmbedder implements AutoCloseable {
                 onCuda ? "CUDA" : "CPU",
                 onCuda ? "device 0" : cpuReason,
                 batchSize);
+    }
+
+    private record SessionAttempt(OrtSession session, @Nullable String cpuReason) {}
+
+    private SessionAttempt createSession(byte[] onnx, EmbeddingModel model) {
+        String reason = null;
+        if (config.cuda()) {
+            try (OrtSession.SessionOptions cudaOptions = sessionOptions()) {
+                cudaOptions.addCUDA(0);
+                return new SessionAttempt(env.createSession(onnx, cudaOptions), null);
+            } catch (OrtException | RuntimeException | UnsatisfiedLinkError e) {
+                reason = "CUDA execution provider unavailable: " + e.getMessage();
+                LOG.warn("{}: {}; embedding on CPU", model.id(), reason);
+            }
+        }
+        try (OrtSession.SessionOptions cpuOptions = sessionOptions()) {
+            return new SessionAttempt(env.createSession(onnx, cpuOptions), reason);
+        } catch (OrtException e) {
+            throw new IllegalStateException(
+                    "cannot create an ONNX Runtime session for " + model.id(), e);
+        }
+    }
+
+    /**
+     * Runs {@code work} on this embedder's native thread, which has a 64 MiB stack. ONNX Runtime
+     * recurses deeply in native code (graph optimisation, some kernels); on a default 1 MiB Java
+     * thread stack it can overflow, which kills the JVM with SIGSEGV and no error report (seen on
+     * the main thread once Kafka's jars were on the class path). ONNX Runtime parallelises each
+     * call on its own threads, so funnelling calls through one thread costs little.
+     */
+    private <T> T onLargeStack(java.util.concurrent.Callable<T> work) {
+        try {
+            return nativeThread.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for ONNX Runtime", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static java.util.concurrent.ExecutorService newNativeThread(String name) {
+        return java.util.concurrent.Executors.newSingleThreadExecutor(
+                r -> {
+                    Thread t = new Thread(null, r, "onnx-" + name, 64L * 1024 * 1024);
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     private OrtSession.SessionOptions sessionOptions() throws OrtException {
@@ -163,6 +204,10 @@ public final class OnnxEmbedder implements AutoCloseable {
 
     /** The token ids the encoder sees for {@code text}, special tokens included. */
     public long[] tokenIds(String text) {
+        return onLargeStack(() -> tokenIdsOnNativeThread(text));
+    }
+
+    private long[] tokenIdsOnNativeThread(String text) {
         Encoding encoding = tokenizer.encode(text, false, false);
         long[] kept =
                 config.truncation()
@@ -178,9 +223,13 @@ public final class OnnxEmbedder implements AutoCloseable {
 
     /** One unit vector per text, in input order. */
     public float[][] embed(List<String> texts) {
+        return onLargeStack(() -> embedOnNativeThread(texts));
+    }
+
+    private float[][] embedOnNativeThread(List<String> texts) {
         List<long[]> ids = new ArrayList<>(texts.size());
         for (String text : texts) {
-            ids.add(tokenIds(text));
+            ids.add(tokenIdsOnNativeThread(text));
         }
         // Length-sorted batches pad less; results go back to input order.
         Integer[] order = IntStream.range(0, texts.size()).boxed().toArray(Integer[]::new);
@@ -262,11 +311,16 @@ public final class OnnxEmbedder implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            LOG.warn("closing the ONNX Runtime session failed", e);
-        }
-        tokenizer.close();
+        onLargeStack(
+                () -> {
+                    try {
+                        session.close();
+                    } catch (OrtException e) {
+                        LOG.warn("closing the ONNX Runtime session failed", e);
+                    }
+                    tokenizer.close();
+                    return null;
+                });
+        nativeThread.shutdown();
     }
 }
