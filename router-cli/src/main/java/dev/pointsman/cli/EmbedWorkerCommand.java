@@ -2,9 +2,7 @@ package dev.pointsman.cli;
 
 import dev.pointsman.cli.kafka.Topics;
 import dev.pointsman.embed.EmbedderConfig;
-import dev.pointsman.embed.EmbeddingModel;
 import dev.pointsman.embed.OnnxEmbedder;
-import dev.pointsman.embed.Truncation;
 import dev.pointsman.embed.service.BatchPolicy;
 import dev.pointsman.embed.service.EmbedWorker;
 import dev.pointsman.embed.service.QueryValidator;
@@ -17,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pointsman embed-worker}: the Kafka embedding service. */
@@ -30,6 +29,8 @@ import picocli.CommandLine.Option;
                         + " records go to router.dlq with the reason. Stops cleanly on Ctrl-C,"
                         + " finishing the batch in flight.")
 public final class EmbedWorkerCommand implements Callable<Integer> {
+    @Mixin EmbedderOptions embedding;
+
     @Option(
             names = "--bootstrap",
             required = true,
@@ -49,30 +50,6 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
             description =
                     "Transactional id, unique per running instance. Default: ${DEFAULT-VALUE}.")
     String transactionalId;
-
-    @Option(
-            names = "--embedder",
-            defaultValue = "all-minilm-l6-v2",
-            description = "Embedding model. Default: ${DEFAULT-VALUE}.")
-    String embedder;
-
-    @Option(
-            names = "--truncation",
-            defaultValue = "tail",
-            description = "head, tail or head-tail. Default: ${DEFAULT-VALUE}.")
-    String truncation;
-
-    @Option(
-            names = "--max-tokens",
-            defaultValue = "128",
-            description = "Tokens per prompt. Default: ${DEFAULT-VALUE}.")
-    int maxTokens;
-
-    @Option(
-            names = "--batch-size",
-            defaultValue = "32",
-            description = "Largest micro-batch. Default: ${DEFAULT-VALUE}.")
-    int batchSize;
 
     @Option(
             names = "--max-wait-ms",
@@ -95,28 +72,10 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
             description = "Partitions for topics it creates. Default: ${DEFAULT-VALUE}.")
     int partitions;
 
-    @Option(
-            names = "--threads",
-            defaultValue = "0",
-            description = "ONNX Runtime intra-op threads (0: its choice).")
-    int threads;
-
-    @Option(
-            names = "--cuda",
-            description = "Embed on CUDA when available (falls back to CPU, saying why).")
-    boolean cuda;
-
     @Override
     public Integer call() throws Exception {
-        EmbedderConfig config =
-                new EmbedderConfig(
-                        EmbeddingModel.byId(embedder),
-                        maxTokens,
-                        Truncation.byId(truncation),
-                        batchSize,
-                        threads,
-                        cuda);
-        BatchPolicy policy = new BatchPolicy(batchSize, maxWaitMs);
+        EmbedderConfig config = embedding.toConfig();
+        BatchPolicy policy = new BatchPolicy(config.batchSize(), maxWaitMs);
         QueryValidator validator =
                 new QueryValidator(
                         maxTextBytes, pools == null ? new HashSet<>() : new HashSet<>(pools));

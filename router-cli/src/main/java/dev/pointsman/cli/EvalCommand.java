@@ -11,9 +11,7 @@ import dev.pointsman.core.route.Routers;
 import dev.pointsman.embed.BatchEmbedding;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingCache;
-import dev.pointsman.embed.EmbeddingModel;
 import dev.pointsman.embed.OnnxEmbedder;
-import dev.pointsman.embed.Truncation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -22,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,6 +41,8 @@ public final class EvalCommand implements Callable<Integer> {
     static final String SAMPLE_RESOURCE = "samples/routerbench-sample.jsonl";
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Mixin EmbedderOptions embedding;
 
     @Option(
             names = "--data",
@@ -69,30 +70,6 @@ public final class EvalCommand implements Callable<Integer> {
                             + " linear-mf, mlp-mf. Default: all of "
                             + "global-trend,knn-10,knn-100,knn-100-weighted,knn-shrunk,linear,mlp,linear-mf,mlp-mf.")
     List<String> routers;
-
-    @Option(
-            names = "--embedder",
-            paramLabel = "NAME",
-            description = "Embedding model: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
-            completionCandidates = EmbedderNames.class,
-            defaultValue = "all-minilm-l6-v2")
-    String embedder;
-
-    @Option(
-            names = "--truncation",
-            paramLabel = "SIDE",
-            description =
-                    "Tokens kept from long prompts: head, tail, head-tail. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "tail")
-    String truncation;
-
-    @Option(
-            names = "--max-tokens",
-            paramLabel = "N",
-            description =
-                    "Tokens per prompt, [CLS] and [SEP] included (3..512). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "128")
-    int maxTokens;
 
     @Option(
             names = "--seeds",
@@ -126,49 +103,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--no-cache", description = "Do not read or write the embedding cache.")
     boolean noCache;
 
-    @Option(
-            names = "--batch-size",
-            paramLabel = "N",
-            description =
-                    "Prompts per ONNX Runtime call (quantised models always use 1). Default: ${DEFAULT-VALUE}.",
-            defaultValue = "32")
-    int batchSize;
-
-    @Option(
-            names = "--threads",
-            paramLabel = "N",
-            description =
-                    "ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "0")
-    int threads;
-
-    @Option(
-            names = "--cuda",
-            description = "Embed on CUDA when available (falls back to CPU, saying why).")
-    boolean cuda;
-
-    static final class EmbedderNames implements Iterable<String> {
-        @Override
-        public java.util.Iterator<String> iterator() {
-            return java.util.Arrays.stream(EmbeddingModel.values())
-                    .map(EmbeddingModel::id)
-                    .iterator();
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         List<String> routerNames = routers == null || routers.isEmpty() ? Routers.DEFAULT : routers;
         routerNames.forEach(Routers::byName);
-        EmbedderConfig config =
-                new EmbedderConfig(
-                        EmbeddingModel.byId(embedder),
-                        maxTokens,
-                        Truncation.byId(truncation),
-                        batchSize,
-                        threads,
-                        cuda);
+        EmbedderConfig config = embedding.toConfig();
         if (seeds <= 0) {
             throw new IllegalArgumentException("--seeds must be > 0, got " + seeds);
         }
@@ -235,7 +175,12 @@ public final class EvalCommand implements Callable<Integer> {
         if (report != null) {
             ReportFiles.writeReport(
                     report,
-                    new ReportFiles.RunInfo(data, embedder, truncation, maxTokens, seeds),
+                    new ReportFiles.RunInfo(
+                            data,
+                            embedding.embedder,
+                            embedding.truncation,
+                            config.maxTokens(),
+                            seeds),
                     result);
             out.printf("%nreport: %s%n", report);
         }
