@@ -35,6 +35,20 @@ import org.slf4j.LoggerFactory;
 public final class OnnxEmbedder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEmbedder.class);
 
+    static {
+        // DJL's tokenizer looks for a CUDA build of its native library when the host has a GPU,
+        // and downloads it: a worker on a GPU host without network access would then fail to
+        // start. Tokenizing needs no GPU, so use the CPU library the jar carries and never fetch.
+        setIfAbsent("RUST_FLAVOR", "cpu");
+        setIfAbsent("ai.djl.offline", "true");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null && System.getenv(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+
     private final EmbedderConfig config;
     private final HuggingFaceTokenizer tokenizer;
     private final OrtEnvironment env;

@@ -1,7 +1,6 @@
 package dev.pointsman.cli;
 
 import dev.pointsman.core.data.Benchmark;
-import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.core.eval.EvalData;
 import dev.pointsman.core.eval.EvalReport;
@@ -13,9 +12,7 @@ import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingCache;
 import dev.pointsman.embed.OnnxEmbedder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,8 +34,6 @@ import picocli.CommandLine.Spec;
                     + " next to the oracle, random and global-trend rows.",
         })
 public final class EvalCommand implements Callable<Integer> {
-    static final String SAMPLE = "sample";
-    static final String SAMPLE_RESOURCE = "samples/routerbench-sample.jsonl";
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -49,9 +44,9 @@ public final class EvalCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "Benchmark file (JSON lines, see shared/data/README.md), or '"
-                            + SAMPLE
+                            + BenchmarkFiles.SAMPLE
                             + "' for the bundled 300-row RouterBench sample. Default: ${DEFAULT-VALUE}.",
-            defaultValue = SAMPLE)
+            defaultValue = BenchmarkFiles.SAMPLE)
     String data;
 
     @Option(
@@ -197,21 +192,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private Benchmark load() throws IOException {
-        if (SAMPLE.equals(data)) {
-            try (InputStream in =
-                    EvalCommand.class.getClassLoader().getResourceAsStream(SAMPLE_RESOURCE)) {
-                if (in == null) {
-                    throw new IllegalStateException(
-                            "the bundled sample is missing from the class path");
-                }
-                return BenchmarkLoader.load(in, "routerbench-sample.jsonl");
-            }
-        }
-        Path file = Path.of(data);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("--data: no such file: " + file);
-        }
-        return BenchmarkLoader.load(file);
+        return BenchmarkFiles.load(data);
     }
 
     private List<float[]> embed(Benchmark benchmark, EmbedderConfig config) throws IOException {

@@ -11,7 +11,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Pointsman: an online LLM router on Kafka and Flink.",
-        subcommands = {EvalCommand.class, EmbedWorkerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            EvalCommand.class,
+            EmbedWorkerCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -118,7 +118,7 @@ class EvalCommandTest {
     void exportedPredictionsReproduceTheReportedAuc() throws IOException {
         Benchmark sample;
         try (InputStream in =
-                getClass().getClassLoader().getResourceAsStream(EvalCommand.SAMPLE_RESOURCE)) {
+                getClass().getClassLoader().getResourceAsStream(BenchmarkFiles.SAMPLE_RESOURCE)) {
             sample = BenchmarkLoader.load(in, "sample");
         }
         Map<String, BenchmarkRow> truth = new HashMap<>();

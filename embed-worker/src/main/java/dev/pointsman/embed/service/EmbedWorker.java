@@ -138,13 +138,25 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
         }
     }
 
-    /** Embeds and commits everything pending, atomically with its offsets. */
+    /**
+     * Embeds and commits everything pending, in transactions of at most the batch size (a poll can
+     * return more than fits the batch being filled), each atomically with its offsets.
+     */
     private void flush() {
-        if (pending.isEmpty()) {
-            return;
+        while (!pending.isEmpty()) {
+            int n = Math.min(pending.size(), settings.batch().maxSize());
+            List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(pending.subList(0, n));
+            pending.subList(0, n).clear();
+            if (!commitBatch(batch)) {
+                pending.clear(); // re-read from the committed offsets
+                rewindToCommitted();
+                return;
+            }
         }
-        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(pending);
-        pending.clear();
+    }
+
+    /** One transaction; false if it was aborted. */
+    private boolean commitBatch(List<ConsumerRecord<byte[], byte[]>> batch) {
         List<Query> queries = new ArrayList<>();
         List<ConsumerRecord<byte[], byte[]>> accepted = new ArrayList<>();
         List<ProducerRecord<byte[], byte[]>> dlq = new ArrayList<>();
@@ -198,8 +210,9 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
                     batch.size(),
                     e.toString());
             producer.abortTransaction();
-            rewindToCommitted();
+            return false;
         }
+        return true;
     }
 
     /** Embeds the batch; if the batch call fails, each query alone, dead-lettering the failures. */

@@ -34,12 +34,20 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The embedding service on a real broker with the real quantised MiniLM. */
+/**
+ * The embedding service on a real broker with the real quantised MiniLM: once on the embedded
+ * broker, and once on Apache Kafka's image through Testcontainers where Docker exists.
+ */
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestBroker.class)
 class EmbedWorkerIT {
     private static final SingleObjectCodec<Query> QUERIES = SingleObjectCodec.of(Query.class);
     private static final SingleObjectCodec<EmbeddedQuery> EMBEDDED =
@@ -48,12 +56,16 @@ class EmbedWorkerIT {
             SingleObjectCodec.of(DeadLetter.class);
 
     @TempDir static Path dir;
-    private static EmbeddedKafka kafka;
+
+    /** Which broker this invocation runs on (shown in the test name). */
+    @Parameter TestBroker broker;
+
+    private static TestBroker.Running kafka;
     private static OnnxEmbedder embedder;
 
-    @BeforeAll
-    static void start() throws Exception {
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+    @BeforeParameterizedClassInvocation
+    static void start(TestBroker broker) throws Exception {
+        kafka = broker.start(dir.resolve("kafka-" + broker.name().toLowerCase()));
         try (Admin admin =
                 Admin.create(
                         Map.of(
@@ -72,10 +84,16 @@ class EmbedWorkerIT {
                                 false));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
-        embedder.close();
-        kafka.close();
+        if (embedder != null) {
+            embedder.close();
+            embedder = null;
+        }
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
     }
 
     @Test
