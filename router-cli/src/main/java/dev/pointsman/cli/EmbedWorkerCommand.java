@@ -5,7 +5,10 @@ import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.embed.service.BatchPolicy;
 import dev.pointsman.embed.service.EmbedWorker;
+import dev.pointsman.embed.service.MetricsEndpoint;
 import dev.pointsman.embed.service.QueryValidator;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.codec.WireFormat;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -67,6 +70,31 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
     List<String> pools;
 
     @Option(
+            names = "--schema-registry",
+            paramLabel = "URL",
+            description =
+                    "Write the schema-registry wire format (magic byte, schema id, Avro binary;"
+                            + " subjects <topic>-value) against this Confluent-compatible registry."
+                            + " Default: Avro single-object encoding, no registry. Either way,"
+                            + " single-object input is read.")
+    String schemaRegistry;
+
+    @Option(
+            names = "--metrics-port",
+            paramLabel = "PORT",
+            defaultValue = "-1",
+            description =
+                    "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (0: any free port;"
+                            + " default: off).")
+    int metricsPort;
+
+    @Option(
+            names = "--metrics-host",
+            defaultValue = "127.0.0.1",
+            description = "Address the metrics endpoint binds to. Default: ${DEFAULT-VALUE}.")
+    String metricsHost;
+
+    @Option(
             names = "--partitions",
             defaultValue = "4",
             description = "Partitions for topics it creates. Default: ${DEFAULT-VALUE}.")
@@ -76,13 +104,17 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbedderConfig config = embedding.toConfig();
         BatchPolicy policy = new BatchPolicy(config.batchSize(), maxWaitMs);
+        WireFormat wire = WireFormat.of(schemaRegistry);
         QueryValidator validator =
                 new QueryValidator(
-                        maxTextBytes, pools == null ? new HashSet<>() : new HashSet<>(pools));
+                        maxTextBytes,
+                        pools == null ? new HashSet<>() : new HashSet<>(pools),
+                        wire.codec(Query.class, Topics.QUERIES));
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             Topics.ensure(admin, Topics.all(partitions, (short) 1, Duration.ofDays(7)));
         }
+        System.err.println("embed-worker: wire format " + wire.describe());
         try (OnnxEmbedder model = new OnnxEmbedder(config)) {
             EmbedWorker worker =
                     new EmbedWorker(
@@ -95,7 +127,23 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
                                     Topics.DLQ,
                                     policy),
                             model,
-                            validator);
+                            validator,
+                            wire);
+            MetricsEndpoint endpoint =
+                    metricsPort < 0
+                            ? null
+                            : new MetricsEndpoint(
+                                    metricsHost,
+                                    metricsPort,
+                                    worker.metrics(),
+                                    model.id(),
+                                    model.onCuda(),
+                                    model.cpuReason());
+            if (endpoint != null) {
+                System.err.printf(
+                        "embed-worker: metrics at http://%s:%d/metrics%n",
+                        metricsHost, endpoint.port());
+            }
             CountDownLatch done = new CountDownLatch(1);
             Thread hook =
                     new Thread(
@@ -112,6 +160,9 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
             try {
                 worker.run();
             } finally {
+                if (endpoint != null) {
+                    endpoint.close();
+                }
                 done.countDown();
                 var m = worker.metrics();
                 System.err.printf(

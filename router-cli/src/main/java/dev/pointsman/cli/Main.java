@@ -26,10 +26,13 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return withErrorHandling(new CommandLine(new Main()));
+    }
+
+    /** Bad input is the user's to fix: say what is wrong, exit 2, no stack trace. */
+    static CommandLine withErrorHandling(CommandLine cli) {
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
-                    // Bad input is the user's to fix: say what is wrong, no stack trace.
                     if (e instanceof IllegalArgumentException
                             || e instanceof IOException
                             || e instanceof UncheckedIOException) {

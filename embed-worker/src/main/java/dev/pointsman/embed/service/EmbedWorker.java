@@ -5,7 +5,8 @@ import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.Float32Vectors;
-import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.WireFormat;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,10 +65,8 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
     private final Settings settings;
     private final OnnxEmbedder embedder;
     private final QueryValidator validator;
-    private final SingleObjectCodec<EmbeddedQuery> output =
-            SingleObjectCodec.of(EmbeddedQuery.class);
-    private final SingleObjectCodec<DeadLetter> deadLetters =
-            SingleObjectCodec.of(DeadLetter.class);
+    private final RecordCodec<EmbeddedQuery> output;
+    private final RecordCodec<DeadLetter> deadLetters;
     private final WorkerMetrics metrics = new WorkerMetrics();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -76,10 +75,21 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
 
+    /** A worker that writes the registry-free single-object encoding. */
     public EmbedWorker(Settings settings, OnnxEmbedder embedder, QueryValidator validator) {
+        this(settings, embedder, validator, WireFormat.singleObject());
+    }
+
+    /**
+     * @param wire how output and dead letters are framed; the validator decodes the input
+     */
+    public EmbedWorker(
+            Settings settings, OnnxEmbedder embedder, QueryValidator validator, WireFormat wire) {
         this.settings = settings;
         this.embedder = embedder;
         this.validator = validator;
+        this.output = wire.codec(EmbeddedQuery.class, settings.outputTopic());
+        this.deadLetters = wire.codec(DeadLetter.class, settings.dlqTopic());
     }
 
     public WorkerMetrics metrics() {
@@ -127,6 +137,7 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
                 if (settings.batch().shouldFlush(pending.size(), firstArrivalMs, monotonicMs())) {
                     flush();
                 }
+                reportProgress();
             }
             flush();
         } catch (ProducerFencedException e) {
@@ -136,6 +147,33 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    private static final long REPORT_EVERY_MS = 30_000;
+    private long lastReportMs = monotonicMs();
+    private long lastReportedEmbedded;
+
+    /** A progress line every 30 s while records flow; silence while idle. */
+    private void reportProgress() {
+        long now = monotonicMs();
+        if (now - lastReportMs < REPORT_EVERY_MS) {
+            return;
+        }
+        long embedded = metrics.embedded();
+        if (embedded != lastReportedEmbedded) {
+            LOG.info(
+                    "embed worker {}: {} embedded (+{} in {} s), {} dead-lettered, {} embeddings/s,"
+                            + " lag {} ms",
+                    settings.transactionalId(),
+                    embedded,
+                    embedded - lastReportedEmbedded,
+                    (now - lastReportMs) / 1000,
+                    metrics.deadLettered(),
+                    String.format(java.util.Locale.ROOT, "%.1f", metrics.embeddingsPerSecond()),
+                    metrics.lastLagMs());
+        }
+        lastReportMs = now;
+        lastReportedEmbedded = embedded;
     }
 
     /**

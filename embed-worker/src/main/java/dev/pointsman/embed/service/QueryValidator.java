@@ -1,6 +1,7 @@
 package dev.pointsman.embed.service;
 
 import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.util.Set;
  * the dead-letter topic with the reason it returns; nothing it sees makes the worker stop.
  */
 public final class QueryValidator {
-    private final SingleObjectCodec<Query> codec = SingleObjectCodec.of(Query.class);
+    private final RecordCodec<Query> codec;
     private final int maxTextBytes;
     private final Set<String> pools;
 
@@ -19,6 +20,14 @@ public final class QueryValidator {
      * @param pools accepted pools; empty accepts every pool
      */
     public QueryValidator(int maxTextBytes, Set<String> pools) {
+        this(maxTextBytes, pools, SingleObjectCodec.of(Query.class));
+    }
+
+    /**
+     * @param codec how query records are framed (see {@code WireFormat})
+     */
+    public QueryValidator(int maxTextBytes, Set<String> pools, RecordCodec<Query> codec) {
+        this.codec = codec;
         if (maxTextBytes <= 0) {
             throw new IllegalArgumentException(
                     "embed.max-text-bytes must be > 0, got " + maxTextBytes);

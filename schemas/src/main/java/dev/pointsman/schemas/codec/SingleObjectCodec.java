@@ -17,7 +17,7 @@ import org.apache.avro.specific.SpecificRecord;
  * fingerprint. Older versions of a schema are registered with {@link #withPreviousVersion} and are
  * resolved into the current class. Thread-safe.
  */
-public final class SingleObjectCodec<T extends SpecificRecord> {
+public final class SingleObjectCodec<T extends SpecificRecord> implements RecordCodec<T> {
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
@@ -41,6 +41,7 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         return this;
     }
 
+    @Override
     public byte[] encode(T record) {
         try {
             ByteBuffer buffer = encoder.encode(record);
@@ -52,7 +53,16 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         }
     }
 
+    /** Whether {@code bytes} start with the single-object marker (0xC3 0x01). */
+    public static boolean looksSingleObject(byte[] bytes) {
+        return bytes != null
+                && bytes.length >= 10
+                && bytes[0] == (byte) 0xC3
+                && bytes[1] == (byte) 0x01;
+    }
+
     /** Decodes {@code bytes}; anything that is not a valid record becomes a typed error. */
+    @Override
     public T decode(byte[] bytes) throws UndecodableRecordException {
         if (bytes == null) {
             throw new UndecodableRecordException(
