@@ -6,11 +6,19 @@ import java.util.List;
 
 /**
  * A mutable, exact cosine index over unit vectors: the in-memory scan structure of one support-set
- * shard. Rows live in one growable float array; a removed row's slot is reused by the next add, so
- * inserts and evictions cost O(dimension) and a search is one pass over the live rows. Each row
- * carries a sequence number that orders ties. Not thread-safe.
+ * shard. A removed row's slot is reused by the next add, so inserts and evictions cost O(dimension)
+ * and a search is one pass over the live rows. Each row carries a sequence number that orders ties.
+ * Not thread-safe.
+ *
+ * <p>Rows are stored in blocks of {@value #BLOCK}, dimension-major inside a block, so the scan
+ * computes {@value #BLOCK} dot products at once with element-wise loops the JIT turns into SIMD
+ * instructions. Each dot product keeps the four interleaved partial sums of {@link
+ * Vectors#dot(float[], int, float[], int, int)} and adds them in the same order, so similarities
+ * are bit-identical to {@link ExactKnn}'s.
  */
 public final class SupportIndex {
+    static final int BLOCK = 64;
+
     private final int dimension;
     private float[] data;
     private long[] seqs;
@@ -24,7 +32,7 @@ public final class SupportIndex {
         if (dimension <= 0) {
             throw new IllegalArgumentException("dimension must be > 0, got " + dimension);
         }
-        int capacity = Math.max(1, initialCapacity);
+        int capacity = roundUpToBlock(Math.max(1, initialCapacity));
         this.dimension = dimension;
         this.data = new float[capacity * dimension];
         this.seqs = new long[capacity];
@@ -61,7 +69,10 @@ public final class SupportIndex {
             }
             slot = highWater++;
         }
-        System.arraycopy(unit, 0, data, slot * dimension, dimension);
+        int base = (slot / BLOCK) * BLOCK * dimension + slot % BLOCK;
+        for (int j = 0; j < dimension; j++) {
+            data[base + j * BLOCK] = unit[j];
+        }
         seqs[slot] = seq;
         live[slot] = true;
         size++;
@@ -93,16 +104,61 @@ public final class SupportIndex {
             return new Ranked[0];
         }
         RankedQueue queue = new RankedQueue(Math.min(k, size));
+        float[] sims = new float[BLOCK];
+        float[] a0 = new float[BLOCK];
+        float[] a1 = new float[BLOCK];
+        float[] a2 = new float[BLOCK];
+        float[] a3 = new float[BLOCK];
         boolean dense = size == highWater;
-        for (int slot = 0; slot < highWater; slot++) {
-            if (dense || live[slot]) {
-                queue.offer(
-                        Vectors.dot(data, slot * dimension, unitQuery, 0, dimension),
-                        seqs[slot],
-                        slot);
+        for (int block = 0; block * BLOCK < highWater; block++) {
+            similarities(block, unitQuery, sims, a0, a1, a2, a3);
+            int first = block * BLOCK;
+            int end = Math.min(highWater, first + BLOCK);
+            for (int slot = first; slot < end; slot++) {
+                if (dense || live[slot]) {
+                    queue.offer(sims[slot - first], seqs[slot], slot);
+                }
             }
         }
         return queue.drainBestFirst();
+    }
+
+    /** The dot products of the query with the {@value #BLOCK} rows of {@code block}. */
+    private void similarities(
+            int block, float[] q, float[] out, float[] a0, float[] a1, float[] a2, float[] a3) {
+        java.util.Arrays.fill(a0, 0f);
+        java.util.Arrays.fill(a1, 0f);
+        java.util.Arrays.fill(a2, 0f);
+        java.util.Arrays.fill(a3, 0f);
+        float[] d = data;
+        int base = block * BLOCK * dimension;
+        int j = 0;
+        for (; j + 3 < dimension; j += 4) {
+            float q0 = q[j];
+            float q1 = q[j + 1];
+            float q2 = q[j + 2];
+            float q3 = q[j + 3];
+            int o0 = base + j * BLOCK;
+            int o1 = o0 + BLOCK;
+            int o2 = o1 + BLOCK;
+            int o3 = o2 + BLOCK;
+            for (int r = 0; r < BLOCK; r++) {
+                a0[r] += d[o0 + r] * q0;
+                a1[r] += d[o1 + r] * q1;
+                a2[r] += d[o2 + r] * q2;
+                a3[r] += d[o3 + r] * q3;
+            }
+        }
+        for (; j < dimension; j++) {
+            float qj = q[j];
+            int o = base + j * BLOCK;
+            for (int r = 0; r < BLOCK; r++) {
+                a0[r] += d[o + r] * qj;
+            }
+        }
+        for (int r = 0; r < BLOCK; r++) {
+            out[r] = (a0[r] + a1[r]) + (a2[r] + a3[r]);
+        }
     }
 
     /**
@@ -127,6 +183,10 @@ public final class SupportIndex {
                     return c != 0 ? c : Long.compare(a.seq(), b.seq());
                 });
         return Arrays.copyOf(all, Math.min(k, all.length));
+    }
+
+    private static int roundUpToBlock(int n) {
+        return (n + BLOCK - 1) / BLOCK * BLOCK;
     }
 
     private void grow() {
