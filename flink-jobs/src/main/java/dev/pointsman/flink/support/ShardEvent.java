@@ -1,0 +1,73 @@
+package dev.pointsman.flink.support;
+
+/**
+ * What a support-set shard receives: a query to search ({@link #queryId} set) or a feedback example
+ * to store ({@link #example} set). Keyed by {@link #key()}. A Flink POJO.
+ */
+public class ShardEvent {
+    /** The pool the shard belongs to. */
+    public String pool;
+
+    /** This shard's number in [0, shards). */
+    public int shard;
+
+    /** How many shards the pool has. */
+    public int shards;
+
+    /** The query to search for, or null for feedback. */
+    public String queryId;
+
+    /** The query vector (queries only). */
+    public float[] vector;
+
+    /** Neighbours wanted (queries only). */
+    public int k;
+
+    /** Event time of the query (queries only). */
+    public long ts;
+
+    /** A single-object encoded {@code FeedbackExample} (feedback only). */
+    public byte[] example;
+
+    public ShardEvent() {}
+
+    public static ShardEvent query(
+            String pool, int shard, int shards, String queryId, float[] vector, int k, long ts) {
+        ShardEvent e = new ShardEvent();
+        e.pool = pool;
+        e.shard = shard;
+        e.shards = shards;
+        e.queryId = queryId;
+        e.vector = vector;
+        e.k = k;
+        e.ts = ts;
+        return e;
+    }
+
+    public static ShardEvent feedback(String pool, int shard, int shards, byte[] example) {
+        ShardEvent e = new ShardEvent();
+        e.pool = pool;
+        e.shard = shard;
+        e.shards = shards;
+        e.example = example;
+        return e;
+    }
+
+    public boolean isQuery() {
+        return queryId != null;
+    }
+
+    /** The keyed-state key of the shard this event belongs to. */
+    public String key() {
+        return key(pool, shard);
+    }
+
+    public static String key(String pool, int shard) {
+        return pool + '#' + shard;
+    }
+
+    /** The shard that owns an example: a stable hash of its id. */
+    public static int shardOf(String exampleId, int shards) {
+        return Math.floorMod(exampleId.hashCode() * 0x9E3779B9, shards);
+    }
+}

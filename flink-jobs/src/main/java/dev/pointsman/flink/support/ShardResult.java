@@ -1,0 +1,30 @@
+package dev.pointsman.flink.support;
+
+/**
+ * One shard's best neighbours for a query, best first, with the outcomes they carry: row i of
+ * {@link #scores} and {@link #costs} (length {@code ids.length × models.length}, row-major) holds
+ * neighbour i's observed outcome per model of {@link #models}, NaN where it has none. A Flink POJO.
+ */
+public class ShardResult {
+    public String queryId;
+    public String pool;
+    public int shard;
+    public int shards;
+    public long ts;
+
+    /** Examples in the shard when it answered. */
+    public int shardSize;
+
+    public String[] ids;
+    public float[] similarities;
+    public long[] seqs;
+    public String[] models;
+    public double[] scores;
+    public double[] costs;
+
+    public ShardResult() {}
+
+    public int size() {
+        return ids.length;
+    }
+}

@@ -1,0 +1,171 @@
+package dev.pointsman.flink.support;
+
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shard of a pool's support set, keyed by (pool, shard). Keyed state (RocksDB in production)
+ * holds every example, single-object encoded, and is the source of truth; a {@link ShardCache}
+ * mirrors it for the scan, rebuilt from state on the first event after a restore and kept in step
+ * on every insert, merge and eviction. Feedback for a known example id merges its outcomes (newer
+ * values win per model); a new example past the shard's capacity evicts the oldest. A query returns
+ * the shard's best k neighbours with their outcomes.
+ *
+ * <p>Inputs are validated before they reach a shard (dimension, embedder, finite values); an
+ * example whose dimension or embedder differs from the shard's is dropped here and counted, as a
+ * last line of defence.
+ */
+public class SupportShardFunction extends KeyedProcessFunction<String, ShardEvent, ShardResult> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SupportShardFunction.class);
+
+    private final int capacity;
+
+    private transient MapState<String, byte[]> examples;
+    private transient Map<String, ShardCache> caches;
+    private transient SingleObjectCodec<FeedbackExample> codec;
+    private transient Counter inserted;
+    private transient Counter merged;
+    private transient Counter evicted;
+    private transient Counter rejected;
+
+    /**
+     * @param capacity most examples this shard keeps; the oldest go first
+     */
+    public SupportShardFunction(int capacity) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("support.capacity must be > 0, got " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        examples =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "support-examples",
+                                        Types.STRING,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        caches = new HashMap<>();
+        codec = SingleObjectCodec.of(FeedbackExample.class);
+        var group = getRuntimeContext().getMetricGroup().addGroup("support");
+        inserted = group.counter("inserted");
+        merged = group.counter("merged");
+        evicted = group.counter("evicted");
+        rejected = group.counter("rejected");
+    }
+
+    @Override
+    public void processElement(ShardEvent event, Context ctx, Collector<ShardResult> out)
+            throws Exception {
+        ShardCache cache = cache(ctx.getCurrentKey());
+        if (event.isQuery()) {
+            if (cache == null || cache.dimension() != event.vector.length) {
+                out.collect(empty(event));
+                return;
+            }
+            out.collect(
+                    cache.search(
+                            event.queryId,
+                            event.pool,
+                            event.shard,
+                            event.shards,
+                            event.vector,
+                            event.k,
+                            event.ts));
+            return;
+        }
+        FeedbackExample example = codec.decode(event.example);
+        if (cache == null) {
+            cache = new ShardCache(example.getDimension(), example.getEmbedder());
+            caches.put(ctx.getCurrentKey(), cache);
+        }
+        if (example.getDimension() != cache.dimension()
+                || !example.getEmbedder().equals(cache.embedder())) {
+            rejected.inc();
+            LOG.warn(
+                    "shard {} dropped example {}: {} dims from {}, the shard holds {} from {}",
+                    ctx.getCurrentKey(),
+                    example.getExampleId(),
+                    example.getDimension(),
+                    example.getEmbedder(),
+                    cache.dimension(),
+                    cache.embedder());
+            return;
+        }
+        FeedbackExample known = cache.get(example.getExampleId());
+        if (known != null) {
+            Map<String, ObservedOutcome> outcomes = new HashMap<>(known.getOutcomes());
+            outcomes.putAll(example.getOutcomes());
+            FeedbackExample updated =
+                    FeedbackExample.newBuilder(known).setOutcomes(outcomes).build();
+            examples.put(updated.getExampleId(), codec.encode(updated));
+            cache.update(updated);
+            merged.inc();
+            return;
+        }
+        while (cache.size() >= capacity) {
+            examples.remove(cache.evictOldest());
+            evicted.inc();
+        }
+        examples.put(example.getExampleId(), event.example);
+        cache.add(example);
+        inserted.inc();
+    }
+
+    /** The current key's cache, rebuilt from state if this instance has not seen the key yet. */
+    private ShardCache cache(String key) throws Exception {
+        ShardCache cache = caches.get(key);
+        if (cache != null || examples.isEmpty()) {
+            return cache;
+        }
+        for (byte[] bytes : examples.values()) {
+            FeedbackExample example;
+            try {
+                example = codec.decode(bytes);
+            } catch (UndecodableRecordException e) {
+                throw new IllegalStateException(
+                        "shard " + key + " holds an undecodable example", e);
+            }
+            if (cache == null) {
+                cache = new ShardCache(example.getDimension(), example.getEmbedder());
+            }
+            cache.add(example);
+        }
+        caches.put(key, cache);
+        LOG.info("shard {}: rebuilt the scan cache from state ({} examples)", key, cache.size());
+        return cache;
+    }
+
+    private static ShardResult empty(ShardEvent event) {
+        ShardResult out = new ShardResult();
+        out.queryId = event.queryId;
+        out.pool = event.pool;
+        out.shard = event.shard;
+        out.shards = event.shards;
+        out.ts = event.ts;
+        out.ids = new String[0];
+        out.similarities = new float[0];
+        out.seqs = new long[0];
+        out.models = new String[0];
+        out.scores = new double[0];
+        out.costs = new double[0];
+        return out;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.pointsman.flink.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.knn.Neighbour;
+import dev.pointsman.core.vector.VectorSet;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The shard function on a real RocksDB backend, through Flink's operator test harness. */
+class SupportShardFunctionTest {
+    private static final SingleObjectCodec<FeedbackExample> CODEC =
+            SingleObjectCodec.of(FeedbackExample.class);
+    private static final int DIM = 8;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ShardEvent, ShardResult> harness(
+            int capacity) throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new SupportShardFunction(capacity)),
+                        ShardEvent::key,
+                        Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    private static float[] vector(Random random) {
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static byte[] example(String id, float[] v, long ts, Map<String, ObservedOutcome> o) {
+        return CODEC.encode(
+                FeedbackExample.newBuilder()
+                        .setExampleId(id)
+                        .setPool("p")
+                        .setVector(Float32Vectors.toBytes(v))
+                        .setDimension(v.length)
+                        .setEmbedder("test-embedder")
+                        .setOutcomes(o)
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build());
+    }
+
+    private static ObservedOutcome outcome(double score, double cost) {
+        return new ObservedOutcome(score, cost);
+    }
+
+    private static ShardResult ask(
+            KeyedOneInputStreamOperatorTestHarness<String, ShardEvent, ShardResult> h,
+            float[] query,
+            int k)
+            throws Exception {
+        h.getOutput().clear();
+        h.processElement(ShardEvent.query("p", 0, 1, "q", query, k, 0L), 0L);
+        List<ShardResult> out = h.extractOutputValues();
+        assertThat(out).hasSize(1);
+        return out.get(0);
+    }
+
+    @Test
+    void findsWhatBruteForceFindsWithTheNeighboursOutcomes() throws Exception {
+        Random random = new Random(3);
+        List<float[]> vectors = new ArrayList<>();
+        try (var h = harness(1000)) {
+            h.open();
+            for (int i = 0; i < 60; i++) {
+                float[] v = vector(random);
+                vectors.add(v);
+                h.processElement(
+                        ShardEvent.feedback(
+                                "p",
+                                0,
+                                1,
+                                example(
+                                        "e" + i,
+                                        v,
+                                        1000 + i,
+                                        Map.of("m" + (i % 3), outcome(i / 60.0, i)))),
+                        0L);
+            }
+            float[] query = vector(random);
+            ShardResult got = ask(h, query, 7);
+            Neighbour[] want =
+                    new ExactKnn(VectorSet.ofNormalized(vectors))
+                            .search(dev.pointsman.core.vector.Vectors.l2Normalized(query), 7);
+            assertThat(got.shardSize).isEqualTo(60);
+            assertThat(got.ids).hasSize(7);
+            for (int i = 0; i < 7; i++) {
+                int row = want[i].index();
+                assertThat(got.ids[i]).isEqualTo("e" + row);
+                assertThat(got.similarities[i]).isEqualTo(want[i].similarity());
+                assertThat(got.seqs[i]).isEqualTo(1000 + row);
+                int m = java.util.Arrays.asList(got.models).indexOf("m" + (row % 3));
+                assertThat(got.scores[i * got.models.length + m]).isEqualTo(row / 60.0);
+                assertThat(got.costs[i * got.models.length + m]).isEqualTo((double) row);
+            }
+        }
+    }
+
+    @Test
+    void outcomesForAKnownExampleMergeAndEvictionKeepsTheNewest() throws Exception {
+        Random random = new Random(4);
+        float[] first = vector(random);
+        OperatorSubtaskState snapshot;
+        try (var h = harness(5)) {
+            h.open();
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p", 0, 1, example("e0", first, 10, Map.of("a", outcome(1, 0.5)))),
+                    0L);
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p", 0, 1, example("e0", first, 10, Map.of("b", outcome(0, 0.1)))),
+                    0L);
+            ShardResult merged = ask(h, first, 1);
+            assertThat(merged.ids).containsExactly("e0");
+            assertThat(merged.models).containsExactly("a", "b");
+            assertThat(merged.scores).containsExactly(1.0, 0.0);
+
+            for (int i = 1; i <= 7; i++) {
+                h.processElement(
+                        ShardEvent.feedback(
+                                "p",
+                                0,
+                                1,
+                                example(
+                                        "e" + i,
+                                        vector(random),
+                                        10 + i,
+                                        Map.of("a", outcome(0.5, 1)))),
+                        0L);
+            }
+            ShardResult all = ask(h, first, 100);
+            assertThat(all.shardSize).isEqualTo(5);
+            assertThat(all.ids).containsExactlyInAnyOrder("e3", "e4", "e5", "e6", "e7");
+            snapshot = h.snapshot(1L, 1L);
+        }
+        // The state holds exactly what the cache held: a shard restored with room for more
+        // rebuilds its cache from state alone and finds the same five examples.
+        try (var restored = harness(1000)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            ShardResult all = ask(restored, first, 100);
+            assertThat(all.shardSize).isEqualTo(5);
+            assertThat(all.ids).containsExactlyInAnyOrder("e3", "e4", "e5", "e6", "e7");
+        }
+    }
+
+    @Test
+    void aRestoredShardAnswersExactlyAsBefore() throws Exception {
+        Random random = new Random(5);
+        OperatorSubtaskState snapshot;
+        ShardResult before;
+        float[] query = vector(random);
+        try (var h = harness(20)) {
+            h.open();
+            for (int i = 0; i < 30; i++) {
+                h.processElement(
+                        ShardEvent.feedback(
+                                "p",
+                                0,
+                                1,
+                                example(
+                                        "e" + i,
+                                        vector(random),
+                                        i,
+                                        Map.of("a", outcome(i % 2, i)))),
+                        0L);
+            }
+            before = ask(h, query, 10);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(20)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            ShardResult after = ask(restored, query, 10);
+            assertThat(after.ids).containsExactly(before.ids);
+            assertThat(after.similarities).containsExactly(before.similarities);
+            assertThat(after.scores).containsExactly(before.scores);
+            assertThat(after.shardSize).isEqualTo(20);
+        }
+    }
+}
