@@ -103,6 +103,7 @@ final class ShardCache {
         out.shard = shard;
         out.shards = shards;
         out.ts = ts;
+        out.k = k;
         out.shardSize = index.size();
         out.ids = new String[hits.length];
         out.similarities = new float[hits.length];

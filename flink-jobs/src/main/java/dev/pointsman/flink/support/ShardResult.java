@@ -12,6 +12,9 @@ public class ShardResult {
     public int shards;
     public long ts;
 
+    /** Neighbours the query asked for. */
+    public int k;
+
     /** Examples in the shard when it answered. */
     public int shardSize;
 

@@ -160,6 +160,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         out.shard = event.shard;
         out.shards = event.shards;
         out.ts = event.ts;
+        out.k = event.k;
         out.ids = new String[0];
         out.similarities = new float[0];
         out.seqs = new long[0];

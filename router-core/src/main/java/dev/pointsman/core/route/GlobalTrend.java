@@ -13,6 +13,18 @@ public final class GlobalTrend implements UtilityPredictor {
         this.meanCosts = meanCosts;
     }
 
+    /**
+     * A trend from given per-model means (a catalog's priors, a stream's running means).
+     *
+     * @param meanCosts null for quality-only pools
+     */
+    public static GlobalTrend of(double[] meanScores, double[] meanCosts) {
+        if (meanCosts != null && meanCosts.length != meanScores.length) {
+            throw new IllegalArgumentException("score and cost means differ in length");
+        }
+        return new GlobalTrend(meanScores.clone(), meanCosts == null ? null : meanCosts.clone());
+    }
+
     /** Means over the observed (non-NaN) outcomes; a model never observed gets 0. */
     public static GlobalTrend fit(Outcomes outcomes) {
         double[] costs =

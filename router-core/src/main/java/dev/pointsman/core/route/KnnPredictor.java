@@ -67,10 +67,13 @@ public final class KnnPredictor implements UtilityPredictor {
     }
 
     /**
-     * The estimate from the first {@code count} of {@code neighbours} (best first). Shared with the
-     * validation search of {@link KnnShrunkTrainer}, which reuses one neighbour list for every k.
+     * The estimate from the first {@code count} of {@code neighbours} (best first), whose {@link
+     * Neighbour#index()} is a row of {@code support}. Shared with the validation search of {@link
+     * KnnShrunkTrainer}, which reuses one neighbour list for every k, and with the streaming
+     * router, which gathers the neighbours from its shards: the same arithmetic in the same order,
+     * so the online prediction equals the offline one.
      */
-    static void estimate(
+    public static void estimate(
             Neighbour[] neighbours,
             int count,
             Outcomes support,

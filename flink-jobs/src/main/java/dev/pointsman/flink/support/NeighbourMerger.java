@@ -1,0 +1,182 @@
+package dev.pointsman.flink.support;
+
+import dev.pointsman.core.knn.Ranked;
+import dev.pointsman.core.knn.SupportIndex;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Keyed by query id: gathers the shards' partial top-k lists and emits the merged top-k once every
+ * shard has answered, or when {@code timeout} has passed since the first answer, saying how many
+ * shards were missing. Answers that arrive after the query was decided are dropped and counted, so
+ * a query is decided once. The merge is exact: the same neighbours, in the same order, as one
+ * search over the union of the shards.
+ */
+public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, Neighbourhood> {
+    private static final long serialVersionUID = 1L;
+
+    private final long timeoutMs;
+    private final Duration remember;
+
+    private transient ListState<ShardResult> partials;
+    private transient ValueState<Long> deadline;
+    private transient ValueState<Boolean> decided;
+    private transient Counter incomplete;
+    private transient Counter late;
+
+    /**
+     * @param timeout longest wait for the last shard after the first answered
+     * @param remember how long a decided query id is remembered, to drop late answers
+     */
+    public NeighbourMerger(Duration timeout, Duration remember) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("merge.timeout must be > 0, got " + timeout);
+        }
+        this.timeoutMs = timeout.toMillis();
+        this.remember = remember;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        partials =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        "partials", TypeInformation.of(ShardResult.class)));
+        deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
+        ValueStateDescriptor<Boolean> decidedDescriptor =
+                new ValueStateDescriptor<>("decided", Types.BOOLEAN);
+        decidedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(remember).build());
+        decided = getRuntimeContext().getState(decidedDescriptor);
+        var group = getRuntimeContext().getMetricGroup().addGroup("merge");
+        incomplete = group.counter("incomplete");
+        late = group.counter("late");
+    }
+
+    @Override
+    public void processElement(ShardResult partial, Context ctx, Collector<Neighbourhood> out)
+            throws Exception {
+        if (Boolean.TRUE.equals(decided.value())) {
+            late.inc();
+            return;
+        }
+        partials.add(partial);
+        List<ShardResult> received = new ArrayList<>();
+        partials.get().forEach(received::add);
+        if (received.size() >= partial.shards) {
+            Long timer = deadline.value();
+            if (timer != null) {
+                ctx.timerService().deleteProcessingTimeTimer(timer);
+            }
+            emit(received, out);
+            return;
+        }
+        if (deadline.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + timeoutMs;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            deadline.update(at);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Neighbourhood> out)
+            throws Exception {
+        if (Boolean.TRUE.equals(decided.value())) {
+            return;
+        }
+        List<ShardResult> received = new ArrayList<>();
+        partials.get().forEach(received::add);
+        if (!received.isEmpty()) {
+            incomplete.inc();
+            emit(received, out);
+        }
+    }
+
+    private void emit(List<ShardResult> received, Collector<Neighbourhood> out) throws Exception {
+        out.collect(merge(received));
+        partials.clear();
+        deadline.clear();
+        decided.update(true);
+    }
+
+    /**
+     * The exact top-k over the partial lists, with the outcomes re-laid over the union of models.
+     */
+    static Neighbourhood merge(List<ShardResult> received) {
+        ShardResult first = received.get(0);
+        int total = 0;
+        for (ShardResult r : received) {
+            total += r.size();
+        }
+        // Flatten: Ranked.slot() is a row of the flattened list.
+        int[] partOf = new int[total];
+        int[] rowOf = new int[total];
+        List<Ranked[]> lists = new ArrayList<>();
+        TreeMap<String, Integer> modelIndex = new TreeMap<>();
+        int flat = 0;
+        long supportSize = 0;
+        for (int p = 0; p < received.size(); p++) {
+            ShardResult r = received.get(p);
+            supportSize += r.shardSize;
+            Ranked[] list = new Ranked[r.size()];
+            for (int i = 0; i < r.size(); i++) {
+                list[i] = new Ranked(r.similarities[i], r.seqs[i], flat);
+                partOf[flat] = p;
+                rowOf[flat] = i;
+                flat++;
+            }
+            lists.add(list);
+            for (String model : r.models) {
+                modelIndex.putIfAbsent(model, 0);
+            }
+        }
+        String[] models = modelIndex.keySet().toArray(new String[0]);
+        for (int m = 0; m < models.length; m++) {
+            modelIndex.put(models[m], m);
+        }
+        Ranked[] best = SupportIndex.merge(lists, first.k);
+
+        Neighbourhood n = new Neighbourhood();
+        n.queryId = first.queryId;
+        n.pool = first.pool;
+        n.ts = first.ts;
+        n.shards = first.shards;
+        n.shardsMissing = Math.max(0, first.shards - received.size());
+        n.supportSize = supportSize;
+        n.ids = new String[best.length];
+        n.similarities = new float[best.length];
+        n.seqs = new long[best.length];
+        n.models = models;
+        n.scores = new double[best.length * models.length];
+        n.costs = new double[best.length * models.length];
+        Arrays.fill(n.scores, Double.NaN);
+        Arrays.fill(n.costs, Double.NaN);
+        for (int i = 0; i < best.length; i++) {
+            ShardResult r = received.get(partOf[best[i].slot()]);
+            int row = rowOf[best[i].slot()];
+            n.ids[i] = r.ids[row];
+            n.similarities[i] = r.similarities[row];
+            n.seqs[i] = r.seqs[row];
+            for (int m = 0; m < r.models.length; m++) {
+                int cell = i * models.length + modelIndex.get(r.models[m]);
+                n.scores[cell] = r.scores[row * r.models.length + m];
+                n.costs[cell] = r.costs[row * r.models.length + m];
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.pointsman.flink.support;
+
+/**
+ * A query's neighbours merged from all shards that answered, best first, with their outcomes laid
+ * out as in {@link ShardResult}. A Flink POJO.
+ */
+public class Neighbourhood {
+    public String queryId;
+    public String pool;
+    public long ts;
+    public int shards;
+
+    /** Shards that had not answered when the merge gave up waiting; 0 for a complete answer. */
+    public int shardsMissing;
+
+    /** Examples in the shards that answered. */
+    public long supportSize;
+
+    public String[] ids;
+    public float[] similarities;
+    public long[] seqs;
+    public String[] models;
+    public double[] scores;
+    public double[] costs;
+
+    public Neighbourhood() {}
+
+    public int size() {
+        return ids.length;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.pointsman.flink.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class NeighbourMergerTest {
+    private static final int DIM = 8;
+    private static final int SHARDS = 3;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ShardResult, Neighbourhood>
+            harness() throws Exception {
+        var h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new NeighbourMerger(Duration.ofMillis(100), Duration.ofMinutes(5))),
+                        (ShardResult r) -> r.queryId,
+                        Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return h;
+    }
+
+    /** Examples spread over SHARDS caches by id, and one cache holding them all. */
+    private static final class Fixture {
+        final ShardCache[] shards = new ShardCache[SHARDS];
+        final ShardCache whole = new ShardCache(DIM, "e");
+        final Random random = new Random(21);
+
+        Fixture(int examples) {
+            for (int s = 0; s < SHARDS; s++) {
+                shards[s] = new ShardCache(DIM, "e");
+            }
+            for (int i = 0; i < examples; i++) {
+                float[] v = vector();
+                // Some models only on some examples, so the union of models matters.
+                Map<String, ObservedOutcome> outcomes =
+                        i % 2 == 0
+                                ? Map.of("a", new ObservedOutcome(i / 100.0, 1.0 * i))
+                                : Map.of("b", new ObservedOutcome(1 - i / 100.0, 2.0 * i));
+                FeedbackExample e =
+                        FeedbackExample.newBuilder()
+                                .setExampleId("x" + i)
+                                .setPool("p")
+                                .setVector(Float32Vectors.toBytes(v))
+                                .setDimension(DIM)
+                                .setEmbedder("e")
+                                .setOutcomes(outcomes)
+                                .setTs(Instant.ofEpochMilli(i))
+                                .build();
+                shards[ShardEvent.shardOf(e.getExampleId(), SHARDS)].add(e);
+                whole.add(e);
+            }
+        }
+
+        float[] vector() {
+            float[] v = new float[DIM];
+            for (int j = 0; j < DIM; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+            return v;
+        }
+
+        ShardResult partial(int shard, String queryId, float[] q, int k) {
+            return shards[shard].search(queryId, "p", shard, SHARDS, q, k, 77L);
+        }
+    }
+
+    @Test
+    void mergesToExactlyTheSearchOverAllShards() throws Exception {
+        Fixture f = new Fixture(90);
+        try (var h = harness()) {
+            h.open();
+            for (int q = 0; q < 5; q++) {
+                float[] query = f.vector();
+                for (int s = 0; s < SHARDS; s++) {
+                    h.processElement(f.partial(s, "q" + q, query, 12), 0L);
+                }
+                ShardResult want = f.whole.search("q" + q, "p", 0, 1, query, 12, 77L);
+                List<Neighbourhood> out = h.extractOutputValues();
+                assertThat(out).hasSize(q + 1);
+                Neighbourhood got = out.get(q);
+                assertThat(got.shardsMissing).isZero();
+                assertThat(got.supportSize).isEqualTo(90);
+                assertThat(got.ids).containsExactly(want.ids);
+                assertThat(got.similarities).containsExactly(want.similarities);
+                assertThat(got.models).containsExactly(want.models);
+                assertThat(got.scores).containsExactly(want.scores);
+                assertThat(got.costs).containsExactly(want.costs);
+            }
+        }
+    }
+
+    @Test
+    void aSlowShardCannotHoldTheDecisionAndItsLateAnswerIsDropped() throws Exception {
+        Fixture f = new Fixture(60);
+        float[] query = f.vector();
+        try (var h = harness()) {
+            h.open();
+            h.setProcessingTime(1_000);
+            h.processElement(f.partial(0, "q", query, 5), 0L);
+            h.processElement(f.partial(1, "q", query, 5), 0L);
+            h.setProcessingTime(1_099);
+            assertThat(h.extractOutputValues()).isEmpty();
+            h.setProcessingTime(1_100);
+            List<Neighbourhood> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).shardsMissing).isEqualTo(1);
+            assertThat(out.get(0).ids).hasSize(5);
+
+            h.processElement(f.partial(2, "q", query, 5), 0L);
+            h.setProcessingTime(5_000);
+            assertThat(h.extractOutputValues()).as("decided once").hasSize(1);
+        }
+    }
+
+    @Test
+    void aWaitInProgressSurvivesARestore() throws Exception {
+        Fixture f = new Fixture(60);
+        float[] query = f.vector();
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            h.processElement(f.partial(0, "q", query, 8), 0L);
+            h.processElement(f.partial(1, "q", query, 8), 0L);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var h = harness()) {
+            h.initializeState(snapshot);
+            h.open();
+            h.processElement(f.partial(2, "q", query, 8), 0L);
+            List<Neighbourhood> out = h.extractOutputValues();
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).shardsMissing).isZero();
+            assertThat(out.get(0).ids)
+                    .containsExactly(f.whole.search("q", "p", 0, 1, query, 8, 77L).ids);
+        }
+    }
+}
