@@ -1,12 +1,12 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.cli.kafka.Topics;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.embed.service.BatchPolicy;
 import dev.pointsman.embed.service.EmbedWorker;
 import dev.pointsman.embed.service.MetricsEndpoint;
 import dev.pointsman.embed.service.QueryValidator;
+import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.WireFormat;
 import java.time.Duration;

@@ -154,6 +154,7 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         n.queryId = first.queryId;
         n.pool = first.pool;
         n.ts = first.ts;
+        n.lambda = first.lambda;
         n.shards = first.shards;
         n.shardsMissing = Math.max(0, first.shards - received.size());
         n.supportSize = supportSize;

@@ -8,6 +8,10 @@ public class Neighbourhood {
     public String queryId;
     public String pool;
     public long ts;
+
+    /** The query's λ, NaN for the pool default (queries only). */
+    public double lambda = Double.NaN;
+
     public int shards;
 
     /** Shards that had not answered when the merge gave up waiting; 0 for a complete answer. */

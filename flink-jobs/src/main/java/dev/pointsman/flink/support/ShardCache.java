@@ -85,7 +85,14 @@ final class ShardCache {
      * offline evaluation normalises queries), with their outcomes.
      */
     ShardResult search(
-            String queryId, String pool, int shard, int shards, float[] query, int k, long ts) {
+            String queryId,
+            String pool,
+            int shard,
+            int shards,
+            float[] query,
+            int k,
+            long ts,
+            double lambda) {
         Ranked[] hits = index.search(Vectors.l2Normalized(query), k);
         TreeMap<String, Integer> modelIndex = new TreeMap<>();
         for (Ranked hit : hits) {
@@ -104,6 +111,7 @@ final class ShardCache {
         out.shards = shards;
         out.ts = ts;
         out.k = k;
+        out.lambda = lambda;
         out.shardSize = index.size();
         out.ids = new String[hits.length];
         out.similarities = new float[hits.length];

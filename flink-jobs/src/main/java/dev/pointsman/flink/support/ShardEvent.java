@@ -23,6 +23,9 @@ public class ShardEvent {
     /** Neighbours wanted (queries only). */
     public int k;
 
+    /** The query's λ, NaN for the pool default (queries only). */
+    public double lambda = Double.NaN;
+
     /** Event time of the query (queries only). */
     public long ts;
 

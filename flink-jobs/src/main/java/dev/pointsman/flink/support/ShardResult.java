@@ -12,6 +12,9 @@ public class ShardResult {
     public int shards;
     public long ts;
 
+    /** The query's λ, NaN for the pool default (queries only). */
+    public double lambda = Double.NaN;
+
     /** Neighbours the query asked for. */
     public int k;
 

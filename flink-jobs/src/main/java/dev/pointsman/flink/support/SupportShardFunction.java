@@ -88,7 +88,8 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                             event.shards,
                             event.vector,
                             event.k,
-                            event.ts));
+                            event.ts,
+                            event.lambda));
             return;
         }
         FeedbackExample example = codec.decode(event.example);
@@ -161,6 +162,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         out.shards = event.shards;
         out.ts = event.ts;
         out.k = event.k;
+        out.lambda = event.lambda;
         out.ids = new String[0];
         out.similarities = new float[0];
         out.seqs = new long[0];

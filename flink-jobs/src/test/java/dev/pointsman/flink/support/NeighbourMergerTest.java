@@ -74,7 +74,7 @@ class NeighbourMergerTest {
         }
 
         ShardResult partial(int shard, String queryId, float[] q, int k) {
-            return shards[shard].search(queryId, "p", shard, SHARDS, q, k, 77L);
+            return shards[shard].search(queryId, "p", shard, SHARDS, q, k, 77L, Double.NaN);
         }
     }
 
@@ -88,7 +88,7 @@ class NeighbourMergerTest {
                 for (int s = 0; s < SHARDS; s++) {
                     h.processElement(f.partial(s, "q" + q, query, 12), 0L);
                 }
-                ShardResult want = f.whole.search("q" + q, "p", 0, 1, query, 12, 77L);
+                ShardResult want = f.whole.search("q" + q, "p", 0, 1, query, 12, 77L, Double.NaN);
                 List<Neighbourhood> out = h.extractOutputValues();
                 assertThat(out).hasSize(q + 1);
                 Neighbourhood got = out.get(q);
@@ -145,7 +145,7 @@ class NeighbourMergerTest {
             assertThat(out).hasSize(1);
             assertThat(out.get(0).shardsMissing).isZero();
             assertThat(out.get(0).ids)
-                    .containsExactly(f.whole.search("q", "p", 0, 1, query, 8, 77L).ids);
+                    .containsExactly(f.whole.search("q", "p", 0, 1, query, 8, 77L, Double.NaN).ids);
         }
     }
 }

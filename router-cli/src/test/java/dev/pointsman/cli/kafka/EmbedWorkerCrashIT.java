@@ -2,6 +2,8 @@ package dev.pointsman.cli.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.SingleObjectCodec;

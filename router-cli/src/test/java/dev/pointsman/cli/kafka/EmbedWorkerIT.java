@@ -9,6 +9,7 @@ import dev.pointsman.embed.Truncation;
 import dev.pointsman.embed.service.BatchPolicy;
 import dev.pointsman.embed.service.EmbedWorker;
 import dev.pointsman.embed.service.QueryValidator;
+import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;

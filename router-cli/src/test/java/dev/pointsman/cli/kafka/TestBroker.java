@@ -1,5 +1,6 @@
 package dev.pointsman.cli.kafka;
 
+import dev.pointsman.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;

@@ -1,4 +1,4 @@
-package dev.pointsman.cli.kafka;
+package dev.pointsman.kafka;
 
 import java.io.IOException;
 import java.io.OutputStream;

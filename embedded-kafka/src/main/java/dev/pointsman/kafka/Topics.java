@@ -1,4 +1,4 @@
-package dev.pointsman.cli.kafka;
+package dev.pointsman.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,0 +1,157 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keyed by pool, with the catalogs broadcast: hands each element to {@link #handle} together with
+ * its pool's catalog. An element of a pool whose catalog has not arrived yet waits in keyed state
+ * (sources are read in parallel, so a query can overtake the catalog record it depends on); if none
+ * arrives within {@code wait}, it is dead-lettered as belonging to an unknown pool.
+ */
+abstract class CatalogGate<IN, OUT>
+        extends KeyedBroadcastProcessFunction<String, IN, CatalogUpdate, OUT> {
+    private static final long serialVersionUID = 1L;
+
+    static final MapStateDescriptor<String, byte[]> CATALOGS =
+            new MapStateDescriptor<>(
+                    "catalogs",
+                    Types.STRING,
+                    PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    private final Class<IN> type;
+    private final long waitMs;
+    private transient ListStateDescriptor<IN> pendingDescriptor;
+    private transient ListState<IN> pending;
+    private transient ValueState<Long> timer;
+    private transient Map<String, Decoded> decoded;
+    private transient SingleObjectCodec<PoolCatalog> codec;
+
+    private record Decoded(byte[] bytes, PoolCatalog catalog) {}
+
+    CatalogGate(Class<IN> type, Duration wait) {
+        this.type = type;
+        this.waitMs = wait.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        pendingDescriptor = new ListStateDescriptor<>("awaiting-catalog", TypeInformation.of(type));
+        pending = getRuntimeContext().getListState(pendingDescriptor);
+        timer =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("catalog-wait", Types.LONG));
+        decoded = new HashMap<>();
+        codec = SingleObjectCodec.of(PoolCatalog.class);
+    }
+
+    /** Routes or transforms {@code in}; returns why it is unusable, or null. */
+    abstract @Nullable String handle(IN in, PoolCatalog catalog, Collector<OUT> out);
+
+    /** The record {@code in} came from, for the dead-letter topic. */
+    abstract KafkaRecord source(IN in);
+
+    abstract String pool(IN in);
+
+    @Override
+    public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
+        PoolCatalog catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
+        if (catalog != null) {
+            String problem = handle(in, catalog, out);
+            if (problem != null) {
+                ctx.output(Decoders.DLQ, Decoders.deadLetter(source(in), problem));
+            }
+            return;
+        }
+        pending.add(in);
+        if (timer.value() == null) {
+            long at = ctx.timerService().currentProcessingTime() + waitMs;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            timer.update(at);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(CatalogUpdate update, Context ctx, Collector<OUT> out)
+            throws Exception {
+        BroadcastState<String, byte[]> state = ctx.getBroadcastState(CATALOGS);
+        state.put(update.pool, update.encoded);
+        PoolCatalog catalog = catalog(state, update.pool);
+        ctx.applyToKeyedState(
+                pendingDescriptor,
+                (pool, waiting) -> {
+                    if (!pool.equals(update.pool)) {
+                        return;
+                    }
+                    List<IN> ready = new ArrayList<>();
+                    waiting.get().forEach(ready::add);
+                    waiting.clear();
+                    for (IN in : ready) {
+                        String problem = handle(in, catalog, out);
+                        if (problem != null) {
+                            ctx.output(Decoders.DLQ, Decoders.deadLetter(source(in), problem));
+                        }
+                    }
+                });
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        timer.clear();
+        PoolCatalog catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
+        List<IN> waiting = new ArrayList<>();
+        pending.get().forEach(waiting::add);
+        pending.clear();
+        for (IN in : waiting) {
+            String problem =
+                    catalog == null
+                            ? "unknown pool '"
+                                    + pool(in)
+                                    + "': no catalog for it on router.catalog within "
+                                    + waitMs
+                                    + " ms"
+                            : handle(in, catalog, out);
+            if (problem != null) {
+                ctx.output(Decoders.DLQ, Decoders.deadLetter(source(in), problem));
+            }
+        }
+    }
+
+    private @Nullable PoolCatalog catalog(ReadOnlyBroadcastState<String, byte[]> state, String pool)
+            throws Exception {
+        byte[] bytes = state.get(pool);
+        if (bytes == null) {
+            return null;
+        }
+        Decoded d = decoded.get(pool);
+        if (d == null || d.bytes() != bytes) {
+            try {
+                d = new Decoded(bytes, codec.decode(bytes));
+            } catch (UndecodableRecordException e) {
+                throw new IllegalStateException("broadcast catalog of " + pool + " is corrupt", e);
+            }
+            decoded.put(pool, d);
+        }
+        return d.catalog();
+    }
+}

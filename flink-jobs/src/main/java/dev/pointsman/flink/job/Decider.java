@@ -1,0 +1,157 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.core.knn.Neighbour;
+import dev.pointsman.core.route.GlobalTrend;
+import dev.pointsman.core.route.KnnPredictor;
+import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.flink.support.Neighbourhood;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.NeighbourRef;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.util.Collector;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a query's merged neighbourhood into a routing decision for its pool's current catalog: ŝ
+ * and ĉ for every catalog model by router-core's kNN estimate (the arithmetic of {@code pointsman
+ * eval}'s knn-K), a model no neighbour observed predicted from its catalog prior, and argmax ŝ −
+ * λ·ĉ with the query's λ or the pool's default (ties go to the first model by name).
+ */
+final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
+    private static final long serialVersionUID = 1L;
+
+    /** Prior quality of a catalog model that declares none. */
+    static final double DEFAULT_PRIOR = 0.5;
+
+    private final String router;
+    private transient SingleObjectCodec<RoutingDecision> codec;
+
+    Decider(int k, Duration catalogWait) {
+        super(Neighbourhood.class, catalogWait);
+        this.router = "knn-" + k;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        super.open(context);
+        codec = SingleObjectCodec.of(RoutingDecision.class);
+    }
+
+    @Override
+    @Nullable String handle(Neighbourhood n, PoolCatalog catalog, Collector<KeyedBytes> out) {
+        RoutingDecision decision = decide(n, catalog, router);
+        if (decision == null) {
+            return "pool " + n.pool + " has no models in its catalog";
+        }
+        out.collect(new KeyedBytes(Decoders.utf8(n.queryId), codec.encode(decision)));
+        return null;
+    }
+
+    /** The decision, or null when the catalog lists no model. */
+    static @Nullable RoutingDecision decide(Neighbourhood n, PoolCatalog catalog, String router) {
+        List<CatalogModel> byName = new ArrayList<>(catalog.getModels());
+        byName.sort((a, b) -> a.getName().compareTo(b.getName()));
+        int models = byName.size();
+        if (models == 0) {
+            return null;
+        }
+        Map<String, Integer> column = new HashMap<>();
+        List<String> names = new ArrayList<>();
+        double[] priorScores = new double[models];
+        double[] priorCosts = new double[models];
+        for (int m = 0; m < models; m++) {
+            CatalogModel model = byName.get(m);
+            column.put(model.getName(), m);
+            names.add(model.getName());
+            priorScores[m] = model.getPrior() == null ? DEFAULT_PRIOR : model.getPrior();
+        }
+        int size = n.size();
+        double[][] scores = new double[size][models];
+        double[][] costs = new double[size][models];
+        Neighbour[] neighbours = new Neighbour[size];
+        for (int i = 0; i < size; i++) {
+            Arrays.fill(scores[i], Double.NaN);
+            Arrays.fill(costs[i], Double.NaN);
+            for (int j = 0; j < n.models.length; j++) {
+                Integer m = column.get(n.models[j]);
+                if (m != null) { // outcomes of models no longer in the catalog are ignored
+                    scores[i][m] = n.scores[i * n.models.length + j];
+                    costs[i][m] = n.costs[i * n.models.length + j];
+                }
+            }
+            neighbours[i] = new Neighbour(i, n.similarities[i]);
+        }
+        double[] s = new double[models];
+        double[] c = new double[models];
+        KnnPredictor.estimate(
+                neighbours,
+                size,
+                new Outcomes(names, scores, costs),
+                GlobalTrend.of(priorScores, priorCosts),
+                false,
+                0,
+                s,
+                c);
+        double lambda = Double.isNaN(n.lambda) ? defaultLambda(catalog) : n.lambda;
+        int best = 0;
+        for (int m = 1; m < models; m++) {
+            if (s[m] - lambda * c[m] > s[best] - lambda * c[best]) {
+                best = m;
+            }
+        }
+        List<ModelPrediction> predictions = new ArrayList<>(models);
+        for (int m = 0; m < models; m++) {
+            predictions.add(new ModelPrediction(names.get(m), s[m], c[m]));
+        }
+        List<NeighbourRef> refs = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            refs.add(new NeighbourRef(n.ids[i], n.similarities[i]));
+        }
+        return RoutingDecision.newBuilder()
+                .setQueryId(n.queryId)
+                .setPool(n.pool)
+                .setModel(names.get(best))
+                .setLambda(lambda)
+                .setPredictions(predictions)
+                .setRouter(router)
+                .setRouterVersion(0L)
+                .setNeighbours(refs)
+                .setOodScore(null)
+                .setSupportSize(n.supportSize)
+                .setShardsMissing(n.shardsMissing)
+                .setTs(Instant.ofEpochMilli(n.ts))
+                .build();
+    }
+
+    static double defaultLambda(PoolCatalog catalog) {
+        String lambda = catalog.getDefaults().get("lambda");
+        return lambda == null ? 0 : Double.parseDouble(lambda);
+    }
+
+    @Override
+    KafkaRecord source(Neighbourhood n) {
+        KafkaRecord r = new KafkaRecord();
+        r.topic = "router.queries.embedded";
+        r.partition = -1;
+        r.offset = -1;
+        r.key = Decoders.utf8(n.queryId);
+        r.ts = n.ts;
+        return r;
+    }
+
+    @Override
+    String pool(Neighbourhood n) {
+        return n.pool;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.EmbeddedQuery;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.schemas.codec.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The first step after each source: decode and check what can be checked without the catalog.
+ * Whatever fails goes to the dead-letter side output with the reason; nothing throws.
+ */
+final class Decoders {
+    static final String COMPONENT = "flink-router";
+
+    /** Dead letters, encoded, keyed like the record they came from. */
+    static final OutputTag<KeyedBytes> DLQ = new OutputTag<>("dlq") {};
+
+    private Decoders() {}
+
+    static KeyedBytes deadLetter(KafkaRecord source, String reason) {
+        DeadLetter letter = source.deadLetter(reason, COMPONENT);
+        return new KeyedBytes(source.key, SingleObjectCodec.of(DeadLetter.class).encode(letter));
+    }
+
+    /** Null when the vector is usable, else why not. */
+    static @Nullable String vectorProblem(float[] v) {
+        double norm = 0;
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                return "vector has a non-finite component";
+            }
+            norm += (double) x * x;
+        }
+        return norm == 0 ? "vector is all zeros" : null;
+    }
+
+    abstract static class Decoder<T> extends ProcessFunction<KafkaRecord, T> {
+        private static final long serialVersionUID = 1L;
+        private final @Nullable String registryUrl;
+
+        Decoder(@Nullable String registryUrl) {
+            this.registryUrl = registryUrl;
+        }
+
+        WireFormat wire() {
+            return WireFormat.of(registryUrl);
+        }
+
+        @Override
+        public void processElement(KafkaRecord record, Context ctx, Collector<T> out) {
+            String problem;
+            try {
+                problem = decode(record, out);
+            } catch (UndecodableRecordException e) {
+                problem = e.getMessage();
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+            if (problem != null) {
+                ctx.output(DLQ, deadLetter(record, problem));
+            }
+        }
+
+        /** Emits the decoded value, or returns why the record is unusable. */
+        abstract @Nullable String decode(KafkaRecord record, Collector<T> out)
+                throws UndecodableRecordException;
+    }
+
+    static final class Queries extends Decoder<QueryEvent> {
+        private static final long serialVersionUID = 1L;
+        private transient RecordCodec<EmbeddedQuery> codec;
+
+        Queries(@Nullable String registryUrl) {
+            super(registryUrl);
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            codec = wire().codec(EmbeddedQuery.class, "router.queries.embedded");
+        }
+
+        @Override
+        @Nullable String decode(KafkaRecord record, Collector<QueryEvent> out)
+                throws UndecodableRecordException {
+            EmbeddedQuery q = codec.decode(record.value);
+            float[] vector = Float32Vectors.fromBytes(q.getVector(), q.getDimension());
+            String problem = vectorProblem(vector);
+            if (problem != null) {
+                return "query " + q.getQuery().getId() + ": " + problem;
+            }
+            Double lambda = q.getQuery().getLambda();
+            if (lambda != null && !(lambda >= 0 && Double.isFinite(lambda))) {
+                return "query " + q.getQuery().getId() + ": lambda must be a finite number >= 0";
+            }
+            QueryEvent e = new QueryEvent();
+            e.queryId = q.getQuery().getId();
+            e.pool = q.getQuery().getPool();
+            e.vector = vector;
+            e.embedder = q.getEmbedder();
+            e.lambda = lambda == null ? Double.NaN : lambda;
+            e.ts = q.getQuery().getTs().toEpochMilli();
+            e.source = record;
+            out.collect(e);
+            return null;
+        }
+    }
+
+    static final class Feedback extends Decoder<FeedbackEvent> {
+        private static final long serialVersionUID = 1L;
+        private transient RecordCodec<FeedbackExample> codec;
+        private transient SingleObjectCodec<FeedbackExample> state;
+
+        Feedback(@Nullable String registryUrl) {
+            super(registryUrl);
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            codec = wire().codec(FeedbackExample.class, "router.feedback");
+            state = SingleObjectCodec.of(FeedbackExample.class);
+        }
+
+        @Override
+        @Nullable String decode(KafkaRecord record, Collector<FeedbackEvent> out)
+                throws UndecodableRecordException {
+            FeedbackExample f = codec.decode(record.value);
+            String id = f.getExampleId();
+            float[] vector = Float32Vectors.fromBytes(f.getVector(), f.getDimension());
+            String problem = vectorProblem(vector);
+            if (problem != null) {
+                return "example " + id + ": " + problem;
+            }
+            if (f.getOutcomes().isEmpty()) {
+                return "example " + id + " carries no outcome";
+            }
+            Map<String, ObservedOutcome> sorted = new TreeMap<>(f.getOutcomes());
+            FeedbackEvent e = new FeedbackEvent();
+            e.models = new String[sorted.size()];
+            e.scores = new double[sorted.size()];
+            e.costs = new double[sorted.size()];
+            int i = 0;
+            for (Map.Entry<String, ObservedOutcome> o : sorted.entrySet()) {
+                double score = o.getValue().getScore();
+                double cost = o.getValue().getCost();
+                if (!(score >= 0 && score <= 1)) {
+                    return "example "
+                            + id
+                            + ": score "
+                            + score
+                            + " of "
+                            + o.getKey()
+                            + " is outside [0, 1]";
+                }
+                if (!(cost >= 0 && Double.isFinite(cost))) {
+                    return "example "
+                            + id
+                            + ": cost "
+                            + cost
+                            + " of "
+                            + o.getKey()
+                            + " is negative or not finite";
+                }
+                e.models[i] = o.getKey();
+                e.scores[i] = score;
+                e.costs[i] = cost;
+                i++;
+            }
+            e.exampleId = id;
+            e.pool = f.getPool();
+            e.embedder = f.getEmbedder();
+            e.dimension = f.getDimension();
+            e.encoded = state.encode(f);
+            e.source = record;
+            out.collect(e);
+            return null;
+        }
+    }
+
+    static final class Catalogs extends Decoder<CatalogUpdate> {
+        private static final long serialVersionUID = 1L;
+        private transient RecordCodec<PoolCatalog> codec;
+        private transient SingleObjectCodec<PoolCatalog> state;
+
+        Catalogs(@Nullable String registryUrl) {
+            super(registryUrl);
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            codec = wire().codec(PoolCatalog.class, "router.catalog");
+            state = SingleObjectCodec.of(PoolCatalog.class);
+        }
+
+        @Override
+        @Nullable String decode(KafkaRecord record, Collector<CatalogUpdate> out)
+                throws UndecodableRecordException {
+            if (record.value == null) {
+                return "a deleted catalog (tombstone) is not supported; publish an empty model"
+                        + " list to retire a pool's models";
+            }
+            PoolCatalog c = codec.decode(record.value);
+            Set<String> names = new HashSet<>();
+            for (var m : c.getModels()) {
+                if (!names.add(m.getName())) {
+                    return "catalog of " + c.getPool() + " lists " + m.getName() + " twice";
+                }
+                if (m.getPrior() != null && !(m.getPrior() >= 0 && m.getPrior() <= 1)) {
+                    return "catalog of "
+                            + c.getPool()
+                            + ": prior of "
+                            + m.getName()
+                            + " is outside [0, 1]";
+                }
+            }
+            String lambda = c.getDefaults().get("lambda");
+            if (lambda != null) {
+                try {
+                    double l = Double.parseDouble(lambda);
+                    if (!(l >= 0 && Double.isFinite(l))) {
+                        return "catalog of " + c.getPool() + ": default lambda must be >= 0";
+                    }
+                } catch (NumberFormatException ex) {
+                    return "catalog of " + c.getPool() + ": default lambda is not a number";
+                }
+            }
+            out.collect(new CatalogUpdate(c.getPool(), state.encode(c)));
+            return null;
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static List<String> modelNames(PoolCatalog catalog) {
+        return catalog.getModels().stream().map(m -> m.getName()).sorted().toList();
+    }
+}

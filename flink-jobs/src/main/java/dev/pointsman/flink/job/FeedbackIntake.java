@@ -1,0 +1,60 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.flink.support.ShardEvent;
+import dev.pointsman.schemas.PoolCatalog;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.flink.util.Collector;
+import org.jspecify.annotations.Nullable;
+
+/** Checks a feedback example against its pool's catalog and sends it to the shard that owns it. */
+final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
+    private static final long serialVersionUID = 1L;
+    private final int shards;
+
+    FeedbackIntake(int shards, Duration catalogWait) {
+        super(FeedbackEvent.class, catalogWait);
+        this.shards = shards;
+    }
+
+    @Override
+    @Nullable String handle(FeedbackEvent f, PoolCatalog catalog, Collector<ShardEvent> out) {
+        String embedder = catalog.getDefaults().get("embedder");
+        if (embedder != null && !embedder.equals(f.embedder)) {
+            return "example "
+                    + f.exampleId
+                    + " was embedded with "
+                    + f.embedder
+                    + ", pool "
+                    + f.pool
+                    + " expects "
+                    + embedder;
+        }
+        Set<String> known = new HashSet<>(Decoders.modelNames(catalog));
+        for (String model : f.models) {
+            if (!known.contains(model)) {
+                return "example "
+                        + f.exampleId
+                        + " has an outcome for "
+                        + model
+                        + ", which is not in the catalog of pool "
+                        + f.pool;
+            }
+        }
+        out.collect(
+                ShardEvent.feedback(
+                        f.pool, ShardEvent.shardOf(f.exampleId, shards), shards, f.encoded));
+        return null;
+    }
+
+    @Override
+    KafkaRecord source(FeedbackEvent in) {
+        return in.source;
+    }
+
+    @Override
+    String pool(FeedbackEvent in) {
+        return in.pool;
+    }
+}

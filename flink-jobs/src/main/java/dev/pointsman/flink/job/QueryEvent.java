@@ -1,0 +1,17 @@
+package dev.pointsman.flink.job;
+
+/** A decoded embedded query on its way to the shards. A POJO. */
+public class QueryEvent {
+    public String queryId;
+    public String pool;
+    public float[] vector;
+    public String embedder;
+
+    /** The query's λ, or NaN for the pool default. */
+    public double lambda;
+
+    public long ts;
+    public KafkaRecord source;
+
+    public QueryEvent() {}
+}

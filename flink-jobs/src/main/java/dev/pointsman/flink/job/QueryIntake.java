@@ -1,0 +1,51 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.flink.support.ShardEvent;
+import dev.pointsman.schemas.PoolCatalog;
+import java.time.Duration;
+import org.apache.flink.util.Collector;
+import org.jspecify.annotations.Nullable;
+
+/** Checks a query against its pool and fans it out to every shard of the pool. */
+final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
+    private static final long serialVersionUID = 1L;
+    private final int shards;
+    private final int k;
+
+    QueryIntake(int shards, int k, Duration catalogWait) {
+        super(QueryEvent.class, catalogWait);
+        this.shards = shards;
+        this.k = k;
+    }
+
+    @Override
+    @Nullable String handle(QueryEvent q, PoolCatalog catalog, Collector<ShardEvent> out) {
+        String embedder = catalog.getDefaults().get("embedder");
+        if (embedder != null && !embedder.equals(q.embedder)) {
+            return "query "
+                    + q.queryId
+                    + " was embedded with "
+                    + q.embedder
+                    + ", pool "
+                    + q.pool
+                    + " expects "
+                    + embedder;
+        }
+        for (int s = 0; s < shards; s++) {
+            ShardEvent e = ShardEvent.query(q.pool, s, shards, q.queryId, q.vector, k, q.ts);
+            e.lambda = q.lambda;
+            out.collect(e);
+        }
+        return null;
+    }
+
+    @Override
+    KafkaRecord source(QueryEvent in) {
+        return in.source;
+    }
+
+    @Override
+    String pool(QueryEvent in) {
+        return in.pool;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.flink.support.NeighbourMerger;
+import dev.pointsman.flink.support.Neighbourhood;
+import dev.pointsman.flink.support.ShardEvent;
+import dev.pointsman.flink.support.ShardResult;
+import dev.pointsman.flink.support.SupportShardFunction;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The routing job: reads {@code router.queries.embedded}, {@code router.feedback} and {@code
+ * router.catalog}; writes {@code router.decisions} and {@code router.dlq}, both exactly once (Kafka
+ * transactions committed on checkpoints).
+ *
+ * <pre>
+ * queries  ─decode─▶ keyBy pool ⋈ catalog ─fan-out─┐
+ * feedback ─decode─▶ keyBy pool ⋈ catalog ─owner──┴▶ keyBy (pool, shard): support shard
+ *     ─▶ keyBy query id: merge top-k ─▶ keyBy pool ⋈ catalog: decide ─▶ router.decisions
+ * every step's rejects ─▶ router.dlq
+ * </pre>
+ */
+public final class RoutingJob {
+    private RoutingJob() {}
+
+    /**
+     * @param shards support-set shards per pool
+     * @param k neighbours per decision
+     * @param capacity examples kept per pool (split evenly over its shards)
+     * @param registryUrl schema registry for reading registry-framed records, or null
+     */
+    public record Settings(
+            String bootstrapServers,
+            String groupId,
+            String transactionalIdPrefix,
+            int shards,
+            int k,
+            int capacity,
+            Duration mergeTimeout,
+            Duration catalogWait,
+            @Nullable String registryUrl) {
+        public Settings {
+            if (shards <= 0) {
+                throw new IllegalArgumentException("router.shards must be > 0, got " + shards);
+            }
+            if (k <= 0) {
+                throw new IllegalArgumentException("router.k must be > 0, got " + k);
+            }
+            if (capacity < shards) {
+                throw new IllegalArgumentException(
+                        "router.capacity must be at least router.shards, got " + capacity);
+            }
+        }
+
+        public static Settings defaults(String bootstrapServers) {
+            return new Settings(
+                    bootstrapServers,
+                    "pointsman-router",
+                    "pointsman-router",
+                    4,
+                    100,
+                    1_000_000,
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(30),
+                    null);
+        }
+    }
+
+    /** Flink configuration for the job: RocksDB state, checkpoints under {@code checkpoints}. */
+    public static Configuration configuration(Path checkpoints, Duration interval) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
+        return conf;
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, Settings s) {
+        env.enableCheckpointing(
+                env.getCheckpointConfig().getCheckpointInterval() > 0
+                        ? env.getCheckpointConfig().getCheckpointInterval()
+                        : 5_000,
+                CheckpointingMode.EXACTLY_ONCE);
+
+        SingleOutputStreamOperator<QueryEvent> queries =
+                source(env, s, "router.queries.embedded")
+                        .process(new Decoders.Queries(s.registryUrl()))
+                        .uid("decode-queries")
+                        .name("decode queries");
+        SingleOutputStreamOperator<FeedbackEvent> feedback =
+                source(env, s, "router.feedback")
+                        .process(new Decoders.Feedback(s.registryUrl()))
+                        .uid("decode-feedback")
+                        .name("decode feedback");
+        SingleOutputStreamOperator<CatalogUpdate> catalogs =
+                source(env, s, "router.catalog")
+                        .process(new Decoders.Catalogs(s.registryUrl()))
+                        .uid("decode-catalog")
+                        .name("decode catalog");
+        BroadcastStream<CatalogUpdate> catalog = catalogs.broadcast(CatalogGate.CATALOGS);
+
+        SingleOutputStreamOperator<ShardEvent> fannedOut =
+                queries.keyBy(q -> q.pool)
+                        .connect(catalog)
+                        .process(new QueryIntake(s.shards(), s.k(), s.catalogWait()))
+                        .uid("query-intake")
+                        .name("check and fan out queries");
+        SingleOutputStreamOperator<ShardEvent> examples =
+                feedback.keyBy(f -> f.pool)
+                        .connect(catalog)
+                        .process(new FeedbackIntake(s.shards(), s.catalogWait()))
+                        .uid("feedback-intake")
+                        .name("check feedback");
+        int perShard = Math.max(1, s.capacity() / s.shards());
+        SingleOutputStreamOperator<ShardResult> partials =
+                fannedOut
+                        .union(examples)
+                        .keyBy(ShardEvent::key)
+                        .process(new SupportShardFunction(perShard))
+                        .uid("support-shards")
+                        .name("support set shards");
+        SingleOutputStreamOperator<Neighbourhood> merged =
+                partials.keyBy(r -> r.queryId)
+                        .process(new NeighbourMerger(s.mergeTimeout(), Duration.ofMinutes(10)))
+                        .uid("merge-neighbours")
+                        .name("merge shard answers");
+        SingleOutputStreamOperator<KeyedBytes> decisions =
+                merged.keyBy(n -> n.pool)
+                        .connect(catalog)
+                        .process(new Decider(s.k(), s.catalogWait()))
+                        .uid("decide")
+                        .name("decide");
+
+        decisions.sinkTo(sink(s, "router.decisions", "decisions")).uid("decisions-sink");
+        DataStream<KeyedBytes> dlq =
+                queries.getSideOutput(Decoders.DLQ)
+                        .union(
+                                feedback.getSideOutput(Decoders.DLQ),
+                                catalogs.getSideOutput(Decoders.DLQ),
+                                fannedOut.getSideOutput(Decoders.DLQ),
+                                examples.getSideOutput(Decoders.DLQ),
+                                decisions.getSideOutput(Decoders.DLQ));
+        dlq.sinkTo(sink(s, "router.dlq", "dlq")).uid("dlq-sink");
+    }
+
+    private static DataStream<KafkaRecord> source(
+            StreamExecutionEnvironment env, Settings s, String topic) {
+        Properties props = new Properties();
+        props.setProperty("isolation.level", "read_committed");
+        KafkaSource<KafkaRecord> source =
+                KafkaSource.<KafkaRecord>builder()
+                        .setBootstrapServers(s.bootstrapServers())
+                        .setTopics(topic)
+                        .setGroupId(s.groupId())
+                        .setStartingOffsets(
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                        .setDeserializer(new RawRecordSchema())
+                        .setProperties(props)
+                        .build();
+        return env.fromSource(
+                        source,
+                        WatermarkStrategy.noWatermarks(),
+                        topic,
+                        TypeInformation.of(KafkaRecord.class))
+                .uid("source-" + topic);
+    }
+
+    private static KafkaSink<KeyedBytes> sink(Settings s, String topic, String name) {
+        Properties props = new Properties();
+        // Within the broker's transaction.max.timeout.ms (15 min by default).
+        props.setProperty("transaction.timeout.ms", "600000");
+        return KafkaSink.<KeyedBytes>builder()
+                .setBootstrapServers(s.bootstrapServers())
+                .setRecordSerializer(
+                        (KafkaRecordSerializationSchema<KeyedBytes>)
+                                (element, context, timestamp) ->
+                                        new ProducerRecord<>(topic, element.key, element.value))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-" + name)
+                .setKafkaProducerConfig(props)
+                .build();
+    }
+}
