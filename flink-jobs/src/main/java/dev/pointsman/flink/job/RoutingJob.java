@@ -12,6 +12,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -85,14 +86,21 @@ public final class RoutingJob {
         }
     }
 
-    /** Flink configuration for the job: RocksDB state, checkpoints under {@code checkpoints}. */
+    /**
+     * Flink configuration for the job: RocksDB state, incremental checkpoints under {@code
+     * checkpoints} every {@code interval}, retained on cancellation.
+     */
     public static Configuration configuration(Path checkpoints, Duration interval) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.setString("execution.checkpointing.interval", interval.toMillis() + " ms");
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        // A cancelled or failed job can be restarted from its last checkpoint.
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         return conf;
     }
 
