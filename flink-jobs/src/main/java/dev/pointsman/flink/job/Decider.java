@@ -34,6 +34,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     /** Prior quality of a catalog model that declares none. */
     static final double DEFAULT_PRIOR = 0.5;
 
+    static final double DEFAULT_EXPLORATION = 0.05;
+    static final int DEFAULT_MIN_OBSERVED = 3;
+    static final String EXPLORE_SUFFIX = "/explore";
+
     private final String router;
     private transient SingleObjectCodec<RoutingDecision> codec;
 
@@ -110,6 +114,29 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 best = m;
             }
         }
+        List<Integer> underObserved = new ArrayList<>();
+        int minObserved = (int) setting(catalog, "exploration.min-observed", DEFAULT_MIN_OBSERVED);
+        for (int m = 0; m < models; m++) {
+            int observed = 0;
+            for (int i = 0; i < size; i++) {
+                if (!Double.isNaN(scores[i][m])) {
+                    observed++;
+                }
+            }
+            if (observed < minObserved) {
+                underObserved.add(m);
+            }
+        }
+        String decidedBy = router;
+        double share = setting(catalog, "exploration", DEFAULT_EXPLORATION);
+        if (!underObserved.isEmpty()) {
+            long h = mix(n.queryId.hashCode());
+            double u = (h >>> 11) * 0x1.0p-53;
+            if (u < share) {
+                best = underObserved.get((int) Math.floorMod(mix(h), (long) underObserved.size()));
+                decidedBy = router + EXPLORE_SUFFIX;
+            }
+        }
         List<ModelPrediction> predictions = new ArrayList<>(models);
         for (int m = 0; m < models; m++) {
             predictions.add(new ModelPrediction(names.get(m), s[m], c[m]));
@@ -124,7 +151,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setModel(names.get(best))
                 .setLambda(lambda)
                 .setPredictions(predictions)
-                .setRouter(router)
+                .setRouter(decidedBy)
                 .setRouterVersion(0L)
                 .setNeighbours(refs)
                 .setOodScore(null)
@@ -135,8 +162,20 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     static double defaultLambda(PoolCatalog catalog) {
-        String lambda = catalog.getDefaults().get("lambda");
-        return lambda == null ? 0 : Double.parseDouble(lambda);
+        return setting(catalog, "lambda", 0);
+    }
+
+    /** A numeric catalog default (checked when the catalog was decoded). */
+    static double setting(PoolCatalog catalog, String key, double fallback) {
+        String value = catalog.getDefaults().get(key);
+        return value == null ? fallback : Double.parseDouble(value);
+    }
+
+    /** SplitMix64's finaliser: spreads a hash over 64 bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     @Override

@@ -229,19 +229,47 @@ final class Decoders {
                             + " is outside [0, 1]";
                 }
             }
-            String lambda = c.getDefaults().get("lambda");
-            if (lambda != null) {
-                try {
-                    double l = Double.parseDouble(lambda);
-                    if (!(l >= 0 && Double.isFinite(l))) {
-                        return "catalog of " + c.getPool() + ": default lambda must be >= 0";
-                    }
-                } catch (NumberFormatException ex) {
-                    return "catalog of " + c.getPool() + ": default lambda is not a number";
-                }
+            String problem = numberIn(c, "lambda", 0, Double.POSITIVE_INFINITY, false);
+            if (problem == null) {
+                problem = numberIn(c, "exploration", 0, 1, false);
+            }
+            if (problem == null) {
+                problem = numberIn(c, "exploration.min-observed", 0, 1_000_000, true);
+            }
+            if (problem != null) {
+                return problem;
             }
             out.collect(new CatalogUpdate(c.getPool(), state.encode(c)));
             return null;
+        }
+    }
+
+    /** Null when default {@code key} is absent or a number in [min, max], else why not. */
+    static @Nullable String numberIn(
+            PoolCatalog c, String key, double min, double max, boolean integer) {
+        String value = c.getDefaults().get(key);
+        if (value == null) {
+            return null;
+        }
+        try {
+            double v = Double.parseDouble(value);
+            if (!(v >= min && v <= max) || (integer && v != Math.rint(v))) {
+                return "catalog of "
+                        + c.getPool()
+                        + ": default "
+                        + key
+                        + " must be "
+                        + (integer ? "an integer " : "a number ")
+                        + "in ["
+                        + min
+                        + ", "
+                        + max
+                        + "], got "
+                        + value;
+            }
+            return null;
+        } catch (NumberFormatException e) {
+            return "catalog of " + c.getPool() + ": default " + key + " is not a number: " + value;
         }
     }
 

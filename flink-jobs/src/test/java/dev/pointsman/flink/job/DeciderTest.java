@@ -1,0 +1,126 @@
+package dev.pointsman.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pointsman.flink.support.Neighbourhood;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.RoutingDecision;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DeciderTest {
+    /** Four neighbours that observed "big" (score 0.8, cost 0.1) and "small" (0.6, 0.01). */
+    private static Neighbourhood hood(String queryId) {
+        Neighbourhood n = new Neighbourhood();
+        n.queryId = queryId;
+        n.pool = "p";
+        n.ts = 1L;
+        n.shards = 1;
+        n.supportSize = 4;
+        n.lambda = Double.NaN;
+        n.ids = new String[] {"a", "b", "c", "d"};
+        n.similarities = new float[] {0.9f, 0.8f, 0.7f, 0.6f};
+        n.seqs = new long[] {1, 2, 3, 4};
+        n.models = new String[] {"big", "gone", "small"};
+        n.scores = new double[12];
+        n.costs = new double[12];
+        for (int i = 0; i < 4; i++) {
+            n.scores[i * 3] = 0.8;
+            n.costs[i * 3] = 0.1;
+            n.scores[i * 3 + 1] = 1.0; // a model the catalog no longer lists
+            n.costs[i * 3 + 1] = 0.0;
+            n.scores[i * 3 + 2] = 0.6;
+            n.costs[i * 3 + 2] = 0.01;
+        }
+        return n;
+    }
+
+    private static PoolCatalog catalog(Map<String, String> defaults, CatalogModel... models) {
+        return PoolCatalog.newBuilder()
+                .setPool("p")
+                .setModels(List.of(models))
+                .setDefaults(defaults)
+                .build();
+    }
+
+    private static CatalogModel model(String name, Double prior) {
+        return CatalogModel.newBuilder()
+                .setName(name)
+                .setInputPrice(0)
+                .setOutputPrice(0)
+                .setPrior(prior)
+                .build();
+    }
+
+    @Test
+    void predictsFromNeighboursAndPriorsAndNeverChoosesARemovedModel() {
+        RoutingDecision d =
+                Decider.decide(
+                        hood("q"),
+                        catalog(
+                                Map.of("exploration", "0"),
+                                model("small", null),
+                                model("big", null),
+                                model("fresh", 0.3)),
+                        "knn-4");
+        assertThat(d.getPredictions())
+                .extracting(ModelPrediction::getModel)
+                .containsExactly("big", "fresh", "small");
+        assertThat(d.getPredictions().get(0).getScore()).isEqualTo(0.8);
+        assertThat(d.getPredictions().get(0).getCost()).isEqualTo(0.1, within(1e-15));
+        assertThat(d.getPredictions().get(1).getScore()).isEqualTo(0.3); // its prior
+        assertThat(d.getModel()).isEqualTo("big"); // λ = 0; "gone" scored 1.0 but is not listed
+        assertThat(d.getRouter()).isEqualTo("knn-4");
+        assertThat(d.getNeighbours()).hasSize(4);
+    }
+
+    @Test
+    void lambdaTradesQualityForCost() {
+        PoolCatalog cat =
+                catalog(
+                        Map.of("exploration", "0", "lambda", "10"),
+                        model("big", null),
+                        model("small", null));
+        // 0.8 − 10·0.1 = −0.2 < 0.6 − 10·0.01 = 0.5
+        assertThat(Decider.decide(hood("q"), cat, "knn-4").getModel()).isEqualTo("small");
+        Neighbourhood own = hood("q");
+        own.lambda = 0;
+        assertThat(Decider.decide(own, cat, "knn-4").getModel()).isEqualTo("big");
+        assertThat(Decider.decide(own, cat, "knn-4").getLambda()).isZero();
+    }
+
+    @Test
+    void aNewModelGetsItsExplorationShareAndNoMore() {
+        PoolCatalog cat =
+                catalog(
+                        Map.of("exploration", "0.2"),
+                        model("big", null),
+                        model("small", null),
+                        model("fresh", 0.0));
+        List<String> chosen = new ArrayList<>();
+        int explored = 0;
+        for (int i = 0; i < 2000; i++) {
+            RoutingDecision d = Decider.decide(hood("query-" + i), cat, "knn-4");
+            chosen.add(d.getModel());
+            if (d.getRouter().endsWith("/explore")) {
+                explored++;
+                assertThat(d.getModel()).isEqualTo("fresh");
+            } else {
+                assertThat(d.getModel()).isEqualTo("big");
+            }
+        }
+        assertThat(explored / 2000.0).isCloseTo(0.2, within(0.03));
+        // Deterministic: the same query id explores the same way again.
+        assertThat(Decider.decide(hood("query-7"), cat, "knn-4").getModel())
+                .isEqualTo(chosen.get(7));
+        // Once the neighbours carry its outcomes, the new model competes on its predictions.
+        Neighbourhood seen = hood("query-x");
+        seen.models = new String[] {"big", "fresh", "small"};
+        assertThat(Decider.decide(seen, cat, "knn-4").getRouter()).isEqualTo("knn-4");
+    }
+}

@@ -1,0 +1,217 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.EmbeddedQuery;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** An embedded broker, a producer and readers for the job's ITs, with synthetic vectors. */
+final class RouterTestKit implements AutoCloseable {
+    static final int DIM = 16;
+    static final String EMBEDDER = "synthetic";
+
+    final EmbeddedKafka kafka;
+    final KafkaProducer<byte[], byte[]> producer;
+    final Random random = new Random(99);
+
+    RouterTestKit(Path dir) throws Exception {
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers()))) {
+            Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Starts the job (parallelism 2, 2 shards, k 5), restoring from {@code restoreFrom} if set. */
+    JobClient start(Path checkpoints, Path restoreFrom, String name) throws Exception {
+        Configuration conf = RoutingJob.configuration(checkpoints, Duration.ofMillis(300));
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(2);
+        env.enableCheckpointing(300);
+        RoutingJob.build(
+                env,
+                new RoutingJob.Settings(
+                        kafka.bootstrapServers(),
+                        name,
+                        name,
+                        2,
+                        5,
+                        10_000,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(20),
+                        null));
+        return env.executeAsync(name);
+    }
+
+    float[] vector() {
+        float[] v = new float[DIM];
+        for (int i = 0; i < DIM; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    void catalog(String pool, Map<String, String> defaults, CatalogModel... models) {
+        send(
+                Topics.CATALOG,
+                pool,
+                SingleObjectCodec.of(PoolCatalog.class)
+                        .encode(
+                                PoolCatalog.newBuilder()
+                                        .setPool(pool)
+                                        .setModels(List.of(models))
+                                        .setDefaults(defaults)
+                                        .build()));
+        producer.flush();
+    }
+
+    static CatalogModel model(String name, Double prior) {
+        return CatalogModel.newBuilder()
+                .setName(name)
+                .setInputPrice(0)
+                .setOutputPrice(0)
+                .setPrior(prior)
+                .build();
+    }
+
+    void example(String pool, String id, long ts, Map<String, ObservedOutcome> outcomes) {
+        send(
+                Topics.FEEDBACK,
+                id,
+                SingleObjectCodec.of(FeedbackExample.class)
+                        .encode(
+                                FeedbackExample.newBuilder()
+                                        .setExampleId(id)
+                                        .setPool(pool)
+                                        .setVector(Float32Vectors.toBytes(vector()))
+                                        .setDimension(DIM)
+                                        .setEmbedder(EMBEDDER)
+                                        .setOutcomes(outcomes)
+                                        .setTs(Instant.ofEpochMilli(1_000 + ts))
+                                        .build()));
+    }
+
+    /** Sends {@code n} queries with random vectors; returns their ids. */
+    List<String> queries(String pool, String prefix, int n) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String id = prefix + i;
+            ids.add(id);
+            Query q =
+                    Query.newBuilder()
+                            .setId(id)
+                            .setPool(pool)
+                            .setText("q")
+                            .setTs(Instant.now())
+                            .build();
+            send(
+                    Topics.QUERIES_EMBEDDED,
+                    id,
+                    SingleObjectCodec.of(EmbeddedQuery.class)
+                            .encode(
+                                    EmbeddedQuery.newBuilder()
+                                            .setQuery(q)
+                                            .setVector(Float32Vectors.toBytes(vector()))
+                                            .setDimension(DIM)
+                                            .setEmbedder(EMBEDDER)
+                                            .build()));
+        }
+        producer.flush();
+        return ids;
+    }
+
+    /** Sends probe queries until one sees {@code examples} support examples; returns their ids. */
+    List<String> awaitSupport(String pool, long examples) throws Exception {
+        List<String> probes = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            List<String> id = queries(pool, pool + "-probe" + i + "-", 1);
+            probes.addAll(id);
+            RoutingDecision d = read(id, Duration.ofSeconds(60), new HashMap<>()).get(id.get(0));
+            if (d != null && d.getSupportSize() >= examples) {
+                return probes;
+            }
+        }
+        throw new AssertionError("the support set never reached " + examples + " examples");
+    }
+
+    /**
+     * Reads committed decisions from the start until all {@code ids} arrived and the topic has been
+     * quiet for 2 s; counts every decision seen per query id into {@code seen}.
+     */
+    Map<String, RoutingDecision> read(List<String> ids, Duration timeout, Map<String, Integer> seen)
+            throws Exception {
+        SingleObjectCodec<RoutingDecision> codec = SingleObjectCodec.of(RoutingDecision.class);
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kit-reader-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, RoutingDecision> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.DECISIONS));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int quiet = 0;
+            while (System.nanoTime() < deadline && (!out.keySet().containsAll(ids) || quiet < 10)) {
+                var records = c.poll(Duration.ofMillis(200));
+                quiet = records.isEmpty() ? quiet + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    RoutingDecision d = codec.decode(r.value());
+                    out.put(d.getQueryId(), d);
+                    seen.merge(d.getQueryId(), 1, Integer::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        kafka.close();
+    }
+}
