@@ -154,7 +154,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setRouter(decidedBy)
                 .setRouterVersion(0L)
                 .setNeighbours(refs)
-                .setOodScore(null)
+                .setOodScore(Double.isNaN(n.oodScore) ? null : n.oodScore)
                 .setSupportSize(n.supportSize)
                 .setShardsMissing(n.shardsMissing)
                 .setTs(Instant.ofEpochMilli(n.ts))

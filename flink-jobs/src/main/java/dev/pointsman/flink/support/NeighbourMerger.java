@@ -158,6 +158,15 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         n.shards = first.shards;
         n.shardsMissing = Math.max(0, first.shards - received.size());
         n.supportSize = supportSize;
+        double zSum = 0;
+        int zCount = 0;
+        for (ShardResult r : received) {
+            if (!Double.isNaN(r.oodZ)) {
+                zSum += r.oodZ;
+                zCount++;
+            }
+        }
+        n.oodScore = zCount == 0 ? Double.NaN : zSum / zCount;
         n.ids = new String[best.length];
         n.similarities = new float[best.length];
         n.seqs = new long[best.length];

@@ -20,6 +20,9 @@ public class Neighbourhood {
     /** Examples in the shards that answered. */
     public long supportSize;
 
+    /** Mean of the answering shards' out-of-distribution z-scores; NaN when none had one. */
+    public double oodScore = Double.NaN;
+
     public String[] ids;
     public float[] similarities;
     public long[] seqs;

@@ -80,6 +80,12 @@ final class ShardCache {
         return oldest.id();
     }
 
+    /** Cosine similarity of {@code vector} to its nearest example here; NaN when empty. */
+    float nearestSimilarity(float[] vector) {
+        Ranked[] best = index.search(Vectors.l2Normalized(vector), 1);
+        return best.length == 0 ? Float.NaN : best[0].similarity();
+    }
+
     /**
      * The shard's best {@code k} neighbours of {@code query} (normalised here exactly as the
      * offline evaluation normalises queries), with their outcomes.

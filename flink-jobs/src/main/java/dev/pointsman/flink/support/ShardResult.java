@@ -21,6 +21,12 @@ public class ShardResult {
     /** Examples in the shard when it answered. */
     public int shardSize;
 
+    /**
+     * How atypical the query's nearest neighbour here is: (typical − nearest) / spread of the
+     * shard's own nearest-neighbour similarity; NaN until the shard has seen enough examples.
+     */
+    public double oodZ = Double.NaN;
+
     public String[] ids;
     public float[] similarities;
     public long[] seqs;

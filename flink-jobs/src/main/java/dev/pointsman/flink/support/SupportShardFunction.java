@@ -2,6 +2,7 @@ package dev.pointsman.flink.support;
 
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import java.util.HashMap;
@@ -9,6 +10,8 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -36,6 +39,8 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
     private final int capacity;
 
     private transient MapState<String, byte[]> examples;
+    private transient ValueState<double[]> typicalityState;
+    private transient Map<String, NeighbourTypicality> typicalities;
     private transient Map<String, ShardCache> caches;
     private transient SingleObjectCodec<FeedbackExample> codec;
     private transient Counter inserted;
@@ -63,6 +68,13 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                                         Types.STRING,
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         caches = new HashMap<>();
+        typicalityState =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "neighbour-typicality",
+                                        PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
+        typicalities = new HashMap<>();
         codec = SingleObjectCodec.of(FeedbackExample.class);
         var group = getRuntimeContext().getMetricGroup().addGroup("support");
         inserted = group.counter("inserted");
@@ -80,7 +92,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                 out.collect(empty(event));
                 return;
             }
-            out.collect(
+            ShardResult result =
                     cache.search(
                             event.queryId,
                             event.pool,
@@ -89,7 +101,10 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                             event.vector,
                             event.k,
                             event.ts,
-                            event.lambda));
+                            event.lambda);
+            result.oodZ =
+                    typicality(ctx.getCurrentKey()).zScore(cache.nearestSimilarity(event.vector));
+            out.collect(result);
             return;
         }
         FeedbackExample example = codec.decode(event.example);
@@ -125,9 +140,26 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             examples.remove(cache.evictOldest());
             evicted.inc();
         }
+        if (cache.size() > 0) {
+            NeighbourTypicality typical = typicality(ctx.getCurrentKey());
+            typical.observe(
+                    cache.nearestSimilarity(
+                            Float32Vectors.fromBytes(example.getVector(), example.getDimension())));
+            typicalityState.update(typical.toArray());
+        }
         examples.put(example.getExampleId(), event.example);
         cache.add(example);
         inserted.inc();
+    }
+
+    /** The current key's neighbour-similarity statistics, restored from state on first use. */
+    private NeighbourTypicality typicality(String key) throws Exception {
+        NeighbourTypicality t = typicalities.get(key);
+        if (t == null) {
+            t = NeighbourTypicality.fromArray(typicalityState.value());
+            typicalities.put(key, t);
+        }
+        return t;
     }
 
     /** The current key's cache, rebuilt from state if this instance has not seen the key yet. */

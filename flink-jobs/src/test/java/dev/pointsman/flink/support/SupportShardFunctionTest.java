@@ -198,4 +198,38 @@ class SupportShardFunctionTest {
             assertThat(after.shardSize).isEqualTo(20);
         }
     }
+
+    @Test
+    void aQueryFarFromTheSupportSetScoresOutOfDistributionAndTheScoreSurvivesARestore()
+            throws Exception {
+        Random random = new Random(6);
+        float[] centre = vector(random);
+        OperatorSubtaskState snapshot;
+        float[] near = centre.clone();
+        float[] far = vector(random);
+        double farZ;
+        try (var h = harness(1000)) {
+            h.open();
+            for (int i = 0; i < 200; i++) {
+                float[] v = centre.clone();
+                for (int j = 0; j < DIM; j++) {
+                    v[j] += 0.3f * (float) random.nextGaussian();
+                }
+                h.processElement(
+                        ShardEvent.feedback(
+                                "p", 0, 1, example("e" + i, v, i, Map.of("a", outcome(1, 1)))),
+                        0L);
+            }
+            double nearZ = ask(h, near, 3).oodZ;
+            farZ = ask(h, far, 3).oodZ;
+            assertThat(nearZ).isLessThan(1);
+            assertThat(farZ).isGreaterThan(3);
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness(1000)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            assertThat(ask(restored, far, 3).oodZ).isEqualTo(farZ);
+        }
+    }
 }
