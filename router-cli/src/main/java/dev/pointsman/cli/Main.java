@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             EvalCommand.class,
             EmbedWorkerCommand.class,
+            RouteCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
         })

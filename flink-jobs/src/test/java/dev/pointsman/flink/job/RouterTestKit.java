@@ -23,6 +23,7 @@ import java.util.Properties;
 import java.util.Random;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -79,7 +80,8 @@ final class RouterTestKit implements AutoCloseable {
                         10_000,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(20),
-                        null));
+                        null,
+                        DeliveryGuarantee.EXACTLY_ONCE));
         return env.executeAsync(name);
     }
 

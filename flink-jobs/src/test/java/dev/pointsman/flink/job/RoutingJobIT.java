@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -163,7 +164,8 @@ class RoutingJobIT {
                         100_000,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(20),
-                        null));
+                        null,
+                        DeliveryGuarantee.EXACTLY_ONCE));
         JobClient job = env.executeAsync("routing-job-it");
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             send(producer, Topics.CATALOG, pool, catalog(pool, models));

@@ -1,0 +1,161 @@
+package dev.pointsman.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.pointsman.cli.bench.RouteBenchmark;
+import dev.pointsman.kafka.EmbeddedKafka;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pointsman bench route}: the routing job's decisions/s and latency. */
+@Command(
+        name = "route",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description =
+                "Starts an embedded broker and the routing job on a local Flink cluster, seeds a"
+                        + " pool with random 384-dim examples, and measures decisions/s at saturation"
+                        + " and embedded-query-to-decision latency under Poisson arrivals at --load"
+                        + " times that rate: when the decision is written, and when it is committed.")
+public final class BenchRouteCommand implements Callable<Integer> {
+    @Option(
+            names = "--support",
+            defaultValue = "10000",
+            description = "Support examples in the pool. Default: ${DEFAULT-VALUE}.")
+    int support;
+
+    @Option(
+            names = "--shards",
+            defaultValue = "2",
+            description = "Shards per pool. Default: ${DEFAULT-VALUE}.")
+    int shards;
+
+    @Option(
+            names = "--k",
+            defaultValue = "100",
+            description = "Neighbours per decision. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description = "Flink parallelism. Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(
+            names = "--queries",
+            defaultValue = "2000",
+            description = "Queries at saturation. Default: ${DEFAULT-VALUE}.")
+    int queries;
+
+    @Option(
+            names = "--latency-queries",
+            defaultValue = "1000",
+            description = "Queries in the latency run. Default: ${DEFAULT-VALUE}.")
+    int latencyQueries;
+
+    @Option(
+            names = "--load",
+            defaultValue = "0.5",
+            description =
+                    "Offered rate as a fraction of the measured throughput. Default: ${DEFAULT-VALUE}.")
+    double load;
+
+    @Option(
+            names = "--checkpoint-interval-ms",
+            defaultValue = "1000",
+            description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
+    long checkpointIntervalMs;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "1",
+            description = "Seed of vectors, outcomes and arrivals. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the result as JSON.")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        if (support < 1 || queries < 1 || latencyQueries < 1 || !(load > 0 && load <= 1)) {
+            throw new IllegalArgumentException(
+                    "--support, --queries and --latency-queries must be >= 1 and --load in (0, 1]");
+        }
+        Path tmp = Files.createTempDirectory("pointsman-bench-route");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"))) {
+            RouteBenchmark.Settings settings =
+                    new RouteBenchmark.Settings(
+                            kafka.bootstrapServers(),
+                            tmp.resolve("checkpoints"),
+                            support,
+                            384,
+                            shards,
+                            k,
+                            parallelism,
+                            queries,
+                            latencyQueries,
+                            load,
+                            checkpointIntervalMs,
+                            seed);
+            RouteBenchmark.Result r =
+                    new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
+                            .run();
+            System.out.printf(
+                    "support %d × 384, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
+                    support,
+                    shards,
+                    k,
+                    parallelism,
+                    checkpointIntervalMs,
+                    Runtime.getRuntime().availableProcessors(),
+                    System.getProperty("java.version"));
+            System.out.printf(
+                    "%12s %12s %9s %9s %14s %14s%n",
+                    "decisions/s",
+                    "offered/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "commit p50 ms",
+                    "commit p99 ms");
+            System.out.printf(
+                    "%12.1f %12.1f %9.1f %9.1f %14.1f %14.1f%n",
+                    r.decisionsPerSecond(),
+                    r.offeredPerSecond(),
+                    r.p50Ms(),
+                    r.p99Ms(),
+                    r.committedP50Ms(),
+                    r.committedP99Ms());
+            if (report != null) {
+                Map<String, Object> root = new LinkedHashMap<>();
+                root.put("support", support);
+                root.put("dimension", 384);
+                root.put("shards", shards);
+                root.put("k", k);
+                root.put("parallelism", parallelism);
+                root.put("checkpoint_interval_ms", checkpointIntervalMs);
+                root.put("cores", Runtime.getRuntime().availableProcessors());
+                root.put("java", System.getProperty("java.version"));
+                root.put("result", r);
+                new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValue(report.toFile(), root);
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(tmp)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("bench route: could not delete " + tmp);
+            }
+        }
+        return 0;
+    }
+}

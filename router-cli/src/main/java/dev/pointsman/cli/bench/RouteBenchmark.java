@@ -1,0 +1,381 @@
+package dev.pointsman.cli.bench;
+
+import dev.pointsman.flink.job.RoutingJob;
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.EmbeddedQuery;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Drives pre-embedded queries through the routing job (a local Flink cluster in this JVM) on a
+ * broker, after seeding one pool with {@code support} examples of random unit vectors and random
+ * outcomes for 11 models. Measures decisions/s at saturation, then the latency from handing a query
+ * to the producer of {@code router.queries.embedded} to its decision appearing on {@code
+ * router.decisions}, under Poisson arrivals at {@code load} × that rate: as soon as the decision is
+ * written (read_uncommitted: the routing latency) and as soon as it is committed (read_committed:
+ * what exactly-once consumers see, which waits for a checkpoint).
+ */
+public final class RouteBenchmark {
+    public record Settings(
+            String bootstrapServers,
+            Path checkpoints,
+            int support,
+            int dimension,
+            int shards,
+            int k,
+            int parallelism,
+            int queries,
+            int latencyQueries,
+            double load,
+            long checkpointIntervalMs,
+            long seed) {}
+
+    public record Result(
+            double decisionsPerSecond,
+            double offeredPerSecond,
+            double p50Ms,
+            double p99Ms,
+            double committedP50Ms,
+            double committedP99Ms,
+            int latencySamples) {}
+
+    private static final String POOL = "bench";
+    private static final int MODELS = 11;
+    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+
+    private final Settings s;
+    private final Consumer<String> log;
+    private final Random random;
+
+    public RouteBenchmark(Settings settings, Consumer<String> log) {
+        this.s = settings;
+        this.log = log;
+        this.random = new Random(settings.seed());
+    }
+
+    public Result run() throws Exception {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
+            Topics.ensure(admin, Topics.all(s.parallelism(), (short) 1, Duration.ofDays(1)));
+        }
+        Configuration conf =
+                RoutingJob.configuration(
+                        s.checkpoints(), Duration.ofMillis(s.checkpointIntervalMs()));
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), conf);
+        env.enableCheckpointing(s.checkpointIntervalMs());
+        RoutingJob.build(
+                env,
+                new RoutingJob.Settings(
+                        s.bootstrapServers(),
+                        "bench-router",
+                        "bench-router",
+                        s.shards(),
+                        s.k(),
+                        Math.max(s.support(), s.shards()) * 2,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(60),
+                        null,
+                        DeliveryGuarantee.EXACTLY_ONCE));
+        JobClient job = env.executeAsync("bench-route");
+        try (KafkaProducer<byte[], byte[]> producer = producer();
+                Watcher written = new Watcher("read_uncommitted");
+                Watcher committed = new Watcher("read_committed")) {
+            Thread w1 = new Thread(written, "bench-route-written");
+            Thread w2 = new Thread(committed, "bench-route-committed");
+            w1.start();
+            w2.start();
+            seed(producer);
+            int sent = 0;
+            // Probe until the whole support set is searchable.
+            while (true) {
+                send(producer, queryId(sent), sent);
+                producer.flush();
+                written.awaitCount(sent + 1);
+                RoutingDecision probe = written.decision(queryId(sent));
+                sent++;
+                if (probe.getSupportSize() >= s.support()) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            log.accept(String.format("support set of %d examples ready", s.support()));
+            int warmup = Math.min(500, s.queries());
+            burst(producer, sent, warmup);
+            sent += warmup;
+            written.awaitCount(sent);
+
+            long start = System.nanoTime();
+            burst(producer, sent, s.queries());
+            sent += s.queries();
+            long end = written.awaitCount(sent);
+            double throughput = s.queries() * 1e9 / (end - start);
+            log.accept(
+                    String.format(
+                            "%d queries at saturation: %.1f decisions/s", s.queries(), throughput));
+
+            double rate = s.load() * throughput;
+            int m = s.latencyQueries();
+            long[] sendNanos = new long[m];
+            long next = System.nanoTime();
+            for (int i = 0; i < m; i++) {
+                long now;
+                while ((now = System.nanoTime()) < next) {
+                    LockSupport.parkNanos(Math.min(next - now, 1_000_000));
+                }
+                sendNanos[i] = System.nanoTime();
+                send(producer, queryId(sent + i), sent + i);
+                producer.flush();
+                next += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
+            }
+            written.awaitCount(sent + m);
+            committed.awaitCount(sent + m);
+            double[] lat = new double[m];
+            double[] clat = new double[m];
+            for (int i = 0; i < m; i++) {
+                lat[i] = (written.arrival(queryId(sent + i)) - sendNanos[i]) / 1e6;
+                clat[i] = (committed.arrival(queryId(sent + i)) - sendNanos[i]) / 1e6;
+            }
+            Arrays.sort(lat);
+            Arrays.sort(clat);
+            return new Result(
+                    throughput,
+                    rate,
+                    EmbedBenchmark.percentile(lat, 0.5),
+                    EmbedBenchmark.percentile(lat, 0.99),
+                    EmbedBenchmark.percentile(clat, 0.5),
+                    EmbedBenchmark.percentile(clat, 0.99),
+                    m);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private void seed(KafkaProducer<byte[], byte[]> producer) {
+        List<CatalogModel> models = new ArrayList<>();
+        for (int m = 0; m < MODELS; m++) {
+            models.add(
+                    CatalogModel.newBuilder()
+                            .setName("model-" + m)
+                            .setInputPrice(1e-6 * (m + 1))
+                            .setOutputPrice(2e-6 * (m + 1))
+                            .build());
+        }
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.CATALOG,
+                        POOL.getBytes(StandardCharsets.UTF_8),
+                        SingleObjectCodec.of(PoolCatalog.class)
+                                .encode(
+                                        PoolCatalog.newBuilder()
+                                                .setPool(POOL)
+                                                .setModels(models)
+                                                .setDefaults(Map.of("exploration", "0"))
+                                                .build())));
+        SingleObjectCodec<FeedbackExample> codec = SingleObjectCodec.of(FeedbackExample.class);
+        for (int i = 0; i < s.support(); i++) {
+            Map<String, ObservedOutcome> outcomes = new HashMap<>();
+            for (int m = 0; m < MODELS; m++) {
+                outcomes.put(
+                        "model-" + m,
+                        new ObservedOutcome(random.nextDouble(), random.nextDouble() * 1e-3));
+            }
+            String id = "support-" + i;
+            producer.send(
+                    new ProducerRecord<>(
+                            Topics.FEEDBACK,
+                            id.getBytes(StandardCharsets.UTF_8),
+                            codec.encode(
+                                    FeedbackExample.newBuilder()
+                                            .setExampleId(id)
+                                            .setPool(POOL)
+                                            .setVector(Float32Vectors.toBytes(vector()))
+                                            .setDimension(s.dimension())
+                                            .setEmbedder("bench")
+                                            .setOutcomes(outcomes)
+                                            .setTs(Instant.ofEpochMilli(i))
+                                            .build())));
+            if ((i + 1) % 10_000 == 0) {
+                log.accept(String.format("seeded %d of %d support examples", i + 1, s.support()));
+            }
+        }
+        producer.flush();
+    }
+
+    private float[] vector() {
+        float[] v = new float[s.dimension()];
+        for (int j = 0; j < v.length; j++) {
+            v[j] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static String queryId(int i) {
+        return "bench-q" + i;
+    }
+
+    private void burst(KafkaProducer<byte[], byte[]> producer, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            send(producer, queryId(i), i);
+        }
+        producer.flush();
+    }
+
+    private final SingleObjectCodec<EmbeddedQuery> queryCodec =
+            SingleObjectCodec.of(EmbeddedQuery.class);
+
+    private void send(KafkaProducer<byte[], byte[]> producer, String id, int i) {
+        Query q =
+                Query.newBuilder()
+                        .setId(id)
+                        .setPool(POOL)
+                        .setText("q" + i)
+                        .setTs(Instant.now())
+                        .build();
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.QUERIES_EMBEDDED,
+                        id.getBytes(StandardCharsets.UTF_8),
+                        queryCodec.encode(
+                                EmbeddedQuery.newBuilder()
+                                        .setQuery(q)
+                                        .setVector(Float32Vectors.toBytes(vector()))
+                                        .setDimension(s.dimension())
+                                        .setEmbedder("bench")
+                                        .build())));
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        s.bootstrapServers(),
+                        ProducerConfig.LINGER_MS_CONFIG,
+                        0,
+                        ProducerConfig.BATCH_SIZE_CONFIG,
+                        1 << 20),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
+    }
+
+    /** Notes when each decision became visible at the given isolation level. */
+    private final class Watcher implements Runnable, AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
+        private final Map<String, RoutingDecision> decisions = new ConcurrentHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final SingleObjectCodec<RoutingDecision> codec =
+                SingleObjectCodec.of(RoutingDecision.class);
+        private volatile long lastArrival;
+
+        Watcher(String isolation) {
+            consumer =
+                    new KafkaConsumer<>(
+                            Map.of(
+                                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    s.bootstrapServers(),
+                                    ConsumerConfig.GROUP_ID_CONFIG,
+                                    "bench-watch-" + isolation + System.nanoTime(),
+                                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                    "earliest",
+                                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                    isolation,
+                                    ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+                                    5),
+                            new ByteArrayDeserializer(),
+                            new ByteArrayDeserializer());
+        }
+
+        @Override
+        public void run() {
+            consumer.subscribe(List.of(Topics.DECISIONS));
+            try {
+                while (running.get()) {
+                    var records = consumer.poll(Duration.ofMillis(50));
+                    long now = System.nanoTime();
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        try {
+                            RoutingDecision d = codec.decode(r.value());
+                            if (arrivals.putIfAbsent(d.getQueryId(), now) == null) {
+                                decisions.put(d.getQueryId(), d);
+                            }
+                        } catch (UndecodableRecordException e) {
+                            // not ours
+                        }
+                    }
+                    if (!records.isEmpty()) {
+                        lastArrival = now;
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } finally {
+                consumer.close();
+            }
+        }
+
+        long awaitCount(int count) throws InterruptedException, TimeoutException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (arrivals.size() < count) {
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException(
+                            arrivals.size() + " of " + count + " decisions after " + TIMEOUT);
+                }
+                Thread.sleep(1);
+            }
+            return lastArrival;
+        }
+
+        long arrival(String id) {
+            return arrivals.get(id);
+        }
+
+        RoutingDecision decision(String id) {
+            return decisions.get(id);
+        }
+
+        @Override
+        public void close() {
+            running.set(false);
+            consumer.wakeup();
+        }
+    }
+}

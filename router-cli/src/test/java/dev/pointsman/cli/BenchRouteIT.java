@@ -1,0 +1,49 @@
+package dev.pointsman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code pointsman bench route} end to end, kept small. */
+class BenchRouteIT {
+    @TempDir Path dir;
+
+    @Test
+    void measuresDecisionsThroughTheJob() throws Exception {
+        Path report = dir.resolve("route.json");
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int exit =
+                cli.execute(
+                        "bench",
+                        "route",
+                        "--support",
+                        "300",
+                        "--k",
+                        "20",
+                        "--queries",
+                        "60",
+                        "--latency-queries",
+                        "40",
+                        "--report",
+                        report.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode root = new ObjectMapper().readTree(report.toFile());
+        assertThat(root.get("support").asInt()).isEqualTo(300);
+        JsonNode r = root.get("result");
+        assertThat(r.get("decisionsPerSecond").asDouble()).isPositive();
+        assertThat(r.get("latencySamples").asInt()).isEqualTo(40);
+        double p50 = r.get("p50Ms").asDouble();
+        assertThat(p50).isPositive().isLessThanOrEqualTo(r.get("p99Ms").asDouble());
+        // A decision is committed no earlier than it is written.
+        assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(p50);
+    }
+}
