@@ -94,6 +94,28 @@ public final class RouteCommand implements Callable<Integer> {
     boolean atLeastOnce;
 
     @Option(
+            names = "--training-window",
+            defaultValue = "20000",
+            description =
+                    "Recent examples per pool a parametric router is fitted on. Default: ${DEFAULT-VALUE}.")
+    int trainingWindow;
+
+    @Option(
+            names = "--retrain-every",
+            defaultValue = "1000",
+            description =
+                    "Refit a pool's parametric router after this many new examples. Default: ${DEFAULT-VALUE}.")
+    int retrainEvery;
+
+    @Option(
+            names = "--retrain-interval-s",
+            defaultValue = "300",
+            description =
+                    "...or on the next example once this many seconds passed since the last fit."
+                            + " Default: ${DEFAULT-VALUE}.")
+    long retrainIntervalS;
+
+    @Option(
             names = "--group",
             defaultValue = "pointsman-router",
             description = "Consumer group and transactional-id prefix. Default: ${DEFAULT-VALUE}.")
@@ -118,7 +140,10 @@ public final class RouteCommand implements Callable<Integer> {
                                 Duration.ofSeconds(2),
                                 Duration.ofSeconds(30),
                                 schemaRegistry,
-                                DeliveryGuarantee.EXACTLY_ONCE)
+                                DeliveryGuarantee.EXACTLY_ONCE,
+                                trainingWindow,
+                                retrainEvery,
+                                Duration.ofSeconds(retrainIntervalS))
                         .withDelivery(
                                 atLeastOnce
                                         ? DeliveryGuarantee.AT_LEAST_ONCE

@@ -39,6 +39,11 @@ abstract class CatalogGate<IN, OUT>
                     Types.STRING,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
+    /** The newest trained router per pool, where the broadcast carries weights. */
+    static final MapStateDescriptor<String, CatalogUpdate> WEIGHTS =
+            new MapStateDescriptor<>(
+                    "router-weights", Types.STRING, TypeInformation.of(CatalogUpdate.class));
+
     private final Class<IN> type;
     private final long waitMs;
     private transient ListStateDescriptor<IN> pendingDescriptor;
@@ -65,6 +70,16 @@ abstract class CatalogGate<IN, OUT>
         codec = SingleObjectCodec.of(PoolCatalog.class);
     }
 
+    /**
+     * The weights broadcast state while {@link #handle} runs, for gates that {@link #usesWeights}.
+     */
+    transient @Nullable ReadOnlyBroadcastState<String, CatalogUpdate> weights;
+
+    /** Whether this gate's broadcast carries {@link #WEIGHTS} (only the decider's does). */
+    boolean usesWeights() {
+        return false;
+    }
+
     /** Routes or transforms {@code in}; returns why it is unusable, or null. */
     abstract @Nullable String handle(IN in, PoolCatalog catalog, Collector<OUT> out);
 
@@ -75,6 +90,7 @@ abstract class CatalogGate<IN, OUT>
 
     @Override
     public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
+        weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
         PoolCatalog catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
         if (catalog != null) {
             String problem = handle(in, catalog, out);
@@ -94,8 +110,17 @@ abstract class CatalogGate<IN, OUT>
     @Override
     public void processBroadcastElement(CatalogUpdate update, Context ctx, Collector<OUT> out)
             throws Exception {
+        if (update.isWeights()) {
+            BroadcastState<String, CatalogUpdate> weights = ctx.getBroadcastState(WEIGHTS);
+            CatalogUpdate current = weights.get(update.pool);
+            if (current == null || current.version < update.version) {
+                weights.put(update.pool, update);
+            }
+            return;
+        }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(CATALOGS);
         state.put(update.pool, update.encoded);
+        weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
         PoolCatalog catalog = catalog(state, update.pool);
         ctx.applyToKeyedState(
                 pendingDescriptor,
@@ -118,6 +143,7 @@ abstract class CatalogGate<IN, OUT>
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
         timer.clear();
+        weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
         PoolCatalog catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
         List<IN> waiting = new ArrayList<>();
         pending.get().forEach(waiting::add);

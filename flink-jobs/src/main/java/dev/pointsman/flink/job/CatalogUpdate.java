@@ -1,14 +1,46 @@
 package dev.pointsman.flink.job;
 
-/** A pool's catalog as broadcast to every operator that needs it (single-object bytes). */
+/**
+ * What is broadcast to every operator that needs it: a pool's catalog (single-object bytes), or a
+ * newly trained version of the pool's parametric router (a serialised router-core predictor with
+ * the model order it predicts in). A POJO.
+ */
 public class CatalogUpdate {
     public String pool;
+
+    /** The catalog, or null for weights. */
     public byte[] encoded;
+
+    /** The router the weights belong to, e.g. {@code linear}; null for a catalog. */
+    public String router;
+
+    public long version;
+
+    /** The models the weights predict, in order. */
+    public String[] models;
+
+    /** The serialised predictor. */
+    public byte[] weights;
 
     public CatalogUpdate() {}
 
     public CatalogUpdate(String pool, byte[] encoded) {
         this.pool = pool;
         this.encoded = encoded;
+    }
+
+    public static CatalogUpdate weights(
+            String pool, String router, long version, String[] models, byte[] weights) {
+        CatalogUpdate u = new CatalogUpdate();
+        u.pool = pool;
+        u.router = router;
+        u.version = version;
+        u.models = models;
+        u.weights = weights;
+        return u;
+    }
+
+    public boolean isWeights() {
+        return weights != null;
     }
 }

@@ -4,6 +4,8 @@ import dev.pointsman.core.knn.Neighbour;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnPredictor;
 import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.core.route.UtilityPredictor;
+import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
@@ -40,6 +42,11 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
 
     private final String router;
     private transient SingleObjectCodec<RoutingDecision> codec;
+    private transient Map<String, Parametric> loaded;
+    private transient volatile long lastVersion;
+
+    /** A trained router version, ready to predict in the order of {@code models}. */
+    record Parametric(String name, long version, List<String> models, UtilityPredictor predictor) {}
 
     Decider(int k, Duration catalogWait) {
         super(Neighbourhood.class, catalogWait);
@@ -50,11 +57,56 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     public void open(OpenContext context) {
         super.open(context);
         codec = SingleObjectCodec.of(RoutingDecision.class);
+        loaded = new HashMap<>();
+        getRuntimeContext()
+                .getMetricGroup()
+                .gauge("routerVersion", (org.apache.flink.metrics.Gauge<Long>) () -> lastVersion);
+    }
+
+    @Override
+    boolean usesWeights() {
+        return true;
+    }
+
+    /** The newest trained version of the pool's configured router, if it fits the catalog. */
+    private @Nullable Parametric parametric(String pool, PoolCatalog catalog) throws Exception {
+        String configured = catalog.getDefaults().get("router");
+        if (configured == null || !Training.isParametric(configured) || weights == null) {
+            return null;
+        }
+        CatalogUpdate w = weights.get(pool);
+        if (w == null || !w.router.equals(configured)) {
+            return null;
+        }
+        if (!Arrays.asList(w.models).equals(Decoders.modelNames(catalog))) {
+            return null; // trained for another model list: wait for the next version
+        }
+        Parametric p = loaded.get(pool);
+        if (p == null || p.version() != w.version) {
+            p =
+                    new Parametric(
+                            w.router,
+                            w.version,
+                            List.of(w.models),
+                            Training.deserialize(
+                                    w.weights, getRuntimeContext().getUserCodeClassLoader()));
+            loaded.put(pool, p);
+        }
+        return p;
     }
 
     @Override
     @Nullable String handle(Neighbourhood n, PoolCatalog catalog, Collector<KeyedBytes> out) {
-        RoutingDecision decision = decide(n, catalog, router);
+        Parametric p;
+        try {
+            p = parametric(n.pool, catalog);
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the trained router of " + n.pool, e);
+        }
+        RoutingDecision decision = decide(n, catalog, router, p);
+        if (decision != null) {
+            lastVersion = decision.getRouterVersion();
+        }
         if (decision == null) {
             return "pool " + n.pool + " has no models in its catalog";
         }
@@ -62,8 +114,17 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return null;
     }
 
-    /** The decision, or null when the catalog lists no model. */
     static @Nullable RoutingDecision decide(Neighbourhood n, PoolCatalog catalog, String router) {
+        return decide(n, catalog, router, null);
+    }
+
+    /**
+     * The decision, or null when the catalog lists no model. With a trained router ({@code
+     * parametric} non-null, for this catalog's models) and the query vector at hand, ŝ and ĉ come
+     * from it; otherwise from the neighbours.
+     */
+    static @Nullable RoutingDecision decide(
+            Neighbourhood n, PoolCatalog catalog, String router, @Nullable Parametric parametric) {
         List<CatalogModel> byName = new ArrayList<>(catalog.getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
         int models = byName.size();
@@ -107,6 +168,13 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 0,
                 s,
                 c);
+        String decidedBy = router;
+        long version = 0;
+        if (parametric != null && n.vector != null && parametric.models().equals(names)) {
+            parametric.predictor().predict(Vectors.l2Normalized(n.vector), s, c);
+            decidedBy = parametric.name();
+            version = parametric.version();
+        }
         double lambda = Double.isNaN(n.lambda) ? defaultLambda(catalog) : n.lambda;
         int best = 0;
         for (int m = 1; m < models; m++) {
@@ -127,14 +195,13 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 underObserved.add(m);
             }
         }
-        String decidedBy = router;
         double share = setting(catalog, "exploration", DEFAULT_EXPLORATION);
         if (!underObserved.isEmpty()) {
             long h = mix(n.queryId.hashCode());
             double u = (h >>> 11) * 0x1.0p-53;
             if (u < share) {
                 best = underObserved.get((int) Math.floorMod(mix(h), (long) underObserved.size()));
-                decidedBy = router + EXPLORE_SUFFIX;
+                decidedBy = decidedBy + EXPLORE_SUFFIX;
             }
         }
         List<ModelPrediction> predictions = new ArrayList<>(models);
@@ -152,7 +219,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setLambda(lambda)
                 .setPredictions(predictions)
                 .setRouter(decidedBy)
-                .setRouterVersion(0L)
+                .setRouterVersion(version)
                 .setNeighbours(refs)
                 .setOodScore(Double.isNaN(n.oodScore) ? null : n.oodScore)
                 .setSupportSize(n.supportSize)

@@ -51,6 +51,9 @@ public final class RoutingJob {
      * @param registryUrl schema registry for reading registry-framed records, or null
      * @param delivery EXACTLY_ONCE (decisions become visible to read_committed consumers when a
      *     checkpoint completes) or AT_LEAST_ONCE (visible at once; a restart may repeat some)
+     * @param trainingWindow recent examples per pool a parametric router is fitted on
+     * @param retrainEvery refit after this many new examples
+     * @param retrainInterval or on the next example once this long has passed since the last fit
      */
     public record Settings(
             String bootstrapServers,
@@ -62,13 +65,22 @@ public final class RoutingJob {
             Duration mergeTimeout,
             Duration catalogWait,
             @Nullable String registryUrl,
-            DeliveryGuarantee delivery) {
+            DeliveryGuarantee delivery,
+            int trainingWindow,
+            int retrainEvery,
+            Duration retrainInterval) {
         public Settings {
             if (shards <= 0) {
                 throw new IllegalArgumentException("router.shards must be > 0, got " + shards);
             }
             if (k <= 0) {
                 throw new IllegalArgumentException("router.k must be > 0, got " + k);
+            }
+            if (trainingWindow < Trainer.MIN_EXAMPLES || retrainEvery <= 0) {
+                throw new IllegalArgumentException(
+                        "router.training-window must be >= "
+                                + Trainer.MIN_EXAMPLES
+                                + " and router.retrain-every > 0");
             }
             if (capacity < shards) {
                 throw new IllegalArgumentException(
@@ -87,7 +99,28 @@ public final class RoutingJob {
                     Duration.ofSeconds(2),
                     Duration.ofSeconds(30),
                     null,
-                    DeliveryGuarantee.EXACTLY_ONCE);
+                    DeliveryGuarantee.EXACTLY_ONCE,
+                    20_000,
+                    1_000,
+                    Duration.ofMinutes(5));
+        }
+
+        /** The same settings with another training window and retraining cadence. */
+        public Settings withTraining(int window, int every, Duration interval) {
+            return new Settings(
+                    bootstrapServers,
+                    groupId,
+                    transactionalIdPrefix,
+                    shards,
+                    k,
+                    capacity,
+                    mergeTimeout,
+                    catalogWait,
+                    registryUrl,
+                    delivery,
+                    window,
+                    every,
+                    interval);
         }
 
         /** The same settings with another delivery guarantee for the sinks. */
@@ -102,7 +135,10 @@ public final class RoutingJob {
                     mergeTimeout,
                     catalogWait,
                     registryUrl,
-                    guarantee);
+                    guarantee,
+                    trainingWindow,
+                    retrainEvery,
+                    retrainInterval);
         }
     }
 
@@ -178,9 +214,22 @@ public final class RoutingJob {
                         .process(new NeighbourMerger(s.mergeTimeout(), Duration.ofMinutes(10)))
                         .uid("merge-neighbours")
                         .name("merge shard answers");
+        SingleOutputStreamOperator<CatalogUpdate> trained =
+                examples.keyBy(e -> e.pool)
+                        .connect(catalog)
+                        .process(
+                                new Trainer(
+                                        s.trainingWindow(),
+                                        s.retrainEvery(),
+                                        s.retrainInterval(),
+                                        s.catalogWait()))
+                        .uid("trainer")
+                        .name("train parametric routers");
+        BroadcastStream<CatalogUpdate> catalogAndWeights =
+                catalogs.union(trained).broadcast(CatalogGate.CATALOGS, CatalogGate.WEIGHTS);
         SingleOutputStreamOperator<KeyedBytes> decisions =
                 merged.keyBy(n -> n.pool)
-                        .connect(catalog)
+                        .connect(catalogAndWeights)
                         .process(new Decider(s.k(), s.catalogWait()))
                         .uid("decide")
                         .name("decide");
@@ -193,6 +242,7 @@ public final class RoutingJob {
                                 catalogs.getSideOutput(Decoders.DLQ),
                                 fannedOut.getSideOutput(Decoders.DLQ),
                                 examples.getSideOutput(Decoders.DLQ),
+                                trained.getSideOutput(Decoders.DLQ),
                                 decisions.getSideOutput(Decoders.DLQ));
         dlq.sinkTo(sink(s, "router.dlq", "dlq")).uid("dlq-sink");
     }

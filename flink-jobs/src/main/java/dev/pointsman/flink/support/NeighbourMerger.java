@@ -167,6 +167,11 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
             }
         }
         n.oodScore = zCount == 0 ? Double.NaN : zSum / zCount;
+        for (ShardResult r : received) {
+            if (r.vector != null) {
+                n.vector = r.vector;
+            }
+        }
         n.ids = new String[best.length];
         n.similarities = new float[best.length];
         n.seqs = new long[best.length];

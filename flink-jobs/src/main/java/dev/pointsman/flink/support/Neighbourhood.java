@@ -23,6 +23,9 @@ public class Neighbourhood {
     /** Mean of the answering shards' out-of-distribution z-scores; NaN when none had one. */
     public double oodScore = Double.NaN;
 
+    /** The query vector, when shard 0 answered; null otherwise. */
+    public float[] vector;
+
     public String[] ids;
     public float[] similarities;
     public long[] seqs;

@@ -27,6 +27,9 @@ public class ShardResult {
      */
     public double oodZ = Double.NaN;
 
+    /** The query vector, from shard 0 only (for parametric routers downstream). */
+    public float[] vector;
+
     public String[] ids;
     public float[] similarities;
     public long[] seqs;

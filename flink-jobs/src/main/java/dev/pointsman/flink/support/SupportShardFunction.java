@@ -102,6 +102,9 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                             event.k,
                             event.ts,
                             event.lambda);
+            if (event.shard == 0) {
+                result.vector = event.vector;
+            }
             result.oodZ =
                     typicality(ctx.getCurrentKey()).zScore(cache.nearestSimilarity(event.vector));
             out.collect(result);
@@ -194,6 +197,9 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         out.shards = event.shards;
         out.ts = event.ts;
         out.k = event.k;
+        if (event.shard == 0) {
+            out.vector = event.vector;
+        }
         out.lambda = event.lambda;
         out.ids = new String[0];
         out.similarities = new float[0];

@@ -62,6 +62,16 @@ final class RouterTestKit implements AutoCloseable {
 
     /** Starts the job (parallelism 2, 2 shards, k 5), restoring from {@code restoreFrom} if set. */
     JobClient start(Path checkpoints, Path restoreFrom, String name) throws Exception {
+        return start(checkpoints, restoreFrom, name, s -> s);
+    }
+
+    /** Starts the job with settings adjusted by {@code adjust}. */
+    JobClient start(
+            Path checkpoints,
+            Path restoreFrom,
+            String name,
+            java.util.function.UnaryOperator<RoutingJob.Settings> adjust)
+            throws Exception {
         Configuration conf = RoutingJob.configuration(checkpoints, Duration.ofMillis(300));
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toString());
@@ -71,17 +81,21 @@ final class RouterTestKit implements AutoCloseable {
         env.enableCheckpointing(300);
         RoutingJob.build(
                 env,
-                new RoutingJob.Settings(
-                        kafka.bootstrapServers(),
-                        name,
-                        name,
-                        2,
-                        5,
-                        10_000,
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(20),
-                        null,
-                        DeliveryGuarantee.EXACTLY_ONCE));
+                adjust.apply(
+                        new RoutingJob.Settings(
+                                kafka.bootstrapServers(),
+                                name,
+                                name,
+                                2,
+                                5,
+                                10_000,
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(20),
+                                null,
+                                DeliveryGuarantee.EXACTLY_ONCE,
+                                20_000,
+                                1_000,
+                                Duration.ofMinutes(5))));
         return env.executeAsync(name);
     }
 
@@ -121,6 +135,15 @@ final class RouterTestKit implements AutoCloseable {
     }
 
     void example(String pool, String id, long ts, Map<String, ObservedOutcome> outcomes) {
+        example(pool, id, vector(), ts, outcomes);
+    }
+
+    void example(
+            String pool,
+            String id,
+            float[] vector,
+            long ts,
+            Map<String, ObservedOutcome> outcomes) {
         send(
                 Topics.FEEDBACK,
                 id,
@@ -129,7 +152,7 @@ final class RouterTestKit implements AutoCloseable {
                                 FeedbackExample.newBuilder()
                                         .setExampleId(id)
                                         .setPool(pool)
-                                        .setVector(Float32Vectors.toBytes(vector()))
+                                        .setVector(Float32Vectors.toBytes(vector))
                                         .setDimension(DIM)
                                         .setEmbedder(EMBEDDER)
                                         .setOutcomes(outcomes)
@@ -139,8 +162,18 @@ final class RouterTestKit implements AutoCloseable {
 
     /** Sends {@code n} queries with random vectors; returns their ids. */
     List<String> queries(String pool, String prefix, int n) {
-        List<String> ids = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
         for (int i = 0; i < n; i++) {
+            vectors.add(vector());
+        }
+        return queries(pool, prefix, vectors);
+    }
+
+    /** Sends one query per vector; returns their ids. */
+    List<String> queries(String pool, String prefix, List<float[]> vectors) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            float[] v = vectors.get(i);
             String id = prefix + i;
             ids.add(id);
             Query q =
@@ -157,7 +190,7 @@ final class RouterTestKit implements AutoCloseable {
                             .encode(
                                     EmbeddedQuery.newBuilder()
                                             .setQuery(q)
-                                            .setVector(Float32Vectors.toBytes(vector()))
+                                            .setVector(Float32Vectors.toBytes(v))
                                             .setDimension(DIM)
                                             .setEmbedder(EMBEDDER)
                                             .build()));

@@ -165,7 +165,10 @@ class RoutingJobIT {
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(20),
                         null,
-                        DeliveryGuarantee.EXACTLY_ONCE));
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        20_000,
+                        1_000,
+                        Duration.ofMinutes(5)));
         JobClient job = env.executeAsync("routing-job-it");
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
             send(producer, Topics.CATALOG, pool, catalog(pool, models));

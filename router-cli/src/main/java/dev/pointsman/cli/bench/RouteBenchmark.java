@@ -114,7 +114,10 @@ public final class RouteBenchmark {
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(60),
                         null,
-                        DeliveryGuarantee.EXACTLY_ONCE));
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        20_000,
+                        1_000,
+                        Duration.ofMinutes(5)));
         JobClient job = env.executeAsync("bench-route");
         try (KafkaProducer<byte[], byte[]> producer = producer();
                 Watcher written = new Watcher("read_uncommitted");

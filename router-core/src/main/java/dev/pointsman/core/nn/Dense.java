@@ -8,7 +8,9 @@ import java.util.Random;
  * Batches are flat row-major arrays ({@code batch × in} and {@code batch × out}) so the inner loops
  * walk contiguous memory.
  */
-final class Dense {
+final class Dense implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     final int in;
     final int out;
     final double[] weights;

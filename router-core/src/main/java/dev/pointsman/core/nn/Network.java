@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Random;
 
 /** A feed-forward stack of dense layers, each optionally followed by a ReLU. */
-public final class Network {
+public final class Network implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final List<Dense> layers = new ArrayList<>();
     private final boolean[] relu;
 

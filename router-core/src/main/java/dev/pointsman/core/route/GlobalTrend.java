@@ -4,7 +4,9 @@ package dev.pointsman.core.route;
  * The global-trend baseline: every query gets each model's mean observed score and cost. A router
  * is only useful where it beats this.
  */
-public final class GlobalTrend implements UtilityPredictor {
+public final class GlobalTrend implements UtilityPredictor, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final double[] meanScores;
     private final double[] meanCosts;
 

@@ -1,7 +1,9 @@
 package dev.pointsman.core.route;
 
 /** A fitted linear router: target t = wₜ·x + bₜ, targets packed as in {@link TargetMatrix}. */
-public final class LinearPredictor implements UtilityPredictor {
+public final class LinearPredictor implements UtilityPredictor, java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final double[][] weights;
     private final double[] intercepts;
     private final int models;

@@ -86,7 +86,9 @@ public final class NeuralTrainer implements RouterTrainer {
     }
 
     /** A trained network with the target standardisation undone on output. */
-    static final class NeuralPredictor implements UtilityPredictor {
+    static final class NeuralPredictor implements UtilityPredictor, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
         private final Network net;
         private final Standardizer targets;
         private final int models;

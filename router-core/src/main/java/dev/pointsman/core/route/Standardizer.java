@@ -4,7 +4,9 @@ package dev.pointsman.core.route;
  * Per-column z-scoring fitted on observed (non-NaN) entries, so scores in [0, 1] and costs in
  * micro-dollars train on the same scale.
  */
-final class Standardizer {
+final class Standardizer implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final double[] mean;
     private final double[] scale;
 

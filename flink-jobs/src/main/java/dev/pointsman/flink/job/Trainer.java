@@ -1,0 +1,154 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.core.route.UtilityPredictor;
+import dev.pointsman.flink.support.ShardEvent;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.Collector;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyed by pool, off the routing path: keeps the pool's most recent {@code window} feedback
+ * examples and, for a pool whose catalog names a parametric {@code router} (linear, mlp, linear-mf,
+ * mlp-mf), refits it every {@code every} new examples, or on the next example once {@code interval}
+ * has passed since the last fit, and emits the result as a new version. The deciders use the newest
+ * version they have.
+ */
+final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    /** Fewest examples a router is fitted on. */
+    static final int MIN_EXAMPLES = 30;
+
+    private final int window;
+    private final int every;
+    private final long intervalMs;
+
+    private transient MapState<Long, byte[]> recent;
+
+    /** {next seq, examples since the last fit, last fit time, version}. */
+    private transient ValueState<long[]> progress;
+
+    private transient SingleObjectCodec<FeedbackExample> codec;
+
+    Trainer(int window, int every, Duration interval, Duration catalogWait) {
+        super(ShardEvent.class, catalogWait);
+        this.window = window;
+        this.every = every;
+        this.intervalMs = interval.toMillis();
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        super.open(context);
+        recent =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "training-window",
+                                        Types.LONG,
+                                        PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        progress =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "training-progress",
+                                        PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        codec = SingleObjectCodec.of(FeedbackExample.class);
+    }
+
+    @Override
+    @Nullable String handle(ShardEvent example, PoolCatalog catalog, Collector<CatalogUpdate> out) {
+        try {
+            long[] p = progress.value();
+            if (p == null) {
+                p = new long[] {0, 0, 0, 0};
+            }
+            recent.put(p[0], example.example);
+            if (p[0] >= window) {
+                recent.remove(p[0] - window);
+            }
+            p[0]++;
+            p[1]++;
+            String router = catalog.getDefaults().get("router");
+            long now = System.currentTimeMillis();
+            boolean due = p[1] >= every || (p[3] > 0 && now - p[2] >= intervalMs);
+            if (router != null
+                    && Training.isParametric(router)
+                    && due
+                    && Math.min(p[0], window) >= MIN_EXAMPLES) {
+                List<FeedbackExample> examples = new ArrayList<>();
+                for (long seq = Math.max(0, p[0] - window); seq < p[0]; seq++) {
+                    examples.add(codec.decode(recent.get(seq)));
+                }
+                List<String> models = Decoders.modelNames(catalog);
+                long started = System.nanoTime();
+                p[1] = 0;
+                p[2] = now;
+                UtilityPredictor predictor;
+                try {
+                    predictor = Training.fit(router, examples, models, p[3] + 1);
+                } catch (RuntimeException e) {
+                    // Routing goes on with the version it has; the next fit is tried later.
+                    LOG.warn("pool {}: fitting {} failed: {}", example.pool, router, e.toString());
+                    progress.update(p);
+                    return null;
+                }
+                p[3]++;
+                out.collect(
+                        CatalogUpdate.weights(
+                                example.pool,
+                                router,
+                                p[3],
+                                models.toArray(new String[0]),
+                                Training.serialize(predictor)));
+                LOG.info(
+                        "pool {}: {} version {} fitted on {} examples in {} ms",
+                        example.pool,
+                        router,
+                        p[3],
+                        examples.size(),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+            progress.update(p);
+            return null;
+        } catch (UndecodableRecordException e) {
+            throw new IllegalStateException("the training window holds an undecodable example", e);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    KafkaRecord source(ShardEvent in) {
+        KafkaRecord r = new KafkaRecord();
+        r.topic = "router.feedback";
+        r.partition = -1;
+        r.offset = -1;
+        r.value = in.example;
+        return r;
+    }
+
+    @Override
+    String pool(ShardEvent in) {
+        return in.pool;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.pointsman.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.core.vector.Vectors;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.RoutingDecision;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pool configured with router=linear: the trainer refits it from the feedback stream and the
+ * deciders switch to the newest version, which has learned the outcome function.
+ */
+class TrainerIT {
+    private static final String POOL = "trained";
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @TempDir Path dir;
+
+    /** The true quality of "big" for a vector: linear in its first unit component. */
+    private static double truth(float[] v) {
+        return 0.5 + 0.4 * Vectors.l2Normalized(v)[0];
+    }
+
+    @Test
+    void decisionsSwitchToTheNewestTrainedVersion() throws Exception {
+        try (RouterTestKit kit = new RouterTestKit(dir)) {
+            JobClient job =
+                    kit.start(
+                            dir.resolve("checkpoints"),
+                            null,
+                            "trainer-router",
+                            s -> s.withTraining(1_000, 100, Duration.ofMinutes(10)));
+            try {
+                kit.catalog(
+                        POOL,
+                        Map.of("router", "linear", "exploration", "0"),
+                        RouterTestKit.model("big", null),
+                        RouterTestKit.model("small", null));
+                for (int i = 0; i < 300; i++) {
+                    float[] v = kit.vector();
+                    kit.example(
+                            POOL,
+                            "x" + i,
+                            v,
+                            i,
+                            Map.of(
+                                    "big", new ObservedOutcome(truth(v), 0.01),
+                                    "small", new ObservedOutcome(0.5, 0.001)));
+                }
+                kit.producer.flush();
+                // Three fits happen (at 100, 200, 300 examples); wait for the third.
+                RoutingDecision last = null;
+                for (int probe = 0; probe < 60; probe++) {
+                    List<String> id = kit.queries(POOL, "probe" + probe + "-", 1);
+                    last = kit.read(id, Duration.ofSeconds(60), new HashMap<>()).get(id.get(0));
+                    if (last != null && last.getRouterVersion() == 3) {
+                        break;
+                    }
+                    Thread.sleep(300);
+                }
+                assertThat(last.getRouter()).isEqualTo("linear");
+                assertThat(last.getRouterVersion()).isEqualTo(3);
+
+                List<float[]> vectors = new ArrayList<>();
+                for (int i = 0; i < 30; i++) {
+                    vectors.add(kit.vector());
+                }
+                List<String> ids = kit.queries(POOL, "q", vectors);
+                Map<String, RoutingDecision> decisions =
+                        kit.read(ids, Duration.ofSeconds(60), new HashMap<>());
+                double error = 0;
+                for (int i = 0; i < ids.size(); i++) {
+                    RoutingDecision d = decisions.get(ids.get(i));
+                    assertThat(d.getRouter()).isEqualTo("linear");
+                    ModelPrediction big = d.getPredictions().get(0);
+                    assertThat(big.getModel()).isEqualTo("big");
+                    error += Math.abs(big.getScore() - truth(vectors.get(i)));
+                }
+                assertThat(error / ids.size()).as("mean absolute error of ŝ(big)").isLessThan(0.05);
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pointsman.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pointsman.core.route.UtilityPredictor;
+import dev.pointsman.core.vector.Vectors;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TrainingTest {
+    private static List<FeedbackExample> examples(int n, Random random) {
+        List<FeedbackExample> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[8];
+            for (int j = 0; j < 8; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+            double truth = 0.5 + 0.4 * Vectors.l2Normalized(v)[0];
+            out.add(
+                    FeedbackExample.newBuilder()
+                            .setExampleId("e" + i)
+                            .setPool("p")
+                            .setVector(Float32Vectors.toBytes(v))
+                            .setDimension(8)
+                            .setEmbedder("t")
+                            // "b" is observed on half the examples only.
+                            .setOutcomes(
+                                    i % 2 == 0
+                                            ? Map.of(
+                                                    "a",
+                                                    new ObservedOutcome(truth, 0.1),
+                                                    "b",
+                                                    new ObservedOutcome(0.3, 0.2))
+                                            : Map.of("a", new ObservedOutcome(truth, 0.1)))
+                            .setTs(Instant.ofEpochMilli(i))
+                            .build());
+        }
+        return out;
+    }
+
+    @Test
+    void aShippedRouterPredictsExactlyAsTheOneThatWasFitted() {
+        Random random = new Random(8);
+        for (String router : List.of("linear", "mlp")) {
+            UtilityPredictor fitted =
+                    Training.fit(router, examples(200, random), List.of("a", "b"), 1);
+            UtilityPredictor shipped =
+                    Training.deserialize(Training.serialize(fitted), getClass().getClassLoader());
+            float[] q = Vectors.l2Normalized(new float[] {1, 0, 0, 0, 0, 0, 0, 0});
+            double[] s1 = new double[2];
+            double[] c1 = new double[2];
+            double[] s2 = new double[2];
+            double[] c2 = new double[2];
+            fitted.predict(q, s1, c1);
+            shipped.predict(q, s2, c2);
+            assertThat(s2).containsExactly(s1);
+            assertThat(c2).containsExactly(c1);
+            if (router.equals("linear")) {
+                assertThat(s1[0]).isCloseTo(0.9, org.assertj.core.data.Offset.offset(0.05));
+                assertThat(s1[1]).isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.05));
+            }
+        }
+    }
+
+    @Test
+    void onlyRouterCoreClassesAreRead() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(java.net.URI.create("http://example.org"));
+        }
+        assertThatThrownBy(
+                        () ->
+                                Training.deserialize(
+                                        bytes.toByteArray(), getClass().getClassLoader()))
+                .hasMessageContaining("reading a trained router failed");
+        assertThat(Training.isParametric("linear")).isTrue();
+        assertThat(Training.isParametric("knn-10")).isFalse();
+    }
+}
