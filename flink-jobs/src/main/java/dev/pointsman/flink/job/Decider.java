@@ -159,15 +159,20 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         }
         double[] s = new double[models];
         double[] c = new double[models];
-        KnnPredictor.estimate(
-                neighbours,
-                size,
-                new Outcomes(names, scores, costs),
-                GlobalTrend.of(priorScores, priorCosts),
-                false,
-                0,
-                s,
-                c);
+        Outcomes outcomes = new Outcomes(names, scores, costs);
+        GlobalTrend priors = GlobalTrend.of(priorScores, priorCosts);
+        double halfLifeS = setting(catalog, "decay.half-life-s", 0);
+        if (halfLifeS > 0) {
+            // Older examples count less: weight 1/2 per half-life of age at the query's time.
+            double[] weights = new double[size];
+            for (int i = 0; i < size; i++) {
+                double ageMs = Math.max(0, n.ts - n.seqs[i]);
+                weights[i] = Math.pow(0.5, ageMs / (halfLifeS * 1000));
+            }
+            KnnPredictor.estimateWeighted(neighbours, weights, size, outcomes, priors, 0, s, c);
+        } else {
+            KnnPredictor.estimate(neighbours, size, outcomes, priors, false, 0, s, c);
+        }
         String decidedBy = router;
         long version = 0;
         if (parametric != null && n.vector != null && parametric.models().equals(names)) {

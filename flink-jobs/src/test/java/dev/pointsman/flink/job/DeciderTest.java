@@ -123,4 +123,28 @@ class DeciderTest {
         seen.models = new String[] {"big", "fresh", "small"};
         assertThat(Decider.decide(seen, cat, "knn-4").getRouter()).isEqualTo("knn-4");
     }
+
+    @Test
+    void aHalfLifeMakesRecentOutcomesCountMore() {
+        Neighbourhood n = hood("q");
+        n.ts = 1_000_000L;
+        // The two oldest neighbours saw "big" fail, the two newest saw it succeed.
+        n.seqs = new long[] {0, 0, 1_000_000L, 1_000_000L};
+        for (int i = 0; i < 4; i++) {
+            n.scores[i * 3] = i < 2 ? 0.0 : 1.0;
+        }
+        PoolCatalog plain =
+                catalog(Map.of("exploration", "0"), model("big", null), model("small", null));
+        assertThat(Decider.decide(n, plain, "knn-4").getPredictions().get(0).getScore())
+                .isEqualTo(0.5);
+        PoolCatalog decayed =
+                catalog(
+                        Map.of("exploration", "0", "decay.half-life-s", "100"),
+                        model("big", null),
+                        model("small", null));
+        // Age 1000 s = 10 half-lives: weight 2^-10 against 1.
+        double w = Math.pow(0.5, 10);
+        assertThat(Decider.decide(n, decayed, "knn-4").getPredictions().get(0).getScore())
+                .isCloseTo(2 / (2 + 2 * w), within(1e-12));
+    }
 }

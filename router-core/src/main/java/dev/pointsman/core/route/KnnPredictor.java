@@ -82,6 +82,26 @@ public final class KnnPredictor implements UtilityPredictor {
             double priorStrength,
             double[] scores,
             double[] costs) {
+        double[] weights = new double[count];
+        for (int j = 0; j < count; j++) {
+            weights[j] = weighted ? Math.max(neighbours[j].similarity(), 0f) : 1.0;
+        }
+        estimateWeighted(neighbours, weights, count, support, trend, priorStrength, scores, costs);
+    }
+
+    /**
+     * {@link #estimate} with an explicit weight per neighbour (for example a time decay): ŝ = (Σ wᵢ
+     * sᵢ + α·ḡ) / (Σ wᵢ + α) over the neighbours that observed the model.
+     */
+    public static void estimateWeighted(
+            Neighbour[] neighbours,
+            double[] weights,
+            int count,
+            Outcomes support,
+            GlobalTrend trend,
+            double priorStrength,
+            double[] scores,
+            double[] costs) {
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
         for (int m = 0; m < models; m++) {
@@ -94,7 +114,7 @@ public final class KnnPredictor implements UtilityPredictor {
                 if (Double.isNaN(s)) {
                     continue;
                 }
-                double w = weighted ? Math.max(neighbours[j].similarity(), 0f) : 1.0;
+                double w = weights[j];
                 weightSum += w;
                 scoreSum += w * s;
                 if (supportCosts != null) {
