@@ -90,8 +90,7 @@ class CatalogIT {
     private static void awaitCatalogWith(RouterTestKit kit, String model) throws Exception {
         for (int i = 0; i < 60; i++) {
             List<String> id = kit.queries(POOL, "catalog-probe" + i + "-", 1);
-            RoutingDecision d =
-                    kit.read(id, Duration.ofSeconds(60), new HashMap<>()).get(id.get(0));
+            RoutingDecision d = kit.readOne(id.get(0));
             if (d != null
                     && d.getPredictions().stream().anyMatch(p -> p.getModel().equals(model))) {
                 return;

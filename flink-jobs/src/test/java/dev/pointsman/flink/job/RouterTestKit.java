@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.kafka.EmbeddedKafka;
 import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
@@ -45,8 +46,15 @@ final class RouterTestKit implements AutoCloseable {
     final EmbeddedKafka kafka;
     final KafkaProducer<byte[], byte[]> producer;
     final Random random = new Random(99);
+    final String embedder;
 
     RouterTestKit(Path dir) throws Exception {
+        this(dir, EMBEDDER);
+    }
+
+    /** A kit whose examples and queries claim to come from {@code embedder}. */
+    RouterTestKit(Path dir, String embedder) throws Exception {
+        this.embedder = embedder;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
         try (Admin admin =
                 Admin.create(
@@ -153,8 +161,8 @@ final class RouterTestKit implements AutoCloseable {
                                         .setExampleId(id)
                                         .setPool(pool)
                                         .setVector(Float32Vectors.toBytes(vector))
-                                        .setDimension(DIM)
-                                        .setEmbedder(EMBEDDER)
+                                        .setDimension(vector.length)
+                                        .setEmbedder(embedder)
                                         .setOutcomes(outcomes)
                                         .setTs(Instant.ofEpochMilli(1_000 + ts))
                                         .build()));
@@ -191,8 +199,8 @@ final class RouterTestKit implements AutoCloseable {
                                     EmbeddedQuery.newBuilder()
                                             .setQuery(q)
                                             .setVector(Float32Vectors.toBytes(v))
-                                            .setDimension(DIM)
-                                            .setEmbedder(EMBEDDER)
+                                            .setDimension(v.length)
+                                            .setEmbedder(embedder)
                                             .build()));
         }
         producer.flush();
@@ -201,11 +209,20 @@ final class RouterTestKit implements AutoCloseable {
 
     /** Sends probe queries until one sees {@code examples} support examples; returns their ids. */
     List<String> awaitSupport(String pool, long examples) throws Exception {
+        return awaitSupport(pool, examples, null);
+    }
+
+    /** {@link #awaitSupport(String, long)} with probes of the given vector (random if null). */
+    List<String> awaitSupport(String pool, long examples, float[] probe) throws Exception {
         List<String> probes = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            List<String> id = queries(pool, pool + "-probe" + i + "-", 1);
+            String prefix = pool + "-probe" + i + "-";
+            List<String> id =
+                    probe == null
+                            ? queries(pool, prefix, 1)
+                            : queries(pool, prefix, List.of(probe));
             probes.addAll(id);
-            RoutingDecision d = read(id, Duration.ofSeconds(60), new HashMap<>()).get(id.get(0));
+            RoutingDecision d = readOne(id.get(0));
             if (d != null && d.getSupportSize() >= examples) {
                 return probes;
             }
@@ -219,6 +236,17 @@ final class RouterTestKit implements AutoCloseable {
      */
     Map<String, RoutingDecision> read(List<String> ids, Duration timeout, Map<String, Integer> seen)
             throws Exception {
+        return read(ids, timeout, seen, 10);
+    }
+
+    /** The decision of one probe query, without waiting for the topic to go quiet. */
+    RoutingDecision readOne(String id) throws Exception {
+        return read(List.of(id), Duration.ofSeconds(60), new HashMap<>(), 0).get(id);
+    }
+
+    private Map<String, RoutingDecision> read(
+            List<String> ids, Duration timeout, Map<String, Integer> seen, int quietPolls)
+            throws Exception {
         SingleObjectCodec<RoutingDecision> codec = SingleObjectCodec.of(RoutingDecision.class);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
@@ -231,13 +259,36 @@ final class RouterTestKit implements AutoCloseable {
             c.subscribe(List.of(Topics.DECISIONS));
             long deadline = System.nanoTime() + timeout.toNanos();
             int quiet = 0;
-            while (System.nanoTime() < deadline && (!out.keySet().containsAll(ids) || quiet < 10)) {
+            while (System.nanoTime() < deadline
+                    && (!out.keySet().containsAll(ids) || quiet < quietPolls)) {
                 var records = c.poll(Duration.ofMillis(200));
                 quiet = records.isEmpty() ? quiet + 1 : 0;
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     RoutingDecision d = codec.decode(r.value());
                     out.put(d.getQueryId(), d);
                     seen.merge(d.getQueryId(), 1, Integer::sum);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Reads dead letters from the start until {@code count} arrived or {@code timeout} passed. */
+    List<DeadLetter> deadLetters(int count, Duration timeout) throws Exception {
+        SingleObjectCodec<DeadLetter> codec = SingleObjectCodec.of(DeadLetter.class);
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kit-dlq-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<DeadLetter> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of(Topics.DLQ));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(codec.decode(r.value()));
                 }
             }
         }

@@ -72,7 +72,7 @@ class TrainerIT {
                 RoutingDecision last = null;
                 for (int probe = 0; probe < 60; probe++) {
                     List<String> id = kit.queries(POOL, "probe" + probe + "-", 1);
-                    last = kit.read(id, Duration.ofSeconds(60), new HashMap<>()).get(id.get(0));
+                    last = kit.readOne(id.get(0));
                     if (last != null && last.getRouterVersion() == 3) {
                         break;
                     }
