@@ -1,0 +1,129 @@
+package dev.pointsman.core.knn.bench;
+
+import dev.pointsman.core.knn.IvfIndex;
+import dev.pointsman.core.knn.Ranked;
+import dev.pointsman.core.knn.SupportIndex;
+import dev.pointsman.core.vector.Vectors;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Recall@k and single-thread latency of {@link IvfIndex} against exact search, on synthetic
+ * clustered unit vectors (rows around random centres, as sentence embeddings cluster by topic;
+ * uniform random vectors have no neighbourhoods and are the worst case for any IVF). Run with
+ * {@code bench/ivf-recall.sh [size] [lists] [k] [queries] [centres] [spread]}: the noise around a
+ * centre has {@code spread} times the centre's expected norm, so at 1.0 clusters overlap.
+ */
+public final class IvfReport {
+    private IvfReport() {}
+
+    public static void main(String[] args) {
+        int size = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int lists = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+        int k = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
+        int dim = 384;
+        int centres = args.length > 4 ? Integer.parseInt(args[4]) : Math.max(64, size / 100);
+        double spread = args.length > 5 ? Double.parseDouble(args[5]) : 1.0;
+        SplittableRandom random = new SplittableRandom(20261122L);
+        float[] centre = new float[centres * dim];
+        for (int i = 0; i < centre.length; i++) {
+            centre[i] = (float) gaussian(random);
+        }
+        long t0 = System.nanoTime();
+        int sampleRows = Math.min(size, Math.max(20 * lists, 20_000));
+        float[] sample = new float[sampleRows * dim];
+        SupportIndex exact = new SupportIndex(dim, size);
+        float[] row = new float[dim];
+        float[][] rows = new float[Math.min(size, 1)][];
+        IvfIndex ivf = null;
+        // Generate once: the first sampleRows rows train the centroids, then all rows are added.
+        float[] all = new float[size * dim];
+        for (int i = 0; i < size; i++) {
+            draw(random, centre, centres, dim, spread, row);
+            System.arraycopy(row, 0, all, i * dim, dim);
+            exact.add(row, i);
+        }
+        System.arraycopy(all, 0, sample, 0, sample.length);
+        for (int i = 0; i < sampleRows; i++) {
+            Vectors.l2NormalizeInPlace(slice(sample, i, dim));
+        }
+        ivf = IvfIndex.train(normalizedRows(sample, sampleRows, dim), dim, lists, 6, 7);
+        for (int i = 0; i < size; i++) {
+            ivf.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
+        }
+        all = null;
+        System.out.printf(
+                "built %d × %d rows (%d centres, spread %.2f), %d lists, in %.1f s%n",
+                size, dim, centres, spread, lists, (System.nanoTime() - t0) / 1e9);
+
+        float[][] qs = new float[queries][dim];
+        Ranked[][] truth = new Ranked[queries][];
+        double[] exactMs = new double[queries];
+        for (int q = 0; q < queries; q++) {
+            draw(random, centre, centres, dim, spread, qs[q]);
+            qs[q] = Vectors.l2Normalized(qs[q]);
+            long s = System.nanoTime();
+            truth[q] = exact.search(qs[q], k);
+            exactMs[q] = (System.nanoTime() - s) / 1e6;
+        }
+        Arrays.sort(exactMs);
+        System.out.printf(
+                "exact: p50 %.2f ms, p99 %.2f ms (k %d, %d queries)%n",
+                pct(exactMs, 0.5), pct(exactMs, 0.99), k, queries);
+        for (int probes : new int[] {2, 4, 8, 16, 32}) {
+            if (probes > lists) {
+                continue;
+            }
+            Ranked[][] got = new Ranked[queries][];
+            for (int q = 0; q < Math.min(queries, 50); q++) {
+                ivf.search(qs[q], k, probes); // warm-up
+            }
+            double[] ms = new double[queries];
+            for (int q = 0; q < queries; q++) {
+                long s = System.nanoTime();
+                got[q] = ivf.search(qs[q], k, probes);
+                ms[q] = (System.nanoTime() - s) / 1e6;
+            }
+            Arrays.sort(ms);
+            System.out.printf(
+                    "ivf probes %2d: recall@%d %.4f, p50 %.2f ms, p99 %.2f ms%n",
+                    probes, k, IvfIndex.recall(truth, got), pct(ms, 0.5), pct(ms, 0.99));
+        }
+    }
+
+    private static float[] normalizedRows(float[] rows, int n, int dim) {
+        return rows;
+    }
+
+    private static float[] slice(float[] rows, int i, int dim) {
+        float[] r = Arrays.copyOfRange(rows, i * dim, (i + 1) * dim);
+        Vectors.l2NormalizeInPlace(r);
+        System.arraycopy(r, 0, rows, i * dim, dim);
+        return r;
+    }
+
+    private static void draw(
+            SplittableRandom random,
+            float[] centre,
+            int centres,
+            int dim,
+            double spread,
+            float[] out) {
+        int c = random.nextInt(centres);
+        for (int j = 0; j < dim; j++) {
+            out[j] = centre[c * dim + j] + (float) (spread * gaussian(random));
+        }
+    }
+
+    private static double gaussian(SplittableRandom random) {
+        double u = random.nextDouble();
+        double v = random.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+    }
+
+    private static double pct(double[] sorted, double q) {
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+}
