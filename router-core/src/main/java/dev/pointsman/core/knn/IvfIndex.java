@@ -100,10 +100,21 @@ public final class IvfIndex {
         return lists;
     }
 
+    /** The trained centroids, row-major (unit vectors). */
+    float[] centroids() {
+        return centroids;
+    }
+
+    /** The cell whose centroid is most similar to the unit vector {@code unit}. */
+    int cellOf(float[] unit) {
+        return nearest(centroids, lists, dimension, unit, 0);
+    }
+
     /** Adds a row (normalised here) to its nearest cell. */
     public void add(float[] vector, long seq) {
         float[] unit = Vectors.l2Normalized(vector);
-        cells[nearest(centroids, lists, dimension, unit, 0)].add(unit, seq);
+        cells[nearest(centroids, lists, dimension, unit, 0)].add(
+                vector, seq); // normalises it alike
     }
 
     public int size() {

@@ -67,4 +67,39 @@ class IvfIndexTest {
         assertThat(IvfIndex.recall(truth, all)).isEqualTo(1.0);
         assertThat(IvfIndex.recall(truth, few)).isGreaterThan(0.9).isLessThanOrEqualTo(1.0);
     }
+
+    @Test
+    void theTwoLevelIndexIsExactWhenItProbesEverythingAndRecallsMostWithFewProbes() {
+        int n = 6000;
+        float[] rows = clustered(n, 60, 0.4, 5);
+        TwoLevelIvf ivf = TwoLevelIvf.train(rows, DIM, 8, 8, 6, 2);
+        SupportIndex exact = new SupportIndex(DIM, n);
+        for (int i = 0; i < n; i++) {
+            float[] row = java.util.Arrays.copyOfRange(rows, i * DIM, (i + 1) * DIM);
+            ivf.add(row, i);
+            exact.add(row, i);
+        }
+        assertThat(ivf.size()).isEqualTo(n);
+        assertThat(ivf.cells()).isEqualTo(64);
+        float[] queries = clustered(100, 60, 0.4, 5);
+        Ranked[][] truth = new Ranked[100][];
+        Ranked[][] all = new Ranked[100][];
+        Ranked[][] few = new Ranked[100][];
+        for (int q = 0; q < 100; q++) {
+            float[] query = java.util.Arrays.copyOfRange(queries, q * DIM, (q + 1) * DIM);
+            truth[q] = exact.search(query, 10);
+            all[q] = ivf.search(query, 10, 8, 64);
+            few[q] = ivf.search(query, 10, 3, 6);
+        }
+        assertThat(IvfIndex.recall(truth, all)).isEqualTo(1.0);
+        for (int q = 0; q < 100; q++) {
+            assertThat(all[q])
+                    .extracting(Ranked::similarity)
+                    .containsExactly(
+                            java.util.Arrays.stream(truth[q])
+                                    .map(Ranked::similarity)
+                                    .toArray(Float[]::new));
+        }
+        assertThat(IvfIndex.recall(truth, few)).isGreaterThan(0.85);
+    }
 }

@@ -3,6 +3,7 @@ package dev.pointsman.core.knn.bench;
 import dev.pointsman.core.knn.IvfIndex;
 import dev.pointsman.core.knn.Ranked;
 import dev.pointsman.core.knn.SupportIndex;
+import dev.pointsman.core.knn.TwoLevelIvf;
 import dev.pointsman.core.vector.Vectors;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -25,18 +26,25 @@ public final class IvfReport {
         int dim = 384;
         int centres = args.length > 4 ? Integer.parseInt(args[4]) : Math.max(64, size / 100);
         double spread = args.length > 5 ? Double.parseDouble(args[5]) : 1.0;
+        boolean twoLevel = args.length > 6 && args[6].equals("two-level");
         SplittableRandom random = new SplittableRandom(20261122L);
         float[] centre = new float[centres * dim];
         for (int i = 0; i < centre.length; i++) {
             centre[i] = (float) gaussian(random);
         }
         long t0 = System.nanoTime();
-        int sampleRows = Math.min(size, Math.max(20 * lists, 20_000));
+        int sampleRows =
+                Math.min(
+                        size,
+                        twoLevel
+                                ? Math.max(20 * lists * lists, 50_000)
+                                : Math.max(20 * lists, 20_000));
         float[] sample = new float[sampleRows * dim];
         SupportIndex exact = new SupportIndex(dim, size);
         float[] row = new float[dim];
         float[][] rows = new float[Math.min(size, 1)][];
         IvfIndex ivf = null;
+        TwoLevelIvf two = null;
         // Generate once: the first sampleRows rows train the centroids, then all rows are added.
         float[] all = new float[size * dim];
         for (int i = 0; i < size; i++) {
@@ -48,14 +56,26 @@ public final class IvfReport {
         for (int i = 0; i < sampleRows; i++) {
             Vectors.l2NormalizeInPlace(slice(sample, i, dim));
         }
-        ivf = IvfIndex.train(normalizedRows(sample, sampleRows, dim), dim, lists, 6, 7);
-        for (int i = 0; i < size; i++) {
-            ivf.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
+        if (twoLevel) {
+            two = TwoLevelIvf.train(sample, dim, lists, lists, 6, 7);
+            for (int i = 0; i < size; i++) {
+                two.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
+            }
+        } else {
+            ivf = IvfIndex.train(normalizedRows(sample, sampleRows, dim), dim, lists, 6, 7);
+            for (int i = 0; i < size; i++) {
+                ivf.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
+            }
         }
         all = null;
         System.out.printf(
-                "built %d × %d rows (%d centres, spread %.2f), %d lists, in %.1f s%n",
-                size, dim, centres, spread, lists, (System.nanoTime() - t0) / 1e9);
+                "built %d × %d rows (%d centres, spread %.2f), %s, in %.1f s%n",
+                size,
+                dim,
+                centres,
+                spread,
+                twoLevel ? lists + " × " + lists + " two-level cells" : lists + " lists",
+                (System.nanoTime() - t0) / 1e9);
 
         float[][] qs = new float[queries][dim];
         Ranked[][] truth = new Ranked[queries][];
@@ -71,25 +91,41 @@ public final class IvfReport {
         System.out.printf(
                 "exact: p50 %.2f ms, p99 %.2f ms (k %d, %d queries)%n",
                 pct(exactMs, 0.5), pct(exactMs, 0.99), k, queries);
-        for (int probes : new int[] {2, 4, 8, 16, 32}) {
-            if (probes > lists) {
+        int[][] configs =
+                twoLevel
+                        ? new int[][] {{4, 16}, {8, 32}, {8, 64}, {16, 128}, {16, 256}}
+                        : new int[][] {{0, 2}, {0, 4}, {0, 8}, {0, 16}, {0, 32}};
+        for (int[] config : configs) {
+            int coarseProbes = config[0];
+            int probes = config[1];
+            if (!twoLevel && probes > lists) {
                 continue;
             }
             Ranked[][] got = new Ranked[queries][];
             for (int q = 0; q < Math.min(queries, 50); q++) {
-                ivf.search(qs[q], k, probes); // warm-up
+                search(ivf, two, qs[q], k, coarseProbes, probes); // warm-up
             }
             double[] ms = new double[queries];
             for (int q = 0; q < queries; q++) {
                 long s = System.nanoTime();
-                got[q] = ivf.search(qs[q], k, probes);
+                got[q] = search(ivf, two, qs[q], k, coarseProbes, probes);
                 ms[q] = (System.nanoTime() - s) / 1e6;
             }
             Arrays.sort(ms);
             System.out.printf(
-                    "ivf probes %2d: recall@%d %.4f, p50 %.2f ms, p99 %.2f ms%n",
-                    probes, k, IvfIndex.recall(truth, got), pct(ms, 0.5), pct(ms, 0.99));
+                    "%s probes %3d: recall@%d %.4f, p50 %.2f ms, p99 %.2f ms%n",
+                    twoLevel ? "two-level coarse " + coarseProbes + "," : "ivf",
+                    probes,
+                    k,
+                    IvfIndex.recall(truth, got),
+                    pct(ms, 0.5),
+                    pct(ms, 0.99));
         }
+    }
+
+    private static Ranked[] search(
+            IvfIndex ivf, TwoLevelIvf two, float[] q, int k, int coarseProbes, int probes) {
+        return two != null ? two.search(q, k, coarseProbes, probes) : ivf.search(q, k, probes);
     }
 
     private static float[] normalizedRows(float[] rows, int n, int dim) {
