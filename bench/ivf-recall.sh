@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Recall@k and latency of the IVF index against exact search on synthetic clustered 384-dim data.
-# Usage: bench/ivf-recall.sh [size=1000000] [lists=256] [k=10] [queries=200] [centres=size/100] [spread=1.0] [flat|two-level]
+# Usage: bench/ivf-recall.sh [size=1000000] [lists=256] [k=10] [queries=200] [centres=size/100] [spread=1.0] [flat|two-level|hnsw]  (for hnsw, "lists" is M)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -pl router-core -am test-compile dependency:build-classpath \

@@ -102,4 +102,47 @@ class IvfIndexTest {
         }
         assertThat(IvfIndex.recall(truth, few)).isGreaterThan(0.85);
     }
+
+    @Test
+    void theGraphIndexRecallsNearlyEverythingAndMoreWithAWiderBeam() {
+        int n = 5000;
+        float[] rows = clustered(n, 50, 0.8, 9);
+        HnswIndex hnsw = new HnswIndex(DIM, 8, 64, 4, 16);
+        SupportIndex exact = new SupportIndex(DIM, n);
+        for (int i = 0; i < n; i++) {
+            float[] row = java.util.Arrays.copyOfRange(rows, i * DIM, (i + 1) * DIM);
+            hnsw.add(row, i);
+            exact.add(row, i);
+        }
+        assertThat(hnsw.size()).isEqualTo(n);
+        float[] queries = clustered(100, 50, 0.8, 9);
+        Ranked[][] truth = new Ranked[100][];
+        Ranked[][] narrow = new Ranked[100][];
+        Ranked[][] wide = new Ranked[100][];
+        for (int q = 0; q < 100; q++) {
+            float[] query =
+                    Vectors.l2Normalized(
+                            java.util.Arrays.copyOfRange(queries, q * DIM, (q + 1) * DIM));
+            truth[q] = exact.search(query, 10);
+            narrow[q] = hnsw.search(query, 10, 10);
+            wide[q] = hnsw.search(query, 10, 200);
+        }
+        double narrowRecall = IvfIndex.recall(truth, narrow);
+        double wideRecall = IvfIndex.recall(truth, wide);
+        assertThat(wideRecall).isGreaterThan(0.98).isGreaterThanOrEqualTo(narrowRecall);
+        // What the graph returns is scored exactly: the same similarity as brute force gives.
+        for (int q = 0; q < 100; q++) {
+            for (Ranked r : wide[q]) {
+                float[] row =
+                        java.util.Arrays.copyOfRange(
+                                rows, (int) r.seq() * DIM, ((int) r.seq() + 1) * DIM);
+                SupportIndex one = new SupportIndex(DIM, 1);
+                one.add(row, 0);
+                float[] query =
+                        Vectors.l2Normalized(
+                                java.util.Arrays.copyOfRange(queries, q * DIM, (q + 1) * DIM));
+                assertThat(r.similarity()).isEqualTo(one.search(query, 1)[0].similarity());
+            }
+        }
+    }
 }

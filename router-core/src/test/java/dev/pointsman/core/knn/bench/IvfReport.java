@@ -1,5 +1,6 @@
 package dev.pointsman.core.knn.bench;
 
+import dev.pointsman.core.knn.HnswIndex;
 import dev.pointsman.core.knn.IvfIndex;
 import dev.pointsman.core.knn.Ranked;
 import dev.pointsman.core.knn.SupportIndex;
@@ -27,6 +28,7 @@ public final class IvfReport {
         int centres = args.length > 4 ? Integer.parseInt(args[4]) : Math.max(64, size / 100);
         double spread = args.length > 5 ? Double.parseDouble(args[5]) : 1.0;
         boolean twoLevel = args.length > 6 && args[6].equals("two-level");
+        boolean graph = args.length > 6 && args[6].equals("hnsw");
         SplittableRandom random = new SplittableRandom(20261122L);
         float[] centre = new float[centres * dim];
         for (int i = 0; i < centre.length; i++) {
@@ -45,6 +47,7 @@ public final class IvfReport {
         float[][] rows = new float[Math.min(size, 1)][];
         IvfIndex ivf = null;
         TwoLevelIvf two = null;
+        HnswIndex hnsw = null;
         // Generate once: the first sampleRows rows train the centroids, then all rows are added.
         float[] all = new float[size * dim];
         for (int i = 0; i < size; i++) {
@@ -56,7 +59,17 @@ public final class IvfReport {
         for (int i = 0; i < sampleRows; i++) {
             Vectors.l2NormalizeInPlace(slice(sample, i, dim));
         }
-        if (twoLevel) {
+        if (graph) {
+            // "lists" is M here; efConstruction 5 M.
+            hnsw = new HnswIndex(dim, lists, 5 * lists, 7, size);
+            for (int i = 0; i < size; i++) {
+                hnsw.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
+                if ((i + 1) % 100_000 == 0) {
+                    System.out.printf(
+                            "  hnsw: %d rows in %.1f s%n", i + 1, (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        } else if (twoLevel) {
             two = TwoLevelIvf.train(sample, dim, lists, lists, 6, 7);
             for (int i = 0; i < size; i++) {
                 two.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
@@ -74,7 +87,9 @@ public final class IvfReport {
                 dim,
                 centres,
                 spread,
-                twoLevel ? lists + " × " + lists + " two-level cells" : lists + " lists",
+                graph
+                        ? "HNSW M " + lists + ", efConstruction " + 5 * lists
+                        : twoLevel ? lists + " × " + lists + " two-level cells" : lists + " lists",
                 (System.nanoTime() - t0) / 1e9);
 
         float[][] qs = new float[queries][dim];
@@ -92,29 +107,31 @@ public final class IvfReport {
                 "exact: p50 %.2f ms, p99 %.2f ms (k %d, %d queries)%n",
                 pct(exactMs, 0.5), pct(exactMs, 0.99), k, queries);
         int[][] configs =
-                twoLevel
-                        ? new int[][] {{4, 16}, {8, 32}, {8, 64}, {16, 128}, {16, 256}}
-                        : new int[][] {{0, 2}, {0, 4}, {0, 8}, {0, 16}, {0, 32}};
+                graph
+                        ? new int[][] {{0, 16}, {0, 32}, {0, 64}, {0, 128}, {0, 256}}
+                        : twoLevel
+                                ? new int[][] {{4, 16}, {8, 32}, {8, 64}, {16, 128}, {16, 256}}
+                                : new int[][] {{0, 2}, {0, 4}, {0, 8}, {0, 16}, {0, 32}};
         for (int[] config : configs) {
             int coarseProbes = config[0];
             int probes = config[1];
-            if (!twoLevel && probes > lists) {
+            if (!twoLevel && !graph && probes > lists) {
                 continue;
             }
             Ranked[][] got = new Ranked[queries][];
             for (int q = 0; q < Math.min(queries, 50); q++) {
-                search(ivf, two, qs[q], k, coarseProbes, probes); // warm-up
+                search(ivf, two, hnsw, qs[q], k, coarseProbes, probes); // warm-up
             }
             double[] ms = new double[queries];
             for (int q = 0; q < queries; q++) {
                 long s = System.nanoTime();
-                got[q] = search(ivf, two, qs[q], k, coarseProbes, probes);
+                got[q] = search(ivf, two, hnsw, qs[q], k, coarseProbes, probes);
                 ms[q] = (System.nanoTime() - s) / 1e6;
             }
             Arrays.sort(ms);
             System.out.printf(
                     "%s probes %3d: recall@%d %.4f, p50 %.2f ms, p99 %.2f ms%n",
-                    twoLevel ? "two-level coarse " + coarseProbes + "," : "ivf",
+                    graph ? "hnsw ef" : twoLevel ? "two-level coarse " + coarseProbes + "," : "ivf",
                     probes,
                     k,
                     IvfIndex.recall(truth, got),
@@ -124,7 +141,16 @@ public final class IvfReport {
     }
 
     private static Ranked[] search(
-            IvfIndex ivf, TwoLevelIvf two, float[] q, int k, int coarseProbes, int probes) {
+            IvfIndex ivf,
+            TwoLevelIvf two,
+            HnswIndex hnsw,
+            float[] q,
+            int k,
+            int coarseProbes,
+            int probes) {
+        if (hnsw != null) {
+            return hnsw.search(q, k, probes);
+        }
         return two != null ? two.search(q, k, coarseProbes, probes) : ivf.search(q, k, probes);
     }
 
