@@ -239,6 +239,9 @@ final class Decoders {
             if (problem == null) {
                 problem = numberIn(c, "decay.half-life-s", 0, 1e12, false);
             }
+            if (problem == null) {
+                problem = numberIn(c, "dimension", 1, 1_000_000, true);
+            }
             if (problem != null) {
                 return problem;
             }

@@ -20,6 +20,17 @@ final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
 
     @Override
     @Nullable String handle(FeedbackEvent f, PoolCatalog catalog, Collector<ShardEvent> out) {
+        String dimension = catalog.getDefaults().get("dimension");
+        if (dimension != null && Double.parseDouble(dimension) != f.dimension) {
+            return "example "
+                    + f.exampleId
+                    + " has "
+                    + f.dimension
+                    + " dimensions, pool "
+                    + f.pool
+                    + " expects "
+                    + dimension;
+        }
         String embedder = catalog.getDefaults().get("embedder");
         if (embedder != null && !embedder.equals(f.embedder)) {
             return "example "

@@ -20,6 +20,17 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
 
     @Override
     @Nullable String handle(QueryEvent q, PoolCatalog catalog, Collector<ShardEvent> out) {
+        String dimension = catalog.getDefaults().get("dimension");
+        if (dimension != null && Double.parseDouble(dimension) != q.vector.length) {
+            return "query "
+                    + q.queryId
+                    + " has "
+                    + q.vector.length
+                    + " dimensions, pool "
+                    + q.pool
+                    + " expects "
+                    + dimension;
+        }
         String embedder = catalog.getDefaults().get("embedder");
         if (embedder != null && !embedder.equals(q.embedder)) {
             return "query "

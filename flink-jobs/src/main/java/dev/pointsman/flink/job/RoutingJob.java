@@ -5,6 +5,8 @@ import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.flink.support.ShardResult;
 import dev.pointsman.flink.support.SupportShardFunction;
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -243,8 +245,23 @@ public final class RoutingJob {
                                 fannedOut.getSideOutput(Decoders.DLQ),
                                 examples.getSideOutput(Decoders.DLQ),
                                 trained.getSideOutput(Decoders.DLQ),
+                                partials.getSideOutput(SupportShardFunction.REJECTED)
+                                        .map(RoutingJob::keyedDeadLetter)
+                                        .returns(KeyedBytes.class)
+                                        .name("shard rejects"),
                                 decisions.getSideOutput(Decoders.DLQ));
         dlq.sinkTo(sink(s, "router.dlq", "dlq")).uid("dlq-sink");
+    }
+
+    /** An encoded dead letter, keyed by the key of the record it carries. */
+    private static KeyedBytes keyedDeadLetter(byte[] encoded) throws Exception {
+        DeadLetter letter = SingleObjectCodec.of(DeadLetter.class).decode(encoded);
+        byte[] key = null;
+        if (letter.getKey() != null) {
+            key = new byte[letter.getKey().remaining()];
+            letter.getKey().duplicate().get(key);
+        }
+        return new KeyedBytes(key, encoded);
     }
 
     private static DataStream<KafkaRecord> source(

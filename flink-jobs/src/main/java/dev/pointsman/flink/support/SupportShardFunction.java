@@ -1,10 +1,14 @@
 package dev.pointsman.flink.support;
 
+import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -17,6 +21,7 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,15 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SupportShardFunction.class);
 
+    /**
+     * Examples this shard refuses (another dimension or embedder than the pool's), for the DLQ.
+     * Pools that declare {@code embedder} and {@code dimension} in their catalog have those checked
+     * before the shards; this catches the rest.
+     */
+    public static final OutputTag<byte[]> REJECTED =
+            new OutputTag<>(
+                    "shard-rejected", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
     private final int capacity;
 
     private transient MapState<String, byte[]> examples;
@@ -43,6 +57,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
     private transient Map<String, NeighbourTypicality> typicalities;
     private transient Map<String, ShardCache> caches;
     private transient SingleObjectCodec<FeedbackExample> codec;
+    private transient SingleObjectCodec<DeadLetter> deadLetters;
     private transient Counter inserted;
     private transient Counter merged;
     private transient Counter evicted;
@@ -76,6 +91,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                                         PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         typicalities = new HashMap<>();
         codec = SingleObjectCodec.of(FeedbackExample.class);
+        deadLetters = SingleObjectCodec.of(DeadLetter.class);
         var group = getRuntimeContext().getMetricGroup().addGroup("support");
         inserted = group.counter("inserted");
         merged = group.counter("merged");
@@ -88,6 +104,9 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             throws Exception {
         ShardCache cache = cache(ctx.getCurrentKey());
         if (event.isQuery()) {
+            // A query of another dimension than the pool's examples finds no neighbours here;
+            // the decision then rests on the catalog priors (declare "dimension" in the catalog
+            // to dead-letter such queries instead).
             if (cache == null || cache.dimension() != event.vector.length) {
                 out.collect(empty(event));
                 return;
@@ -118,14 +137,31 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         if (example.getDimension() != cache.dimension()
                 || !example.getEmbedder().equals(cache.embedder())) {
             rejected.inc();
-            LOG.warn(
-                    "shard {} dropped example {}: {} dims from {}, the shard holds {} from {}",
-                    ctx.getCurrentKey(),
-                    example.getExampleId(),
-                    example.getDimension(),
-                    example.getEmbedder(),
-                    cache.dimension(),
-                    cache.embedder());
+            String reason =
+                    String.format(
+                            "example %s has %d dimensions from %s; pool %s holds %d from %s",
+                            example.getExampleId(),
+                            example.getDimension(),
+                            example.getEmbedder(),
+                            event.pool,
+                            cache.dimension(),
+                            cache.embedder());
+            ctx.output(
+                    REJECTED,
+                    deadLetters.encode(
+                            DeadLetter.newBuilder()
+                                    .setSourceTopic("router.feedback")
+                                    .setPartition(-1)
+                                    .setOffset(-1)
+                                    .setKey(
+                                            ByteBuffer.wrap(
+                                                    example.getExampleId()
+                                                            .getBytes(StandardCharsets.UTF_8)))
+                                    .setPayload(ByteBuffer.wrap(event.example))
+                                    .setReason(reason)
+                                    .setComponent("flink-router")
+                                    .setTs(Instant.now())
+                                    .build()));
             return;
         }
         FeedbackExample known = cache.get(example.getExampleId());

@@ -232,4 +232,33 @@ class SupportShardFunctionTest {
             assertThat(ask(restored, far, 3).oodZ).isEqualTo(farZ);
         }
     }
+
+    @Test
+    void anExampleOfAnotherDimensionGoesToTheDeadLettersNotTheSupportSet() throws Exception {
+        Random random = new Random(7);
+        try (var h = harness(100)) {
+            h.open();
+            float[] v = vector(random);
+            h.processElement(
+                    ShardEvent.feedback("p", 0, 1, example("ok", v, 1, Map.of("a", outcome(1, 1)))),
+                    0L);
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p",
+                            0,
+                            1,
+                            example("wide", new float[DIM + 2], 2, Map.of("a", outcome(1, 1)))),
+                    0L);
+            var rejected = h.getSideOutput(SupportShardFunction.REJECTED);
+            assertThat(rejected).hasSize(1);
+            var letter =
+                    SingleObjectCodec.of(dev.pointsman.schemas.DeadLetter.class)
+                            .decode(rejected.iterator().next().getValue());
+            assertThat(letter.getReason())
+                    .contains("wide")
+                    .contains("10 dimensions")
+                    .contains("holds 8");
+            assertThat(ask(h, v, 10).ids).containsExactly("ok");
+        }
+    }
 }

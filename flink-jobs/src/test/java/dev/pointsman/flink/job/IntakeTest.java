@@ -1,0 +1,94 @@
+package dev.pointsman.flink.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.flink.support.ShardEvent;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.PoolCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.util.ListCollector;
+import org.junit.jupiter.api.Test;
+
+class IntakeTest {
+    private static PoolCatalog catalog(Map<String, String> defaults) {
+        return PoolCatalog.newBuilder()
+                .setPool("p")
+                .setModels(
+                        List.of(
+                                CatalogModel.newBuilder()
+                                        .setName("a")
+                                        .setInputPrice(0)
+                                        .setOutputPrice(0)
+                                        .build()))
+                .setDefaults(defaults)
+                .build();
+    }
+
+    private static QueryEvent query(int dimension, String embedder) {
+        QueryEvent q = new QueryEvent();
+        q.queryId = "q1";
+        q.pool = "p";
+        q.vector = new float[dimension];
+        q.vector[0] = 1;
+        q.embedder = embedder;
+        q.lambda = Double.NaN;
+        return q;
+    }
+
+    private static FeedbackEvent example(int dimension, String embedder, String... models) {
+        FeedbackEvent f = new FeedbackEvent();
+        f.exampleId = "e1";
+        f.pool = "p";
+        f.dimension = dimension;
+        f.embedder = embedder;
+        f.models = models;
+        f.encoded = new byte[] {1};
+        return f;
+    }
+
+    @Test
+    void queriesAreCheckedAgainstThePoolAndFannedOutToEveryShard() {
+        QueryIntake intake = new QueryIntake(3, 7, Duration.ofSeconds(1));
+        PoolCatalog strict = catalog(Map.of("embedder", "e", "dimension", "4"));
+        List<ShardEvent> out = new ArrayList<>();
+        assertThat(intake.handle(query(4, "e"), strict, new ListCollector<>(out))).isNull();
+        assertThat(out).extracting(e -> e.shard).containsExactly(0, 1, 2);
+        assertThat(out).allSatisfy(e -> assertThat(e.k).isEqualTo(7));
+
+        assertThat(intake.handle(query(5, "e"), strict, new ListCollector<>(new ArrayList<>())))
+                .contains("5 dimensions")
+                .contains("expects 4");
+        assertThat(intake.handle(query(4, "other"), strict, new ListCollector<>(new ArrayList<>())))
+                .contains("embedded with other")
+                .contains("expects e");
+        assertThat(
+                        intake.handle(
+                                query(5, "x"),
+                                catalog(Map.of()),
+                                new ListCollector<>(new ArrayList<>())))
+                .as("nothing declared, nothing checked here")
+                .isNull();
+    }
+
+    @Test
+    void feedbackMustNameCatalogModelsAndGoesToTheShardThatOwnsIt() {
+        FeedbackIntake intake = new FeedbackIntake(4, Duration.ofSeconds(1));
+        PoolCatalog cat = catalog(Map.of("dimension", "4"));
+        List<ShardEvent> out = new ArrayList<>();
+        assertThat(intake.handle(example(4, "e", "a"), cat, new ListCollector<>(out))).isNull();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).shard).isEqualTo(ShardEvent.shardOf("e1", 4));
+        assertThat(
+                        intake.handle(
+                                example(4, "e", "a", "zzz"),
+                                cat,
+                                new ListCollector<>(new ArrayList<>())))
+                .contains("zzz")
+                .contains("not in the catalog");
+        assertThat(intake.handle(example(3, "e", "a"), cat, new ListCollector<>(new ArrayList<>())))
+                .contains("3 dimensions");
+    }
+}
