@@ -1,0 +1,47 @@
+package dev.pointsman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RouteCommandTest {
+    @TempDir Path dir;
+
+    @Test
+    void resumesFromTheNewestCompletedCheckpoint() throws Exception {
+        assertThat(RouteCommand.latestCheckpoint(dir.resolve("missing"))).isEmpty();
+        Path older = Files.createDirectories(dir.resolve("job-a/chk-7"));
+        Path newer = Files.createDirectories(dir.resolve("job-b/chk-3"));
+        Files.createDirectories(dir.resolve("job-b/chk-4")); // in progress: no _metadata
+        Files.writeString(older.resolve("_metadata"), "x");
+        Files.writeString(newer.resolve("_metadata"), "x");
+        Files.setLastModifiedTime(older.resolve("_metadata"), FileTime.fromMillis(1_000));
+        Files.setLastModifiedTime(newer.resolve("_metadata"), FileTime.fromMillis(2_000));
+        assertThat(RouteCommand.latestCheckpoint(dir)).contains(newer);
+    }
+
+    @Test
+    void badSettingsFailWithTheOptionNamed() {
+        CommandLine cli = Main.commandLine();
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err));
+        int exit =
+                cli.execute(
+                        "route",
+                        "--bootstrap",
+                        "127.0.0.1:1",
+                        "--shards",
+                        "0",
+                        "--checkpoints",
+                        dir.toString());
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("router.shards must be > 0");
+    }
+}
