@@ -44,7 +44,6 @@ public final class IvfReport {
         float[] sample = new float[sampleRows * dim];
         SupportIndex exact = new SupportIndex(dim, size);
         float[] row = new float[dim];
-        float[][] rows = new float[Math.min(size, 1)][];
         IvfIndex ivf = null;
         TwoLevelIvf two = null;
         HnswIndex hnsw = null;
@@ -75,7 +74,7 @@ public final class IvfReport {
                 two.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
             }
         } else {
-            ivf = IvfIndex.train(normalizedRows(sample, sampleRows, dim), dim, lists, 6, 7);
+            ivf = IvfIndex.train(sample, dim, lists, 6, 7);
             for (int i = 0; i < size; i++) {
                 ivf.add(Arrays.copyOfRange(all, i * dim, (i + 1) * dim), i);
             }
@@ -152,10 +151,6 @@ public final class IvfReport {
             return hnsw.search(q, k, probes);
         }
         return two != null ? two.search(q, k, coarseProbes, probes) : ivf.search(q, k, probes);
-    }
-
-    private static float[] normalizedRows(float[] rows, int n, int dim) {
-        return rows;
     }
 
     private static float[] slice(float[] rows, int i, int dim) {
