@@ -1,0 +1,131 @@
+package dev.pointsman.streams.metrics;
+
+import dev.pointsman.streams.Binary;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One fact about one routed query, on its way from the per-query ledger to its pool's window: the
+ * query was decided ({@link Kind#QUERY}), an outcome came back ({@link Kind#OUTCOME}), or every
+ * predicted model now has an outcome ({@link Kind#SHADOW}). Keyed by pool, timestamped with the
+ * query's event time so that late outcomes land in the query's window.
+ */
+public record MetricDelta(
+        Kind kind,
+        String router,
+        double oodScore,
+        float @Nullable [] vector,
+        @Nullable String model,
+        double score,
+        double cost,
+        boolean chosen,
+        double predictedScore,
+        double predictedCost,
+        Map<String, double[]> predicted,
+        Map<String, double[]> observed) {
+
+    public enum Kind {
+        QUERY,
+        OUTCOME,
+        SHADOW
+    }
+
+    private static final int VERSION = 1;
+
+    public static MetricDelta query(String router, double oodScore, float @Nullable [] vector) {
+        return new MetricDelta(
+                Kind.QUERY, router, oodScore, vector, null, 0, 0, false, 0, 0, Map.of(), Map.of());
+    }
+
+    /**
+     * @param predictedScore NaN when the decision made no prediction for the model
+     */
+    public static MetricDelta outcome(
+            String router,
+            String model,
+            double score,
+            double cost,
+            boolean chosen,
+            double predictedScore,
+            double predictedCost) {
+        return new MetricDelta(
+                Kind.OUTCOME,
+                router,
+                Double.NaN,
+                null,
+                model,
+                score,
+                cost,
+                chosen,
+                predictedScore,
+                predictedCost,
+                Map.of(),
+                Map.of());
+    }
+
+    public static MetricDelta shadow(
+            String router, Map<String, double[]> predicted, Map<String, double[]> observed) {
+        return new MetricDelta(
+                Kind.SHADOW,
+                router,
+                Double.NaN,
+                null,
+                null,
+                0,
+                0,
+                false,
+                0,
+                0,
+                predicted,
+                observed);
+    }
+
+    public static Serde<MetricDelta> serde() {
+        return Binary.serde(MetricDelta::write, MetricDelta::read);
+    }
+
+    static void write(DataOutputStream out, MetricDelta d) throws IOException {
+        Binary.writeVersion(out, VERSION);
+        out.writeByte(d.kind.ordinal());
+        out.writeUTF(d.router);
+        out.writeDouble(d.oodScore);
+        out.writeBoolean(d.vector != null);
+        if (d.vector != null) {
+            Binary.writeFloats(out, d.vector);
+        }
+        Binary.writeNullableString(out, d.model);
+        out.writeDouble(d.score);
+        out.writeDouble(d.cost);
+        out.writeBoolean(d.chosen);
+        out.writeDouble(d.predictedScore);
+        out.writeDouble(d.predictedCost);
+        Binary.writePairs(out, d.predicted);
+        Binary.writePairs(out, d.observed);
+    }
+
+    static MetricDelta read(DataInputStream in) throws IOException {
+        Binary.readVersion(in, VERSION, "metric delta");
+        Kind kind = Kind.values()[in.readUnsignedByte()];
+        String router = in.readUTF();
+        double ood = in.readDouble();
+        float[] vector = in.readBoolean() ? Binary.readFloats(in) : null;
+        String model = Binary.readNullableString(in);
+        return new MetricDelta(
+                kind,
+                router,
+                ood,
+                vector,
+                model,
+                in.readDouble(),
+                in.readDouble(),
+                in.readBoolean(),
+                in.readDouble(),
+                in.readDouble(),
+                Binary.readPairs(in),
+                Binary.readPairs(in));
+    }
+}

@@ -1,0 +1,123 @@
+package dev.pointsman.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FeedbackJoinTest {
+    private static final long GRACE = 30_000;
+
+    @TempDir Path state;
+    private TopologyFixture f;
+
+    @BeforeEach
+    void start() {
+        f =
+                new TopologyFixture(
+                        TopologySettings.defaults()
+                                .withFeedback(Duration.ofMillis(GRACE), Duration.ofMinutes(2)),
+                        state);
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    @Test
+    void outcomesJoinTheirQueryAndMergeByModel() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        f.decision("q1", 1_000, "a", 0.1, Map.of("a", new double[] {0.9, 1}));
+        f.outcome("q1", "a", 1.0, 0.5, 2_000);
+        f.outcome("q1", "b", 0.0, 0.1, 3_000);
+
+        List<FeedbackExample> examples = f.feedback.readValuesToList();
+        assertThat(examples).hasSize(2);
+        FeedbackExample merged = examples.get(1);
+        assertThat(merged.getExampleId()).isEqualTo("q1");
+        assertThat(merged.getPool()).isEqualTo(TopologyFixture.POOL);
+        assertThat(merged.getEmbedder()).isEqualTo("test/tail/128");
+        assertThat(merged.getTs().toEpochMilli()).isEqualTo(1_000);
+        assertThat(Float32Vectors.fromBytes(merged.getVector(), merged.getDimension()))
+                .containsExactly(0.6f, 0.8f, 0, 0);
+        assertThat(merged.getOutcomes()).containsOnlyKeys("a", "b");
+        assertThat(merged.getOutcomes().get("a").getScore()).isEqualTo(1.0);
+        assertThat(merged.getOutcomes().get("b").getCost()).isEqualTo(0.1);
+        assertThat(f.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOutcomeBeforeItsQueryWaitsForIt() {
+        f.outcome("q2", "a", 0.5, 0.2, 1_500);
+        assertThat(f.feedback.isEmpty()).isTrue();
+
+        f.query("q2", 1_000, 1, 0, 0, 0);
+
+        FeedbackExample example = f.feedback.readValue();
+        assertThat(example.getExampleId()).isEqualTo("q2");
+        assertThat(example.getOutcomes()).containsOnlyKeys("a");
+        assertThat(f.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aPoisonPillGoesToTheDlqAndTheNextOutcomeIsStillJoined() {
+        f.query("q3", 1_000, 1, 0, 0, 0);
+        f.rawOutcome("q3", "not avro at all", 1_100);
+        f.outcome("q3", "a", 1, 0.3, 1_200);
+
+        DeadLetter dead = f.dlq.readValue();
+        assertThat(dead.getReason()).startsWith("undecodable outcome");
+        assertThat(dead.getSourceTopic()).isEqualTo("router.outcomes");
+        assertThat(dead.getComponent()).isEqualTo("streams-app");
+        assertThat(f.feedback.readValue().getOutcomes()).containsOnlyKeys("a");
+        assertThat(f.counters.get("dlq_total")).isEqualTo(1);
+    }
+
+    @Test
+    void lateDuplicateInvalidAndForeignOutcomesGoToTheDlqWithTheirReason() {
+        f.query("q4", 10_000, 1, 0, 0, 0);
+        f.outcome("q4", "a", 1, 0.3, 11_000);
+        f.outcome("q4", "a", 0, 0.3, 12_000);
+        f.outcome("q4", "b", 1, 0.3, 10_000 + GRACE + 1);
+        f.outcome("q4", "c", 1.5, 0.3, 12_000);
+        f.outcome("q4", "c", 1, -1, 12_000);
+        f.outcome("other-key", "q4", TopologyFixture.POOL, "c", 1, 1, 12_000);
+        f.outcome("q4", "q4", "another-pool", "c", 1, 1, 12_000);
+
+        List<String> reasons = f.dlq.readValuesToList().stream().map(d -> d.getReason()).toList();
+        assertThat(reasons).hasSize(6);
+        assertThat(reasons.get(0)).isEqualTo("duplicate outcome for model 'a' of query q4");
+        assertThat(reasons.get(1))
+                .isEqualTo("late outcome: 30001 ms after query q4, grace is 30000 ms");
+        assertThat(reasons.get(2)).isEqualTo("outcome score 1.5 is outside [0, 1]");
+        assertThat(reasons.get(3)).isEqualTo("outcome cost -1.0 is not a finite number >= 0");
+        assertThat(reasons.get(4)).contains("differs from its queryId");
+        assertThat(reasons.get(5)).contains("another-pool");
+        assertThat(f.feedback.readValuesToList()).hasSize(1);
+    }
+
+    @Test
+    void anOutcomeForAQueryNeverSeenGoesToTheDlqOnceTheGraceHasPassed() {
+        f.outcome("ghost", "a", 1, 0.3, 1_000);
+        f.query("later", 1_000 + GRACE - 1, 1, 0, 0, 0);
+        assertThat(f.dlq.isEmpty()).isTrue();
+
+        f.query("much-later", 1_000 + GRACE + 5_000, 1, 0, 0, 0);
+
+        DeadLetter dead = f.dlq.readValue();
+        assertThat(dead.getReason())
+                .isEqualTo("no query with id 'ghost' was seen within the grace of 30000 ms");
+        assertThat(dead.getOffset()).isZero();
+        assertThat(f.feedback.isEmpty()).isTrue();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.pointsman.streams;
+
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.EmbeddedQuery;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.Outcome;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.KafkaSerde;
+import dev.pointsman.schemas.codec.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The production topology on a {@code TopologyTestDriver}, with record builders. */
+final class TopologyFixture implements AutoCloseable {
+    static final String POOL = "p";
+
+    final AppCounters counters = new AppCounters();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> queries;
+    final TestInputTopic<String, byte[]> decisions;
+    final TestInputTopic<String, byte[]> outcomes;
+    final TestOutputTopic<String, FeedbackExample> feedback;
+    final TestOutputTopic<String, DeadLetter> dlq;
+    final TestOutputTopic<String, WindowMetrics> metrics;
+    final TestOutputTopic<String, Alert> alerts;
+    private final WireFormat wire = WireFormat.singleObject();
+
+    TopologyFixture(TopologySettings settings, Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(RouterTopology.build(settings, wire, counters), props);
+        queries = input(Topics.QUERIES_EMBEDDED);
+        decisions = input(Topics.DECISIONS);
+        outcomes = input(Topics.OUTCOMES);
+        feedback = output(Topics.FEEDBACK, FeedbackExample.class);
+        dlq = output(Topics.DLQ, DeadLetter.class);
+        metrics = output(Topics.METRICS, WindowMetrics.class);
+        alerts = output(Topics.ALERTS, Alert.class);
+    }
+
+    private TestInputTopic<String, byte[]> input(String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private <T extends SpecificRecord> TestOutputTopic<String, T> output(
+            String topic, Class<T> type) {
+        return driver.createOutputTopic(
+                topic, new StringDeserializer(), new KafkaSerde<>(wire.codec(type, topic)));
+    }
+
+    void query(String id, long ts, float... vector) {
+        Query q =
+                Query.newBuilder()
+                        .setId(id)
+                        .setPool(POOL)
+                        .setText("prompt " + id)
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build();
+        EmbeddedQuery eq =
+                EmbeddedQuery.newBuilder()
+                        .setQuery(q)
+                        .setVector(Float32Vectors.toBytes(vector))
+                        .setDimension(vector.length)
+                        .setEmbedder("test/tail/128")
+                        .build();
+        queries.pipeInput(id, encode(eq, Topics.QUERIES_EMBEDDED), ts);
+    }
+
+    /**
+     * @param predicted model → {ŝ, ĉ}
+     */
+    void decision(String id, long ts, String chosen, Double ood, Map<String, double[]> predicted) {
+        List<ModelPrediction> predictions = new ArrayList<>();
+        predicted.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(
+                        e ->
+                                predictions.add(
+                                        new ModelPrediction(
+                                                e.getKey(), e.getValue()[0], e.getValue()[1])));
+        RoutingDecision d =
+                RoutingDecision.newBuilder()
+                        .setQueryId(id)
+                        .setPool(POOL)
+                        .setModel(chosen)
+                        .setLambda(0)
+                        .setPredictions(predictions)
+                        .setRouter("knn-10")
+                        .setRouterVersion(1)
+                        .setOodScore(ood)
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build();
+        decisions.pipeInput(id, encode(d, Topics.DECISIONS), ts);
+    }
+
+    void outcome(String id, String model, double score, double cost, long ts) {
+        outcome(id, id, POOL, model, score, cost, ts);
+    }
+
+    void outcome(
+            String key, String id, String pool, String model, double score, double cost, long ts) {
+        Outcome o =
+                Outcome.newBuilder()
+                        .setQueryId(id)
+                        .setPool(pool)
+                        .setModel(model)
+                        .setScore(score)
+                        .setCost(cost)
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build();
+        outcomes.pipeInput(key, encode(o, Topics.OUTCOMES), ts);
+    }
+
+    void rawOutcome(String key, String text, long ts) {
+        outcomes.pipeInput(key, text.getBytes(StandardCharsets.UTF_8), ts);
+    }
+
+    private <T extends SpecificRecord> byte[] encode(T record, String topic) {
+        @SuppressWarnings("unchecked")
+        Class<T> type = (Class<T>) record.getClass();
+        return wire.codec(type, topic).encode(record);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
