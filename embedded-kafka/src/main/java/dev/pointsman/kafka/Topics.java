@@ -7,9 +7,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** The topics of shared/ARCHITECTURE.md and their creation. */
 public final class Topics {
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+
     public static final String QUERIES = "router.queries";
     public static final String QUERIES_EMBEDDED = "router.queries.embedded";
     public static final String DECISIONS = "router.decisions";
@@ -58,10 +63,51 @@ public final class Topics {
             }
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get();
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     "creating topics failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * Waits until every partition of {@code names} has a leader. A producer that writes to a topic
+     * the moment it is created gets NOT_LEADER_OR_FOLLOWER while the broker catches up, and an
+     * idempotent producer's retries then ran into OUT_OF_ORDER_SEQUENCE_NUMBER and never got
+     * through (seen on the embedded broker).
+     */
+    private static void awaitLeaders(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
+        while (true) {
+            boolean ready = true;
+            try {
+                for (TopicDescription d :
+                        admin.describeTopics(names).allTopicNames().get().values()) {
+                    for (TopicPartitionInfo p : d.partitions()) {
+                        if (p.leader() == null || p.leader().isEmpty()) {
+                            ready = false;
+                        }
+                    }
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false; // created, but not in the broker's metadata yet
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "topics "
+                                + names
+                                + " have partitions without a leader after "
+                                + LEADER_WAIT);
+            }
+            Thread.sleep(50);
         }
     }
 }

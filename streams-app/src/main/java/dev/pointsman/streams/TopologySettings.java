@@ -104,7 +104,7 @@ public record TopologySettings(
                 Duration.ofMinutes(1),
                 Duration.ofSeconds(30),
                 3.0,
-                5000,
+                1000,
                 Duration.ofHours(24),
                 AlertThresholds.defaults());
     }

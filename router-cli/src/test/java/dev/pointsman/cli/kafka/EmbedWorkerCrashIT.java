@@ -12,10 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -76,10 +80,12 @@ class EmbedWorkerCrashIT {
         }
     }
 
-    private static void produce(String bootstrap) {
+    private static void produce(String bootstrap) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
         SingleObjectCodec<Query> codec = SingleObjectCodec.of(Query.class);
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < QUERIES; i++) {
@@ -97,9 +103,16 @@ class EmbedWorkerCrashIT {
                                                                 .repeat(1 + i % 4))
                                         .setTs(Instant.now())
                                         .build());
-                producer.send(
-                        new ProducerRecord<>(
-                                Topics.QUERIES, id.getBytes(StandardCharsets.UTF_8), value));
+                sent.add(
+                        producer.send(
+                                new ProducerRecord<>(
+                                        Topics.QUERIES,
+                                        id.getBytes(StandardCharsets.UTF_8),
+                                        value)));
+            }
+            // A lost input would read as a lost output later; fail here instead.
+            for (Future<RecordMetadata> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
             }
         }
     }

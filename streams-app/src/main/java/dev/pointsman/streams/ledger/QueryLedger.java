@@ -111,7 +111,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                         meta.offset(),
                         record.timestamp());
         if (record.value() == null) {
-            dead(source, "empty record (null value)");
+            dead(source, "undecodable", "empty record (null value)");
             return;
         }
         String topic = meta.topic();
@@ -144,7 +144,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         try {
             q = inputs.queries().decode(source.value());
         } catch (UndecodableRecordException | RuntimeException e) {
-            dead(source, "undecodable embedded query: " + e.getMessage());
+            dead(source, "undecodable", "undecodable embedded query: " + e.getMessage());
             return;
         }
         String id = q.getQuery().getId();
@@ -152,6 +152,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (id.isEmpty() || dimension <= 0 || q.getVector().remaining() != dimension * 4) {
             dead(
                     source,
+                    "invalid",
                     "embedded query '"
                             + id
                             + "' is malformed: "
@@ -188,7 +189,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         try {
             d = inputs.decisions().decode(source.value());
         } catch (UndecodableRecordException | RuntimeException e) {
-            dead(source, "undecodable decision: " + e.getMessage());
+            dead(source, "undecodable", "undecodable decision: " + e.getMessage());
             return;
         }
         String id = d.getQueryId();
@@ -232,12 +233,12 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         try {
             o = inputs.outcomes().decode(source.value());
         } catch (UndecodableRecordException | RuntimeException e) {
-            dead(source, "undecodable outcome: " + e.getMessage());
+            dead(source, "undecodable", "undecodable outcome: " + e.getMessage());
             return;
         }
         String invalid = validate(o, source.key());
         if (invalid != null) {
-            dead(source, invalid);
+            dead(source, "invalid", invalid);
             return;
         }
         String id = o.getQueryId();
@@ -248,7 +249,10 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         LedgerEntry entry = get(id);
         if (!entry.hasQuery) {
             if (entry.pending.stream().anyMatch(p -> sameModel(p, o.getModel()))) {
-                dead(source, "duplicate outcome for model '" + o.getModel() + "' of query " + id);
+                dead(
+                        source,
+                        "duplicate",
+                        "duplicate outcome for model '" + o.getModel() + "' of query " + id);
                 return;
             }
             if (entry.pool == null) {
@@ -272,6 +276,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (!o.getPool().equals(entry.pool)) {
             dead(
                     source,
+                    "pool-mismatch",
                     "outcome for pool '"
                             + o.getPool()
                             + "' but query "
@@ -282,13 +287,17 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             return;
         }
         if (entry.outcomes.containsKey(o.getModel())) {
-            dead(source, "duplicate outcome for model '" + o.getModel() + "' of query " + id);
+            dead(
+                    source,
+                    "duplicate",
+                    "duplicate outcome for model '" + o.getModel() + "' of query " + id);
             return;
         }
         long lateBy = outcomeTs - entry.ts - settings.feedbackGrace().toMillis();
         if (lateBy > 0) {
             dead(
                     source,
+                    "late",
                     "late outcome: "
                             + (outcomeTs - entry.ts)
                             + " ms after query "
@@ -393,8 +402,12 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         context.forward(new Record<>(entry.pool, new LedgerOutput.Delta(delta), entry.ts));
     }
 
-    private void dead(Source source, String reason) {
-        counters.increment("dlq_total");
+    /**
+     * @param kind a short, bounded label for the counter: undecodable, invalid, duplicate, late,
+     *     pool-mismatch, unknown-query
+     */
+    private void dead(Source source, String kind, String reason) {
+        counters.increment("dlq_total{reason=\"" + kind + "\"}");
         DeadLetter letter =
                 DeadLetter.newBuilder()
                         .setSourceTopic(source.topic())
@@ -435,6 +448,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                                 p.partition(),
                                 p.offset(),
                                 eventTime),
+                        "unknown-query",
                         "no query with id '"
                                 + id
                                 + "' was seen within the grace of "

@@ -1,0 +1,177 @@
+package dev.pointsman.streams;
+
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.Outcome;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.streams.api.ApiServer;
+import dev.pointsman.streams.api.ApiSettings;
+import dev.pointsman.streams.api.DecisionWaiter;
+import dev.pointsman.streams.api.StoreMetricsView;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running app: Kafka Streams (exactly once) with the {@link RouterTopology}, and the HTTP API
+ * and dashboard on top of its stores.
+ */
+public final class StreamsApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+    /**
+     * @param partitions partitions of the topics the app creates when they are missing
+     */
+    public record Settings(
+            String bootstrap,
+            @Nullable String registryUrl,
+            String applicationId,
+            Path stateDir,
+            int partitions,
+            TopologySettings topology,
+            ApiSettings api) {
+        public Settings {
+            if (bootstrap.isBlank()) {
+                throw new IllegalArgumentException("router.kafka.bootstrap must be set");
+            }
+            if (applicationId.isBlank()) {
+                throw new IllegalArgumentException("router.streams.application-id must be set");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException(
+                        "router.topics.partitions must be >= 1, got " + partitions);
+            }
+        }
+    }
+
+    private final KafkaStreams streams;
+    private final KafkaProducer<String, byte[]> producer;
+    private final DecisionWaiter decisions;
+    private final ApiServer api;
+    private final AppCounters counters;
+
+    private StreamsApp(
+            KafkaStreams streams,
+            KafkaProducer<String, byte[]> producer,
+            DecisionWaiter decisions,
+            ApiServer api,
+            AppCounters counters) {
+        this.streams = streams;
+        this.producer = producer;
+        this.decisions = decisions;
+        this.api = api;
+        this.counters = counters;
+    }
+
+    public static StreamsApp start(Settings s) throws IOException, InterruptedException {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap()))) {
+            Topics.ensure(admin, Topics.all(s.partitions(), (short) 1, Duration.ofDays(7)));
+        }
+        WireFormat wire = WireFormat.of(s.registryUrl());
+        AppCounters counters = new AppCounters();
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        KafkaStreams streams =
+                new KafkaStreams(RouterTopology.build(s.topology(), wire, counters), props);
+        streams.setUncaughtExceptionHandler(
+                e -> {
+                    LOG.error("a stream thread failed; replacing it", e);
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                            .REPLACE_THREAD;
+                });
+        streams.setStateListener((now, before) -> LOG.info("Kafka Streams: {} -> {}", before, now));
+        streams.start();
+
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(
+                        producerProps, new StringSerializer(), new ByteArraySerializer());
+        DecisionWaiter decisions =
+                new DecisionWaiter(
+                        s.bootstrap(),
+                        Topics.DECISIONS,
+                        wire.codec(RoutingDecision.class, Topics.DECISIONS));
+        if (!decisions.awaitReady(Duration.ofSeconds(30))) {
+            LOG.warn("the decision reader is not at the topic's end after 30 s");
+        }
+        ApiServer api =
+                new ApiServer(
+                        s.api(),
+                        producer,
+                        wire.codec(Query.class, Topics.QUERIES),
+                        wire.codec(Outcome.class, Topics.OUTCOMES),
+                        decisions,
+                        new StoreMetricsView(
+                                streams,
+                                wire.codec(WindowMetrics.class, Topics.METRICS),
+                                wire.codec(Alert.class, Topics.ALERTS)),
+                        counters,
+                        () -> streams.state().name());
+        LOG.info(
+                "pointsman streams-app: {} ({}), window {} + grace {}, feedback grace {}; API and"
+                        + " dashboard on http://{}:{}/{}",
+                s.bootstrap(),
+                wire.describe(),
+                s.topology().window(),
+                s.topology().windowGrace(),
+                s.topology().feedbackGrace(),
+                s.api().host(),
+                api.port(),
+                s.api().tokens().isEmpty() ? "" : " (bearer tokens required)");
+        return new StreamsApp(streams, producer, decisions, api, counters);
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public AppCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        api.close();
+        decisions.close();
+        producer.close(Duration.ofSeconds(10));
+        // Leave the group so that another instance takes the partitions over at once instead of
+        // after the session timeout.
+        streams.close(
+                CloseOptions.groupMembershipOperation(
+                                CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                        .withTimeout(Duration.ofSeconds(30)));
+        LOG.info("pointsman streams-app stopped");
+    }
+}

@@ -1,0 +1,114 @@
+package dev.pointsman.streams.api;
+
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Completes {@code POST /v1/route} requests: reads every partition of the decisions topic ({@code
+ * read_committed}, from its end at start-up, no consumer group) and hands each decision to the
+ * request waiting for its query id. Every API instance reads all partitions, so a request is
+ * answered by the instance that took it whichever partition its decision lands on.
+ */
+public final class DecisionWaiter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionWaiter.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final RecordCodec<RoutingDecision> codec;
+    private final Map<String, CompletableFuture<RoutingDecision>> waiting =
+            new ConcurrentHashMap<>();
+    private final Thread thread;
+    private final CountDownLatch assigned = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    public DecisionWaiter(String bootstrap, String topic, RecordCodec<RoutingDecision> codec) {
+        this.codec = codec;
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumer = new KafkaConsumer<>(props);
+        thread = new Thread(() -> run(topic), "decision-waiter");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Blocks until the consumer sits at the topic's end, so no decision after this is missed. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Registers interest in a query's decision; call before the query is written. */
+    public CompletableFuture<RoutingDecision> expect(String queryId) {
+        return waiting.computeIfAbsent(queryId, id -> new CompletableFuture<>());
+    }
+
+    public void forget(String queryId) {
+        waiting.remove(queryId);
+    }
+
+    public int waiting() {
+        return waiting.size();
+    }
+
+    private void run(String topic) {
+        try {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            assigned.countDown();
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (waiting.isEmpty() || r.value() == null) {
+                        continue;
+                    }
+                    try {
+                        RoutingDecision d = codec.decode(r.value());
+                        CompletableFuture<RoutingDecision> f = waiting.remove(d.getQueryId());
+                        if (f != null) {
+                            f.complete(d);
+                        }
+                    } catch (UndecodableRecordException e) {
+                        LOG.warn("skipping an undecodable decision at offset {}", r.offset());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("the decision reader stopped; /v1/route will time out", e);
+        } finally {
+            consumer.close();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(5000);
+    }
+}

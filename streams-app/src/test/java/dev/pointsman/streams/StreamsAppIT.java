@@ -1,0 +1,477 @@
+package dev.pointsman.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.EmbeddedQuery;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.streams.api.ApiSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The app on the embedded broker, driven through its HTTP API. A test thread stands in for the
+ * embed worker and the routing job (it answers each query on {@code router.queries} with an
+ * embedded query and a decision); the whole loop with the real job is the end-to-end test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamsAppIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN_P = "token-for-p";
+    private static final String TOKEN_Q = "token-for-q";
+
+    private Path dir;
+    private EmbeddedKafka kafka;
+    private StreamsApp app;
+    private Upstream upstream;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<JsonNode> decisions = new ArrayList<>();
+    private final StringBuilder examples = new StringBuilder();
+
+    @BeforeAll
+    void start(@TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        TopologySettings topology =
+                TopologySettings.defaults()
+                        .withWindow(Duration.ofSeconds(2), Duration.ofMillis(500))
+                        .withFeedback(Duration.ofSeconds(30), Duration.ofMinutes(2))
+                        .withAlerts(new TopologySettings.AlertThresholds(1, 1.0, 0.25, 0.25, 0.05));
+        app =
+                StreamsApp.start(
+                        new StreamsApp.Settings(
+                                kafka.bootstrapServers(),
+                                null,
+                                "streams-it",
+                                dir.resolve("state"),
+                                2,
+                                topology,
+                                new ApiSettings(
+                                        "127.0.0.1",
+                                        0,
+                                        Duration.ofSeconds(20),
+                                        Map.of("p", TOKEN_P, "q", TOKEN_Q))));
+        upstream = new Upstream(kafka.bootstrapServers());
+        upstream.start();
+
+        // Route and report full (shadow) outcomes until two windows of pool p have closed.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        int i = 0;
+        while (windowsWithAuc() < 2) {
+            assertThat(System.nanoTime())
+                    .as("two closed windows within 120 s")
+                    .isLessThan(deadline);
+            HttpResponse<String> r =
+                    post("/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"question " + i + "\"}");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode decision = JSON.readTree(r.body());
+            decisions.add(decision);
+            String id = decision.get("queryId").asText();
+            HttpResponse<String> o =
+                    post(
+                            "/v1/outcomes",
+                            TOKEN_P,
+                            "[{\"queryId\":\""
+                                    + id
+                                    + "\",\"pool\":\"p\",\"model\":\"a\",\"score\":1,\"cost\":0.002},"
+                                    + "{\"queryId\":\""
+                                    + id
+                                    + "\",\"pool\":\"p\",\"model\":\"b\",\"score\":"
+                                    + (i % 2)
+                                    + ",\"cost\":0.0001}]");
+            assertThat(o.statusCode()).as(o.body()).isEqualTo(202);
+            i++;
+        }
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        // Real requests and answers of this run, for the README.
+        Files.writeString(Path.of("target", "api-examples.md"), examples.toString());
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (app != null) {
+            app.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    private int windowsWithAuc() throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/v1/metrics?pool=p", TOKEN_P);
+        if (r.statusCode() == 503) {
+            return 0; // the stores are still starting
+        }
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        int n = 0;
+        for (JsonNode w : JSON.readTree(r.body()).get("windows")) {
+            if (!w.get("auc").isNull()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void recordsExamplesOfEveryEndpoint() throws Exception {
+        example("POST", "/v1/route", "{\"pool\":\"p\",\"text\":\"What is 2+2?\",\"lambda\":50}");
+        String id = decisions.get(0).get("queryId").asText();
+        example(
+                "POST",
+                "/v1/outcomes",
+                "{\"queryId\":\""
+                        + id
+                        + "\",\"pool\":\"p\",\"model\":\"a\",\"score\":1,\"cost\":0.002}");
+        example("POST", "/v1/route", "{\"pool\":\"p\"}");
+        example("GET", "/v1/metrics?pool=p", null);
+        example("GET", "/v1/pools", null);
+        assertThat(examples.toString()).contains("HTTP 200", "HTTP 202", "HTTP 400");
+    }
+
+    private void example(String method, String path, String body) throws Exception {
+        HttpResponse<String> r =
+                method.equals("POST") ? post(path, TOKEN_P, body) : get(path, TOKEN_P);
+        String pretty = r.body();
+        try {
+            pretty =
+                    JSON.writerWithDefaultPrettyPrinter()
+                            .writeValueAsString(JSON.readTree(r.body()));
+        } catch (IOException e) {
+            // not JSON: keep as is
+        }
+        examples.append("```\n$ curl -X ")
+                .append(method)
+                .append(" -H 'Authorization: Bearer ")
+                .append(TOKEN_P)
+                .append("' http://127.0.0.1:8080")
+                .append(path);
+        if (body != null) {
+            examples.append(" -d '").append(body).append('\'');
+        }
+        examples.append("\nHTTP ")
+                .append(r.statusCode())
+                .append('\n')
+                .append(pretty)
+                .append("\n```\n\n");
+    }
+
+    @Test
+    void routeAnswersWithTheDecisionAndItsExplanation() {
+        JsonNode first = decisions.get(0);
+        assertThat(first.get("pool").asText()).isEqualTo("p");
+        assertThat(first.get("model").asText()).isEqualTo("a");
+        assertThat(first.get("router").asText()).isEqualTo("knn-10");
+        assertThat(first.get("predictions")).hasSize(2);
+        assertThat(first.get("neighbours").get(0).get("id").asText()).isEqualTo("seed-1");
+    }
+
+    @Test
+    void outcomesBecomeFeedbackExamplesWithTheQueryVector() throws Exception {
+        String id = decisions.get(0).get("queryId").asText();
+        RecordCodec<FeedbackExample> codec =
+                WireFormat.singleObject().codec(FeedbackExample.class, Topics.FEEDBACK);
+        try (KafkaConsumer<String, byte[]> consumer = consumer("feedback-check")) {
+            consumer.subscribe(List.of(Topics.FEEDBACK));
+            FeedbackExample merged = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (merged == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    FeedbackExample e = codec.decode(r.value());
+                    if (e.getExampleId().equals(id) && e.getOutcomes().size() == 2) {
+                        merged = e;
+                    }
+                }
+            }
+            assertThat(merged).as("merged feedback for " + id).isNotNull();
+            assertThat(merged.getPool()).isEqualTo("p");
+            assertThat(Float32Vectors.fromBytes(merged.getVector(), merged.getDimension()))
+                    .containsExactly(Upstream.vector(id));
+            assertThat(merged.getOutcomes().get("a").getCost()).isEqualTo(0.002);
+        }
+    }
+
+    @Test
+    void metricsHoldTheClosedWindowsWithAucAgainstOracleAndTrend() throws Exception {
+        JsonNode body = JSON.readTree(get("/v1/metrics?pool=p", TOKEN_P).body());
+        List<JsonNode> closed = new ArrayList<>();
+        body.get("windows")
+                .forEach(
+                        w -> {
+                            if (!w.get("auc").isNull()) {
+                                closed.add(w);
+                            }
+                        });
+        assertThat(closed).hasSizeGreaterThanOrEqualTo(2);
+        JsonNode second = closed.get(1);
+        assertThat(second.get("router").asText()).isEqualTo("knn-10");
+        assertThat(second.get("n").asLong()).isPositive();
+        assertThat(second.get("shadowQueries").asLong()).isPositive();
+        assertThat(second.get("oracleAuc").asDouble())
+                .isGreaterThanOrEqualTo(second.get("auc").asDouble());
+        assertThat(second.get("globalTrendAuc").isNull())
+                .as("the second window has a trend from the first")
+                .isFalse();
+        // Always choosing a costs 0.002 per query and a scores 1.
+        assertThat(second.get("meanCost").asDouble()).isCloseTo(0.002, within(1e-12));
+        assertThat(second.get("meanScore").asDouble()).isEqualTo(1.0);
+
+        String prometheus = get("/metrics", null).body();
+        assertThat(prometheus)
+                .contains("pointsman_streams_window_auc{pool=\"p\",router=\"knn-10\"}");
+        assertThat(prometheus).contains("pointsman_streams_feedback_outcomes_total");
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void badRequestsGetA4xxWithTheReason() throws Exception {
+        HttpResponse<String> noText = post("/v1/route", TOKEN_P, "{\"pool\":\"p\"}");
+        assertThat(noText.statusCode()).isEqualTo(400);
+        assertThat(noText.body()).contains("'text' is required");
+
+        HttpResponse<String> notJson = post("/v1/route", TOKEN_P, "{pool:");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("not valid JSON");
+
+        HttpResponse<String> badScore =
+                post(
+                        "/v1/outcomes",
+                        TOKEN_P,
+                        "[{\"queryId\":\"x\",\"pool\":\"p\",\"model\":\"a\",\"score\":0.5,\"cost\":0},"
+                                + "{\"queryId\":\"x\",\"pool\":\"p\",\"model\":\"b\",\"score\":3,\"cost\":0}]");
+        assertThat(badScore.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badScore.body()).get("error").asText())
+                .isEqualTo("outcome 1: 'score' is 3.0, outside [0.0, 1.0]");
+
+        HttpResponse<String> noPool = get("/v1/metrics", TOKEN_P);
+        assertThat(noPool.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> wrongMethod = get("/v1/route", TOKEN_P);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void aTokenReachesOnlyItsOwnPool() throws Exception {
+        assertThat(post("/v1/route", null, "{\"pool\":\"p\",\"text\":\"x\"}").statusCode())
+                .isEqualTo(401);
+        HttpResponse<String> foreign =
+                post("/v1/route", TOKEN_Q, "{\"pool\":\"p\",\"text\":\"x\"}");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(foreign.body()).contains("not valid for pool 'p'");
+        assertThat(
+                        post(
+                                        "/v1/outcomes",
+                                        TOKEN_Q,
+                                        "{\"queryId\":\"x\",\"pool\":\"p\",\"model\":\"a\","
+                                                + "\"score\":1,\"cost\":0}")
+                                .statusCode())
+                .isEqualTo(403);
+        assertThat(get("/v1/metrics?pool=p", TOKEN_Q).statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(get("/v1/pools", TOKEN_Q).body()).get("pools")).isEmpty();
+        assertThat(JSON.readTree(get("/v1/pools", TOKEN_P).body()).get("pools").get(0).asText())
+                .isEqualTo("p");
+    }
+
+    @Test
+    void theDashboardDrawsTheWindowsInHeadlessChromium() throws Exception {
+        Path chromium = Path.of("/usr/bin/chromium");
+        assumeTrue(Files.isExecutable(chromium), "Debian's chromium is not installed");
+        Path shot = Path.of("target", "dashboard.png").toAbsolutePath();
+        String url = "http://127.0.0.1:" + app.apiPort() + "/#token=" + TOKEN_P;
+        List<String> common =
+                List.of(
+                        chromium.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--hide-scrollbars",
+                        "--user-data-dir=" + dir.resolve("chromium"),
+                        "--window-size=1280,1100",
+                        "--virtual-time-budget=8000");
+        List<String> dump = new ArrayList<>(common);
+        dump.add("--dump-dom");
+        dump.add(url);
+        String dom = run(dump);
+        assertThat(dom).contains("data-series=\"knn-10\"");
+        assertThat(dom).contains("data-series=\"oracle\"");
+        assertThat(dom).contains("data-series=\"global trend\"");
+        assertThat(dom).containsPattern("data-points=\"[2-9]|data-points=\"[1-9][0-9]");
+        assertThat(dom).containsPattern("id=\"latest-auc\">[0-9]+\\.[0-9]{2}<");
+
+        List<String> screenshot = new ArrayList<>(common);
+        screenshot.add("--screenshot=" + shot);
+        screenshot.add(url);
+        run(screenshot);
+        assertThat(shot).exists();
+        assertThat(Files.size(shot)).isGreaterThan(20_000);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(false).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String(out, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private HttpResponse<String> post(String path, String token, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.apiPort() + path))
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String token)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.apiPort() + path))
+                        .GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String group) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Stands in for the embed worker and the routing job: embeds each query as a fixed vector of
+     * its id and decides for model a with fixed predictions.
+     */
+    static final class Upstream extends Thread implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final KafkaProducer<String, byte[]> producer;
+        private final WireFormat wire = WireFormat.singleObject();
+        private volatile boolean running = true;
+
+        Upstream(String bootstrap) {
+            super("upstream");
+            setDaemon(true);
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-upstream");
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            consumer =
+                    new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        }
+
+        static float[] vector(String id) {
+            float x = (id.hashCode() & 0xff) / 255f;
+            float norm = (float) Math.sqrt(1 + x * x);
+            return new float[] {1 / norm, x / norm, 0, 0};
+        }
+
+        @Override
+        public void run() {
+            RecordCodec<Query> queries = wire.codec(Query.class, Topics.QUERIES);
+            RecordCodec<EmbeddedQuery> embedded =
+                    wire.codec(EmbeddedQuery.class, Topics.QUERIES_EMBEDDED);
+            RecordCodec<RoutingDecision> decided =
+                    wire.codec(RoutingDecision.class, Topics.DECISIONS);
+            consumer.subscribe(List.of(Topics.QUERIES));
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    Query q;
+                    try {
+                        q = queries.decode(r.value());
+                    } catch (UndecodableRecordException e) {
+                        continue;
+                    }
+                    EmbeddedQuery eq =
+                            EmbeddedQuery.newBuilder()
+                                    .setQuery(q)
+                                    .setVector(Float32Vectors.toBytes(vector(q.getId())))
+                                    .setDimension(4)
+                                    .setEmbedder("it/tail/128")
+                                    .build();
+                    RoutingDecision d =
+                            RoutingDecision.newBuilder()
+                                    .setQueryId(q.getId())
+                                    .setPool(q.getPool())
+                                    .setModel("a")
+                                    .setLambda(q.getLambda() == null ? 0 : q.getLambda())
+                                    .setPredictions(
+                                            List.of(
+                                                    new ModelPrediction("a", 0.9, 0.002),
+                                                    new ModelPrediction("b", 0.4, 0.0001)))
+                                    .setRouter("knn-10")
+                                    .setRouterVersion(1)
+                                    .setNeighbours(
+                                            List.of(
+                                                    new dev.pointsman.schemas.NeighbourRef(
+                                                            "seed-1", 0.93f)))
+                                    .setOodScore(0.5)
+                                    .setSupportSize(1)
+                                    .setTs(q.getTs())
+                                    .build();
+                    producer.send(
+                            new ProducerRecord<>(
+                                    Topics.QUERIES_EMBEDDED, q.getId(), embedded.encode(eq)));
+                    producer.send(
+                            new ProducerRecord<>(Topics.DECISIONS, q.getId(), decided.encode(d)));
+                    producer.flush();
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            join(5000);
+            consumer.close();
+            producer.close();
+        }
+    }
+}

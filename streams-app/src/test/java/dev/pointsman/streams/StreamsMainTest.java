@@ -1,0 +1,81 @@
+package dev.pointsman.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class StreamsMainTest {
+    @Test
+    void optionsBecomeTypedSettings() {
+        StreamsApp.Settings s =
+                StreamsMain.parse(
+                        List.of(
+                                "--bootstrap", "broker:9093",
+                                "--window", "5m",
+                                "--window-grace", "PT45S",
+                                "--feedback-grace", "250ms",
+                                "--feedback-retention", "2h",
+                                "--token", "p=secret",
+                                "--alert-drift-psi", "0.4"));
+        assertThat(s.bootstrap()).isEqualTo("broker:9093");
+        assertThat(s.topology().window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(s.topology().windowGrace()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(s.topology().feedbackGrace()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.topology().alerts().driftPsi()).isEqualTo(0.4);
+        assertThat(s.api().tokens()).containsEntry("p", "secret");
+        assertThat(s.api().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void anInvalidValueNamesItsKey() {
+        assertThatThrownBy(() -> StreamsMain.parse(List.of("--window", "soon")))
+                .hasMessage(
+                        "router.metrics.window must be a duration like 250ms, 30s, 5m, 2h or PT1M,"
+                                + " got 'soon'");
+        assertThatThrownBy(
+                        () ->
+                                StreamsMain.parse(
+                                        List.of(
+                                                "--feedback-grace",
+                                                "2h",
+                                                "--feedback-retention",
+                                                "1h")))
+                .hasMessageStartingWith(
+                        "router.feedback.retention must be >= router.feedback.grace");
+        assertThatThrownBy(() -> StreamsMain.parse(List.of("--alert-ood-share", "1.5")))
+                .hasMessage("router.alerts.ood-share must be in (0, 1], got 1.5");
+        assertThatThrownBy(() -> StreamsMain.parse(List.of("--http-port", "70000")))
+                .hasMessage("router.api.port must be in [0, 65535], got 70000");
+    }
+
+    @Test
+    void badSettingsExitWithStatusTwoAndTheReason() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new StreamsMain());
+        cli.setErr(new PrintWriter(err));
+        java.io.PrintStream previous = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            assertThat(cli.execute("--shadow-cap", "-1")).isEqualTo(2);
+        } finally {
+            System.setErr(previous);
+        }
+        assertThat(captured.toString()).contains("router.metrics.shadow-cap must be >= 0, got -1");
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new StreamsMain());
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--bootstrap", "--window", "--token=POOL=TOKEN");
+    }
+}

@@ -1,0 +1,188 @@
+package dev.pointsman.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pointsman.core.eval.ParetoAuc;
+import dev.pointsman.core.monitor.Drift;
+import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.core.route.Predictions;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.WindowMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WindowMetricsTest {
+    private static final long WINDOW = 60_000;
+    private static final List<String> MODELS = List.of("a", "b", "c");
+
+    @TempDir Path state;
+    private TopologyFixture f;
+
+    @BeforeEach
+    void start() {
+        TopologySettings settings =
+                TopologySettings.defaults()
+                        .withWindow(Duration.ofMillis(WINDOW), Duration.ofSeconds(10))
+                        .withFeedback(Duration.ofSeconds(30), Duration.ofMinutes(5))
+                        .withAlerts(new TopologySettings.AlertThresholds(5, 1.0, 0.25, 0.25, 0.05));
+        f = new TopologyFixture(settings, state);
+    }
+
+    @AfterEach
+    void stop() {
+        f.close();
+    }
+
+    /** One window of queries: each gets predictions and outcomes for every model (shadow). */
+    private record Window(double[][] s, double[][] c, double[][] sh, double[][] ch, int[] chosen) {}
+
+    private Window shadowWindow(
+            long start, int n, SplittableRandom random, float[] direction, double ood) {
+        double[][] s = new double[n][3];
+        double[][] c = new double[n][3];
+        double[][] sh = new double[n][3];
+        double[][] ch = new double[n][3];
+        int[] chosen = new int[n];
+        for (int i = 0; i < n; i++) {
+            String id = "w" + start + "-" + i;
+            long ts = start + 1_000 + i * 100L;
+            float[] v = direction.clone();
+            v[3] = (float) random.nextDouble() * 0.1f;
+            f.query(id, ts, v);
+            Map<String, double[]> predicted = new TreeMap<>();
+            for (int m = 0; m < 3; m++) {
+                s[i][m] = random.nextInt(2);
+                c[i][m] = (m + 1) * random.nextDouble();
+                sh[i][m] = random.nextDouble();
+                ch[i][m] = (m + 1) * 0.5;
+                predicted.put(MODELS.get(m), new double[] {sh[i][m], ch[i][m]});
+            }
+            chosen[i] = ParetoAuc.choose(sh[i], ch[i], 0);
+            f.decision(id, ts, MODELS.get(chosen[i]), ood, predicted);
+            for (int m = 0; m < 3; m++) {
+                f.outcome(id, MODELS.get(m), s[i][m], c[i][m], ts + 500);
+            }
+        }
+        return new Window(s, c, sh, ch, chosen);
+    }
+
+    private void closeWindowsBefore(long ts) {
+        f.query("tick-" + ts, ts, 0, 0, 0, 1);
+        f.decision("tick-" + ts, ts, "a", null, Map.of("a", new double[] {0.5, 1}));
+    }
+
+    @Test
+    void windowMetricsAreRouterCoresOnTheSameQueries() {
+        SplittableRandom random = new SplittableRandom(11);
+        Window first = shadowWindow(0, 30, random, new float[] {1, 0, 0, 0}, 0.0);
+        Window second = shadowWindow(WINDOW, 25, random, new float[] {1, 0, 0, 0}, 0.0);
+        closeWindowsBefore(3 * WINDOW);
+
+        List<WindowMetrics> rows = f.metrics.readValuesToList();
+        assertThat(rows).hasSize(2);
+        WindowMetrics w1 = rows.get(0);
+        Outcomes truth1 = new Outcomes(MODELS, first.s(), first.c());
+        assertThat(w1.getPool()).isEqualTo(TopologyFixture.POOL);
+        assertThat(w1.getRouter()).isEqualTo("knn-10");
+        assertThat(w1.getWindowStart().toEpochMilli()).isZero();
+        assertThat(w1.getN()).isEqualTo(30);
+        assertThat(w1.getShadowQueries()).isEqualTo(30);
+        assertThat(w1.getOutcomes()).isEqualTo(90);
+        assertThat(w1.getAuc())
+                .isEqualTo(ParetoAuc.auc(truth1, new Predictions(first.sh(), first.ch())));
+        assertThat(w1.getOracleAuc()).isEqualTo(ParetoAuc.oracle(truth1));
+        assertThat(w1.getRandomAuc()).isEqualTo(ParetoAuc.random(truth1));
+        assertThat(w1.getGlobalTrendAuc()).as("no earlier window, no trend").isNull();
+        assertThat(w1.getMeanScore())
+                .isCloseTo(meanChosen(first.s(), first.chosen()), within(1e-12));
+        assertThat(w1.getMeanCost())
+                .isCloseTo(meanChosen(first.c(), first.chosen()), within(1e-12));
+        assertThat(w1.getMae()).isCloseTo(meanAbs(first.sh(), first.s()), within(1e-12));
+        assertThat(w1.getMaeCost()).isCloseTo(meanAbs(first.ch(), first.c()), within(1e-12));
+        assertThat(w1.getDrift()).as("the first window is the reference").isNull();
+
+        // The second window's global trend is the per-model mean of the first window's outcomes.
+        WindowMetrics w2 = rows.get(1);
+        Outcomes truth2 = new Outcomes(MODELS, second.s(), second.c());
+        double[][] ts = new double[25][3];
+        double[][] tc = new double[25][3];
+        for (int m = 0; m < 3; m++) {
+            double meanS = column(first.s(), m);
+            double meanC = column(first.c(), m);
+            for (int i = 0; i < 25; i++) {
+                ts[i][m] = meanS;
+                tc[i][m] = meanC;
+            }
+        }
+        assertThat(w2.getGlobalTrendAuc())
+                .isEqualTo(ParetoAuc.auc(truth2, new Predictions(ts, tc)));
+        assertThat(w2.getDrift()).isZero();
+        assertThat(w2.getEmbeddingShift()).isCloseTo(0, within(1e-3));
+        assertThat(f.alerts.isEmpty()).as("same traffic, no alert").isTrue();
+    }
+
+    @Test
+    void aShiftRaisesDriftAndOodAlertsAgainstTheReferenceWindow() {
+        SplittableRandom random = new SplittableRandom(12);
+        shadowWindow(0, 20, random, new float[] {1, 0, 0, 0}, 0.2);
+        shadowWindow(WINDOW, 20, random, new float[] {1, 0, 0, 0}, 0.3);
+        shadowWindow(2 * WINDOW, 20, random, new float[] {0, 1, 0, 0}, 5.0);
+        closeWindowsBefore(4 * WINDOW);
+
+        List<WindowMetrics> rows = f.metrics.readValuesToList();
+        assertThat(rows).hasSize(3);
+        assertThat(rows.get(1).getDrift()).isZero();
+        assertThat(rows.get(2).getOodShare()).isEqualTo(1.0);
+        long[] reference = new long[Drift.OOD_BINS];
+        reference[Drift.oodBin(0.2)] = 20;
+        long[] shifted = new long[Drift.OOD_BINS];
+        shifted[Drift.oodBin(5.0)] = 20;
+        assertThat(rows.get(2).getDrift()).isEqualTo(Drift.psi(reference, shifted));
+        assertThat(rows.get(2).getEmbeddingShift()).isGreaterThan(0.9);
+
+        List<Alert> alerts = f.alerts.readValuesToList();
+        assertThat(alerts)
+                .extracting(Alert::getKind)
+                .containsExactlyInAnyOrder("drift-psi", "embedding-shift", "ood-share/knn-10");
+        assertThat(alerts)
+                .allSatisfy(
+                        a -> assertThat(a.getWindowStart().toEpochMilli()).isEqualTo(2 * WINDOW));
+    }
+
+    private static double meanChosen(double[][] values, int[] chosen) {
+        double sum = 0;
+        for (int i = 0; i < chosen.length; i++) {
+            sum += values[i][chosen[i]];
+        }
+        return sum / chosen.length;
+    }
+
+    private static double meanAbs(double[][] a, double[][] b) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int m = 0; m < a[i].length; m++) {
+                sum += Math.abs(a[i][m] - b[i][m]);
+                n++;
+            }
+        }
+        return sum / n;
+    }
+
+    private static double column(double[][] values, int m) {
+        double sum = 0;
+        for (double[] row : values) {
+            sum += row[m];
+        }
+        return sum / values.length;
+    }
+}
