@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Pointsman: an online LLM router on Kafka and Flink.",
         subcommands = {
             EvalCommand.class,
+            DemoCommand.class,
+            ReplayCommand.class,
             EmbedWorkerCommand.class,
             RouteCommand.class,
             BenchCommand.class,

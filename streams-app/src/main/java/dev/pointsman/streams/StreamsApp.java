@@ -94,7 +94,7 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
         props.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         KafkaStreams streams =
                 new KafkaStreams(RouterTopology.build(s.topology(), wire, counters), props);
         streams.setUncaughtExceptionHandler(

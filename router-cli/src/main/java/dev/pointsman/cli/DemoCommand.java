@@ -1,0 +1,192 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.cli.demo.LocalStack;
+import dev.pointsman.cli.demo.PoolSeeder;
+import dev.pointsman.cli.demo.Replayer;
+import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.core.data.Benchmark;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pointsman demo}: the whole router on the embedded default, replaying real traffic. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Starts the whole router on this machine: an embedded Kafka broker, the embed worker"
+                    + " and the Flink routing job (local cluster) in this JVM, and the streams app"
+                    + " (feedback, metrics, alerts, API, dashboard) in a child JVM. Declares a pool"
+                    + " from the data's models, seeds its support set with part of each dataset's"
+                    + " prompts, then replays the rest as live traffic, answering every decision"
+                    + " with the dataset's true outcome for the chosen model (every model's for a"
+                    + " shadow share). --shift seeds without one dataset and switches the traffic"
+                    + " to it halfway. Each run starts clean in --dir; Ctrl-C stops everything.",
+        })
+public final class DemoCommand implements Callable<Integer> {
+    @Mixin EmbedderOptions embedding;
+
+    @Mixin ReplayOptions replay;
+
+    @Option(
+            names = "--k",
+            defaultValue = "20",
+            description = "Neighbours per decision. Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(
+            names = "--window",
+            defaultValue = "10s",
+            description = "Metric window of the streams app. Default: ${DEFAULT-VALUE}.")
+    String window;
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "Port of the API and the dashboard. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(
+            names = "--dir",
+            defaultValue = "${user.home}/.local/share/pointsman/demo",
+            description =
+                    "Working directory (broker log, checkpoints, stores, logs); emptied at the start"
+                            + " of every run. Default: ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @Option(
+            names = "--keep-running",
+            description = "After the replay, keep everything up (for the dashboard) until Ctrl-C.")
+    boolean keepRunning;
+
+    private final PrintStream out = System.out;
+
+    @Override
+    public Integer call() throws Exception {
+        Benchmark bench = replay.load();
+        ReplayOptions.Traffic traffic = replay.split(bench);
+        wipe(dir);
+        Files.createDirectories(dir);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            out.println("stopping (Ctrl-C)...");
+                            stop.set(true);
+                            try {
+                                finished.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            run(bench, traffic, stop);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook is running
+            }
+        }
+        return 0;
+    }
+
+    private void run(Benchmark bench, ReplayOptions.Traffic traffic, AtomicBoolean stop)
+            throws Exception {
+        long started = System.nanoTime();
+        out.printf("pointsman demo: working directory %s (emptied)%n", dir);
+        LocalStack.Settings settings =
+                new LocalStack.Settings(
+                        dir,
+                        httpPort,
+                        k,
+                        embedding.toConfig(),
+                        StreamsChild.locateJar(),
+                        List.of(
+                                "--window", window,
+                                "--window-grace", "5s",
+                                "--alert-min-queries", "10"));
+        try (LocalStack stack = LocalStack.start(settings)) {
+            out.printf(
+                    "  broker       %s (embedded KRaft)%n"
+                            + "  routing job  Flink local cluster in this JVM, k %d, 2 shards%n"
+                            + "  streams app  child JVM, log %s%n"
+                            + "  dashboard    http://127.0.0.1:%d/%n",
+                    stack.bootstrap(), k, stack.streamsLog(), stack.apiPort());
+            seed(stack, bench, traffic);
+            stack.startWorker();
+            Replayer.Settings s = replay.settings(stack.bootstrap(), traffic);
+            out.println(replay.describe(s, traffic));
+            Replayer.Summary summary =
+                    new Replayer(
+                                    s,
+                                    bench,
+                                    traffic.before(),
+                                    traffic.after(),
+                                    stack.wire(),
+                                    out,
+                                    stop)
+                            .run(stack.producer());
+            summary.print(out, replay.shift, (System.nanoTime() - started) / 1e9);
+            if (keepRunning && !stop.get()) {
+                out.printf(
+                        "keeping everything up: dashboard at http://127.0.0.1:%d/, Ctrl-C to"
+                                + " stop%n",
+                        stack.apiPort());
+                while (!stop.get()) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+        out.println("pointsman demo: stopped cleanly");
+    }
+
+    private void seed(LocalStack stack, Benchmark bench, ReplayOptions.Traffic traffic) {
+        PoolSeeder.declare(
+                stack.producer(), stack.wire(), replay.pool, bench, stack.embedder(), Map.of());
+        ProgressBar bar = ProgressBar.onStderr("seeding pool " + replay.pool);
+        PoolSeeder.seed(
+                stack.producer(),
+                stack.wire(),
+                replay.pool,
+                bench,
+                traffic.seed(),
+                stack.embedder(),
+                (done, total) -> bar.update(done, total, stack.embedder().id()));
+        out.printf(
+                "  pool %s: %d models, %d seed examples (%s)%n",
+                replay.pool,
+                bench.models().size(),
+                traffic.seed().size(),
+                replay.shift
+                        ? "without " + traffic.after().get(0).dataset()
+                        : String.join(", ", bench.datasets()));
+    }
+
+    static void wipe(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.pointsman.cli.demo;
+
+import dev.pointsman.embed.EmbedderConfig;
+import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.embed.service.BatchPolicy;
+import dev.pointsman.embed.service.EmbedWorker;
+import dev.pointsman.embed.service.QueryValidator;
+import dev.pointsman.flink.job.RoutingJob;
+import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.codec.WireFormat;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The whole router on one machine: an embedded KRaft broker, the Flink routing job on a local
+ * cluster and the embed worker in this JVM, and the streams app in a child JVM. What {@code
+ * pointsman demo} and the end-to-end test run.
+ */
+public final class LocalStack implements AutoCloseable {
+    /**
+     * @param streamsArgs extra options of the streams app (window, alerts)
+     */
+    public record Settings(
+            Path dir,
+            int httpPort,
+            int k,
+            EmbedderConfig embedder,
+            Path streamsJar,
+            List<String> streamsArgs) {}
+
+    private final EmbeddedKafka kafka;
+    private final StreamsChild streams;
+    private final OnnxEmbedder embedder;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final JobClient job;
+    private final EmbedWorker worker;
+    private final Thread workerThread;
+    private final WireFormat wire = WireFormat.singleObject();
+
+    private LocalStack(
+            EmbeddedKafka kafka,
+            StreamsChild streams,
+            OnnxEmbedder embedder,
+            KafkaProducer<byte[], byte[]> producer,
+            JobClient job) {
+        this.kafka = kafka;
+        this.streams = streams;
+        this.embedder = embedder;
+        this.producer = producer;
+        this.job = job;
+        EmbedderConfig config = embedder.config();
+        this.worker =
+                new EmbedWorker(
+                        new EmbedWorker.Settings(
+                                kafka.bootstrapServers(),
+                                "pointsman-local-embed",
+                                "pointsman-local-embed",
+                                Topics.QUERIES,
+                                Topics.QUERIES_EMBEDDED,
+                                Topics.DLQ,
+                                new BatchPolicy(config.batchSize(), 20)),
+                        embedder,
+                        new QueryValidator(
+                                64 * 1024,
+                                new HashSet<>(),
+                                wire.codec(Query.class, Topics.QUERIES)),
+                        wire);
+        this.workerThread = new Thread(worker, "embed-worker");
+    }
+
+    /** Starts everything but the embed worker (start it with {@link #startWorker}). */
+    public static LocalStack start(Settings s) throws Exception {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            EmbeddedKafka kafka = EmbeddedKafka.start(s.dir().resolve("kafka"));
+            started.add(kafka);
+            String bootstrap = kafka.bootstrapServers();
+            try (Admin admin =
+                    Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+            }
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "--bootstrap",
+                                    bootstrap,
+                                    "--application-id",
+                                    "pointsman-local",
+                                    "--state-dir",
+                                    s.dir().resolve("streams").toString(),
+                                    "--partitions",
+                                    "2"));
+            args.addAll(s.streamsArgs());
+            StreamsChild streams =
+                    StreamsChild.start(
+                            s.streamsJar(), args, s.httpPort(), s.dir().resolve("streams-app.log"));
+            started.add(streams);
+            OnnxEmbedder embedder = new OnnxEmbedder(s.embedder());
+            started.add(embedder);
+            KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
+            started.add(producer);
+            JobClient job = startJob(bootstrap, s);
+            return new LocalStack(kafka, streams, embedder, producer, job);
+        } catch (Exception e) {
+            for (int i = started.size() - 1; i >= 0; i--) {
+                try {
+                    started.get(i).close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static JobClient startJob(String bootstrap, Settings s) throws Exception {
+        Configuration conf =
+                RoutingJob.configuration(s.dir().resolve("checkpoints"), Duration.ofSeconds(1));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        env.enableCheckpointing(1000);
+        RoutingJob.build(
+                env,
+                new RoutingJob.Settings(
+                        bootstrap,
+                        "pointsman-local-router",
+                        "pointsman-local-router",
+                        2,
+                        s.k(),
+                        1_000_000,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(30),
+                        null,
+                        DeliveryGuarantee.EXACTLY_ONCE,
+                        20_000,
+                        1_000,
+                        Duration.ofMinutes(5)));
+        return env.executeAsync("pointsman-local");
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Starts embedding {@code router.queries}; call after seeding, which uses the same model. */
+    public void startWorker() {
+        workerThread.start();
+    }
+
+    public String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    public int apiPort() {
+        return streams.port();
+    }
+
+    public Path streamsLog() {
+        return streams.log();
+    }
+
+    public OnnxEmbedder embedder() {
+        return embedder;
+    }
+
+    public KafkaProducer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    public WireFormat wire() {
+        return wire;
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (workerThread.getState() != Thread.State.NEW) {
+            worker.close();
+            workerThread.join(10_000);
+        }
+        job.cancel().get();
+        producer.close(Duration.ofSeconds(10));
+        embedder.close();
+        streams.close();
+        kafka.close();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.pointsman.cli.demo;
+
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.WireFormat;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Declares a pool in {@code router.catalog} from a benchmark's models and seeds its support set:
+ * the seed rows are embedded here, with the same embedder as the live queries, and written to
+ * {@code router.feedback} with every model's outcome.
+ */
+public final class PoolSeeder {
+    private static final int BATCH = 32;
+
+    private PoolSeeder() {}
+
+    /**
+     * @param defaults pool defaults besides embedder and dimension (lambda, exploration, router)
+     */
+    public static void declare(
+            KafkaProducer<byte[], byte[]> producer,
+            WireFormat wire,
+            String pool,
+            Benchmark data,
+            OnnxEmbedder embedder,
+            Map<String, String> defaults) {
+        List<CatalogModel> models = new ArrayList<>();
+        for (String name : data.models()) {
+            models.add(
+                    CatalogModel.newBuilder()
+                            .setName(name)
+                            .setInputPrice(0)
+                            .setOutputPrice(0)
+                            .build());
+        }
+        Map<String, String> all = new HashMap<>(defaults);
+        all.put("embedder", embedder.id());
+        all.put("dimension", Integer.toString(embedder.dimension()));
+        PoolCatalog catalog =
+                PoolCatalog.newBuilder().setPool(pool).setModels(models).setDefaults(all).build();
+        producer.send(
+                new ProducerRecord<>(
+                        Topics.CATALOG,
+                        pool.getBytes(StandardCharsets.UTF_8),
+                        wire.codec(PoolCatalog.class, Topics.CATALOG).encode(catalog)));
+        producer.flush();
+    }
+
+    /**
+     * Embeds {@code rows} and writes them as feedback examples with every model's outcome.
+     *
+     * @param progress called with (done, total) after each batch
+     */
+    public static void seed(
+            KafkaProducer<byte[], byte[]> producer,
+            WireFormat wire,
+            String pool,
+            Benchmark data,
+            List<BenchmarkRow> rows,
+            OnnxEmbedder embedder,
+            BiConsumer<Integer, Integer> progress) {
+        var codec = wire.codec(FeedbackExample.class, Topics.FEEDBACK);
+        for (int start = 0; start < rows.size(); start += BATCH) {
+            List<BenchmarkRow> batch = rows.subList(start, Math.min(rows.size(), start + BATCH));
+            float[][] vectors = embedder.embed(batch.stream().map(BenchmarkRow::prompt).toList());
+            for (int i = 0; i < batch.size(); i++) {
+                BenchmarkRow row = batch.get(i);
+                FeedbackExample example =
+                        FeedbackExample.newBuilder()
+                                .setExampleId("seed-" + row.id())
+                                .setPool(pool)
+                                .setVector(Float32Vectors.toBytes(vectors[i]))
+                                .setDimension(vectors[i].length)
+                                .setEmbedder(embedder.id())
+                                .setOutcomes(outcomes(data, row))
+                                .setTs(Instant.now())
+                                .build();
+                producer.send(
+                        new ProducerRecord<>(
+                                Topics.FEEDBACK,
+                                example.getExampleId().getBytes(StandardCharsets.UTF_8),
+                                codec.encode(example)));
+            }
+            progress.accept(start + batch.size(), rows.size());
+        }
+        producer.flush();
+    }
+
+    static Map<String, ObservedOutcome> outcomes(Benchmark data, BenchmarkRow row) {
+        Map<String, ObservedOutcome> out = new HashMap<>();
+        for (int m = 0; m < data.models().size(); m++) {
+            out.put(
+                    data.models().get(m),
+                    new ObservedOutcome(row.scores()[m], row.costs() == null ? 0 : row.costs()[m]));
+        }
+        return out;
+    }
+}

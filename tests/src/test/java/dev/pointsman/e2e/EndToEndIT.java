@@ -1,0 +1,210 @@
+package dev.pointsman.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.cli.demo.LocalStack;
+import dev.pointsman.cli.demo.PoolSeeder;
+import dev.pointsman.cli.demo.Replayer;
+import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkLoader;
+import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.embed.EmbedderConfig;
+import dev.pointsman.embed.EmbeddingModel;
+import dev.pointsman.kafka.Topics;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop on the embedded stack, with real parts: queries in → embedded (ONNX) → decided
+ * (Flink, RocksDB) → answered with the dataset's true outcomes → joined into feedback (Kafka
+ * Streams, its own JVM) → the support set grows → windowed metrics and, after a shift to a dataset
+ * the support set has never seen, drift alerts.
+ */
+class EndToEndIT {
+    private static final String POOL = "e2e";
+    private static final String SHIFT_TO = "winogrande";
+
+    @TempDir Path dir;
+
+    @Test
+    void theLoopClosesAndAShiftRaisesADriftAlert() throws Exception {
+        Benchmark bench;
+        try (InputStream in =
+                Benchmark.class
+                        .getClassLoader()
+                        .getResourceAsStream("samples/routerbench-sample.jsonl")) {
+            bench = BenchmarkLoader.load(in, "routerbench-sample.jsonl");
+        }
+        assertThat(bench.datasets()).contains(SHIFT_TO);
+        List<BenchmarkRow> seed = new ArrayList<>();
+        List<BenchmarkRow> before = new ArrayList<>();
+        List<BenchmarkRow> after = new ArrayList<>();
+        Random random = new Random(7);
+        for (String dataset : bench.datasets()) {
+            List<BenchmarkRow> rows =
+                    new ArrayList<>(
+                            bench.rows().stream()
+                                    .filter(r -> r.dataset().equals(dataset))
+                                    .toList());
+            Collections.shuffle(rows, random);
+            if (dataset.equals(SHIFT_TO)) {
+                after.addAll(rows.subList(0, 60));
+            } else {
+                seed.addAll(rows.subList(0, rows.size() / 2));
+                before.addAll(rows.subList(rows.size() / 2, rows.size()));
+            }
+        }
+        Collections.shuffle(before, random);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        LocalStack.Settings settings =
+                new LocalStack.Settings(
+                        dir,
+                        port,
+                        10,
+                        EmbedderConfig.defaults(EmbeddingModel.ALL_MINILM_L6_V2_Q),
+                        StreamsChild.locateJar(),
+                        List.of(
+                                "--window", "6s",
+                                "--window-grace", "2s",
+                                "--alert-min-queries", "10"));
+        try (LocalStack stack = LocalStack.start(settings)) {
+            PoolSeeder.declare(
+                    stack.producer(), stack.wire(), POOL, bench, stack.embedder(), Map.of());
+            PoolSeeder.seed(
+                    stack.producer(),
+                    stack.wire(),
+                    POOL,
+                    bench,
+                    seed,
+                    stack.embedder(),
+                    (done, total) -> {});
+            stack.startWorker();
+            int queries = before.size() + after.size();
+            Replayer.Summary summary =
+                    new Replayer(
+                                    new Replayer.Settings(
+                                            stack.bootstrap(),
+                                            POOL,
+                                            queries,
+                                            8,
+                                            0.5,
+                                            null,
+                                            before.size(),
+                                            Duration.ofSeconds(5)),
+                                    bench,
+                                    before,
+                                    after,
+                                    stack.wire(),
+                                    System.out,
+                                    new AtomicBoolean())
+                            .run(stack.producer());
+
+            assertThat(summary.decided()).as("every query decided").isEqualTo(queries);
+            assertThat(summary.shadowQueries()).isPositive();
+
+            // Outcomes became feedback with the query's vector and every shadow outcome.
+            List<FeedbackExample> feedback = read(stack, Topics.FEEDBACK, FeedbackExample.class);
+            List<FeedbackExample> live =
+                    feedback.stream().filter(e -> e.getExampleId().startsWith(POOL + "-")).toList();
+            assertThat(live).isNotEmpty();
+            assertThat(live)
+                    .anySatisfy(e -> assertThat(e.getOutcomes()).hasSize(bench.models().size()));
+            assertThat(live).allSatisfy(e -> assertThat(e.getDimension()).isEqualTo(384));
+
+            // The support set grew with that feedback.
+            long largest =
+                    read(stack, Topics.DECISIONS, RoutingDecision.class).stream()
+                            .mapToLong(RoutingDecision::getSupportSize)
+                            .max()
+                            .orElse(0);
+            assertThat(largest).isGreaterThan(seed.size());
+
+            // Windows with AUC against oracle and trend, and a drift alert after the shift.
+            List<WindowMetrics> windows = read(stack, Topics.METRICS, WindowMetrics.class);
+            assertThat(windows).anySatisfy(w -> assertThat(w.getAuc()).isNotNull());
+            assertThat(windows).anySatisfy(w -> assertThat(w.getGlobalTrendAuc()).isNotNull());
+            List<Alert> alerts = read(stack, Topics.ALERTS, Alert.class);
+            assertThat(alerts)
+                    .extracting(Alert::getKind)
+                    .containsAnyOf("drift-psi", "embedding-shift");
+
+            // And the HTTP API serves the same windows.
+            HttpResponse<String> r =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            "http://127.0.0.1:"
+                                                                    + stack.apiPort()
+                                                                    + "/v1/metrics?pool="
+                                                                    + POOL))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            JsonNode body = new ObjectMapper().readTree(r.body());
+            assertThat(body.get("windows").size()).isEqualTo(windows.size());
+            assertThat(body.get("alerts").size()).isEqualTo(alerts.size());
+        }
+    }
+
+    /** Every committed record of a topic so far. */
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
+            LocalStack stack, String topic, Class<T> type) {
+        RecordCodec<T> codec = stack.wire().codec(type, topic);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-read-" + topic);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<T> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int quiet = 0;
+            while (quiet < 4) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                quiet = records.isEmpty() && !consumer.assignment().isEmpty() ? quiet + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    try {
+                        out.add(codec.decode(r.value()));
+                    } catch (UndecodableRecordException e) {
+                        throw new AssertionError("undecodable record on " + topic, e);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
