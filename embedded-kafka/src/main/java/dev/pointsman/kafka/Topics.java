@@ -2,14 +2,18 @@ package dev.pointsman.kafka;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /** The topics of shared/ARCHITECTURE.md and their creation. */
 public final class Topics {
@@ -72,33 +76,32 @@ public final class Topics {
     }
 
     /**
-     * Waits until every partition of {@code names} has a leader. A producer that writes to a topic
-     * the moment it is created gets NOT_LEADER_OR_FOLLOWER while the broker catches up, and an
-     * idempotent producer's retries then ran into OUT_OF_ORDER_SEQUENCE_NUMBER and never got
-     * through (seen on the embedded broker).
+     * Waits until every partition of {@code names} answers a ListOffsets request, which its leader
+     * only does once it has taken the leadership over. A producer that writes to a topic the moment
+     * it is created gets NOT_LEADER_OR_FOLLOWER while the broker catches up, and an idempotent
+     * producer's retries then ran into OUT_OF_ORDER_SEQUENCE_NUMBER and never got through (seen on
+     * the embedded broker, even after the topic's metadata already named a leader).
      */
     private static void awaitLeaders(Admin admin, List<String> names)
             throws InterruptedException, ExecutionException {
         long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         while (true) {
-            boolean ready = true;
             try {
+                Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
                 for (TopicDescription d :
                         admin.describeTopics(names).allTopicNames().get().values()) {
                     for (TopicPartitionInfo p : d.partitions()) {
-                        if (p.leader() == null || p.leader().isEmpty()) {
-                            ready = false;
-                        }
+                        partitions.put(
+                                new TopicPartition(d.name(), p.partition()), OffsetSpec.latest());
                     }
                 }
+                admin.listOffsets(partitions).all().get();
+                return;
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
-                ready = false; // created, but not in the broker's metadata yet
-            }
-            if (ready) {
-                return;
+                // not led yet (NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, ...)
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(

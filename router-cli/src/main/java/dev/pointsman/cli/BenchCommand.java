@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks of the running system (not the routing quality: see eval).",
-        subcommands = {BenchEmbedCommand.class, BenchRouteCommand.class})
+        subcommands = {BenchEmbedCommand.class, BenchRouteCommand.class, BenchAdaptCommand.class})
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

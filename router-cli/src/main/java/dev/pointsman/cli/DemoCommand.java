@@ -121,7 +121,8 @@ public final class DemoCommand implements Callable<Integer> {
                         List.of(
                                 "--window", window,
                                 "--window-grace", "5s",
-                                "--alert-min-queries", "10"));
+                                "--alert-min-queries", "10"),
+                        null);
         try (LocalStack stack = LocalStack.start(settings)) {
             out.printf(
                     "  broker       %s (embedded KRaft)%n"

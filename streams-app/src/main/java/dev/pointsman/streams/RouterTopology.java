@@ -45,6 +45,19 @@ public final class RouterTopology {
     private RouterTopology() {}
 
     public static Topology build(TopologySettings settings, WireFormat wire, AppCounters counters) {
+        return build(settings, wire, counters, Topics.FEEDBACK);
+    }
+
+    /**
+     * @param feedbackTopic where joined examples go; another topic than {@code router.feedback}
+     *     measures a static router (outcomes are joined and measured but never reach the routing
+     *     job's support set)
+     */
+    public static Topology build(
+            TopologySettings settings,
+            WireFormat wire,
+            AppCounters counters,
+            String feedbackTopic) {
         StreamsBuilder builder = new StreamsBuilder();
         for (StoreBuilder<?> store : QueryLedger.storeBuilders()) {
             builder.addStateStore(store);
@@ -83,11 +96,11 @@ public final class RouterTopology {
         out.get("ledger-feedback")
                 .mapValues(v -> ((LedgerOutput.Feedback) v).example())
                 .to(
-                        Topics.FEEDBACK,
+                        feedbackTopic,
                         Produced.with(
                                 Serdes.String(),
                                 new KafkaSerde<>(
-                                        wire.codec(FeedbackExample.class, Topics.FEEDBACK))));
+                                        wire.codec(FeedbackExample.class, feedbackTopic))));
         KafkaSerde<DeadLetter> deadLetters =
                 new KafkaSerde<>(wire.codec(DeadLetter.class, Topics.DLQ));
         out.get("ledger-dlq")

@@ -1,5 +1,6 @@
 package dev.pointsman.streams;
 
+import dev.pointsman.kafka.TopicSpec;
 import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.Outcome;
@@ -14,6 +15,8 @@ import dev.pointsman.streams.api.StoreMetricsView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,6 +42,7 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * @param partitions partitions of the topics the app creates when they are missing
+     * @param feedbackTopic {@code router.feedback.topic}: where joined examples go
      */
     public record Settings(
             String bootstrap,
@@ -47,13 +51,17 @@ public final class StreamsApp implements AutoCloseable {
             Path stateDir,
             int partitions,
             TopologySettings topology,
-            ApiSettings api) {
+            ApiSettings api,
+            String feedbackTopic) {
         public Settings {
             if (bootstrap.isBlank()) {
                 throw new IllegalArgumentException("router.kafka.bootstrap must be set");
             }
             if (applicationId.isBlank()) {
                 throw new IllegalArgumentException("router.streams.application-id must be set");
+            }
+            if (feedbackTopic.isBlank()) {
+                throw new IllegalArgumentException("router.feedback.topic must be set");
             }
             if (partitions < 1) {
                 throw new IllegalArgumentException(
@@ -84,7 +92,18 @@ public final class StreamsApp implements AutoCloseable {
     public static StreamsApp start(Settings s) throws IOException, InterruptedException {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap()))) {
-            Topics.ensure(admin, Topics.all(s.partitions(), (short) 1, Duration.ofDays(7)));
+            List<TopicSpec> topics =
+                    new ArrayList<>(Topics.all(s.partitions(), (short) 1, Duration.ofDays(7)));
+            if (!s.feedbackTopic().equals(Topics.FEEDBACK)) {
+                topics.add(
+                        new TopicSpec(
+                                s.feedbackTopic(),
+                                s.partitions(),
+                                (short) 1,
+                                Duration.ofDays(7).toMillis(),
+                                false));
+            }
+            Topics.ensure(admin, topics);
         }
         WireFormat wire = WireFormat.of(s.registryUrl());
         AppCounters counters = new AppCounters();
@@ -96,7 +115,9 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         KafkaStreams streams =
-                new KafkaStreams(RouterTopology.build(s.topology(), wire, counters), props);
+                new KafkaStreams(
+                        RouterTopology.build(s.topology(), wire, counters, s.feedbackTopic()),
+                        props);
         streams.setUncaughtExceptionHandler(
                 e -> {
                     LOG.error("a stream thread failed; replacing it", e);

@@ -51,6 +51,14 @@ public final class StreamsMain implements Callable<Integer> {
     Path stateDir;
 
     @Option(
+            names = "--feedback-topic",
+            defaultValue = "router.feedback",
+            description =
+                    "Where joined feedback examples go (router.feedback.topic); another topic"
+                            + " measures a static router. Default: ${DEFAULT-VALUE}")
+    String feedbackTopic;
+
+    @Option(
             names = "--partitions",
             defaultValue = "4",
             description = "Partitions of topics created when missing. Default: ${DEFAULT-VALUE}")
@@ -193,7 +201,14 @@ public final class StreamsMain implements Callable<Integer> {
                         Durations.parse("router.api.route-timeout", routeTimeout),
                         tokens);
         return new StreamsApp.Settings(
-                bootstrap, registry, applicationId, stateDir, partitions, topology, api);
+                bootstrap,
+                registry,
+                applicationId,
+                stateDir,
+                partitions,
+                topology,
+                api,
+                feedbackTopic);
     }
 
     @Override

@@ -88,7 +88,8 @@ class StreamsAppIT {
                                         "127.0.0.1",
                                         0,
                                         Duration.ofSeconds(20),
-                                        Map.of("p", TOKEN_P, "q", TOKEN_Q))));
+                                        Map.of("p", TOKEN_P, "q", TOKEN_Q)),
+                                Topics.FEEDBACK));
         upstream = new Upstream(kafka.bootstrapServers());
         upstream.start();
 

@@ -49,7 +49,8 @@ class StreamsAppRestartIT {
                         dir.resolve(stateDir),
                         2,
                         TopologySettings.defaults(),
-                        new ApiSettings("127.0.0.1", 0, Duration.ofSeconds(30), Map.of())));
+                        new ApiSettings("127.0.0.1", 0, Duration.ofSeconds(30), Map.of()),
+                        Topics.FEEDBACK));
     }
 
     @Test

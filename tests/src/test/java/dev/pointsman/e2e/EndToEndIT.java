@@ -8,6 +8,7 @@ import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.Replayer;
 import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.cli.kafka.TestBroker;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.core.data.BenchmarkRow;
@@ -39,14 +40,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The whole loop on the embedded stack, with real parts: queries in → embedded (ONNX) → decided
  * (Flink, RocksDB) → answered with the dataset's true outcomes → joined into feedback (Kafka
  * Streams, its own JVM) → the support set grows → windowed metrics and, after a shift to a dataset
- * the support set has never seen, drift alerts.
+ * the support set has never seen, drift alerts. Once on the embedded broker, and once on Apache
+ * Kafka's image through Testcontainers where Docker exists (skipped without it).
  */
 class EndToEndIT {
     private static final String POOL = "e2e";
@@ -54,8 +57,9 @@ class EndToEndIT {
 
     @TempDir Path dir;
 
-    @Test
-    void theLoopClosesAndAShiftRaisesADriftAlert() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestBroker.class)
+    void theLoopClosesAndAShiftRaisesADriftAlert(TestBroker broker) throws Exception {
         Benchmark bench;
         try (InputStream in =
                 Benchmark.class
@@ -97,8 +101,10 @@ class EndToEndIT {
                         List.of(
                                 "--window", "6s",
                                 "--window-grace", "2s",
-                                "--alert-min-queries", "10"));
-        try (LocalStack stack = LocalStack.start(settings)) {
+                                "--alert-min-queries", "10"),
+                        null);
+        try (TestBroker.Running kafka = broker.start(dir.resolve("kafka"));
+                LocalStack stack = LocalStack.start(withBroker(settings, kafka))) {
             PoolSeeder.declare(
                     stack.producer(), stack.wire(), POOL, bench, stack.embedder(), Map.of());
             PoolSeeder.seed(
@@ -176,6 +182,17 @@ class EndToEndIT {
             assertThat(body.get("windows").size()).isEqualTo(windows.size());
             assertThat(body.get("alerts").size()).isEqualTo(alerts.size());
         }
+    }
+
+    private static LocalStack.Settings withBroker(LocalStack.Settings s, TestBroker.Running kafka) {
+        return new LocalStack.Settings(
+                s.dir(),
+                s.httpPort(),
+                s.k(),
+                s.embedder(),
+                s.streamsJar(),
+                s.streamsArgs(),
+                kafka.bootstrapServers());
     }
 
     /** Every committed record of a topic so far. */

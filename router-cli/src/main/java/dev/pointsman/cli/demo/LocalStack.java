@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The whole router on one machine: an embedded KRaft broker, the Flink routing job on a local
@@ -35,6 +36,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class LocalStack implements AutoCloseable {
     /**
      * @param streamsArgs extra options of the streams app (window, alerts)
+     * @param externalBootstrap a running broker to use; null starts an embedded one
      */
     public record Settings(
             Path dir,
@@ -42,9 +44,11 @@ public final class LocalStack implements AutoCloseable {
             int k,
             EmbedderConfig embedder,
             Path streamsJar,
-            List<String> streamsArgs) {}
+            List<String> streamsArgs,
+            @Nullable String externalBootstrap) {}
 
-    private final EmbeddedKafka kafka;
+    private final @Nullable EmbeddedKafka kafka;
+    private final String bootstrap;
     private final StreamsChild streams;
     private final OnnxEmbedder embedder;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -54,12 +58,14 @@ public final class LocalStack implements AutoCloseable {
     private final WireFormat wire = WireFormat.singleObject();
 
     private LocalStack(
-            EmbeddedKafka kafka,
+            @Nullable EmbeddedKafka kafka,
+            String bootstrap,
             StreamsChild streams,
             OnnxEmbedder embedder,
             KafkaProducer<byte[], byte[]> producer,
             JobClient job) {
         this.kafka = kafka;
+        this.bootstrap = bootstrap;
         this.streams = streams;
         this.embedder = embedder;
         this.producer = producer;
@@ -68,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
         this.worker =
                 new EmbedWorker(
                         new EmbedWorker.Settings(
-                                kafka.bootstrapServers(),
+                                bootstrap,
                                 "pointsman-local-embed",
                                 "pointsman-local-embed",
                                 Topics.QUERIES,
@@ -88,9 +94,13 @@ public final class LocalStack implements AutoCloseable {
     public static LocalStack start(Settings s) throws Exception {
         List<AutoCloseable> started = new ArrayList<>();
         try {
-            EmbeddedKafka kafka = EmbeddedKafka.start(s.dir().resolve("kafka"));
-            started.add(kafka);
-            String bootstrap = kafka.bootstrapServers();
+            EmbeddedKafka kafka = null;
+            String bootstrap = s.externalBootstrap();
+            if (bootstrap == null) {
+                kafka = EmbeddedKafka.start(s.dir().resolve("kafka"));
+                started.add(kafka);
+                bootstrap = kafka.bootstrapServers();
+            }
             try (Admin admin =
                     Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
                 Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
@@ -116,7 +126,7 @@ public final class LocalStack implements AutoCloseable {
             KafkaProducer<byte[], byte[]> producer = producer(bootstrap);
             started.add(producer);
             JobClient job = startJob(bootstrap, s);
-            return new LocalStack(kafka, streams, embedder, producer, job);
+            return new LocalStack(kafka, bootstrap, streams, embedder, producer, job);
         } catch (Exception e) {
             for (int i = started.size() - 1; i >= 0; i--) {
                 try {
@@ -167,7 +177,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String bootstrap() {
-        return kafka.bootstrapServers();
+        return bootstrap;
     }
 
     public int apiPort() {
@@ -200,6 +210,8 @@ public final class LocalStack implements AutoCloseable {
         producer.close(Duration.ofSeconds(10));
         embedder.close();
         streams.close();
-        kafka.close();
+        if (kafka != null) {
+            kafka.close();
+        }
     }
 }

@@ -80,7 +80,8 @@ public final class Replayer {
             double meanScoreBeforeShift,
             double meanScoreAfterShift,
             List<WindowMetrics> windows,
-            List<Alert> alerts) {
+            List<Alert> alerts,
+            @Nullable Instant shiftedAt) {
 
         public void print(PrintStream out, boolean shifted, double seconds) {
             out.printf(
@@ -142,6 +143,7 @@ public final class Replayer {
     private final List<WindowMetrics> windows = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
     private final AtomicReference<String> phase = new AtomicReference<>("");
+    private volatile @Nullable Instant shiftedAt;
 
     /**
      * @param before the traffic (before the shift, if any)
@@ -204,6 +206,9 @@ public final class Replayer {
             int sent = 0;
             while (sent < s.queries() && !stop.get()) {
                 boolean isAfter = s.shiftAfter() >= 0 && sent >= s.shiftAfter() && !after.isEmpty();
+                if (isAfter && shiftedAt == null) {
+                    shiftedAt = Instant.now();
+                }
                 List<BenchmarkRow> traffic = isAfter ? after : before;
                 BenchmarkRow row = traffic.get(sent % traffic.size());
                 phase.set(
@@ -264,7 +269,8 @@ public final class Replayer {
                         countBefore.get() == 0 ? Double.NaN : scoreBefore.sum() / countBefore.get(),
                         countAfter.get() == 0 ? Double.NaN : scoreAfter.sum() / countAfter.get(),
                         List.copyOf(windows),
-                        List.copyOf(alerts));
+                        List.copyOf(alerts),
+                        shiftedAt);
             }
         }
     }

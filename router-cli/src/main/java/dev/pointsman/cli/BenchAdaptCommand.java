@@ -1,0 +1,256 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.cli.demo.AdaptExperiment;
+import dev.pointsman.cli.demo.AdaptPlot;
+import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.schemas.WindowMetrics;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pointsman bench adapt}: static against online routing through a distribution shift. */
+@Command(
+        name = "adapt",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Replays the same traffic through a shift twice on the embedded stack: with a static"
+                    + " router (outcomes are measured but never reach the support set) and with"
+                    + " the online router (they do). Reports the windowed AUC over time of both,"
+                    + " how many feedback examples the online router needs to come back within 1"
+                    + " point of its level before the shift, after how many queries a drift alert"
+                    + " fires, and how often one fires before the shift. Writes a Markdown report,"
+                    + " a CSV of the windows and a PNG plot to --out.",
+            "Data with fixed splits (train/test/ood, e.g. RouterDC) seeds from train, replays"
+                    + " test, then ood; otherwise --shift-to names the dataset after the shift."
+        })
+public final class BenchAdaptCommand implements Callable<Integer> {
+    @Mixin EmbedderOptions embedding;
+
+    @Option(
+            names = "--data",
+            paramLabel = "FILE",
+            defaultValue = BenchmarkFiles.SAMPLE,
+            description = "Benchmark file or 'sample'. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(
+            names = "--shift-to",
+            paramLabel = "DATASET",
+            description = "Dataset after the shift (data without fixed splits; default its last).")
+    String shiftTo;
+
+    @Option(names = "--max-seed", defaultValue = "600", description = "Default: ${DEFAULT-VALUE}.")
+    int maxSeed;
+
+    @Option(
+            names = "--max-before",
+            defaultValue = "400",
+            description = "Queries before the shift. Default: ${DEFAULT-VALUE}.")
+    int maxBefore;
+
+    @Option(
+            names = "--max-after",
+            defaultValue = "600",
+            description = "Queries after the shift. Default: ${DEFAULT-VALUE}.")
+    int maxAfter;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "10",
+            description = "Queries per second. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(
+            names = "--window",
+            defaultValue = "10s",
+            description = "Metric window. Default: ${DEFAULT-VALUE}.")
+    String window;
+
+    @Option(
+            names = "--min-queries",
+            defaultValue = "20",
+            description = "Queries a window needs to raise alerts. Default: ${DEFAULT-VALUE}.")
+    int minQueries;
+
+    @Option(
+            names = "--shadow-share",
+            defaultValue = "0.5",
+            description = "Share of queries with every model's outcome. Default: ${DEFAULT-VALUE}.")
+    double shadowShare;
+
+    @Option(names = "--k", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "18090",
+            description = "Port of the streams app during the runs. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(
+            names = "--out",
+            defaultValue = "bench/results/adapt",
+            description = "Where the report goes. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--name", description = "Report file name (default: the data file's name).")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = System.out;
+        Benchmark bench = BenchmarkFiles.load(data);
+        AdaptExperiment.Traffic traffic =
+                AdaptExperiment.Traffic.of(bench, shiftTo, maxSeed, maxBefore, maxAfter, seed);
+        String label =
+                name != null
+                        ? name
+                        : Path.of(data).getFileName().toString().replaceAll("\\.jsonl$", "");
+        Path work = Files.createTempDirectory("pointsman-adapt");
+        AdaptExperiment experiment =
+                new AdaptExperiment(
+                        new AdaptExperiment.Settings(
+                                work,
+                                embedding.toConfig(),
+                                StreamsChild.locateJar(),
+                                httpPort,
+                                k,
+                                rate,
+                                window,
+                                minQueries,
+                                shadowShare),
+                        log);
+        log.printf(
+                "bench adapt %s: %d seed examples, %d queries before the shift, %d after (%s)%n",
+                label,
+                traffic.seed().size(),
+                traffic.before().size(),
+                traffic.after().size(),
+                shiftTo != null || !bench.hasFixedSplits()
+                        ? "shift to " + traffic.after().get(0).dataset()
+                        : "test → ood");
+        AtomicBoolean stop = new AtomicBoolean();
+        AdaptExperiment.Pass still = experiment.run("static", false, bench, traffic, stop);
+        AdaptExperiment.Pass online = experiment.run("online", true, bench, traffic, stop);
+        DemoCommand.wipe(work);
+
+        Files.createDirectories(out);
+        String report = report(label, bench, traffic, still, online);
+        Files.writeString(out.resolve(label + ".md"), report);
+        Files.writeString(out.resolve(label + "-windows.csv"), csv(still, online));
+        AdaptPlot.write(
+                still, online, "Adaptation through a shift: " + label, out.resolve(label + ".png"));
+        log.println();
+        log.println(report);
+        log.printf("written: %s/%s.{md,png}, %s-windows.csv%n", out, label, label);
+        return 0;
+    }
+
+    private String report(
+            String label,
+            Benchmark bench,
+            AdaptExperiment.Traffic traffic,
+            AdaptExperiment.Pass still,
+            AdaptExperiment.Pass online) {
+        StringBuilder md = new StringBuilder();
+        md.append("# bench adapt: ").append(label).append("\n\n");
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "%d seed examples, %d queries before the shift, %d after; %.0f queries/s,"
+                                + " windows of %s, shadow share %.0f%%, k %d, %s.%n%n",
+                        traffic.seed().size(),
+                        traffic.before().size(),
+                        traffic.after().size(),
+                        rate,
+                        window,
+                        100 * shadowShare,
+                        k,
+                        embedding.toConfig().embedderId()));
+        md.append("| router | AUC before the shift | AUC after | examples to within 1 point")
+                .append(" | queries to drift alert | drift alarms before the shift |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (AdaptExperiment.Pass p : List.of(still, online)) {
+            long[] alarms = p.driftAlarmsWithoutShift();
+            long recover = p.examplesToRecover(1.0);
+            long drift = p.queriesToDriftAlert();
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %s | %.2f | %.2f | %s | %s | %d of %d windows |%n",
+                            p.name(),
+                            p.levelBefore(),
+                            p.levelAfter(),
+                            recover < 0 ? "not within the run" : Long.toString(recover),
+                            drift < 0 ? "none" : Long.toString(drift),
+                            alarms[0],
+                            alarms[1]));
+        }
+        md.append("\nWindows (seconds relative to the shift):\n\n");
+        md.append(
+                "| router | t (s) | n | AUC | oracle | global trend | OOD share | PSI | shift |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (AdaptExperiment.Pass p : List.of(still, online)) {
+            for (WindowMetrics w : p.windows()) {
+                md.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %.0f | %d | %s | %s | %s | %.2f | %s | %s |%n",
+                                p.name(),
+                                (w.getWindowStart().toEpochMilli() - p.shiftedAtMillis()) / 1000.0,
+                                w.getN(),
+                                fmt(w.getAuc()),
+                                fmt(w.getOracleAuc()),
+                                fmt(w.getGlobalTrendAuc()),
+                                w.getOodShare(),
+                                fmt(w.getDrift()),
+                                fmt(w.getEmbeddingShift())));
+            }
+        }
+        return md.toString();
+    }
+
+    private static String csv(AdaptExperiment.Pass still, AdaptExperiment.Pass online) {
+        StringBuilder out =
+                new StringBuilder(
+                        "router,seconds_since_shift,n,auc,oracle_auc,global_trend_auc,ood_share,psi,embedding_shift\n");
+        for (AdaptExperiment.Pass p : List.of(still, online)) {
+            for (WindowMetrics w : p.windows()) {
+                out.append(
+                        String.format(
+                                Locale.ROOT,
+                                "%s,%.1f,%d,%s,%s,%s,%.4f,%s,%s%n",
+                                p.name(),
+                                (w.getWindowStart().toEpochMilli() - p.shiftedAtMillis()) / 1000.0,
+                                w.getN(),
+                                csvNum(w.getAuc()),
+                                csvNum(w.getOracleAuc()),
+                                csvNum(w.getGlobalTrendAuc()),
+                                w.getOodShare(),
+                                csvNum(w.getDrift()),
+                                csvNum(w.getEmbeddingShift())));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String csvNum(Double v) {
+        return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,281 @@
+package dev.pointsman.cli.demo;
+
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.embed.EmbedderConfig;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.WindowMetrics;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The adaptation experiment: the same traffic through a shift, once with a static router (live
+ * outcomes are measured but never reach the support set) and once with the online router (they do).
+ * Each pass runs on its own fresh {@link LocalStack}.
+ */
+public final class AdaptExperiment {
+    /** Drift alert kinds (the others are quality alerts). */
+    private static final List<String> DRIFT = List.of("drift-psi", "embedding-shift");
+
+    /**
+     * @param window metric window of the streams app, e.g. {@code 10s}
+     */
+    public record Settings(
+            Path dir,
+            EmbedderConfig embedder,
+            Path streamsJar,
+            int httpPort,
+            int k,
+            double rate,
+            String window,
+            int minQueries,
+            double shadowShare) {}
+
+    /** Seed rows, traffic before the shift and after it. */
+    public record Traffic(
+            List<BenchmarkRow> seed, List<BenchmarkRow> before, List<BenchmarkRow> after) {
+        /**
+         * With fixed splits (train/test/ood): seed from train, before from test, after from ood.
+         * Otherwise {@code shiftTo} is the dataset after the shift and the others are split in half
+         * into seed and before. Each part is capped (seeded shuffle).
+         */
+        public static Traffic of(
+                Benchmark data,
+                @Nullable String shiftTo,
+                int maxSeed,
+                int maxBefore,
+                int maxAfter,
+                long seed) {
+            Random random = new Random(seed);
+            List<BenchmarkRow> s = new ArrayList<>();
+            List<BenchmarkRow> b = new ArrayList<>();
+            List<BenchmarkRow> a = new ArrayList<>();
+            if (data.hasFixedSplits() && shiftTo == null) {
+                for (BenchmarkRow r : data.rows()) {
+                    switch (r.split() == null ? "" : r.split()) {
+                        case "train" -> s.add(r);
+                        case "test" -> b.add(r);
+                        case "ood" -> a.add(r);
+                        default -> {}
+                    }
+                }
+            } else {
+                String target =
+                        shiftTo != null ? shiftTo : data.datasets().get(data.datasets().size() - 1);
+                if (!data.datasets().contains(target)) {
+                    throw new IllegalArgumentException(
+                            "--shift-to " + target + " is not a dataset of " + data.datasets());
+                }
+                for (String dataset : data.datasets()) {
+                    List<BenchmarkRow> rows =
+                            new ArrayList<>(
+                                    data.rows().stream()
+                                            .filter(r -> r.dataset().equals(dataset))
+                                            .toList());
+                    Collections.shuffle(rows, random);
+                    if (dataset.equals(target)) {
+                        a.addAll(rows);
+                    } else {
+                        s.addAll(rows.subList(0, rows.size() / 2));
+                        b.addAll(rows.subList(rows.size() / 2, rows.size()));
+                    }
+                }
+            }
+            if (s.isEmpty() || b.isEmpty() || a.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "the data gives no seed, before or after rows: "
+                                + s.size()
+                                + " / "
+                                + b.size()
+                                + " / "
+                                + a.size());
+            }
+            return new Traffic(
+                    cap(s, maxSeed, random), cap(b, maxBefore, random), cap(a, maxAfter, random));
+        }
+
+        private static List<BenchmarkRow> cap(List<BenchmarkRow> rows, int max, Random random) {
+            List<BenchmarkRow> copy = new ArrayList<>(rows);
+            Collections.shuffle(copy, random);
+            return List.copyOf(copy.subList(0, Math.min(max, copy.size())));
+        }
+    }
+
+    /** One pass: the closed windows and alerts, and when the traffic shifted. */
+    public record Pass(
+            String name, List<WindowMetrics> windows, List<Alert> alerts, long shiftedAtMillis) {
+
+        /** Mean AUC of the windows entirely before the shift. */
+        public double levelBefore() {
+            return windows.stream()
+                    .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
+                    .filter(w -> w.getAuc() != null)
+                    .mapToDouble(WindowMetrics::getAuc)
+                    .average()
+                    .orElse(Double.NaN);
+        }
+
+        /** Windows entirely after the shift, oldest first. */
+        public List<WindowMetrics> after() {
+            return windows.stream()
+                    .filter(w -> w.getWindowStart().toEpochMilli() >= shiftedAtMillis)
+                    .toList();
+        }
+
+        /** Mean AUC of the windows entirely after the shift. */
+        public double levelAfter() {
+            return after().stream()
+                    .filter(w -> w.getAuc() != null)
+                    .mapToDouble(WindowMetrics::getAuc)
+                    .average()
+                    .orElse(Double.NaN);
+        }
+
+        /**
+         * Queries (each answered query is one feedback example) from the first full window after
+         * the shift to the end of the first window whose AUC is within {@code points} of the level
+         * before the shift; -1 if none is.
+         */
+        public long examplesToRecover(double points) {
+            double level = levelBefore();
+            long seen = 0;
+            for (WindowMetrics w : after()) {
+                seen += w.getN();
+                if (w.getAuc() != null && w.getAuc() >= level - points) {
+                    return seen;
+                }
+            }
+            return -1;
+        }
+
+        /**
+         * Queries after the shift until the end of the first window with a drift alert; -1 if none.
+         */
+        public long queriesToDriftAlert() {
+            long seen = 0;
+            for (WindowMetrics w : windows) {
+                if (w.getWindowEnd().toEpochMilli() <= shiftedAtMillis) {
+                    continue;
+                }
+                seen += w.getN();
+                long start = w.getWindowStart().toEpochMilli();
+                boolean alerted =
+                        alerts.stream()
+                                .anyMatch(
+                                        a ->
+                                                DRIFT.contains(a.getKind())
+                                                        && a.getWindowStart().toEpochMilli()
+                                                                == start);
+                if (alerted) {
+                    return seen;
+                }
+            }
+            return -1;
+        }
+
+        /** {drift alerts, windows} before the shift: the false-alarm count and its denominator. */
+        public long[] driftAlarmsWithoutShift() {
+            long windowsBefore =
+                    windows.stream()
+                            .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
+                            .count();
+            long alarms =
+                    alerts.stream()
+                            .filter(a -> DRIFT.contains(a.getKind()))
+                            .filter(a -> a.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
+                            .map(a -> a.getWindowStart())
+                            .distinct()
+                            .count();
+            return new long[] {alarms, windowsBefore};
+        }
+    }
+
+    private final Settings s;
+    private final PrintStream out;
+
+    public AdaptExperiment(Settings settings, PrintStream out) {
+        this.s = settings;
+        this.out = out;
+    }
+
+    /**
+     * @param online whether live outcomes reach the support set
+     */
+    public Pass run(
+            String name, boolean online, Benchmark data, Traffic traffic, AtomicBoolean stop)
+            throws Exception {
+        Path dir = s.dir().resolve(name);
+        List<String> streamsArgs =
+                new ArrayList<>(
+                        List.of(
+                                "--window", s.window(),
+                                "--window-grace", "3s",
+                                "--alert-min-queries", Integer.toString(s.minQueries())));
+        if (!online) {
+            // Outcomes are still joined and measured, but the routing job never reads them.
+            streamsArgs.addAll(List.of("--feedback-topic", "router.feedback.discarded"));
+        }
+        out.printf("%n== %s router (%s) ==%n", name, online ? "live feedback" : "no feedback");
+        try (LocalStack stack =
+                LocalStack.start(
+                        new LocalStack.Settings(
+                                dir,
+                                s.httpPort(),
+                                s.k(),
+                                s.embedder(),
+                                s.streamsJar(),
+                                streamsArgs,
+                                null))) {
+            String pool = "adapt";
+            PoolSeeder.declare(
+                    stack.producer(), stack.wire(), pool, data, stack.embedder(), Map.of());
+            long[] last = {0};
+            PoolSeeder.seed(
+                    stack.producer(),
+                    stack.wire(),
+                    pool,
+                    data,
+                    traffic.seed(),
+                    stack.embedder(),
+                    (done, total) -> {
+                        if (done == total || done - last[0] >= 256) {
+                            out.printf("seeded %d/%d%n", done, total);
+                            last[0] = done;
+                        }
+                    });
+            stack.startWorker();
+            int queries = traffic.before().size() + traffic.after().size();
+            Replayer.Summary summary =
+                    new Replayer(
+                                    new Replayer.Settings(
+                                            stack.bootstrap(),
+                                            pool,
+                                            queries,
+                                            s.rate(),
+                                            s.shadowShare(),
+                                            null,
+                                            traffic.before().size(),
+                                            Duration.ofSeconds(10)),
+                                    data,
+                                    traffic.before(),
+                                    traffic.after(),
+                                    stack.wire(),
+                                    out,
+                                    stop)
+                            .run(stack.producer());
+            if (summary.shiftedAt() == null) {
+                throw new IllegalStateException("the replay stopped before the shift");
+            }
+            return new Pass(
+                    name, summary.windows(), summary.alerts(), summary.shiftedAt().toEpochMilli());
+        }
+    }
+}
