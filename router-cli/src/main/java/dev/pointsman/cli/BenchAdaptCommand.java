@@ -2,7 +2,9 @@ package dev.pointsman.cli;
 
 import dev.pointsman.cli.demo.AdaptExperiment;
 import dev.pointsman.cli.demo.AdaptPlot;
+import dev.pointsman.cli.demo.StopSignal;
 import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.schemas.WindowMetrics;
 import java.io.PrintStream;
@@ -11,7 +13,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -112,8 +113,26 @@ public final class BenchAdaptCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream log = System.out;
         Benchmark bench = BenchmarkFiles.load(data);
-        AdaptExperiment.Traffic traffic =
-                AdaptExperiment.Traffic.of(bench, shiftTo, maxSeed, maxBefore, maxAfter, seed);
+        TrafficSplit traffic =
+                (bench.hasFixedSplits() && shiftTo == null
+                                ? TrafficSplit.byFixedSplits(bench)
+                                : TrafficSplit.byDataset(
+                                        bench,
+                                        shiftTo != null
+                                                ? shiftTo
+                                                : bench.datasets().get(bench.datasets().size() - 1),
+                                        0.5,
+                                        seed))
+                        .capped(maxSeed, maxBefore, maxAfter, seed);
+        if (traffic.seed().isEmpty() || traffic.before().isEmpty() || traffic.after().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "the data gives no seed, before or after rows: "
+                            + traffic.seed().size()
+                            + " / "
+                            + traffic.before().size()
+                            + " / "
+                            + traffic.after().size());
+        }
         String label =
                 name != null
                         ? name
@@ -141,9 +160,12 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                 shiftTo != null || !bench.hasFixedSplits()
                         ? "shift to " + traffic.after().get(0).dataset()
                         : "test → ood");
-        AtomicBoolean stop = new AtomicBoolean();
-        AdaptExperiment.Pass still = experiment.run("static", false, bench, traffic, stop);
-        AdaptExperiment.Pass online = experiment.run("online", true, bench, traffic, stop);
+        AdaptExperiment.Pass still;
+        AdaptExperiment.Pass online;
+        try (StopSignal signal = new StopSignal("bench-adapt", () -> {})) {
+            still = experiment.run("static", false, bench, traffic, signal.stopping());
+            online = experiment.run("online", true, bench, traffic, signal.stopping());
+        }
         DemoCommand.wipe(work);
 
         Files.createDirectories(out);
@@ -161,7 +183,7 @@ public final class BenchAdaptCommand implements Callable<Integer> {
     private String report(
             String label,
             Benchmark bench,
-            AdaptExperiment.Traffic traffic,
+            TrafficSplit traffic,
             AdaptExperiment.Pass still,
             AdaptExperiment.Pass online) {
         StringBuilder md = new StringBuilder();

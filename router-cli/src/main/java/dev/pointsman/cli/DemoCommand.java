@@ -3,7 +3,9 @@ package dev.pointsman.cli;
 import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.Replayer;
+import dev.pointsman.cli.demo.StopSignal;
 import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -13,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -76,39 +77,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Benchmark bench = replay.load();
-        ReplayOptions.Traffic traffic = replay.split(bench);
+        TrafficSplit traffic = replay.split(bench);
         wipe(dir);
         Files.createDirectories(dir);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            out.println("stopping (Ctrl-C)...");
-                            stop.set(true);
-                            try {
-                                finished.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            run(bench, traffic, stop);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running
-            }
+        try (StopSignal signal =
+                new StopSignal("demo", () -> out.println("stopping (Ctrl-C)..."))) {
+            run(bench, traffic, signal.stopping());
         }
         return 0;
     }
 
-    private void run(Benchmark bench, ReplayOptions.Traffic traffic, AtomicBoolean stop)
-            throws Exception {
+    private void run(Benchmark bench, TrafficSplit traffic, AtomicBoolean stop) throws Exception {
         long started = System.nanoTime();
         out.printf("pointsman demo: working directory %s (emptied)%n", dir);
         LocalStack.Settings settings =
@@ -158,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("pointsman demo: stopped cleanly");
     }
 
-    private void seed(LocalStack stack, Benchmark bench, ReplayOptions.Traffic traffic) {
+    private void seed(LocalStack stack, Benchmark bench, TrafficSplit traffic) {
         PoolSeeder.declare(
                 stack.producer(), stack.wire(), replay.pool, bench, stack.embedder(), Map.of());
         ProgressBar bar = ProgressBar.onStderr("seeding pool " + replay.pool);

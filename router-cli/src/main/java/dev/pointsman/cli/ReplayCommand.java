@@ -2,14 +2,14 @@ package dev.pointsman.cli;
 
 import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.Replayer;
+import dev.pointsman.cli.demo.StopSignal;
+import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.schemas.codec.WireFormat;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -55,29 +55,17 @@ public final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Benchmark bench = replay.load();
-        ReplayOptions.Traffic traffic = replay.split(bench);
+        TrafficSplit traffic = replay.split(bench);
         WireFormat wire = WireFormat.of(schemaRegistry);
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            stop.set(true);
-                            try {
-                                finished.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        },
-                        "replay-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         long started = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (StopSignal signal = new StopSignal("replay", () -> {});
+                KafkaProducer<byte[], byte[]> producer =
+                        new KafkaProducer<>(
+                                props, new ByteArraySerializer(), new ByteArraySerializer())) {
             if (!noSeed) {
                 try (OnnxEmbedder embedder = new OnnxEmbedder(embedding.toConfig())) {
                     PoolSeeder.declare(producer, wire, replay.pool, bench, embedder, Map.of());
@@ -94,16 +82,16 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             Replayer.Settings s = replay.settings(bootstrap, traffic);
             System.out.println(replay.describe(s, traffic));
-            new Replayer(s, bench, traffic.before(), traffic.after(), wire, System.out, stop)
+            new Replayer(
+                            s,
+                            bench,
+                            traffic.before(),
+                            traffic.after(),
+                            wire,
+                            System.out,
+                            signal.stopping())
                     .run(producer)
                     .print(System.out, replay.shift, (System.nanoTime() - started) / 1e9);
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException e) {
-                // already shutting down
-            }
         }
         return 0;
     }

@@ -1,13 +1,9 @@
 package dev.pointsman.cli;
 
 import dev.pointsman.cli.demo.Replayer;
+import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
-import dev.pointsman.core.data.BenchmarkRow;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Random;
 import picocli.CommandLine.Option;
 
 /** What to replay and how: shared by {@code pointsman demo} and {@code pointsman replay}. */
@@ -82,55 +78,22 @@ final class ReplayOptions {
             description = "Seed of the seed/replay split. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    /** The seed rows, the traffic before the shift, and after it (empty without a shift). */
-    record Traffic(List<BenchmarkRow> seed, List<BenchmarkRow> before, List<BenchmarkRow> after) {}
-
     Benchmark load() throws java.io.IOException {
-        if (!(seedShare > 0 && seedShare < 1)) {
-            throw new IllegalArgumentException("--seed-share must be in (0, 1), got " + seedShare);
-        }
         return BenchmarkFiles.load(data);
     }
 
-    /**
-     * Per dataset, a seeded shuffle split into seed rows and traffic; with {@code --shift}, the
-     * target dataset is all traffic after the shift and never seeds.
-     */
-    Traffic split(Benchmark bench) {
-        List<String> datasets = bench.datasets();
-        String target = shiftTo != null ? shiftTo : datasets.get(datasets.size() - 1);
-        if (shift && !datasets.contains(target)) {
-            throw new IllegalArgumentException(
-                    "--shift-to " + target + " is not a dataset of the data: " + datasets);
-        }
-        if (shift && datasets.size() < 2) {
-            throw new IllegalArgumentException("--shift needs data with at least two datasets");
-        }
-        List<BenchmarkRow> seedRows = new ArrayList<>();
-        List<BenchmarkRow> before = new ArrayList<>();
-        List<BenchmarkRow> after = new ArrayList<>();
-        Random random = new Random(seed);
-        for (String dataset : datasets) {
-            List<BenchmarkRow> rows =
-                    new ArrayList<>(
-                            bench.rows().stream()
-                                    .filter(r -> r.dataset().equals(dataset))
-                                    .toList());
-            Collections.shuffle(rows, random);
-            if (shift && dataset.equals(target)) {
-                after.addAll(rows);
-                continue;
-            }
-            int cut = (int) Math.round(rows.size() * seedShare);
-            seedRows.addAll(rows.subList(0, cut));
-            before.addAll(rows.subList(cut, rows.size()));
-        }
-        Collections.shuffle(before, random);
-        Collections.shuffle(after, random);
-        return new Traffic(seedRows, before, after);
+    /** Per dataset, a seeded split into seed rows and traffic; see {@link TrafficSplit}. */
+    TrafficSplit split(Benchmark bench) {
+        String target =
+                !shift
+                        ? null
+                        : shiftTo != null
+                                ? shiftTo
+                                : bench.datasets().get(bench.datasets().size() - 1);
+        return TrafficSplit.byDataset(bench, target, seedShare, seed);
     }
 
-    Replayer.Settings settings(String bootstrap, Traffic traffic) {
+    Replayer.Settings settings(String bootstrap, TrafficSplit traffic) {
         int total = queries > 0 ? queries : traffic.before().size() + traffic.after().size();
         int shiftAfter = shift ? (queries > 0 ? queries / 2 : traffic.before().size()) : -1;
         return new Replayer.Settings(
@@ -144,7 +107,7 @@ final class ReplayOptions {
                 Duration.ofSeconds(3));
     }
 
-    String describe(Replayer.Settings s, Traffic traffic) {
+    String describe(Replayer.Settings s, TrafficSplit traffic) {
         return String.format(
                 java.util.Locale.ROOT,
                 "replaying %d queries at %.1f/s (shadow share %.0f%%)%s",

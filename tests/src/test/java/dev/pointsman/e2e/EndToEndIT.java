@@ -8,6 +8,7 @@ import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.Replayer;
 import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.cli.kafka.TestBroker;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkLoader;
@@ -30,11 +31,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,25 +67,12 @@ class EndToEndIT {
             bench = BenchmarkLoader.load(in, "routerbench-sample.jsonl");
         }
         assertThat(bench.datasets()).contains(SHIFT_TO);
-        List<BenchmarkRow> seed = new ArrayList<>();
-        List<BenchmarkRow> before = new ArrayList<>();
-        List<BenchmarkRow> after = new ArrayList<>();
-        Random random = new Random(7);
-        for (String dataset : bench.datasets()) {
-            List<BenchmarkRow> rows =
-                    new ArrayList<>(
-                            bench.rows().stream()
-                                    .filter(r -> r.dataset().equals(dataset))
-                                    .toList());
-            Collections.shuffle(rows, random);
-            if (dataset.equals(SHIFT_TO)) {
-                after.addAll(rows.subList(0, 60));
-            } else {
-                seed.addAll(rows.subList(0, rows.size() / 2));
-                before.addAll(rows.subList(rows.size() / 2, rows.size()));
-            }
-        }
-        Collections.shuffle(before, random);
+        TrafficSplit split =
+                TrafficSplit.byDataset(bench, SHIFT_TO, 0.5, 7)
+                        .capped(Integer.MAX_VALUE, Integer.MAX_VALUE, 60, 7);
+        List<BenchmarkRow> seed = split.seed();
+        List<BenchmarkRow> before = split.before();
+        List<BenchmarkRow> after = split.after();
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();

@@ -1,7 +1,6 @@
 package dev.pointsman.cli.demo;
 
 import dev.pointsman.core.data.Benchmark;
-import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
@@ -9,12 +8,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The adaptation experiment: the same traffic through a shift, once with a static router (live
@@ -38,76 +34,6 @@ public final class AdaptExperiment {
             String window,
             int minQueries,
             double shadowShare) {}
-
-    /** Seed rows, traffic before the shift and after it. */
-    public record Traffic(
-            List<BenchmarkRow> seed, List<BenchmarkRow> before, List<BenchmarkRow> after) {
-        /**
-         * With fixed splits (train/test/ood): seed from train, before from test, after from ood.
-         * Otherwise {@code shiftTo} is the dataset after the shift and the others are split in half
-         * into seed and before. Each part is capped (seeded shuffle).
-         */
-        public static Traffic of(
-                Benchmark data,
-                @Nullable String shiftTo,
-                int maxSeed,
-                int maxBefore,
-                int maxAfter,
-                long seed) {
-            Random random = new Random(seed);
-            List<BenchmarkRow> s = new ArrayList<>();
-            List<BenchmarkRow> b = new ArrayList<>();
-            List<BenchmarkRow> a = new ArrayList<>();
-            if (data.hasFixedSplits() && shiftTo == null) {
-                for (BenchmarkRow r : data.rows()) {
-                    switch (r.split() == null ? "" : r.split()) {
-                        case "train" -> s.add(r);
-                        case "test" -> b.add(r);
-                        case "ood" -> a.add(r);
-                        default -> {}
-                    }
-                }
-            } else {
-                String target =
-                        shiftTo != null ? shiftTo : data.datasets().get(data.datasets().size() - 1);
-                if (!data.datasets().contains(target)) {
-                    throw new IllegalArgumentException(
-                            "--shift-to " + target + " is not a dataset of " + data.datasets());
-                }
-                for (String dataset : data.datasets()) {
-                    List<BenchmarkRow> rows =
-                            new ArrayList<>(
-                                    data.rows().stream()
-                                            .filter(r -> r.dataset().equals(dataset))
-                                            .toList());
-                    Collections.shuffle(rows, random);
-                    if (dataset.equals(target)) {
-                        a.addAll(rows);
-                    } else {
-                        s.addAll(rows.subList(0, rows.size() / 2));
-                        b.addAll(rows.subList(rows.size() / 2, rows.size()));
-                    }
-                }
-            }
-            if (s.isEmpty() || b.isEmpty() || a.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "the data gives no seed, before or after rows: "
-                                + s.size()
-                                + " / "
-                                + b.size()
-                                + " / "
-                                + a.size());
-            }
-            return new Traffic(
-                    cap(s, maxSeed, random), cap(b, maxBefore, random), cap(a, maxAfter, random));
-        }
-
-        private static List<BenchmarkRow> cap(List<BenchmarkRow> rows, int max, Random random) {
-            List<BenchmarkRow> copy = new ArrayList<>(rows);
-            Collections.shuffle(copy, random);
-            return List.copyOf(copy.subList(0, Math.min(max, copy.size())));
-        }
-    }
 
     /** One pass: the closed windows and alerts, and when the traffic shifted. */
     public record Pass(
@@ -210,7 +136,7 @@ public final class AdaptExperiment {
      * @param online whether live outcomes reach the support set
      */
     public Pass run(
-            String name, boolean online, Benchmark data, Traffic traffic, AtomicBoolean stop)
+            String name, boolean online, Benchmark data, TrafficSplit traffic, AtomicBoolean stop)
             throws Exception {
         Path dir = s.dir().resolve(name);
         List<String> streamsArgs =
