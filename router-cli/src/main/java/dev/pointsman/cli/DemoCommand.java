@@ -78,8 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Benchmark bench = replay.load();
         TrafficSplit traffic = replay.split(bench);
-        wipe(dir);
-        Files.createDirectories(dir);
+        emptyWorkingDirectory(dir);
         try (StopSignal signal =
                 new StopSignal("demo", () -> out.println("stopping (Ctrl-C)..."))) {
             run(bench, traffic, signal.stopping());
@@ -157,6 +156,30 @@ public final class DemoCommand implements Callable<Integer> {
                 replay.shift
                         ? "without " + traffic.after().get(0).dataset()
                         : String.join(", ", bench.datasets()));
+    }
+
+    /** Marks a directory the demo made, so that it never empties one it did not make. */
+    private static final String MARKER = ".pointsman-demo";
+
+    /**
+     * Empties {@code dir} for a fresh run, but only if it is empty, missing, or was made by an
+     * earlier demo: a mistyped {@code --dir} must not delete someone's files.
+     */
+    static void emptyWorkingDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
+            try (Stream<Path> entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException(
+                            "--dir "
+                                    + dir
+                                    + " is not empty and was not made by pointsman demo; refusing"
+                                    + " to empty it (pick another directory)");
+                }
+            }
+        }
+        wipe(dir);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "working directory of pointsman demo\n");
     }
 
     static void wipe(Path dir) throws IOException {
