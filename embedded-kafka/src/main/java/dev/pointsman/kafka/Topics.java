@@ -11,6 +11,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
@@ -112,5 +113,21 @@ public final class Topics {
             }
             Thread.sleep(50);
         }
+    }
+
+    /**
+     * Assigns {@code consumer} every partition of {@code topics} (no consumer group) and positions
+     * it at their current ends, so that it sees exactly what is written from now on.
+     */
+    public static void assignAtEnd(Consumer<?, ?> consumer, List<String> topics) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, LEADER_WAIT)
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        // seekToEnd is lazy; resolving the positions now fixes "the end" to this moment.
+        partitions.forEach(consumer::position);
     }
 }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -137,8 +136,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private void seed(LocalStack stack, Benchmark bench, TrafficSplit traffic) {
-        PoolSeeder.declare(
-                stack.producer(), stack.wire(), replay.pool, bench, stack.embedder(), Map.of());
         ProgressBar bar = ProgressBar.onStderr("seeding pool " + replay.pool);
         PoolSeeder.seed(
                 stack.producer(),

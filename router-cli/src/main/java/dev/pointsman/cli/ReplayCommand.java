@@ -68,7 +68,6 @@ public final class ReplayCommand implements Callable<Integer> {
                                 props, new ByteArraySerializer(), new ByteArraySerializer())) {
             if (!noSeed) {
                 try (OnnxEmbedder embedder = new OnnxEmbedder(embedding.toConfig())) {
-                    PoolSeeder.declare(producer, wire, replay.pool, bench, embedder, Map.of());
                     ProgressBar bar = ProgressBar.onStderr("seeding pool " + replay.pool);
                     PoolSeeder.seed(
                             producer,

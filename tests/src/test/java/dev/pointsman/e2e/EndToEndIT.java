@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,8 +90,6 @@ class EndToEndIT {
                         null);
         try (TestBroker.Running kafka = broker.start(dir.resolve("kafka"));
                 LocalStack stack = LocalStack.start(withBroker(settings, kafka))) {
-            PoolSeeder.declare(
-                    stack.producer(), stack.wire(), POOL, bench, stack.embedder(), Map.of());
             PoolSeeder.seed(
                     stack.producer(),
                     stack.wire(),

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -92,19 +91,25 @@ public final class AdaptExperiment {
                     continue;
                 }
                 seen += w.getN();
-                long start = w.getWindowStart().toEpochMilli();
-                boolean alerted =
-                        alerts.stream()
-                                .anyMatch(
-                                        a ->
-                                                DRIFT.contains(a.getKind())
-                                                        && a.getWindowStart().toEpochMilli()
-                                                                == start);
-                if (alerted) {
+                if (driftAlerted(w)) {
                     return seen;
                 }
             }
             return -1;
+        }
+
+        /** Whether the window raised a drift alert (PSI or embedding shift). */
+        public boolean driftAlerted(WindowMetrics w) {
+            return alerts.stream()
+                    .anyMatch(
+                            a ->
+                                    DRIFT.contains(a.getKind())
+                                            && a.getWindowStart().equals(w.getWindowStart()));
+        }
+
+        /** Where the window starts, in seconds relative to the shift. */
+        public double secondsSinceShift(WindowMetrics w) {
+            return (w.getWindowStart().toEpochMilli() - shiftedAtMillis) / 1000.0;
         }
 
         /** {drift alerts, windows} before the shift: the false-alarm count and its denominator. */
@@ -161,8 +166,6 @@ public final class AdaptExperiment {
                                 streamsArgs,
                                 null))) {
             String pool = "adapt";
-            PoolSeeder.declare(
-                    stack.producer(), stack.wire(), pool, data, stack.embedder(), Map.of());
             long[] last = {0};
             PoolSeeder.seed(
                     stack.producer(),

@@ -1,6 +1,5 @@
 package dev.pointsman.cli.demo;
 
-import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -94,15 +93,8 @@ public final class AdaptPlot {
         // Drift alerts of the online pass, on its line.
         g.setColor(new Color(0x7C3AED));
         for (WindowMetrics w : online.windows()) {
-            boolean alerted =
-                    online.alerts().stream()
-                            .anyMatch(
-                                    a ->
-                                            isDrift(a)
-                                                    && a.getWindowStart()
-                                                            .equals(w.getWindowStart()));
-            if (alerted && w.getAuc() != null) {
-                double x = (w.getWindowStart().toEpochMilli() - online.shiftedAtMillis()) / 1000.0;
+            if (online.driftAlerted(w) && w.getAuc() != null) {
+                double x = online.secondsSinceShift(w);
                 g.fillRect(f.x(x) - 5, f.y(w.getAuc()) - 5, 10, 10);
             }
         }
@@ -133,10 +125,7 @@ public final class AdaptPlot {
         for (WindowMetrics w : pass.windows()) {
             Double v = trend ? w.getGlobalTrendAuc() : w.getAuc();
             if (v != null) {
-                points.add(
-                        new double[] {
-                            (w.getWindowStart().toEpochMilli() - pass.shiftedAtMillis()) / 1000.0, v
-                        });
+                points.add(new double[] {pass.secondsSinceShift(w), v});
             }
         }
         return points;
@@ -173,9 +162,5 @@ public final class AdaptPlot {
         g.drawLine(x, y, x + 22, y);
         g.setColor(Color.DARK_GRAY);
         g.drawString(text, x + 30, y + 5);
-    }
-
-    private static boolean isDrift(Alert a) {
-        return a.getKind().equals("drift-psi") || a.getKind().equals("embedding-shift");
     }
 }

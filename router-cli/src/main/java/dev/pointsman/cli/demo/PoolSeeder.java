@@ -30,16 +30,13 @@ public final class PoolSeeder {
 
     private PoolSeeder() {}
 
-    /**
-     * @param defaults pool defaults besides embedder and dimension (lambda, exploration, router)
-     */
-    public static void declare(
+    /** The pool's catalog: every model of the data, and the embedder the vectors come from. */
+    private static void declare(
             KafkaProducer<byte[], byte[]> producer,
             WireFormat wire,
             String pool,
             Benchmark data,
-            OnnxEmbedder embedder,
-            Map<String, String> defaults) {
+            OnnxEmbedder embedder) {
         List<CatalogModel> models = new ArrayList<>();
         for (String name : data.models()) {
             models.add(
@@ -49,11 +46,18 @@ public final class PoolSeeder {
                             .setOutputPrice(0)
                             .build());
         }
-        Map<String, String> all = new HashMap<>(defaults);
-        all.put("embedder", embedder.id());
-        all.put("dimension", Integer.toString(embedder.dimension()));
+        Map<String, String> defaults =
+                Map.of(
+                        "embedder",
+                        embedder.id(),
+                        "dimension",
+                        Integer.toString(embedder.dimension()));
         PoolCatalog catalog =
-                PoolCatalog.newBuilder().setPool(pool).setModels(models).setDefaults(all).build();
+                PoolCatalog.newBuilder()
+                        .setPool(pool)
+                        .setModels(models)
+                        .setDefaults(defaults)
+                        .build();
         producer.send(
                 new ProducerRecord<>(
                         Topics.CATALOG,
@@ -63,7 +67,8 @@ public final class PoolSeeder {
     }
 
     /**
-     * Embeds {@code rows} and writes them as feedback examples with every model's outcome.
+     * Declares the pool in {@code router.catalog}, then embeds {@code rows} and writes them to
+     * {@code router.feedback} as examples with every model's outcome.
      *
      * @param progress called with (done, total) after each batch
      */
@@ -75,6 +80,7 @@ public final class PoolSeeder {
             List<BenchmarkRow> rows,
             OnnxEmbedder embedder,
             BiConsumer<Integer, Integer> progress) {
+        declare(producer, wire, pool, data, embedder);
         var codec = wire.codec(FeedbackExample.class, Topics.FEEDBACK);
         for (int start = 0; start < rows.size(); start += BATCH) {
             List<BenchmarkRow> batch = rows.subList(start, Math.min(rows.size(), start + BATCH));

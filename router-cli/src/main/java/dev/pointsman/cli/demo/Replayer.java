@@ -30,7 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 
@@ -131,8 +130,10 @@ public final class Replayer {
     private final PrintStream out;
     private final AtomicBoolean stop;
 
-    private final Map<String, BenchmarkRow> pending = new ConcurrentHashMap<>();
-    private final Map<String, Boolean> shifted = new ConcurrentHashMap<>();
+    /** A query sent and not decided yet: its row, and whether it was sent after the shift. */
+    private record Sent(BenchmarkRow row, boolean afterShift) {}
+
+    private final Map<String, Sent> pending = new ConcurrentHashMap<>();
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong outcomes = new AtomicLong();
     private final AtomicLong shadow = new AtomicLong();
@@ -201,8 +202,7 @@ public final class Replayer {
             gateway.start();
 
             long start = System.nanoTime();
-            long nextProgress = start + s.progressEvery().toNanos();
-            long lastDecided = 0;
+            Progress progress = new Progress(start);
             int sent = 0;
             while (sent < s.queries() && !stop.get()) {
                 boolean isAfter = s.shiftAfter() >= 0 && sent >= s.shiftAfter() && !after.isEmpty();
@@ -216,8 +216,7 @@ public final class Replayer {
                                 ? "after the shift"
                                 : s.shiftAfter() >= 0 ? "before the shift" : "");
                 String id = String.format(Locale.ROOT, "%s-%06d-%s", s.pool(), sent, row.id());
-                pending.put(id, row);
-                shifted.put(id, isAfter);
+                pending.put(id, new Sent(row, isAfter));
                 Query q =
                         Query.newBuilder()
                                 .setId(id)
@@ -236,12 +235,7 @@ public final class Replayer {
                 long due = start + (long) (sent * 1e9 / s.rate());
                 long now;
                 while ((now = System.nanoTime()) < due && !stop.get()) {
-                    if (now >= nextProgress) {
-                        long d = decided.get();
-                        progress(sent, d, (d - lastDecided) / (s.progressEvery().toNanos() / 1e9));
-                        lastDecided = d;
-                        nextProgress += s.progressEvery().toNanos();
-                    }
+                    progress.maybePrint(sent, now);
                     Thread.sleep(Math.max(1, Math.min(50, (due - now) / 1_000_000)));
                 }
             }
@@ -250,12 +244,7 @@ public final class Replayer {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (decided.get() < sent && System.nanoTime() < deadline && !stop.get()) {
                 Thread.sleep(200);
-                if (System.nanoTime() >= nextProgress) {
-                    long d = decided.get();
-                    progress(sent, d, (d - lastDecided) / (s.progressEvery().toNanos() / 1e9));
-                    lastDecided = d;
-                    nextProgress += s.progressEvery().toNanos();
-                }
+                progress.maybePrint(sent, System.nanoTime());
             }
             reading.set(false);
             gateway.join(5000);
@@ -286,18 +275,18 @@ public final class Replayer {
         } catch (UndecodableRecordException e) {
             return;
         }
-        BenchmarkRow row = pending.remove(d.getQueryId());
-        if (row == null) {
+        Sent sent = pending.remove(d.getQueryId());
+        if (sent == null) {
             return; // not one of ours
         }
+        BenchmarkRow row = sent.row();
         decided.incrementAndGet();
         boolean isShadow =
                 Math.floorMod(d.getQueryId().hashCode(), 10_000) < s.shadowShare() * 10_000;
         int chosen = data.models().indexOf(d.getModel());
         if (chosen >= 0) {
-            boolean after = Boolean.TRUE.equals(shifted.remove(d.getQueryId()));
-            (after ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
-            (after ? countAfter : countBefore).incrementAndGet();
+            (sent.afterShift() ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
+            (sent.afterShift() ? countAfter : countBefore).incrementAndGet();
         }
         if (isShadow) {
             shadow.incrementAndGet();
@@ -355,6 +344,29 @@ public final class Replayer {
         }
     }
 
+    /**
+     * Prints a progress line every {@code progressEvery}, with the decision rate since the last.
+     */
+    private final class Progress {
+        private final long everyNanos = s.progressEvery().toNanos();
+        private long next;
+        private long lastDecided;
+
+        Progress(long start) {
+            next = start + everyNanos;
+        }
+
+        void maybePrint(int sent, long now) {
+            if (now < next) {
+                return;
+            }
+            long d = decided.get();
+            progress(sent, d, (d - lastDecided) / (everyNanos / 1e9));
+            lastDecided = d;
+            next += everyNanos;
+        }
+    }
+
     private void progress(int sent, long decidedNow, double perSecond) {
         StringBuilder line =
                 new StringBuilder(
@@ -401,14 +413,7 @@ public final class Replayer {
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(
                         props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
+        Topics.assignAtEnd(consumer, topics);
         return consumer;
     }
 }
