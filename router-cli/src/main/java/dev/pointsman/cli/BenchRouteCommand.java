@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pointsman bench route}: the routing job's decisions/s and latency. */
@@ -84,6 +85,8 @@ public final class BenchRouteCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path report;
 
+    @Mixin IndexOptions index;
+
     @Override
     public Integer call() throws Exception {
         if (support < 1 || queries < 1 || latencyQueries < 1 || !(load > 0 && load <= 1)) {
@@ -105,13 +108,15 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             latencyQueries,
                             load,
                             checkpointIntervalMs,
-                            seed);
+                            seed,
+                            index.spec());
             RouteBenchmark.Result r =
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
+                    "support %d × 384, %s index, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
                     support,
+                    settings.index().create(384).describe(),
                     shards,
                     k,
                     parallelism,
@@ -138,6 +143,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("support", support);
                 root.put("dimension", 384);
+                root.put("index", settings.index().create(384).describe());
                 root.put("shards", shards);
                 root.put("k", k);
                 root.put("parallelism", parallelism);

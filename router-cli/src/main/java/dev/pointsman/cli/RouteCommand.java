@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pointsman route}: the Flink routing job on a local Flink mini cluster. */
@@ -127,6 +128,8 @@ public final class RouteCommand implements Callable<Integer> {
             description = "Also read registry-framed records, with this registry.")
     String schemaRegistry;
 
+    @Mixin IndexOptions index;
+
     @Override
     public Integer call() throws Exception {
         RoutingJob.Settings settings =
@@ -147,7 +150,8 @@ public final class RouteCommand implements Callable<Integer> {
                         .withDelivery(
                                 atLeastOnce
                                         ? DeliveryGuarantee.AT_LEAST_ONCE
-                                        : DeliveryGuarantee.EXACTLY_ONCE);
+                                        : DeliveryGuarantee.EXACTLY_ONCE)
+                        .withIndex(index.spec());
         if (parallelism <= 0) {
             throw new IllegalArgumentException("--parallelism must be > 0, got " + parallelism);
         }

@@ -1,5 +1,6 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.flink.support.NeighbourMerger;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardEvent;
@@ -56,6 +57,7 @@ public final class RoutingJob {
      * @param trainingWindow recent examples per pool a parametric router is fitted on
      * @param retrainEvery refit after this many new examples
      * @param retrainInterval or on the next example once this long has passed since the last fit
+     * @param index each shard's scan structure (exact unless an HNSW graph is asked for)
      */
     public record Settings(
             String bootstrapServers,
@@ -70,7 +72,8 @@ public final class RoutingJob {
             DeliveryGuarantee delivery,
             int trainingWindow,
             int retrainEvery,
-            Duration retrainInterval) {
+            Duration retrainInterval,
+            IndexSpec index) {
         public Settings {
             if (shards <= 0) {
                 throw new IllegalArgumentException("router.shards must be > 0, got " + shards);
@@ -88,6 +91,41 @@ public final class RoutingJob {
                 throw new IllegalArgumentException(
                         "router.capacity must be at least router.shards, got " + capacity);
             }
+            if (index == null) {
+                throw new IllegalArgumentException("router.index must be set");
+            }
+        }
+
+        /** Settings with the exact index. */
+        public Settings(
+                String bootstrapServers,
+                String groupId,
+                String transactionalIdPrefix,
+                int shards,
+                int k,
+                int capacity,
+                Duration mergeTimeout,
+                Duration catalogWait,
+                @Nullable String registryUrl,
+                DeliveryGuarantee delivery,
+                int trainingWindow,
+                int retrainEvery,
+                Duration retrainInterval) {
+            this(
+                    bootstrapServers,
+                    groupId,
+                    transactionalIdPrefix,
+                    shards,
+                    k,
+                    capacity,
+                    mergeTimeout,
+                    catalogWait,
+                    registryUrl,
+                    delivery,
+                    trainingWindow,
+                    retrainEvery,
+                    retrainInterval,
+                    IndexSpec.EXACT);
         }
 
         public static Settings defaults(String bootstrapServers) {
@@ -122,7 +160,8 @@ public final class RoutingJob {
                     delivery,
                     window,
                     every,
-                    interval);
+                    interval,
+                    index);
         }
 
         /** The same settings with another delivery guarantee for the sinks. */
@@ -140,7 +179,27 @@ public final class RoutingJob {
                     guarantee,
                     trainingWindow,
                     retrainEvery,
-                    retrainInterval);
+                    retrainInterval,
+                    index);
+        }
+
+        /** The same settings with another scan structure for the shards. */
+        public Settings withIndex(IndexSpec spec) {
+            return new Settings(
+                    bootstrapServers,
+                    groupId,
+                    transactionalIdPrefix,
+                    shards,
+                    k,
+                    capacity,
+                    mergeTimeout,
+                    catalogWait,
+                    registryUrl,
+                    delivery,
+                    trainingWindow,
+                    retrainEvery,
+                    retrainInterval,
+                    spec);
         }
     }
 
@@ -208,7 +267,7 @@ public final class RoutingJob {
                 fannedOut
                         .union(examples)
                         .keyBy(ShardEvent::key)
-                        .process(new SupportShardFunction(perShard))
+                        .process(new SupportShardFunction(perShard, s.index()))
                         .uid("support-shards")
                         .name("support set shards");
         SingleOutputStreamOperator<Neighbourhood> merged =

@@ -1,7 +1,8 @@
 package dev.pointsman.flink.support;
 
+import dev.pointsman.core.knn.IndexSpec;
+import dev.pointsman.core.knn.KnnIndex;
 import dev.pointsman.core.knn.Ranked;
-import dev.pointsman.core.knn.SupportIndex;
 import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
@@ -17,8 +18,9 @@ import java.util.TreeSet;
 
 /**
  * The in-memory scan structure of one shard, kept in step with its keyed state: the vectors in a
- * {@link SupportIndex}, each slot's example, and the examples in age order for eviction. It is
- * rebuilt from state after a restore, so it never holds anything the state does not.
+ * {@link KnnIndex} (exact unless the job asks for a graph), each slot's example, and the examples
+ * in age order for eviction. It is rebuilt from state after a restore, so it never holds anything
+ * the state does not.
  */
 final class ShardCache {
     /** Age order: event time, then id, so eviction is deterministic. */
@@ -29,15 +31,23 @@ final class ShardCache {
 
     private final int dimension;
     private final String embedder;
-    private final SupportIndex index;
+    private final KnnIndex index;
     private final Map<String, Integer> slotById = new HashMap<>();
     private final Map<Integer, FeedbackExample> bySlot = new HashMap<>();
     private final TreeSet<Age> ages = new TreeSet<>(OLDEST_FIRST);
 
     ShardCache(int dimension, String embedder) {
+        this(dimension, embedder, IndexSpec.EXACT);
+    }
+
+    ShardCache(int dimension, String embedder, IndexSpec spec) {
         this.dimension = dimension;
         this.embedder = embedder;
-        this.index = new SupportIndex(dimension, 1024);
+        this.index = spec.create(dimension);
+    }
+
+    String describeIndex() {
+        return index.describe();
     }
 
     int dimension() {

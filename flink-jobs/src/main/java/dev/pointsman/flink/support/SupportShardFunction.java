@@ -1,5 +1,7 @@
 package dev.pointsman.flink.support;
 
+import dev.pointsman.core.knn.IndexSpec;
+import dev.pointsman.core.knn.SupportIndex;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
@@ -10,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -51,6 +54,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                     "shard-rejected", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final int capacity;
+    private final IndexSpec indexSpec;
 
     private transient MapState<String, byte[]> examples;
     private transient ValueState<double[]> typicalityState;
@@ -67,10 +71,19 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
      * @param capacity most examples this shard keeps; the oldest go first
      */
     public SupportShardFunction(int capacity) {
+        this(capacity, IndexSpec.EXACT);
+    }
+
+    /**
+     * @param capacity most examples this shard keeps; the oldest go first
+     * @param indexSpec the scan structure: exact, or an HNSW graph whose recall must be measured
+     */
+    public SupportShardFunction(int capacity, IndexSpec indexSpec) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("support.capacity must be > 0, got " + capacity);
         }
         this.capacity = capacity;
+        this.indexSpec = indexSpec;
     }
 
     @Override
@@ -97,6 +110,11 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         merged = group.counter("merged");
         evicted = group.counter("evicted");
         rejected = group.counter("rejected");
+        LOG.info(
+                "support shard subtask {}: {} index, exact scan kernel {}",
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                indexSpec.kind().name().toLowerCase(Locale.ROOT),
+                SupportIndex.scanKernel());
     }
 
     @Override
@@ -131,7 +149,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         }
         FeedbackExample example = codec.decode(event.example);
         if (cache == null) {
-            cache = new ShardCache(example.getDimension(), example.getEmbedder());
+            cache = new ShardCache(example.getDimension(), example.getEmbedder(), indexSpec);
             caches.put(ctx.getCurrentKey(), cache);
         }
         if (example.getDimension() != cache.dimension()
@@ -216,12 +234,16 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                         "shard " + key + " holds an undecodable example", e);
             }
             if (cache == null) {
-                cache = new ShardCache(example.getDimension(), example.getEmbedder());
+                cache = new ShardCache(example.getDimension(), example.getEmbedder(), indexSpec);
             }
             cache.add(example);
         }
         caches.put(key, cache);
-        LOG.info("shard {}: rebuilt the scan cache from state ({} examples)", key, cache.size());
+        LOG.info(
+                "shard {}: rebuilt the scan cache from state ({} examples, {})",
+                key,
+                cache.size(),
+                cache.describeIndex());
         return cache;
     }
 

@@ -3,6 +3,7 @@ package dev.pointsman.flink.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.core.knn.Neighbour;
 import dev.pointsman.core.vector.VectorSet;
 import dev.pointsman.schemas.FeedbackExample;
@@ -29,9 +30,14 @@ class SupportShardFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ShardEvent, ShardResult> harness(
             int capacity) throws Exception {
+        return harness(capacity, IndexSpec.EXACT);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ShardEvent, ShardResult> harness(
+            int capacity, IndexSpec index) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new SupportShardFunction(capacity)),
+                        new KeyedProcessOperator<>(new SupportShardFunction(capacity, index)),
                         ShardEvent::key,
                         Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
@@ -161,6 +167,57 @@ class SupportShardFunctionTest {
             ShardResult all = ask(restored, first, 100);
             assertThat(all.shardSize).isEqualTo(5);
             assertThat(all.ids).containsExactlyInAnyOrder("e3", "e4", "e5", "e6", "e7");
+        }
+    }
+
+    @Test
+    void anHnswShardEvictsRebuildsAndRestoresLikeTheExactOne() throws Exception {
+        Random random = new Random(6);
+        // A beam wider than the graph can grow (live + removed nodes stay under 2 × capacity):
+        // the search then sees every node, so answers must equal the exact shard's.
+        IndexSpec hnsw = IndexSpec.hnsw(8, 32, 256);
+        List<float[]> queries = new ArrayList<>();
+        for (int q = 0; q < 10; q++) {
+            queries.add(vector(random));
+        }
+        OperatorSubtaskState snapshot;
+        try (var graph = harness(100, hnsw);
+                var exact = harness(100)) {
+            graph.open();
+            exact.open();
+            for (int i = 0; i < 400; i++) {
+                var event =
+                        ShardEvent.feedback(
+                                "p",
+                                0,
+                                1,
+                                example(
+                                        "e" + i,
+                                        vector(random),
+                                        i,
+                                        Map.of("a", outcome(i % 2, i))));
+                graph.processElement(event, 0L);
+                exact.processElement(event, 0L);
+            }
+            for (float[] query : queries) {
+                ShardResult want = ask(exact, query, 10);
+                ShardResult got = ask(graph, query, 10);
+                assertThat(got.shardSize).isEqualTo(100);
+                assertThat(got.ids).containsExactly(want.ids);
+                assertThat(got.similarities).containsExactly(want.similarities);
+                assertThat(got.scores).containsExactly(want.scores);
+            }
+            snapshot = graph.snapshot(1L, 1L);
+        }
+        try (var restored = harness(100, hnsw);
+                var exact = harness(100)) {
+            restored.initializeState(snapshot);
+            restored.open();
+            exact.initializeState(snapshot);
+            exact.open();
+            for (float[] query : queries) {
+                assertThat(ask(restored, query, 10).ids).containsExactly(ask(exact, query, 10).ids);
+            }
         }
     }
 

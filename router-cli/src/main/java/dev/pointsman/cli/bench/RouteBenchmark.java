@@ -1,5 +1,6 @@
 package dev.pointsman.cli.bench;
 
+import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.flink.job.RoutingJob;
 import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.CatalogModel;
@@ -65,7 +66,8 @@ public final class RouteBenchmark {
             int latencyQueries,
             double load,
             long checkpointIntervalMs,
-            long seed) {}
+            long seed,
+            IndexSpec index) {}
 
     public record Result(
             double decisionsPerSecond,
@@ -117,7 +119,8 @@ public final class RouteBenchmark {
                         DeliveryGuarantee.EXACTLY_ONCE,
                         20_000,
                         1_000,
-                        Duration.ofMinutes(5)));
+                        Duration.ofMinutes(5),
+                        s.index()));
         JobClient job = env.executeAsync("bench-route");
         try (KafkaProducer<byte[], byte[]> producer = producer();
                 Watcher written = new Watcher("read_uncommitted");

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * approximate cosine index whose search cost grows with the logarithm of its size. Each row is a
  * node with up to {@code m} links on upper layers and {@code 2m} on the bottom one; a search
  * descends greedily from the top and then explores the bottom layer with a beam of {@code ef}.
- * Insert-only; recall against {@link ExactKnn} must be measured ({@link IvfIndex#recall}). Not
+ * Deletion marks a node, which keeps linking the graph ({@link GraphSupportIndex} rebuilds when
+ * marks pile up). Recall against {@link ExactKnn} must be measured ({@link IvfIndex#recall}). Not
  * thread-safe.
  */
 public final class HnswIndex {
@@ -21,10 +22,13 @@ public final class HnswIndex {
     private final int efConstruction;
     private final double levelFactor;
     private final SplittableRandom random;
+    private final RowDot rowDot = RowDot.fastest();
 
     private float[] data;
     private long[] seqs;
     private int[] levels;
+    private boolean[] deleted;
+    private int deletedCount;
 
     /** links[layer][node] = neighbour ids (null when the node is not on that layer). */
     private final List<int[][]> links = new ArrayList<>();
@@ -51,17 +55,28 @@ public final class HnswIndex {
         data = new float[capacity * dimension];
         seqs = new long[capacity];
         levels = new int[capacity];
+        deleted = new boolean[capacity];
         visited = new int[capacity];
     }
 
+    /** Nodes, deleted ones included. */
     public int size() {
         return size;
     }
 
-    /** Adds a row (L2-normalised here, as {@link SupportIndex} does). */
-    public void add(float[] vector, long seq) {
+    /** Adds a row (L2-normalised here, as {@link SupportIndex} does) and returns its node. */
+    public int add(float[] vector, long seq) {
         Vectors.checkSameDimension(dimension, vector.length);
-        float[] unit = Vectors.l2Normalized(vector);
+        Vectors.checkFinite(vector);
+        return addUnit(Vectors.l2Normalized(vector), seq);
+    }
+
+    /**
+     * Adds a row that is already unit length, as {@link #unitVector} returns it; normalising it
+     * again could change its last bits.
+     */
+    public int addUnit(float[] unit, long seq) {
+        Vectors.checkSameDimension(dimension, unit.length);
         if (size == seqs.length) {
             grow();
         }
@@ -80,7 +95,7 @@ public final class HnswIndex {
         if (entry < 0) {
             entry = node;
             maxLevel = level;
-            return;
+            return node;
         }
         int current = entry;
         for (int l = maxLevel; l > level; l--) {
@@ -99,29 +114,77 @@ public final class HnswIndex {
             maxLevel = level;
             entry = node;
         }
+        return node;
     }
 
-    /** The (approximately) best {@code k} rows, best first; {@link Ranked#slot()} is the node. */
+    /**
+     * The (approximately) best {@code k} live rows, best first; {@link Ranked#slot()} is the node.
+     * Deleted nodes still guide the search but are never returned; when they crowd the beam out,
+     * the search widens it until it has {@code k} live rows or has seen every node.
+     */
     public Ranked[] search(float[] unitQuery, int k, int ef) {
         Vectors.checkSameDimension(dimension, unitQuery.length);
-        if (entry < 0) {
+        int live = size - deletedCount;
+        if (live == 0) {
             return new Ranked[0];
         }
         int current = entry;
         for (int l = maxLevel; l > 0; l--) {
             current = greedy(unitQuery, current, l);
         }
-        long[] found = searchLayer(unitQuery, current, Math.max(ef, k), 0);
-        RankedQueue best = new RankedQueue(Math.min(k, found.length));
-        for (long packed : found) {
-            int node = unpackNode(packed);
-            best.offer(unpackSim(packed), seqs[node], node);
+        int want = Math.min(k, live);
+        for (int beam = Math.max(ef, k); ; beam *= 2) {
+            long[] found = searchLayer(unitQuery, current, beam, 0);
+            RankedQueue best = new RankedQueue(want);
+            int liveFound = 0;
+            for (long packed : found) {
+                int node = unpackNode(packed);
+                if (deleted[node]) {
+                    continue;
+                }
+                liveFound++;
+                // Re-scored with the reference dot product, so a row found here has exactly the
+                // similarity the exact search gives it.
+                best.offer(
+                        Vectors.dot(data, node * dimension, unitQuery, 0, dimension),
+                        seqs[node],
+                        node);
+            }
+            if (liveFound >= want || beam >= size) {
+                return best.drainBestFirst();
+            }
         }
-        return best.drainBestFirst();
+    }
+
+    /** Marks {@code node} deleted: it is no longer returned but still links the graph. */
+    public void delete(int node) {
+        if (node < 0 || node >= size || deleted[node]) {
+            throw new IllegalArgumentException("node " + node + " is not live");
+        }
+        deleted[node] = true;
+        deletedCount++;
+    }
+
+    public boolean isDeleted(int node) {
+        return deleted[node];
+    }
+
+    public long seq(int node) {
+        return seqs[node];
+    }
+
+    /** Nodes marked deleted. */
+    public int deletedCount() {
+        return deletedCount;
+    }
+
+    /** Copies node {@code node}'s unit vector into {@code out}. */
+    public void unitVector(int node, float[] out) {
+        System.arraycopy(data, node * dimension, out, 0, dimension);
     }
 
     private float sim(float[] q, int node) {
-        return Vectors.dot(data, node * dimension, q, 0, dimension);
+        return rowDot.dot(data, node * dimension, q, 0, dimension);
     }
 
     private int greedy(float[] q, int start, int layer) {
@@ -205,7 +268,7 @@ public final class HnswIndex {
             float toNew = unpackSim(worstFirst[i]);
             boolean diverse = true;
             for (int j = 0; j < n; j++) {
-                if (Vectors.dot(data, candidate * dimension, data, kept[j] * dimension, dimension)
+                if (rowDot.dot(data, candidate * dimension, data, kept[j] * dimension, dimension)
                         > toNew) {
                     diverse = false;
                     break;
@@ -261,6 +324,7 @@ public final class HnswIndex {
         data = Arrays.copyOf(data, capacity * dimension);
         seqs = Arrays.copyOf(seqs, capacity);
         levels = Arrays.copyOf(levels, capacity);
+        deleted = Arrays.copyOf(deleted, capacity);
         visited = Arrays.copyOf(visited, capacity);
         for (int l = 0; l < links.size(); l++) {
             links.set(l, Arrays.copyOf(links.get(l), capacity));

@@ -22,7 +22,11 @@ public final class IvfReport {
     public static void main(String[] args) {
         int size = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int lists = args.length > 1 ? Integer.parseInt(args[1]) : 256;
-        int k = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        // One k or several, comma-separated: the index is built once for all of them.
+        int[] ks =
+                Arrays.stream((args.length > 2 ? args[2] : "10").split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 200;
         int dim = 384;
         int centres = args.length > 4 ? Integer.parseInt(args[4]) : Math.max(64, size / 100);
@@ -92,11 +96,29 @@ public final class IvfReport {
                 (System.nanoTime() - t0) / 1e9);
 
         float[][] qs = new float[queries][dim];
-        Ranked[][] truth = new Ranked[queries][];
-        double[] exactMs = new double[queries];
         for (int q = 0; q < queries; q++) {
             draw(random, centre, centres, dim, spread, qs[q]);
             qs[q] = Vectors.l2Normalized(qs[q]);
+        }
+        for (int k : ks) {
+            report(exact, ivf, two, hnsw, qs, k, twoLevel, graph, lists);
+        }
+    }
+
+    private static void report(
+            SupportIndex exact,
+            IvfIndex ivf,
+            TwoLevelIvf two,
+            HnswIndex hnsw,
+            float[][] qs,
+            int k,
+            boolean twoLevel,
+            boolean graph,
+            int lists) {
+        int queries = qs.length;
+        Ranked[][] truth = new Ranked[queries][];
+        double[] exactMs = new double[queries];
+        for (int q = 0; q < queries; q++) {
             long s = System.nanoTime();
             truth[q] = exact.search(qs[q], k);
             exactMs[q] = (System.nanoTime() - s) / 1e6;
@@ -107,10 +129,22 @@ public final class IvfReport {
                 pct(exactMs, 0.5), pct(exactMs, 0.99), k, queries);
         int[][] configs =
                 graph
-                        ? new int[][] {{0, 16}, {0, 32}, {0, 64}, {0, 128}, {0, 256}}
+                        ? new int[][] {{0, 16}, {0, 32}, {0, 64}, {0, 128}, {0, 256}, {0, 512}}
                         : twoLevel
                                 ? new int[][] {{4, 16}, {8, 32}, {8, 64}, {16, 128}, {16, 256}}
                                 : new int[][] {{0, 2}, {0, 4}, {0, 8}, {0, 16}, {0, 32}};
+        if (graph) {
+            // The beam is at least k; ef = k stands for every smaller ef.
+            configs =
+                    java.util.stream.IntStream.concat(
+                                    Arrays.stream(configs).mapToInt(c -> c[1]),
+                                    java.util.stream.IntStream.of(k))
+                            .filter(ef -> ef >= k)
+                            .distinct()
+                            .sorted()
+                            .mapToObj(ef -> new int[] {0, ef})
+                            .toArray(int[][]::new);
+        }
         for (int[] config : configs) {
             int coarseProbes = config[0];
             int probes = config[1];
