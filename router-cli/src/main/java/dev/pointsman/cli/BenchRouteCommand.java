@@ -82,6 +82,15 @@ public final class BenchRouteCommand implements Callable<Integer> {
             description = "Seed of vectors, outcomes and arrivals. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(
+            names = "--centres",
+            defaultValue = "0",
+            description =
+                    "Draw the vectors around this many random centres (noise as large as a"
+                            + " centre) instead of from one isotropic Gaussian; try an approximate"
+                            + " index on clustered vectors. Default: ${DEFAULT-VALUE}.")
+    int centres;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path report;
 
@@ -89,9 +98,14 @@ public final class BenchRouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (support < 1 || queries < 1 || latencyQueries < 1 || !(load > 0 && load <= 1)) {
+        if (support < 1
+                || queries < 1
+                || latencyQueries < 1
+                || centres < 0
+                || !(load > 0 && load <= 1)) {
             throw new IllegalArgumentException(
-                    "--support, --queries and --latency-queries must be >= 1 and --load in (0, 1]");
+                    "--support, --queries and --latency-queries must be >= 1, --centres >= 0 and"
+                            + " --load in (0, 1]");
         }
         Path tmp = Files.createTempDirectory("pointsman-bench-route");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"))) {
@@ -109,13 +123,15 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             load,
                             checkpointIntervalMs,
                             seed,
-                            index.spec());
+                            index.spec(),
+                            centres);
             RouteBenchmark.Result r =
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384, %s index, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
+                    "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
                     support,
+                    centres == 0 ? "isotropic" : centres + " centres",
                     settings.index().create(384).describe(),
                     shards,
                     k,
@@ -144,6 +160,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 root.put("support", support);
                 root.put("dimension", 384);
                 root.put("index", settings.index().create(384).describe());
+                root.put("centres", centres);
                 root.put("shards", shards);
                 root.put("k", k);
                 root.put("parallelism", parallelism);

@@ -30,7 +30,7 @@ final class IndexOptions {
 
     @Option(
             names = "--hnsw-ef",
-            defaultValue = "64",
+            defaultValue = "128",
             description = "HNSW beam while searching (at least k). Default: ${DEFAULT-VALUE}.")
     int ef;
 

@@ -142,8 +142,9 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             if (event.shard == 0) {
                 result.vector = event.vector;
             }
-            result.oodZ =
-                    typicality(ctx.getCurrentKey()).zScore(cache.nearestSimilarity(event.vector));
+            // The nearest neighbour is the first of the k just found: no second search.
+            float nearest = result.similarities.length > 0 ? result.similarities[0] : Float.NaN;
+            result.oodZ = typicality(ctx.getCurrentKey()).zScore(nearest);
             out.collect(result);
             return;
         }

@@ -19,12 +19,9 @@ public final class GraphSupportIndex implements KnnIndex {
     private final int ef;
     private final long seed;
     private HnswIndex graph;
+    private final Slots slots = new Slots(1024);
     private int[] nodeOfSlot;
     private int[] slotOfNode;
-    private int[] free;
-    private int freeCount;
-    private int highWater;
-    private int size;
     private int rebuilds;
 
     /**
@@ -47,7 +44,6 @@ public final class GraphSupportIndex implements KnnIndex {
         this.graph = new HnswIndex(dimension, m, efConstruction, seed, 1024);
         this.nodeOfSlot = new int[1024];
         this.slotOfNode = new int[1024];
-        this.free = new int[1024];
     }
 
     @Override
@@ -57,7 +53,7 @@ public final class GraphSupportIndex implements KnnIndex {
 
     @Override
     public int size() {
-        return size;
+        return slots.size();
     }
 
     /** Times the graph was rebuilt to drop removed rows. */
@@ -70,35 +66,23 @@ public final class GraphSupportIndex implements KnnIndex {
         Vectors.checkSameDimension(dimension, vector.length);
         Vectors.checkFinite(vector);
         int node = graph.addUnit(Vectors.l2Normalized(vector), seq);
-        int slot;
-        if (freeCount > 0) {
-            slot = free[--freeCount];
-        } else {
-            if (highWater == nodeOfSlot.length) {
-                nodeOfSlot = Arrays.copyOf(nodeOfSlot, highWater * 2);
-                free = Arrays.copyOf(free, highWater * 2);
-            }
-            slot = highWater++;
+        int slot = slots.acquire();
+        if (slot >= nodeOfSlot.length) {
+            nodeOfSlot = Arrays.copyOf(nodeOfSlot, nodeOfSlot.length * 2);
         }
         if (node >= slotOfNode.length) {
             slotOfNode = Arrays.copyOf(slotOfNode, Math.max(node + 1, slotOfNode.length * 2));
         }
         nodeOfSlot[slot] = node;
         slotOfNode[node] = slot;
-        size++;
         return slot;
     }
 
     @Override
     public void remove(int slot) {
-        if (slot < 0 || slot >= highWater || nodeOfSlot[slot] < 0) {
-            throw new IllegalArgumentException("slot " + slot + " is not live");
-        }
+        slots.release(slot);
         graph.delete(nodeOfSlot[slot]);
-        nodeOfSlot[slot] = -1;
-        free[freeCount++] = slot;
-        size--;
-        if (graph.deletedCount() >= MIN_DELETED_FOR_REBUILD && graph.deletedCount() > size) {
+        if (graph.deletedCount() >= MIN_DELETED_FOR_REBUILD && graph.deletedCount() > size()) {
             rebuild();
         }
     }
@@ -118,8 +102,8 @@ public final class GraphSupportIndex implements KnnIndex {
     }
 
     private void rebuild() {
-        HnswIndex fresh = new HnswIndex(dimension, m, efConstruction, seed + rebuilds + 1, size);
-        int[] freshSlotOfNode = new int[Math.max(1024, size)];
+        HnswIndex fresh = new HnswIndex(dimension, m, efConstruction, seed + rebuilds + 1, size());
+        int[] freshSlotOfNode = new int[Math.max(1024, size())];
         float[] unit = new float[dimension];
         for (int node = 0; node < graph.size(); node++) {
             if (graph.isDeleted(node)) {

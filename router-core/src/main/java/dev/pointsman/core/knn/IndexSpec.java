@@ -20,7 +20,7 @@ public record IndexSpec(Kind kind, int m, int efConstruction, int ef) implements
         HNSW
     }
 
-    public static final IndexSpec EXACT = new IndexSpec(Kind.EXACT, 16, 80, 64);
+    public static final IndexSpec EXACT = new IndexSpec(Kind.EXACT, 16, 80, 128);
 
     /** Seeds the graph's level draws, so a graph built from the same rows is the same graph. */
     private static final long GRAPH_SEED = 20261122L;

@@ -23,11 +23,7 @@ public final class SupportIndex implements KnnIndex {
     private final BlockScan scan;
     private float[] data;
     private long[] seqs;
-    private boolean[] live;
-    private int[] free;
-    private int freeCount;
-    private int highWater;
-    private int size;
+    private final Slots slots;
 
     public SupportIndex(int dimension, int initialCapacity) {
         this(dimension, initialCapacity, BlockScan.fastest());
@@ -42,8 +38,7 @@ public final class SupportIndex implements KnnIndex {
         this.scan = scan;
         this.data = new float[capacity * dimension];
         this.seqs = new long[capacity];
-        this.live = new boolean[capacity];
-        this.free = new int[capacity];
+        this.slots = new Slots(capacity);
     }
 
     /**
@@ -67,7 +62,7 @@ public final class SupportIndex implements KnnIndex {
 
     @Override
     public int size() {
-        return size;
+        return slots.size();
     }
 
     /** {@inheritDoc} Similarities are bit-identical to {@link ExactKnn}'s. */
@@ -76,37 +71,25 @@ public final class SupportIndex implements KnnIndex {
         Vectors.checkSameDimension(dimension, vector.length);
         Vectors.checkFinite(vector);
         float[] unit = Vectors.l2Normalized(vector);
-        int slot;
-        if (freeCount > 0) {
-            slot = free[--freeCount];
-        } else {
-            if (highWater == seqs.length) {
-                grow();
-            }
-            slot = highWater++;
+        int slot = slots.acquire();
+        if (slot == seqs.length) {
+            grow();
         }
         int base = (slot / BLOCK) * BLOCK * dimension + slot % BLOCK;
         for (int j = 0; j < dimension; j++) {
             data[base + j * BLOCK] = unit[j];
         }
         seqs[slot] = seq;
-        live[slot] = true;
-        size++;
         return slot;
     }
 
     @Override
     public void remove(int slot) {
-        if (slot < 0 || slot >= highWater || !live[slot]) {
-            throw new IllegalArgumentException("slot " + slot + " is not live");
-        }
-        live[slot] = false;
-        free[freeCount++] = slot;
-        size--;
+        slots.release(slot);
     }
 
     public boolean isLive(int slot) {
-        return slot >= 0 && slot < highWater && live[slot];
+        return slots.isLive(slot);
     }
 
     public long seq(int slot) {
@@ -116,18 +99,20 @@ public final class SupportIndex implements KnnIndex {
     @Override
     public Ranked[] search(float[] unitQuery, int k) {
         Vectors.checkSameDimension(dimension, unitQuery.length);
+        int size = slots.size();
         if (size == 0) {
             return new Ranked[0];
         }
         RankedQueue queue = new RankedQueue(Math.min(k, size));
         float[] sims = new float[BLOCK];
-        boolean dense = size == highWater;
+        int highWater = slots.highWater();
+        boolean dense = slots.size() == highWater;
         for (int block = 0; block * BLOCK < highWater; block++) {
             scan.similarities(data, block * BLOCK * dimension, dimension, unitQuery, sims);
             int first = block * BLOCK;
             int end = Math.min(highWater, first + BLOCK);
             for (int slot = first; slot < end; slot++) {
-                if (dense || live[slot]) {
+                if (dense || slots.isLive(slot)) {
                     queue.offer(sims[slot - first], seqs[slot], slot);
                 }
             }
@@ -167,7 +152,5 @@ public final class SupportIndex implements KnnIndex {
         int capacity = seqs.length * 2;
         data = Arrays.copyOf(data, capacity * dimension);
         seqs = Arrays.copyOf(seqs, capacity);
-        live = Arrays.copyOf(live, capacity);
-        free = Arrays.copyOf(free, capacity);
     }
 }

@@ -29,9 +29,11 @@ final class VectorBlockScan implements BlockScan {
             FloatVector s10 = zero, s11 = zero, s12 = zero, s13 = zero;
             FloatVector s20 = zero, s21 = zero, s22 = zero, s23 = zero;
             FloatVector s30 = zero, s31 = zero, s32 = zero, s33 = zero;
-            int j = 0;
-            for (; j + 3 < dimension; j += 4) {
-                int o0 = base + j * BLOCK + r;
+            // One induction variable with a constant stride lets C2 hoist the loads' bounds
+            // checks out of the loop (indexing by j * BLOCK measured about 30% slower).
+            int o0 = base + r;
+            int groupsEnd = base + r + (dimension / 4) * 4 * BLOCK;
+            for (int j = 0; o0 < groupsEnd; j += 4, o0 += 4 * BLOCK) {
                 int o1 = o0 + BLOCK;
                 int o2 = o1 + BLOCK;
                 int o3 = o2 + BLOCK;
@@ -56,7 +58,7 @@ final class VectorBlockScan implements BlockScan {
                 s23 = s23.add(FloatVector.fromArray(SPECIES, d, o3 + 2 * L).mul(q3));
                 s33 = s33.add(FloatVector.fromArray(SPECIES, d, o3 + 3 * L).mul(q3));
             }
-            for (; j < dimension; j++) {
+            for (int j = dimension / 4 * 4; j < dimension; j++) {
                 int o = base + j * BLOCK + r;
                 float qj = q[j];
                 s00 = s00.add(FloatVector.fromArray(SPECIES, d, o).mul(qj));
