@@ -90,10 +90,12 @@ final class ShardCache {
         return oldest.id();
     }
 
-    /** Cosine similarity of {@code vector} to its nearest example here; NaN when empty. */
+    /**
+     * Cosine similarity of {@code vector} to its nearest example here (approximate with a graph
+     * index); NaN when empty.
+     */
     float nearestSimilarity(float[] vector) {
-        Ranked[] best = index.search(Vectors.l2Normalized(vector), 1);
-        return best.length == 0 ? Float.NaN : best[0].similarity();
+        return index.nearestSimilarity(Vectors.l2Normalized(vector));
     }
 
     /**

@@ -13,6 +13,12 @@ import java.util.Arrays;
 public final class GraphSupportIndex implements KnnIndex {
     private static final int MIN_DELETED_FOR_REBUILD = 64;
 
+    /**
+     * The beam for {@link #nearestSimilarity}: a shard asks it on every insert for its typicality
+     * statistics, and the full search beam made that cost as much as the insert itself.
+     */
+    private static final int NEAREST_EF = 16;
+
     private final int dimension;
     private final int m;
     private final int efConstruction;
@@ -94,6 +100,12 @@ public final class GraphSupportIndex implements KnnIndex {
             hits[i] = new Ranked(hits[i].similarity(), hits[i].seq(), slotOfNode[hits[i].slot()]);
         }
         return hits;
+    }
+
+    @Override
+    public float nearestSimilarity(float[] unitQuery) {
+        Ranked[] best = graph.search(unitQuery, 1, NEAREST_EF);
+        return best.length == 0 ? Float.NaN : best[0].similarity();
     }
 
     @Override

@@ -26,6 +26,15 @@ public interface KnnIndex {
     /** The {@code k} live rows most similar to {@code unitQuery}, best first. */
     Ranked[] search(float[] unitQuery, int k);
 
+    /**
+     * The similarity of the live row nearest to {@code unitQuery}, NaN when there is none; for
+     * statistics, where an approximate index may trade exactness for speed.
+     */
+    default float nearestSimilarity(float[] unitQuery) {
+        Ranked[] best = search(unitQuery, 1);
+        return best.length == 0 ? Float.NaN : best[0].similarity();
+    }
+
     /** What the index is and how it is tuned, for logs. */
     String describe();
 }

@@ -72,6 +72,19 @@ class GraphSupportIndexTest {
         }
         assertThat(graph.size()).isEqualTo(3000);
         assertThat(recall(graph, exact, random, centres, 10)).isGreaterThanOrEqualTo(0.95);
+        // The cheap nearest-neighbour similarity: never better than the truth, mostly equal.
+        int equal = 0;
+        for (int q = 0; q < 100; q++) {
+            float[] query = Vectors.l2Normalized(clustered(random, centres));
+            float truth = exact.search(query, 1)[0].similarity();
+            float cheap = graph.nearestSimilarity(query);
+            assertThat(cheap).isLessThanOrEqualTo(truth);
+            equal += cheap == truth ? 1 : 0;
+        }
+        assertThat(equal).isGreaterThanOrEqualTo(90);
+        float[] any = Vectors.l2Normalized(clustered(random, centres));
+        assertThat(new GraphSupportIndex(DIM, 16, 80, 64, 5).nearestSimilarity(any)).isNaN();
+        assertThat(new SupportIndex(DIM, 16).nearestSimilarity(any)).isNaN();
     }
 
     @Test
