@@ -125,6 +125,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             seed,
                             index.spec(),
                             centres);
+            String indexName = settings.index().create(384).describe();
             RouteBenchmark.Result r =
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
@@ -132,7 +133,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
                     support,
                     centres == 0 ? "isotropic" : centres + " centres",
-                    settings.index().create(384).describe(),
+                    indexName,
                     shards,
                     k,
                     parallelism,
@@ -159,7 +160,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 Map<String, Object> root = new LinkedHashMap<>();
                 root.put("support", support);
                 root.put("dimension", 384);
-                root.put("index", settings.index().create(384).describe());
+                root.put("index", indexName);
                 root.put("centres", centres);
                 root.put("shards", shards);
                 root.put("k", k);

@@ -25,12 +25,13 @@ interface BlockScan {
      * forces the scalar kernel.
      */
     static BlockScan fastest() {
-        if (!Boolean.parseBoolean(System.getProperty("pointsman.simd", "true"))
-                || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-            return new ScalarBlockScan();
-        }
-        // Only touched once the module is known to be there: loading it earlier would fail.
-        BlockScan vector = VectorBlockScan.forPreferredSpecies();
-        return vector != null ? vector : new ScalarBlockScan();
+        return vectorApi() ? new VectorBlockScan() : new ScalarBlockScan();
+    }
+
+    /** Whether this JVM runs the Vector API kernels (and {@link VectorBlockScan} may be loaded). */
+    static boolean vectorApi() {
+        return Boolean.parseBoolean(System.getProperty("pointsman.simd", "true"))
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && VectorBlockScan.usable();
     }
 }

@@ -12,9 +12,6 @@ interface RowDot {
 
     /** The Vector API version when the JVM has it (as {@link BlockScan#fastest()} decides). */
     static RowDot fastest() {
-        if (BlockScan.fastest() instanceof ScalarBlockScan) {
-            return Vectors::dot;
-        }
-        return VectorBlockScan::rowDot;
+        return BlockScan.vectorApi() ? VectorBlockScan::rowDot : Vectors::dot;
     }
 }

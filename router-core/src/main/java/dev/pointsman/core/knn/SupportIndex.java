@@ -43,7 +43,7 @@ public final class SupportIndex implements KnnIndex {
 
     /**
      * The scan kernel new indexes use in this JVM: {@code vector-api-512bit} (or 256, 128) when it
-     * runs with {@code --add-modules jdk.incubator.vector}, about six times faster than {@code
+     * runs with {@code --add-modules jdk.incubator.vector}, about five times faster than {@code
      * scalar}. Worth a line in a job's start-up log.
      */
     public static String scanKernel() {
@@ -106,7 +106,7 @@ public final class SupportIndex implements KnnIndex {
         RankedQueue queue = new RankedQueue(Math.min(k, size));
         float[] sims = new float[BLOCK];
         int highWater = slots.highWater();
-        boolean dense = slots.size() == highWater;
+        boolean dense = size == highWater;
         for (int block = 0; block * BLOCK < highWater; block++) {
             scan.similarities(data, block * BLOCK * dimension, dimension, unitQuery, sims);
             int first = block * BLOCK;

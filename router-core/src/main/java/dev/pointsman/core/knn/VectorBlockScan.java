@@ -3,7 +3,6 @@ package dev.pointsman.core.knn;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The Vector API kernel: 4 × L rows at a time (L floats per vector), each with its four partial
@@ -15,9 +14,9 @@ final class VectorBlockScan implements BlockScan {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
 
-    /** The kernel, or null when the CPU's vectors are too short to pay or do not tile a block. */
-    static @Nullable VectorBlockScan forPreferredSpecies() {
-        return L >= 4 && BLOCK % (4 * L) == 0 ? new VectorBlockScan() : null;
+    /** Whether the CPU's vectors are long enough to pay and tile a block. */
+    static boolean usable() {
+        return L >= 4 && BLOCK % (4 * L) == 0;
     }
 
     @Override

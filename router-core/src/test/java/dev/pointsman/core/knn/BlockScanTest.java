@@ -38,7 +38,7 @@ class BlockScanTest {
             rows.add(gaussianUnit(random, dimension));
         }
         SupportIndex scalar = new SupportIndex(dimension, 8, new ScalarBlockScan());
-        SupportIndex vector = new SupportIndex(dimension, 8, VectorBlockScan.forPreferredSpecies());
+        SupportIndex vector = new SupportIndex(dimension, 8, new VectorBlockScan());
         for (int i = 0; i < rows.size(); i++) {
             scalar.add(rows.get(i), i);
             vector.add(rows.get(i), i);
