@@ -1,19 +1,27 @@
 package dev.pointsman.core.knn;
 
 /**
- * Computes the dot products of one query with the {@value SupportIndex#BLOCK} rows of one block of
- * {@link SupportIndex}'s dimension-major storage. Every implementation keeps four partial sums per
- * row (dimensions {@code j mod 4}, in increasing {@code j}, any remainder into the first) and adds
- * them as {@code (p0 + p1) + (p2 + p3)}: exactly {@link
- * dev.pointsman.core.vector.Vectors#dot(float[], int, float[], int, int)}'s order, so every kernel
- * gives bit-identical similarities.
+ * Computes the approximate dot products of one query with the {@value SupportIndex#BLOCK} rows of
+ * one block of {@link SupportIndex}'s bfloat16 scan copy ({@link Bf16}: per dimension, {@value
+ * #PACKED} ints, int {@code r} holding row {@code r} in its high half and row {@code r + 32} in its
+ * low half). Any summation order is allowed: {@link SupportIndex} bounds the error of every order
+ * and re-scores the rows that could rank with the reference dot product.
  */
 interface BlockScan {
+    /** Ints per dimension in a block of the scan copy. */
+    int PACKED = SupportIndex.BLOCK / 2;
+
     /**
-     * Writes the similarities of {@code query} with the rows of the block starting at {@code base}
-     * into {@code out[0..BLOCK)}.
+     * Writes the approximate similarities of {@code query} with the rows of the block starting at
+     * {@code base} into {@code out[0..BLOCK)}.
      */
-    void similarities(float[] data, int base, int dimension, float[] query, float[] out);
+    void similarities(int[] packed, int base, int dimension, float[] query, float[] out);
+
+    /**
+     * {@link dev.pointsman.core.vector.Vectors#dot(float[], int, float[], int, int)}, bit for bit:
+     * the reference similarity of a row the scan found.
+     */
+    float dot(float[] a, int aOffset, float[] b, int bOffset, int dimension);
 
     /** A short name for logs and benchmark reports. */
     String describe();

@@ -1,75 +1,104 @@
 package dev.pointsman.core.knn;
 
+import dev.pointsman.core.vector.Vectors;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API kernel: 4 × L rows at a time (L floats per vector), each with its four partial
- * sums in its own register, so 16 independent multiply-add chains are in flight. Multiplies and
- * adds stay separate (no fused multiply-add) to round exactly as the scalar kernel does. Stateless.
+ * The Vector API kernel over the bfloat16 scan copy: per pass 2 × L packed ints (L lanes per
+ * vector) give 4 × L rows, widened to floats with one mask (high halves) or one shift (low halves)
+ * and accumulated with fused multiply-adds, two dimensions at a time in eight independent chains.
+ * At 384 dimensions it reads half the bytes of a float scan and runs about twice as fast (the float
+ * scan was limited by cache bandwidth). Stateless.
  */
 final class VectorBlockScan implements BlockScan {
-    private static final int BLOCK = SupportIndex.BLOCK;
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    private static final int HIGH = 0xFFFF0000;
 
-    /** Whether the CPU's vectors are long enough to pay and tile a block. */
+    /** Whether the CPU's vectors are long enough to pay and tile a block's packed ints. */
     static boolean usable() {
-        return L >= 4 && BLOCK % (4 * L) == 0;
+        return L >= 4 && INTS.length() == L && PACKED % (2 * L) == 0;
     }
 
     @Override
-    public void similarities(float[] d, int base, int dimension, float[] q, float[] out) {
+    public void similarities(int[] d, int base, int dimension, float[] q, float[] out) {
         FloatVector zero = FloatVector.zero(SPECIES);
-        for (int r = 0; r < BLOCK; r += 4 * L) {
-            // sVP: rows r + V*L .. r + V*L + L-1, dimensions j with j mod 4 == P.
-            FloatVector s00 = zero, s01 = zero, s02 = zero, s03 = zero;
-            FloatVector s10 = zero, s11 = zero, s12 = zero, s13 = zero;
-            FloatVector s20 = zero, s21 = zero, s22 = zero, s23 = zero;
-            FloatVector s30 = zero, s31 = zero, s32 = zero, s33 = zero;
+        int pairsEnd = base + (dimension / 2) * 2 * PACKED;
+        for (int r = 0; r < PACKED; r += 2 * L) {
+            // aN: dimension j, bN: dimension j + 1; N = 0, 1 rows r.. and r+L.. (high halves),
+            // N = 2, 3 rows r+32.. and r+32+L.. (low halves).
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+            FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero;
             // One induction variable with a constant stride lets C2 hoist the loads' bounds
-            // checks out of the loop (indexing by j * BLOCK measured about 30% slower).
-            int o0 = base + r;
-            int groupsEnd = base + r + (dimension / 4) * 4 * BLOCK;
-            for (int j = 0; o0 < groupsEnd; j += 4, o0 += 4 * BLOCK) {
-                int o1 = o0 + BLOCK;
-                int o2 = o1 + BLOCK;
-                int o3 = o2 + BLOCK;
-                float q0 = q[j];
-                float q1 = q[j + 1];
-                float q2 = q[j + 2];
-                float q3 = q[j + 3];
-                s00 = s00.add(FloatVector.fromArray(SPECIES, d, o0).mul(q0));
-                s10 = s10.add(FloatVector.fromArray(SPECIES, d, o0 + L).mul(q0));
-                s20 = s20.add(FloatVector.fromArray(SPECIES, d, o0 + 2 * L).mul(q0));
-                s30 = s30.add(FloatVector.fromArray(SPECIES, d, o0 + 3 * L).mul(q0));
-                s01 = s01.add(FloatVector.fromArray(SPECIES, d, o1).mul(q1));
-                s11 = s11.add(FloatVector.fromArray(SPECIES, d, o1 + L).mul(q1));
-                s21 = s21.add(FloatVector.fromArray(SPECIES, d, o1 + 2 * L).mul(q1));
-                s31 = s31.add(FloatVector.fromArray(SPECIES, d, o1 + 3 * L).mul(q1));
-                s02 = s02.add(FloatVector.fromArray(SPECIES, d, o2).mul(q2));
-                s12 = s12.add(FloatVector.fromArray(SPECIES, d, o2 + L).mul(q2));
-                s22 = s22.add(FloatVector.fromArray(SPECIES, d, o2 + 2 * L).mul(q2));
-                s32 = s32.add(FloatVector.fromArray(SPECIES, d, o2 + 3 * L).mul(q2));
-                s03 = s03.add(FloatVector.fromArray(SPECIES, d, o3).mul(q3));
-                s13 = s13.add(FloatVector.fromArray(SPECIES, d, o3 + L).mul(q3));
-                s23 = s23.add(FloatVector.fromArray(SPECIES, d, o3 + 2 * L).mul(q3));
-                s33 = s33.add(FloatVector.fromArray(SPECIES, d, o3 + 3 * L).mul(q3));
+            // checks out of the loop.
+            int o = base + r;
+            for (int j = 0, end = pairsEnd + r; o < end; j += 2, o += 2 * PACKED) {
+                FloatVector q0 = FloatVector.broadcast(SPECIES, q[j]);
+                FloatVector q1 = FloatVector.broadcast(SPECIES, q[j + 1]);
+                IntVector v0 = IntVector.fromArray(INTS, d, o);
+                IntVector v1 = IntVector.fromArray(INTS, d, o + L);
+                IntVector w0 = IntVector.fromArray(INTS, d, o + PACKED);
+                IntVector w1 = IntVector.fromArray(INTS, d, o + PACKED + L);
+                a0 = high(v0).fma(q0, a0);
+                a1 = high(v1).fma(q0, a1);
+                a2 = low(v0).fma(q0, a2);
+                a3 = low(v1).fma(q0, a3);
+                b0 = high(w0).fma(q1, b0);
+                b1 = high(w1).fma(q1, b1);
+                b2 = low(w0).fma(q1, b2);
+                b3 = low(w1).fma(q1, b3);
             }
-            for (int j = dimension / 4 * 4; j < dimension; j++) {
-                int o = base + j * BLOCK + r;
-                float qj = q[j];
-                s00 = s00.add(FloatVector.fromArray(SPECIES, d, o).mul(qj));
-                s10 = s10.add(FloatVector.fromArray(SPECIES, d, o + L).mul(qj));
-                s20 = s20.add(FloatVector.fromArray(SPECIES, d, o + 2 * L).mul(qj));
-                s30 = s30.add(FloatVector.fromArray(SPECIES, d, o + 3 * L).mul(qj));
+            if (dimension % 2 == 1) {
+                FloatVector qj = FloatVector.broadcast(SPECIES, q[dimension - 1]);
+                IntVector v0 = IntVector.fromArray(INTS, d, o);
+                IntVector v1 = IntVector.fromArray(INTS, d, o + L);
+                a0 = high(v0).fma(qj, a0);
+                a1 = high(v1).fma(qj, a1);
+                a2 = low(v0).fma(qj, a2);
+                a3 = low(v1).fma(qj, a3);
             }
-            s00.add(s01).add(s02.add(s03)).intoArray(out, r);
-            s10.add(s11).add(s12.add(s13)).intoArray(out, r + L);
-            s20.add(s21).add(s22.add(s23)).intoArray(out, r + 2 * L);
-            s30.add(s31).add(s32.add(s33)).intoArray(out, r + 3 * L);
+            a0.add(b0).intoArray(out, r);
+            a1.add(b1).intoArray(out, r + L);
+            a2.add(b2).intoArray(out, r + PACKED);
+            a3.add(b3).intoArray(out, r + PACKED + L);
         }
+    }
+
+    private static FloatVector high(IntVector packed) {
+        return packed.and(HIGH).reinterpretAsFloats();
+    }
+
+    private static FloatVector low(IntVector packed) {
+        return packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+    }
+
+    private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
+
+    /**
+     * {@link Vectors#dot(float[], int, float[], int, int)} bit for bit: its four partial sums are
+     * the four lanes of one 128-bit vector, multiplied and added separately in the same order, and
+     * combined the same way. Short dependency chains of few instructions let the CPU fetch much
+     * more of a row ahead than the scalar loop does, which matters for rows not in cache.
+     */
+    @Override
+    public float dot(float[] a, int aOffset, float[] b, int bOffset, int dimension) {
+        FloatVector s = FloatVector.zero(QUAD);
+        int i = 0;
+        for (; i + 3 < dimension; i += 4) {
+            s =
+                    s.add(
+                            FloatVector.fromArray(QUAD, a, aOffset + i)
+                                    .mul(FloatVector.fromArray(QUAD, b, bOffset + i)));
+        }
+        float s0 = s.lane(0);
+        for (; i < dimension; i++) {
+            s0 += a[aOffset + i] * b[bOffset + i];
+        }
+        return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
     }
 
     /**
@@ -102,6 +131,6 @@ final class VectorBlockScan implements BlockScan {
 
     @Override
     public String describe() {
-        return "vector-api-" + L * Float.SIZE + "bit";
+        return "bf16-vector-api-" + L * Float.SIZE + "bit";
     }
 }
