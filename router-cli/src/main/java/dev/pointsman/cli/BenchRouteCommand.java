@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
                 "Starts an embedded broker and the routing job on a local Flink cluster, seeds a"
                         + " pool with random 384-dim examples, and measures decisions/s at saturation"
                         + " and embedded-query-to-decision latency under Poisson arrivals at --load"
-                        + " times that rate: when the decision is written, and when it is committed.")
+                        + " times that rate: when the decision is written, when the job sent it (the"
+                        + " decision record's timestamp), and when it is committed.")
 public final class BenchRouteCommand implements Callable<Integer> {
     @Option(
             names = "--support",
@@ -141,19 +142,23 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
             System.out.printf(
-                    "%12s %12s %9s %9s %14s %14s%n",
+                    "%12s %12s %9s %9s %14s %14s %14s %14s%n",
                     "decisions/s",
                     "offered/s",
                     "p50 ms",
                     "p99 ms",
+                    "in job p50 ms",
+                    "in job p99 ms",
                     "commit p50 ms",
                     "commit p99 ms");
             System.out.printf(
-                    "%12.1f %12.1f %9.1f %9.1f %14.1f %14.1f%n",
+                    "%12.1f %12.1f %9.1f %9.1f %14.1f %14.1f %14.1f %14.1f%n",
                     r.decisionsPerSecond(),
                     r.offeredPerSecond(),
                     r.p50Ms(),
                     r.p99Ms(),
+                    r.inJobP50Ms(),
+                    r.inJobP99Ms(),
                     r.committedP50Ms(),
                     r.committedP99Ms());
             if (report != null) {

@@ -43,6 +43,12 @@ class BenchRouteIT {
         assertThat(r.get("latencySamples").asInt()).isEqualTo(40);
         double p50 = r.get("p50Ms").asDouble();
         assertThat(p50).isPositive().isLessThanOrEqualTo(r.get("p99Ms").asDouble());
+        // The job's part ends when its sink sends the decision, before a reader sees it (both to
+        // the millisecond of the decision record's timestamp).
+        double inJob = r.get("inJobP50Ms").asDouble();
+        assertThat(inJob).isBetween(-1.0, p50 + 1);
+        assertThat(r.get("inJobP99Ms").asDouble())
+                .isLessThanOrEqualTo(r.get("p99Ms").asDouble() + 1);
         // A decision is committed no earlier than it is written.
         assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(p50);
     }

@@ -76,6 +76,8 @@ public final class RouteBenchmark {
             double offeredPerSecond,
             double p50Ms,
             double p99Ms,
+            double inJobP50Ms,
+            double inJobP99Ms,
             double committedP50Ms,
             double committedP99Ms,
             int latencySamples) {}
@@ -174,6 +176,7 @@ public final class RouteBenchmark {
             double rate = s.load() * throughput;
             int m = s.latencyQueries();
             long[] sendNanos = new long[m];
+            long[] sendMillis = new long[m];
             long next = System.nanoTime();
             for (int i = 0; i < m; i++) {
                 long now;
@@ -181,6 +184,7 @@ public final class RouteBenchmark {
                     LockSupport.parkNanos(Math.min(next - now, 1_000_000));
                 }
                 sendNanos[i] = System.nanoTime();
+                sendMillis[i] = System.currentTimeMillis();
                 send(producer, queryId(sent + i), sent + i);
                 producer.flush();
                 next += (long) (-Math.log(1 - random.nextDouble()) / rate * 1e9);
@@ -189,17 +193,23 @@ public final class RouteBenchmark {
             committed.awaitCount(sent + m);
             double[] lat = new double[m];
             double[] clat = new double[m];
+            // The decision record's timestamp is when the job's sink sent it (the same clock).
+            double[] inJob = new double[m];
             for (int i = 0; i < m; i++) {
                 lat[i] = (written.arrival(queryId(sent + i)) - sendNanos[i]) / 1e6;
                 clat[i] = (committed.arrival(queryId(sent + i)) - sendNanos[i]) / 1e6;
+                inJob[i] = written.timestamp(queryId(sent + i)) - sendMillis[i];
             }
             Arrays.sort(lat);
             Arrays.sort(clat);
+            Arrays.sort(inJob);
             return new Result(
                     throughput,
                     rate,
                     EmbedBenchmark.percentile(lat, 0.5),
                     EmbedBenchmark.percentile(lat, 0.99),
+                    EmbedBenchmark.percentile(inJob, 0.5),
+                    EmbedBenchmark.percentile(inJob, 0.99),
                     EmbedBenchmark.percentile(clat, 0.5),
                     EmbedBenchmark.percentile(clat, 0.99),
                     m);
@@ -326,6 +336,7 @@ public final class RouteBenchmark {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private final Map<String, Long> arrivals = new ConcurrentHashMap<>();
         private final Map<String, RoutingDecision> decisions = new ConcurrentHashMap<>();
+        private final Map<String, Long> timestamps = new ConcurrentHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final SingleObjectCodec<RoutingDecision> codec =
                 SingleObjectCodec.of(RoutingDecision.class);
@@ -363,6 +374,7 @@ public final class RouteBenchmark {
                             // go in before the count that awaitCount watches grows.
                             if (!arrivals.containsKey(d.getQueryId())) {
                                 decisions.put(d.getQueryId(), d);
+                                timestamps.put(d.getQueryId(), r.timestamp());
                                 lastArrival = now;
                                 arrivals.put(d.getQueryId(), now);
                             }
@@ -388,6 +400,11 @@ public final class RouteBenchmark {
                 Thread.sleep(1);
             }
             return lastArrival;
+        }
+
+        /** The decision record's timestamp: when the job's sink sent it, epoch milliseconds. */
+        long timestamp(String id) {
+            return timestamps.get(id);
         }
 
         long arrival(String id) {
