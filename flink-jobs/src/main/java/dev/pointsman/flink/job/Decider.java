@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.knn.Neighbour;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnPredictor;
+import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.UtilityPredictor;
 import dev.pointsman.core.vector.Vectors;
@@ -28,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * Turns a query's merged neighbourhood into a routing decision for its pool's current catalog: ŝ
  * and ĉ for every catalog model by router-core's kNN estimate (the arithmetic of {@code pointsman
  * eval}'s knn-K), a model no neighbour observed predicted from its catalog prior, and argmax ŝ −
- * λ·ĉ with the query's λ or the pool's default (ties go to the first model by name).
+ * λ·ĉ with the query's λ or the pool's default (ties go to the first model by name). A pool whose
+ * catalog names a trained router uses its newest version instead: knn-shrunk shrinks the same
+ * neighbours' estimate toward the pool's trend, the parametric routers predict from the vector.
  */
 final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private static final long serialVersionUID = 1L;
@@ -45,8 +48,12 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private transient Map<String, Parametric> loaded;
     private transient volatile long lastVersion;
 
-    /** A trained router version, ready to predict in the order of {@code models}. */
-    record Parametric(String name, long version, List<String> models, UtilityPredictor predictor) {}
+    /**
+     * A trained router version for the catalog's {@code models}, in that order: a {@link
+     * UtilityPredictor} that predicts from the query vector, or a {@link KnnShrinkage} that shrinks
+     * the neighbours' estimate toward the pool's trend.
+     */
+    record Parametric(String name, long version, List<String> models, Object trained) {}
 
     Decider(int k, Duration catalogWait) {
         super(Neighbourhood.class, catalogWait);
@@ -162,9 +169,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         Outcomes outcomes = new Outcomes(names, scores, costs);
         GlobalTrend priors = GlobalTrend.of(priorScores, priorCosts);
         double halfLifeS = setting(catalog, "decay.half-life-s", 0);
+        double @Nullable [] weights = null;
         if (halfLifeS > 0) {
             // Older examples count less: weight 1/2 per half-life of age at the query's time.
-            double[] weights = new double[size];
+            weights = new double[size];
             for (int i = 0; i < size; i++) {
                 double ageMs = Math.max(0, n.ts - n.seqs[i]);
                 weights[i] = Math.pow(0.5, ageMs / (halfLifeS * 1000));
@@ -175,10 +183,17 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         }
         String decidedBy = router;
         long version = 0;
-        if (parametric != null && n.vector != null && parametric.models().equals(names)) {
-            parametric.predictor().predict(Vectors.l2Normalized(n.vector), s, c);
-            decidedBy = parametric.name();
-            version = parametric.version();
+        if (parametric != null && parametric.models().equals(names)) {
+            if (parametric.trained() instanceof KnnShrinkage shrinkage) {
+                shrinkage.estimate(neighbours, weights, size, outcomes, priors, s, c);
+                decidedBy = parametric.name();
+                version = parametric.version();
+            } else if (n.vector != null
+                    && parametric.trained() instanceof UtilityPredictor predictor) {
+                predictor.predict(Vectors.l2Normalized(n.vector), s, c);
+                decidedBy = parametric.name();
+                version = parametric.version();
+            }
         }
         double lambda = Double.isNaN(n.lambda) ? defaultLambda(catalog) : n.lambda;
         int best = 0;

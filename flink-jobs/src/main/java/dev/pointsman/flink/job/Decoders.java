@@ -216,6 +216,16 @@ final class Decoders {
                         + " list to retire a pool's models";
             }
             PoolCatalog c = codec.decode(record.value);
+            String problem = check(c);
+            if (problem != null) {
+                return problem;
+            }
+            out.collect(new CatalogUpdate(c.getPool(), state.encode(c)));
+            return null;
+        }
+
+        /** Null when the catalog can be used, else why not. */
+        static @Nullable String check(PoolCatalog c) {
             Set<String> names = new HashSet<>();
             for (var m : c.getModels()) {
                 if (!names.add(m.getName())) {
@@ -242,11 +252,26 @@ final class Decoders {
             if (problem == null) {
                 problem = numberIn(c, "dimension", 1, 1_000_000, true);
             }
-            if (problem != null) {
-                return problem;
+            if (problem == null) {
+                problem = routerProblem(c);
             }
-            out.collect(new CatalogUpdate(c.getPool(), state.encode(c)));
-            return null;
+            return problem;
+        }
+
+        /** The routers the job runs: knn-K (the job's k) and the ones its trainer fits. */
+        private static @Nullable String routerProblem(PoolCatalog c) {
+            String router = c.getDefaults().get("router");
+            if (router == null
+                    || router.matches("knn-[1-9][0-9]*")
+                    || Training.isParametric(router)) {
+                return null;
+            }
+            return "catalog of "
+                    + c.getPool()
+                    + ": router '"
+                    + router
+                    + "' is not one the job runs (knn-K, knn-shrunk, linear, mlp, linear-mf,"
+                    + " mlp-mf)";
         }
     }
 

@@ -285,6 +285,7 @@ public final class RoutingJob {
                                         s.trainingWindow(),
                                         s.retrainEvery(),
                                         s.retrainInterval(),
+                                        s.k(),
                                         s.catalogWait()))
                         .uid("trainer")
                         .name("train parametric routers");

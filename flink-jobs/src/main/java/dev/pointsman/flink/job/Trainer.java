@@ -1,11 +1,12 @@
 package dev.pointsman.flink.job;
 
-import dev.pointsman.core.route.UtilityPredictor;
+import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by pool, off the routing path: keeps the pool's most recent {@code window} feedback
- * examples and, for a pool whose catalog names a parametric {@code router} (linear, mlp, linear-mf,
- * mlp-mf), refits it every {@code every} new examples, or on the next example once {@code interval}
- * has passed since the last fit, and emits the result as a new version. The deciders use the newest
- * version they have.
+ * examples and, for a pool whose catalog names a trained {@code router} (knn-shrunk, linear, mlp,
+ * linear-mf, mlp-mf), refits it every {@code every} new examples, or on the next example once
+ * {@code interval} has passed since the last fit, and emits the result as a new version. The
+ * deciders use the newest version they have.
  */
 final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
@@ -39,6 +40,9 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
     private final int every;
     private final long intervalMs;
 
+    /** Neighbours the shards find per query: the most knn-shrunk can use. */
+    private final int k;
+
     private transient MapState<Long, byte[]> recent;
 
     /** {next seq, examples since the last fit, last fit time, version}. */
@@ -46,11 +50,12 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
 
     private transient SingleObjectCodec<FeedbackExample> codec;
 
-    Trainer(int window, int every, Duration interval, Duration catalogWait) {
+    Trainer(int window, int every, Duration interval, int k, Duration catalogWait) {
         super(ShardEvent.class, catalogWait);
         this.window = window;
         this.every = every;
         this.intervalMs = interval.toMillis();
+        this.k = k;
     }
 
     @Override
@@ -100,9 +105,9 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
                 long started = System.nanoTime();
                 p[1] = 0;
                 p[2] = now;
-                UtilityPredictor predictor;
+                Serializable trained;
                 try {
-                    predictor = Training.fit(router, examples, models, p[3] + 1);
+                    trained = Training.fit(router, examples, models, k, p[3] + 1);
                 } catch (RuntimeException e) {
                     // Routing goes on with the version it has; the next fit is tried later.
                     LOG.warn("pool {}: fitting {} failed: {}", example.pool, router, e.toString());
@@ -116,14 +121,15 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
                                 router,
                                 p[3],
                                 models.toArray(new String[0]),
-                                Training.serialize(predictor)));
+                                Training.serialize(trained)));
                 LOG.info(
-                        "pool {}: {} version {} fitted on {} examples in {} ms",
+                        "pool {}: {} version {} fitted on {} examples in {} ms{}",
                         example.pool,
                         router,
                         p[3],
                         examples.size(),
-                        (System.nanoTime() - started) / 1_000_000);
+                        (System.nanoTime() - started) / 1_000_000,
+                        trained instanceof KnnShrinkage ? " (" + trained + ")" : "");
             }
             progress.update(p);
             return null;

@@ -1,6 +1,8 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.core.eval.Splits;
+import dev.pointsman.core.route.KnnShrinkage;
+import dev.pointsman.core.route.KnnShrunkTrainer;
 import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.RouterTrainer;
 import dev.pointsman.core.route.Routers;
@@ -20,14 +22,18 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Fits a router-core parametric router on a pool's recent examples, and ships it as bytes. */
+/**
+ * Fits a router-core router on a pool's recent examples, and ships what it learned as bytes: a
+ * {@link UtilityPredictor} for the parametric routers, a {@link KnnShrinkage} (k, α and the trend,
+ * not the index) for knn-shrunk, whose neighbours come from the shards like knn-K's.
+ */
 final class Training {
     private Training() {}
 
-    /** Whether {@code router} is trained (rather than searched, like knn-K). */
+    /** Whether {@code router} is trained (rather than only searched, like knn-K). */
     static boolean isParametric(String router) {
         return switch (router) {
-            case "linear", "mlp", "linear-mf", "mlp-mf" -> true;
+            case "knn-shrunk", "linear", "mlp", "linear-mf", "mlp-mf" -> true;
             default -> false;
         };
     }
@@ -35,11 +41,14 @@ final class Training {
     /**
      * Fits {@code router} on {@code examples} (outcomes for {@code models}, in that order; NaN
      * where an example has none), 90% for fitting and 10% for the trainer's own validation, split
-     * by {@code seed}.
+     * by {@code seed}. {@code k}: the neighbours the job finds per query, the most knn-shrunk may
+     * choose.
      */
-    static UtilityPredictor fit(
-            String router, List<FeedbackExample> examples, List<String> models, long seed) {
-        RouterTrainer trainer = Routers.byName(router);
+    static Serializable fit(
+            String router, List<FeedbackExample> examples, List<String> models, int k, long seed) {
+        // knn-shrunk is applied to the k neighbours the shards find: it may not choose more.
+        RouterTrainer trainer =
+                router.equals("knn-shrunk") ? new KnnShrunkTrainer(k) : Routers.byName(router);
         List<float[]> vectors = new ArrayList<>(examples.size());
         double[][] scores = new double[examples.size()][models.size()];
         double[][] costs = new double[examples.size()][models.size()];
@@ -65,7 +74,16 @@ final class Training {
         }
         Splits.Split split = Splits.random(rows, seed);
         int[] fitRows = concat(split.train(), split.test());
-        return trainer.fit(all.select(fitRows), all.select(split.validation()), seed);
+        UtilityPredictor fitted =
+                trainer.fit(all.select(fitRows), all.select(split.validation()), seed);
+        if (trainer instanceof KnnShrunkTrainer shrunk) {
+            return shrunk.shrinkage();
+        }
+        if (!(fitted instanceof Serializable shippable)) {
+            throw new IllegalArgumentException(
+                    fitted.getClass().getSimpleName() + " cannot be shipped");
+        }
+        return shippable;
     }
 
     private static int[] concat(int[] a, int[] b) {
@@ -74,21 +92,18 @@ final class Training {
         return out;
     }
 
-    static byte[] serialize(UtilityPredictor predictor) {
-        if (!(predictor instanceof Serializable)) {
-            throw new IllegalArgumentException(
-                    predictor.getClass().getSimpleName() + " cannot be shipped");
-        }
+    static byte[] serialize(Serializable trained) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(predictor);
+            out.writeObject(trained);
         } catch (IOException e) {
             throw new IllegalStateException("serialising a trained router failed", e);
         }
         return bytes.toByteArray();
     }
 
-    static UtilityPredictor deserialize(byte[] bytes, ClassLoader loader) {
+    /** A {@link UtilityPredictor} or a {@link KnnShrinkage}, as {@link #fit} made it. */
+    static Object deserialize(byte[] bytes, ClassLoader loader) {
         try (ObjectInputStream in =
                 new ObjectInputStream(new ByteArrayInputStream(bytes)) {
                     @Override
@@ -105,7 +120,12 @@ final class Training {
                         return Class.forName(name, false, loader);
                     }
                 }) {
-            return (UtilityPredictor) in.readObject();
+            Object trained = in.readObject();
+            if (!(trained instanceof UtilityPredictor || trained instanceof KnnShrinkage)) {
+                throw new java.io.InvalidClassException(
+                        trained.getClass().getName(), "not a trained router");
+            }
+            return trained;
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("reading a trained router failed", e);
         }

@@ -3,6 +3,8 @@ package dev.pointsman.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.pointsman.core.route.GlobalTrend;
+import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
@@ -146,5 +148,41 @@ class DeciderTest {
         double w = Math.pow(0.5, 10);
         assertThat(Decider.decide(n, decayed, "knn-4").getPredictions().get(0).getScore())
                 .isCloseTo(2 / (2 + 2 * w), within(1e-12));
+    }
+
+    @Test
+    void aKnnShrunkVersionShrinksTheBestKNeighboursTowardItsTrend() {
+        PoolCatalog catalog =
+                catalog(
+                        Map.of("router", "knn-shrunk", "exploration", "0"),
+                        model("big", null),
+                        model("small", null));
+        // k 2, α 2, trend big 0.2 / 0.5, small 0.9 / 0.05.
+        KnnShrinkage shrinkage =
+                new KnnShrinkage(
+                        2,
+                        2,
+                        GlobalTrend.of(new double[] {0.2, 0.9}, new double[] {0.5, 0.05}),
+                        new boolean[] {true, true});
+        Decider.Parametric version =
+                new Decider.Parametric("knn-shrunk", 7, List.of("big", "small"), shrinkage);
+        RoutingDecision d = Decider.decide(hood("q"), catalog, "knn-4", version);
+        assertThat(d.getRouter()).isEqualTo("knn-shrunk");
+        assertThat(d.getRouterVersion()).isEqualTo(7);
+        // Two of the four neighbours: big (2 × 0.8 + 2 × 0.2) / 4, small (2 × 0.6 + 2 × 0.9) / 4.
+        ModelPrediction big = d.getPredictions().get(0);
+        ModelPrediction small = d.getPredictions().get(1);
+        assertThat(big.getScore()).isCloseTo(0.5, within(1e-12));
+        assertThat(big.getCost()).isCloseTo((0.2 + 1.0) / 4, within(1e-12));
+        assertThat(small.getScore()).isCloseTo(0.75, within(1e-12));
+        assertThat(small.getCost()).isCloseTo((0.02 + 0.1) / 4, within(1e-12));
+        // λ 0: the higher ŝ wins, though plain knn-4 prefers big (0.8 > 0.6).
+        assertThat(d.getModel()).isEqualTo("small");
+        assertThat(Decider.decide(hood("q"), catalog, "knn-4").getModel()).isEqualTo("big");
+        // A version fitted for another model list is not used.
+        Decider.Parametric stale =
+                new Decider.Parametric("knn-shrunk", 8, List.of("big", "gone"), shrinkage);
+        assertThat(Decider.decide(hood("q"), catalog, "knn-4", stale).getRouter())
+                .isEqualTo("knn-4");
     }
 }

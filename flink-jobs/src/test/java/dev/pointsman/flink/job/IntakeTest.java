@@ -91,4 +91,21 @@ class IntakeTest {
         assertThat(intake.handle(example(3, "e", "a"), cat, new ListCollector<>(new ArrayList<>())))
                 .contains("3 dimensions");
     }
+
+    @Test
+    void aCatalogNamingARouterTheJobDoesNotRunIsRejectedWithTheReason() {
+        for (String router : List.of("knn-100", "knn-shrunk", "linear", "mlp", "linear-mf")) {
+            assertThat(Decoders.Catalogs.check(catalog(Map.of("router", router)))).isNull();
+        }
+        assertThat(Decoders.Catalogs.check(catalog(Map.of()))).isNull();
+        for (String router : List.of("forest", "knn-0", "knn-", "global-trend")) {
+            assertThat(Decoders.Catalogs.check(catalog(Map.of("router", router))))
+                    .isEqualTo(
+                            "catalog of p: router '"
+                                    + router
+                                    + "' is not one the job runs (knn-K, knn-shrunk, linear, mlp,"
+                                    + " linear-mf, mlp-mf)");
+        }
+        assertThat(Decoders.Catalogs.check(catalog(Map.of("lambda", "-1")))).contains("lambda");
+    }
 }

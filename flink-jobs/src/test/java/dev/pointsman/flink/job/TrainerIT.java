@@ -15,13 +15,15 @@ import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A pool configured with router=linear: the trainer refits it from the feedback stream and the
- * deciders switch to the newest version, which has learned the outcome function.
+ * A pool configured with a trained router: the trainer refits it from the feedback stream and the
+ * deciders switch to the newest version. linear learns the outcome function; knn-shrunk shrinks the
+ * neighbours' estimate toward the pool's trend.
  */
 class TrainerIT {
     private static final String POOL = "trained";
@@ -41,8 +43,9 @@ class TrainerIT {
         return 0.5 + 0.4 * Vectors.l2Normalized(v)[0];
     }
 
-    @Test
-    void decisionsSwitchToTheNewestTrainedVersion() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"linear", "knn-shrunk"})
+    void decisionsSwitchToTheNewestTrainedVersion(String router) throws Exception {
         try (RouterTestKit kit = new RouterTestKit(dir)) {
             JobClient job =
                     kit.start(
@@ -53,7 +56,7 @@ class TrainerIT {
             try {
                 kit.catalog(
                         POOL,
-                        Map.of("router", "linear", "exploration", "0"),
+                        Map.of("router", router, "exploration", "0"),
                         RouterTestKit.model("big", null),
                         RouterTestKit.model("small", null));
                 for (int i = 0; i < 300; i++) {
@@ -78,7 +81,7 @@ class TrainerIT {
                     }
                     Thread.sleep(300);
                 }
-                assertThat(last.getRouter()).isEqualTo("linear");
+                assertThat(last.getRouter()).isEqualTo(router);
                 assertThat(last.getRouterVersion()).isEqualTo(3);
 
                 List<float[]> vectors = new ArrayList<>();
@@ -91,12 +94,22 @@ class TrainerIT {
                 double error = 0;
                 for (int i = 0; i < ids.size(); i++) {
                     RoutingDecision d = decisions.get(ids.get(i));
-                    assertThat(d.getRouter()).isEqualTo("linear");
+                    assertThat(d.getRouter()).isEqualTo(router);
                     ModelPrediction big = d.getPredictions().get(0);
                     assertThat(big.getModel()).isEqualTo("big");
                     error += Math.abs(big.getScore() - truth(vectors.get(i)));
+                    if (router.equals("knn-shrunk")) {
+                        // Every neighbour and the trend saw "small" score 0.5: so does the
+                        // shrunk estimate, exactly, whatever k and α were chosen.
+                        assertThat(d.getPredictions().get(1).getScore()).isEqualTo(0.5);
+                        assertThat(d.getNeighbours()).hasSize(5);
+                    }
                 }
-                assertThat(error / ids.size()).as("mean absolute error of ŝ(big)").isLessThan(0.05);
+                if (router.equals("linear")) {
+                    assertThat(error / ids.size())
+                            .as("mean absolute error of ŝ(big)")
+                            .isLessThan(0.05);
+                }
             } finally {
                 job.cancel().get();
             }

@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.UtilityPredictor;
 import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.schemas.FeedbackExample;
@@ -10,6 +11,7 @@ import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,10 +54,13 @@ class TrainingTest {
     void aShippedRouterPredictsExactlyAsTheOneThatWasFitted() {
         Random random = new Random(8);
         for (String router : List.of("linear", "mlp")) {
-            UtilityPredictor fitted =
-                    Training.fit(router, examples(200, random), List.of("a", "b"), 1);
+            Serializable trained =
+                    Training.fit(router, examples(200, random), List.of("a", "b"), 10, 1);
+            UtilityPredictor fitted = (UtilityPredictor) trained;
             UtilityPredictor shipped =
-                    Training.deserialize(Training.serialize(fitted), getClass().getClassLoader());
+                    (UtilityPredictor)
+                            Training.deserialize(
+                                    Training.serialize(trained), getClass().getClassLoader());
             float[] q = Vectors.l2Normalized(new float[] {1, 0, 0, 0, 0, 0, 0, 0});
             double[] s1 = new double[2];
             double[] c1 = new double[2];
@@ -70,6 +75,23 @@ class TrainingTest {
                 assertThat(s1[1]).isCloseTo(0.3, org.assertj.core.data.Offset.offset(0.05));
             }
         }
+    }
+
+    /** knn-shrunk ships what it chose (k, α, the trend), not the window's vectors. */
+    @Test
+    void knnShrunkShipsItsParametersAndNotItsIndex() {
+        Random random = new Random(9);
+        KnnShrinkage fitted =
+                (KnnShrinkage)
+                        Training.fit("knn-shrunk", examples(200, random), List.of("a", "b"), 10, 1);
+        byte[] bytes = Training.serialize(fitted);
+        assertThat(bytes.length).as("no 200 × 8 floats inside").isLessThan(1_500);
+        KnnShrinkage shipped =
+                (KnnShrinkage) Training.deserialize(bytes, getClass().getClassLoader());
+        assertThat(shipped.k()).isEqualTo(fitted.k()).isIn(5, 10);
+        assertThat(shipped.priorStrength()).isEqualTo(fitted.priorStrength());
+        assertThat(shipped.toString()).isEqualTo(fitted.toString());
+        assertThat(Training.isParametric("knn-shrunk")).isTrue();
     }
 
     @Test

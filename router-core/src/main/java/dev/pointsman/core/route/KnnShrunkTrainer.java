@@ -4,6 +4,7 @@ import dev.pointsman.core.eval.RoutingQuality;
 import dev.pointsman.core.knn.ExactKnn;
 import dev.pointsman.core.knn.Neighbour;
 import java.util.stream.IntStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code knn-shrunk}: the uniform kNN estimate shrunk toward the global trend. k and the prior
@@ -14,8 +15,26 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     static final int[] K_GRID = {5, 10, 20, 50, 100, 200};
     static final double[] ALPHA_GRID = {0, 1, 2, 5, 10, 20, 50, 100};
 
+    private final int[] kGrid;
     private int chosenK;
     private double chosenAlpha;
+    private @Nullable KnnShrinkage shrinkage;
+
+    public KnnShrunkTrainer() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A trainer that considers no k above {@code kLimit}: for a router that only ever finds that
+     * many neighbours (the streaming job's --k).
+     */
+    public KnnShrunkTrainer(int kLimit) {
+        if (kLimit <= 0) {
+            throw new IllegalArgumentException("k limit must be > 0, got " + kLimit);
+        }
+        int[] grid = java.util.Arrays.stream(K_GRID).filter(k -> k <= kLimit).toArray();
+        this.kGrid = grid.length > 0 ? grid : new int[] {kLimit};
+    }
 
     @Override
     public String name() {
@@ -26,7 +45,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     public UtilityPredictor fit(TrainingSet train, TrainingSet validation, long seed) {
         ExactKnn index = new ExactKnn(train.vectors());
         GlobalTrend trend = GlobalTrend.fit(train.outcomes());
-        int maxK = Math.min(K_GRID[K_GRID.length - 1], train.size());
+        int maxK = Math.min(kGrid[kGrid.length - 1], train.size());
         Neighbour[][] neighbours = new Neighbour[validation.size()][];
         IntStream.range(0, validation.size())
                 .parallel()
@@ -35,9 +54,9 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         int models = train.outcomes().modelCount();
         boolean costs = train.outcomes().hasCosts();
         double best = Double.NEGATIVE_INFINITY;
-        int bestK = Math.min(K_GRID[0], train.size());
+        int bestK = Math.min(kGrid[0], train.size());
         double bestAlpha = 0;
-        for (int k : K_GRID) {
+        for (int k : kGrid) {
             int kk = Math.min(k, train.size());
             for (double alpha : ALPHA_GRID) {
                 double[][] s = new double[validation.size()][models];
@@ -66,12 +85,30 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         }
         chosenK = bestK;
         chosenAlpha = bestAlpha;
+        boolean[] observed = new boolean[models];
+        for (double[] row : train.outcomes().scores()) {
+            for (int m = 0; m < models; m++) {
+                observed[m] |= !Double.isNaN(row[m]);
+            }
+        }
+        shrinkage = new KnnShrinkage(bestK, bestAlpha, trend, observed);
         return new KnnPredictor(index, train.outcomes(), trend, bestK, false, bestAlpha);
     }
 
     /** k chosen by the last {@link #fit}. */
     public int chosenK() {
         return chosenK;
+    }
+
+    /**
+     * What the last {@link #fit} chose, without the index: for a router that finds the neighbours
+     * itself.
+     */
+    public KnnShrinkage shrinkage() {
+        if (shrinkage == null) {
+            throw new IllegalStateException("not fitted yet");
+        }
+        return shrinkage;
     }
 
     /** α chosen by the last {@link #fit}. */

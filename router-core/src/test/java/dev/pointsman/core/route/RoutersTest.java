@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.knn.Neighbour;
 import dev.pointsman.core.vector.VectorSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,71 @@ class RoutersTest {
         trainer.fit(TRAIN, VALIDATION, 0);
         assertThat(KnnShrunkTrainer.K_GRID).contains(trainer.chosenK());
         assertThat(KnnShrunkTrainer.ALPHA_GRID).contains(trainer.chosenAlpha());
+    }
+
+    /**
+     * The streaming job gathers neighbours itself and ships only k, α and the trend: from the same
+     * neighbours that must predict exactly what the fitted predictor does.
+     */
+    @Test
+    void knnShrinkagePredictsExactlyAsTheFittedKnnPredictorFromTheSameNeighbours() {
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer();
+        UtilityPredictor fitted = trainer.fit(TRAIN, VALIDATION, 0);
+        KnnShrinkage shrinkage = trainer.shrinkage();
+        assertThat(shrinkage.k()).isEqualTo(trainer.chosenK());
+        assertThat(shrinkage.priorStrength()).isEqualTo(trainer.chosenAlpha());
+        ExactKnn index = new ExactKnn(TRAIN.vectors());
+        int models = TRAIN.outcomes().modelCount();
+        // Priors that every model was observed in training, so they must not be used.
+        GlobalTrend unused = GlobalTrend.of(new double[models], new double[models]);
+        for (int i = 0; i < TEST.size(); i++) {
+            float[] q = TEST.vectors().row(i);
+            double[] want = new double[models];
+            double[] wantCosts = new double[models];
+            fitted.predict(q, want, wantCosts);
+            // More neighbours than k: the estimate takes the best k of them.
+            Neighbour[] neighbours = index.search(q, shrinkage.k() + 7);
+            double[] got = new double[models];
+            double[] gotCosts = new double[models];
+            shrinkage.estimate(
+                    neighbours, null, neighbours.length, TRAIN.outcomes(), unused, got, gotCosts);
+            assertThat(got).containsExactly(want);
+            assertThat(gotCosts).containsExactly(wantCosts);
+        }
+    }
+
+    @Test
+    void aKLimitKeepsTheChoiceWithinTheNeighboursARouterWillHave() {
+        KnnShrunkTrainer limited = new KnnShrunkTrainer(20);
+        limited.fit(TRAIN, VALIDATION, 0);
+        assertThat(limited.chosenK()).isIn(5, 10, 20);
+        KnnShrunkTrainer tiny = new KnnShrunkTrainer(3);
+        tiny.fit(TRAIN, VALIDATION, 0);
+        assertThat(tiny.chosenK()).isEqualTo(3);
+        assertThatThrownBy(() -> new KnnShrunkTrainer(0)).hasMessageContaining("k limit");
+    }
+
+    @Test
+    void aModelNoTrainingExampleObservedIsShrunkTowardTheCallersPrior() {
+        KnnShrinkage shrinkage =
+                new KnnShrinkage(
+                        2,
+                        2,
+                        GlobalTrend.of(new double[] {0.2, 0}, new double[] {0.5, 0}),
+                        new boolean[] {true, false});
+        double[][] scores = {{0.8, 0.6}, {0.8, 0.6}, {0.0, 0.0}};
+        double[][] costs = {{0.1, 0.01}, {0.1, 0.01}, {0.0, 0.0}};
+        Outcomes support = new Outcomes(List.of("a", "b"), scores, costs);
+        Neighbour[] neighbours = {new Neighbour(0, 0.9f), new Neighbour(1, 0.8f)};
+        double[] s = new double[2];
+        double[] c = new double[2];
+        GlobalTrend priors = GlobalTrend.of(new double[] {0.99, 0.9}, new double[] {0.99, 0.05});
+        shrinkage.estimate(neighbours, null, 2, support, priors, s, c);
+        // (Σ sᵢ + α·ḡ) / (n + α), ḡ from the trend for "a" and from the prior for "b".
+        assertThat(s[0]).isCloseTo((1.6 + 2 * 0.2) / 4, within(1e-12));
+        assertThat(c[0]).isCloseTo((0.2 + 2 * 0.5) / 4, within(1e-12));
+        assertThat(s[1]).isCloseTo((1.2 + 2 * 0.9) / 4, within(1e-12));
+        assertThat(c[1]).isCloseTo((0.02 + 2 * 0.05) / 4, within(1e-12));
     }
 
     @Test

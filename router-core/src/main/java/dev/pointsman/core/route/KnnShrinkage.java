@@ -1,0 +1,87 @@
+package dev.pointsman.core.route;
+
+import dev.pointsman.core.knn.Neighbour;
+import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What {@code knn-shrunk} learned, without its index: the k and the prior strength α it chose on
+ * validation and the global trend it shrinks toward. A router that gathers the neighbours itself
+ * (the streaming job's shards) predicts with it exactly as {@link KnnPredictor} does from the same
+ * neighbours. Small and serializable, so a trainer can ship it.
+ */
+public final class KnnShrinkage implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int k;
+    private final double priorStrength;
+    private final GlobalTrend trend;
+    private final boolean[] observed;
+
+    /**
+     * @param observed per model, whether any training example observed it: where none did, {@link
+     *     #estimate} falls back to the caller's prior instead of the trend's 0
+     */
+    public KnnShrinkage(int k, double priorStrength, GlobalTrend trend, boolean[] observed) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be > 0, got " + k);
+        }
+        if (!(priorStrength >= 0)) {
+            throw new IllegalArgumentException("prior strength must be >= 0, got " + priorStrength);
+        }
+        this.k = k;
+        this.priorStrength = priorStrength;
+        this.trend = trend;
+        this.observed = observed.clone();
+    }
+
+    public int k() {
+        return k;
+    }
+
+    public double priorStrength() {
+        return priorStrength;
+    }
+
+    /**
+     * ŝ and ĉ for every model of {@code support} from the best {@code min(k, count)} of {@code
+     * neighbours} (best first), shrunk toward the trend; a model no training example observed is
+     * shrunk toward {@code priors} instead.
+     *
+     * @param weights per neighbour (a time decay), or null for uniform weights
+     */
+    public void estimate(
+            Neighbour[] neighbours,
+            double @Nullable [] weights,
+            int count,
+            Outcomes support,
+            GlobalTrend priors,
+            double[] scores,
+            double[] costs) {
+        int models = support.modelCount();
+        if (models != observed.length) {
+            throw new IllegalArgumentException(
+                    "fitted for " + observed.length + " models, asked for " + models);
+        }
+        double[] meanScores = new double[models];
+        double[] meanCosts = new double[models];
+        for (int m = 0; m < models; m++) {
+            meanScores[m] = observed[m] ? trend.meanScore(m) : priors.meanScore(m);
+            meanCosts[m] = observed[m] ? trend.meanCost(m) : priors.meanCost(m);
+        }
+        GlobalTrend target = GlobalTrend.of(meanScores, meanCosts);
+        int used = Math.min(k, count);
+        double[] w = weights;
+        if (w == null) {
+            w = new double[used];
+            java.util.Arrays.fill(w, 1.0);
+        }
+        KnnPredictor.estimateWeighted(
+                neighbours, w, used, support, target, priorStrength, scores, costs);
+    }
+
+    @Override
+    public String toString() {
+        return "k " + k + ", α " + priorStrength;
+    }
+}
