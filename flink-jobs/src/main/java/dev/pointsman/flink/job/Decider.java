@@ -21,6 +21,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
@@ -43,7 +45,9 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     static final int DEFAULT_MIN_OBSERVED = 3;
     static final String EXPLORE_SUFFIX = "/explore";
 
-    private final String router;
+    /** Neighbours the shards find per query. */
+    private final int k;
+
     private transient SingleObjectCodec<RoutingDecision> codec;
     private transient Map<String, Parametric> loaded;
     private transient volatile long lastVersion;
@@ -57,7 +61,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
 
     Decider(int k, Duration catalogWait) {
         super(Neighbourhood.class, catalogWait);
-        this.router = "knn-" + k;
+        this.k = k;
     }
 
     @Override
@@ -110,7 +114,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         } catch (Exception e) {
             throw new IllegalStateException("reading the trained router of " + n.pool, e);
         }
-        RoutingDecision decision = decide(n, catalog, router, p);
+        RoutingDecision decision = decide(n, catalog, k, p);
         if (decision != null) {
             lastVersion = decision.getRouterVersion();
         }
@@ -121,8 +125,32 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return null;
     }
 
-    static @Nullable RoutingDecision decide(Neighbourhood n, PoolCatalog catalog, String router) {
-        return decide(n, catalog, router, null);
+    static @Nullable RoutingDecision decide(Neighbourhood n, PoolCatalog catalog, int k) {
+        return decide(n, catalog, k, null);
+    }
+
+    /**
+     * The kNN router a pool runs: the catalog's {@code knn-K} or {@code knn-K-weighted} (K at most
+     * the job's k; the best K of the merged neighbours), otherwise plain knn with the job's k.
+     */
+    record KnnVariant(String name, int k, boolean weighted) {
+        private static final Pattern NAME = Pattern.compile("knn-([1-9][0-9]{0,8})(-weighted)?");
+
+        /** The variant {@code router} names, or null when it names no kNN variant. */
+        static @Nullable KnnVariant parse(@Nullable String router) {
+            Matcher m = router == null ? null : NAME.matcher(router);
+            if (m == null || !m.matches()) {
+                return null;
+            }
+            return new KnnVariant(router, Integer.parseInt(m.group(1)), m.group(2) != null);
+        }
+
+        static KnnVariant of(PoolCatalog catalog, int jobK) {
+            KnnVariant asked = parse(catalog.getDefaults().get("router"));
+            return asked != null && asked.k() <= jobK
+                    ? asked
+                    : new KnnVariant("knn-" + jobK, jobK, false);
+        }
     }
 
     /**
@@ -131,7 +159,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
      * from it; otherwise from the neighbours.
      */
     static @Nullable RoutingDecision decide(
-            Neighbourhood n, PoolCatalog catalog, String router, @Nullable Parametric parametric) {
+            Neighbourhood n, PoolCatalog catalog, int k, @Nullable Parametric parametric) {
         List<CatalogModel> byName = new ArrayList<>(catalog.getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
         int models = byName.size();
@@ -168,24 +196,31 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         double[] c = new double[models];
         Outcomes outcomes = new Outcomes(names, scores, costs);
         GlobalTrend priors = GlobalTrend.of(priorScores, priorCosts);
+        KnnVariant knn = KnnVariant.of(catalog, k);
+        int used = Math.min(knn.k(), size);
         double halfLifeS = setting(catalog, "decay.half-life-s", 0);
         double @Nullable [] weights = null;
-        if (halfLifeS > 0) {
-            // Older examples count less: weight 1/2 per half-life of age at the query's time.
-            weights = new double[size];
-            for (int i = 0; i < size; i++) {
-                double ageMs = Math.max(0, n.ts - n.seqs[i]);
-                weights[i] = Math.pow(0.5, ageMs / (halfLifeS * 1000));
+        if (halfLifeS > 0 || knn.weighted()) {
+            weights = new double[used];
+            for (int i = 0; i < used; i++) {
+                // As KnnPredictor weighs by similarity: the float, clipped at 0.
+                double w = knn.weighted() ? Math.max(n.similarities[i], 0f) : 1.0;
+                if (halfLifeS > 0) {
+                    // Older examples count less: 1/2 per half-life of age at the query's time.
+                    double ageMs = Math.max(0, n.ts - n.seqs[i]);
+                    w *= Math.pow(0.5, ageMs / (halfLifeS * 1000));
+                }
+                weights[i] = w;
             }
-            KnnPredictor.estimateWeighted(neighbours, weights, size, outcomes, priors, 0, s, c);
+            KnnPredictor.estimateWeighted(neighbours, weights, used, outcomes, priors, 0, s, c);
         } else {
-            KnnPredictor.estimate(neighbours, size, outcomes, priors, false, 0, s, c);
+            KnnPredictor.estimate(neighbours, used, outcomes, priors, false, 0, s, c);
         }
-        String decidedBy = router;
+        String decidedBy = knn.name();
         long version = 0;
         if (parametric != null && parametric.models().equals(names)) {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
-                shrinkage.estimate(neighbours, weights, size, outcomes, priors, s, c);
+                shrinkage.estimate(neighbours, weights, used, outcomes, priors, s, c);
                 decidedBy = parametric.name();
                 version = parametric.version();
             } else if (n.vector != null
@@ -206,7 +241,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         int minObserved = (int) setting(catalog, "exploration.min-observed", DEFAULT_MIN_OBSERVED);
         for (int m = 0; m < models; m++) {
             int observed = 0;
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < used; i++) {
                 if (!Double.isNaN(scores[i][m])) {
                     observed++;
                 }
@@ -228,8 +263,9 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         for (int m = 0; m < models; m++) {
             predictions.add(new ModelPrediction(names.get(m), s[m], c[m]));
         }
-        List<NeighbourRef> refs = new ArrayList<>(size);
-        for (int i = 0; i < size; i++) {
+        // The explanation: the neighbours the kNN estimate used.
+        List<NeighbourRef> refs = new ArrayList<>(used);
+        for (int i = 0; i < used; i++) {
             refs.add(new NeighbourRef(n.ids[i], n.similarities[i]));
         }
         return RoutingDecision.newBuilder()

@@ -198,8 +198,12 @@ final class Decoders {
         private transient RecordCodec<PoolCatalog> codec;
         private transient SingleObjectCodec<PoolCatalog> state;
 
-        Catalogs(@Nullable String registryUrl) {
+        /** Neighbours the job finds per query: the largest K a knn-K router may ask for. */
+        private final int k;
+
+        Catalogs(@Nullable String registryUrl, int k) {
             super(registryUrl);
+            this.k = k;
         }
 
         @Override
@@ -216,7 +220,7 @@ final class Decoders {
                         + " list to retire a pool's models";
             }
             PoolCatalog c = codec.decode(record.value);
-            String problem = check(c);
+            String problem = check(c, k);
             if (problem != null) {
                 return problem;
             }
@@ -225,7 +229,7 @@ final class Decoders {
         }
 
         /** Null when the catalog can be used, else why not. */
-        static @Nullable String check(PoolCatalog c) {
+        static @Nullable String check(PoolCatalog c, int k) {
             Set<String> names = new HashSet<>();
             for (var m : c.getModels()) {
                 if (!names.add(m.getName())) {
@@ -253,25 +257,36 @@ final class Decoders {
                 problem = numberIn(c, "dimension", 1, 1_000_000, true);
             }
             if (problem == null) {
-                problem = routerProblem(c);
+                problem = routerProblem(c, k);
             }
             return problem;
         }
 
-        /** The routers the job runs: knn-K (the job's k) and the ones its trainer fits. */
-        private static @Nullable String routerProblem(PoolCatalog c) {
+        /** The routers the job runs: knn-K(-weighted) up to its k and the ones its trainer fits. */
+        private static @Nullable String routerProblem(PoolCatalog c, int k) {
             String router = c.getDefaults().get("router");
-            if (router == null
-                    || router.matches("knn-[1-9][0-9]*")
-                    || Training.isParametric(router)) {
+            if (router == null || Training.isParametric(router)) {
                 return null;
             }
-            return "catalog of "
-                    + c.getPool()
-                    + ": router '"
-                    + router
-                    + "' is not one the job runs (knn-K, knn-shrunk, linear, mlp, linear-mf,"
-                    + " mlp-mf)";
+            Decider.KnnVariant knn = Decider.KnnVariant.parse(router);
+            if (knn == null) {
+                return "catalog of "
+                        + c.getPool()
+                        + ": router '"
+                        + router
+                        + "' is not one the job runs (knn-K, knn-K-weighted, knn-shrunk,"
+                        + " global-trend, linear, mlp, linear-mf, mlp-mf)";
+            }
+            if (knn.k() > k) {
+                return "catalog of "
+                        + c.getPool()
+                        + ": router "
+                        + router
+                        + " needs more neighbours than the job finds per query (--k "
+                        + k
+                        + ")";
+            }
+            return null;
         }
     }
 

@@ -247,7 +247,7 @@ public final class RoutingJob {
                         .name("decode feedback");
         SingleOutputStreamOperator<CatalogUpdate> catalogs =
                 source(env, s, "router.catalog")
-                        .process(new Decoders.Catalogs(s.registryUrl()))
+                        .process(new Decoders.Catalogs(s.registryUrl(), s.k()))
                         .uid("decode-catalog")
                         .name("decode catalog");
         BroadcastStream<CatalogUpdate> catalog = catalogs.broadcast(CatalogGate.CATALOGS);

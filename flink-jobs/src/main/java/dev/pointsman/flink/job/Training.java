@@ -33,7 +33,7 @@ final class Training {
     /** Whether {@code router} is trained (rather than only searched, like knn-K). */
     static boolean isParametric(String router) {
         return switch (router) {
-            case "knn-shrunk", "linear", "mlp", "linear-mf", "mlp-mf" -> true;
+            case "global-trend", "knn-shrunk", "linear", "mlp", "linear-mf", "mlp-mf" -> true;
             default -> false;
         };
     }

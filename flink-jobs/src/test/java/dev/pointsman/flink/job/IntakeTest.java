@@ -94,18 +94,33 @@ class IntakeTest {
 
     @Test
     void aCatalogNamingARouterTheJobDoesNotRunIsRejectedWithTheReason() {
-        for (String router : List.of("knn-100", "knn-shrunk", "linear", "mlp", "linear-mf")) {
-            assertThat(Decoders.Catalogs.check(catalog(Map.of("router", router)))).isNull();
+        for (String router :
+                List.of(
+                        "knn-100",
+                        "knn-7-weighted",
+                        "knn-shrunk",
+                        "global-trend",
+                        "linear",
+                        "mlp",
+                        "linear-mf",
+                        "mlp-mf")) {
+            assertThat(Decoders.Catalogs.check(catalog(Map.of("router", router)), 100)).isNull();
         }
-        assertThat(Decoders.Catalogs.check(catalog(Map.of()))).isNull();
-        for (String router : List.of("forest", "knn-0", "knn-", "global-trend")) {
-            assertThat(Decoders.Catalogs.check(catalog(Map.of("router", router))))
+        assertThat(Decoders.Catalogs.check(catalog(Map.of()), 100)).isNull();
+        for (String router : List.of("forest", "knn-0", "knn-", "knn-5-cosine")) {
+            assertThat(Decoders.Catalogs.check(catalog(Map.of("router", router)), 100))
                     .isEqualTo(
                             "catalog of p: router '"
                                     + router
-                                    + "' is not one the job runs (knn-K, knn-shrunk, linear, mlp,"
-                                    + " linear-mf, mlp-mf)");
+                                    + "' is not one the job runs (knn-K, knn-K-weighted,"
+                                    + " knn-shrunk, global-trend, linear, mlp, linear-mf,"
+                                    + " mlp-mf)");
         }
-        assertThat(Decoders.Catalogs.check(catalog(Map.of("lambda", "-1")))).contains("lambda");
+        assertThat(Decoders.Catalogs.check(catalog(Map.of("router", "knn-101-weighted")), 100))
+                .isEqualTo(
+                        "catalog of p: router knn-101-weighted needs more neighbours than the job"
+                                + " finds per query (--k 100)");
+        assertThat(Decoders.Catalogs.check(catalog(Map.of("lambda", "-1")), 100))
+                .contains("lambda");
     }
 }
