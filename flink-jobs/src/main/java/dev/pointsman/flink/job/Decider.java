@@ -203,8 +203,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         if (halfLifeS > 0 || knn.weighted()) {
             weights = new double[used];
             for (int i = 0; i < used; i++) {
-                // As KnnPredictor weighs by similarity: the float, clipped at 0.
-                double w = knn.weighted() ? Math.max(n.similarities[i], 0f) : 1.0;
+                double w = knn.weighted() ? KnnPredictor.similarityWeight(n.similarities[i]) : 1.0;
                 if (halfLifeS > 0) {
                     // Older examples count less: 1/2 per half-life of age at the query's time.
                     double ageMs = Math.max(0, n.ts - n.seqs[i]);

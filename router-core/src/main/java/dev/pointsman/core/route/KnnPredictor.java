@@ -84,9 +84,14 @@ public final class KnnPredictor implements UtilityPredictor {
             double[] costs) {
         double[] weights = new double[count];
         for (int j = 0; j < count; j++) {
-            weights[j] = weighted ? Math.max(neighbours[j].similarity(), 0f) : 1.0;
+            weights[j] = weighted ? similarityWeight(neighbours[j].similarity()) : 1.0;
         }
         estimateWeighted(neighbours, weights, count, support, trend, priorStrength, scores, costs);
+    }
+
+    /** A neighbour's weight in the similarity-weighted estimate: its similarity, clipped at 0. */
+    public static double similarityWeight(float similarity) {
+        return Math.max(similarity, 0f);
     }
 
     /**

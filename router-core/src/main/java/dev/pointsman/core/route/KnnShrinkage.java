@@ -71,13 +71,13 @@ public final class KnnShrinkage implements Serializable {
         }
         GlobalTrend target = GlobalTrend.of(meanScores, meanCosts);
         int used = Math.min(k, count);
-        double[] w = weights;
-        if (w == null) {
-            w = new double[used];
-            java.util.Arrays.fill(w, 1.0);
+        if (weights == null) {
+            KnnPredictor.estimate(
+                    neighbours, used, support, target, false, priorStrength, scores, costs);
+        } else {
+            KnnPredictor.estimateWeighted(
+                    neighbours, weights, used, support, target, priorStrength, scores, costs);
         }
-        KnnPredictor.estimateWeighted(
-                neighbours, w, used, support, target, priorStrength, scores, costs);
     }
 
     @Override
