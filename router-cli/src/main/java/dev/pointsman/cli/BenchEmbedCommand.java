@@ -9,6 +9,7 @@ import dev.pointsman.kafka.EmbeddedKafka;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,10 +87,11 @@ public final class BenchEmbedCommand implements Callable<Integer> {
     double load;
 
     @Option(
-            names = "--max-wait-ms",
-            defaultValue = "20",
+            names = "--max-wait",
+            defaultValue = "20ms",
+            paramLabel = "DURATION",
             description = "The worker's longest wait to fill a batch. Default: ${DEFAULT-VALUE}.")
-    long maxWaitMs;
+    Duration maxWait;
 
     @Option(
             names = "--seed",
@@ -129,7 +131,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
                                     servers,
                                     config,
                                     batchSizes,
-                                    maxWaitMs,
+                                    maxWait.toMillis(),
                                     queries,
                                     latencyQueries,
                                     load,
@@ -179,7 +181,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
                 device.cuda() ? "CUDA" : "CPU (" + device.cpuReason() + ")",
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"),
-                maxWaitMs,
+                maxWait.toMillis(),
                 load,
                 queries,
                 latencyQueries);
@@ -198,7 +200,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         root.put("cores", Runtime.getRuntime().availableProcessors());
         root.put("java", System.getProperty("java.version"));
         root.put("os_arch", System.getProperty("os.arch"));
-        root.put("max_wait_ms", maxWaitMs);
+        root.put("max_wait_ms", maxWait.toMillis());
         root.put("load", load);
         root.put("queries", queries);
         root.put("latency_queries", latencyQueries);

@@ -3,10 +3,13 @@ package dev.pointsman.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pointsman.cli.bench.RouteBenchmark;
+import dev.pointsman.core.config.Durations;
+import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.kafka.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,10 +75,11 @@ public final class BenchRouteCommand implements Callable<Integer> {
     double load;
 
     @Option(
-            names = "--checkpoint-interval-ms",
-            defaultValue = "1000",
+            names = "--checkpoint-interval",
+            defaultValue = "1s",
+            paramLabel = "DURATION",
             description = "Checkpoint interval. Default: ${DEFAULT-VALUE}.")
-    long checkpointIntervalMs;
+    Duration checkpointInterval;
 
     @Option(
             names = "--seed",
@@ -108,6 +112,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     "--support, --queries and --latency-queries must be >= 1, --centres >= 0 and"
                             + " --load in (0, 1]");
         }
+        Duration interval = JobSettings.CHECKPOINT_INTERVAL.check(checkpointInterval);
         Path tmp = Files.createTempDirectory("pointsman-bench-route");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"))) {
             RouteBenchmark.Settings settings =
@@ -122,7 +127,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             queries,
                             latencyQueries,
                             load,
-                            checkpointIntervalMs,
+                            interval,
                             seed,
                             index.spec(),
                             centres);
@@ -131,14 +136,14 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, checkpoints every %d ms; %d cores, Java %s%n",
+                    "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, checkpoints every %s; %d cores, Java %s%n",
                     support,
                     centres == 0 ? "isotropic" : centres + " centres",
                     indexName,
                     shards,
                     k,
                     parallelism,
-                    checkpointIntervalMs,
+                    Durations.format(interval),
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
             System.out.printf(
@@ -170,7 +175,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 root.put("shards", shards);
                 root.put("k", k);
                 root.put("parallelism", parallelism);
-                root.put("checkpoint_interval_ms", checkpointIntervalMs);
+                root.put("checkpoint_interval_ms", interval.toMillis());
                 root.put("cores", Runtime.getRuntime().availableProcessors());
                 root.put("java", System.getProperty("java.version"));
                 root.put("result", r);

@@ -6,9 +6,9 @@ import dev.pointsman.embed.service.BatchPolicy;
 import dev.pointsman.embed.service.EmbedWorker;
 import dev.pointsman.embed.service.MetricsEndpoint;
 import dev.pointsman.embed.service.QueryValidator;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -55,10 +55,11 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
     String transactionalId;
 
     @Option(
-            names = "--max-wait-ms",
-            defaultValue = "20",
+            names = "--max-wait",
+            defaultValue = "20ms",
+            paramLabel = "DURATION",
             description = "Longest wait to fill a batch. Default: ${DEFAULT-VALUE}.")
-    long maxWaitMs;
+    Duration maxWait;
 
     @Option(
             names = "--max-text-bytes",
@@ -103,7 +104,7 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         EmbedderConfig config = embedding.toConfig();
-        BatchPolicy policy = new BatchPolicy(config.batchSize(), maxWaitMs);
+        BatchPolicy policy = new BatchPolicy(config.batchSize(), maxWait.toMillis());
         WireFormat wire = WireFormat.of(schemaRegistry);
         QueryValidator validator =
                 new QueryValidator(

@@ -1,7 +1,9 @@
 package dev.pointsman.cli;
 
+import dev.pointsman.core.config.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -29,7 +31,21 @@ public final class Main implements Runnable {
 
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        return withErrorHandling(new CommandLine(new Main()));
+        CommandLine cli = new CommandLine(new Main());
+        // One way to write a duration on every command line: 250ms, 30s, 5m, 2h or PT1M.
+        cli.registerConverter(
+                Duration.class,
+                text -> {
+                    try {
+                        return Durations.parse("a duration", text);
+                    } catch (IllegalArgumentException e) {
+                        throw new CommandLine.TypeConversionException(
+                                "'" + text + "' is not a duration like 250ms, 30s, 5m, 2h or PT1M");
+                    }
+                });
+        SettingOptions.add(
+                cli.getSubcommands().get("route").getCommandSpec(), RouteCommand.SETTINGS);
+        return withErrorHandling(cli);
     }
 
     /** Bad input is the user's to fix: say what is wrong, exit 2, no stack trace. */

@@ -1,25 +1,24 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.flink.job.RoutingJob;
-import dev.pointsman.kafka.Topics;
+import dev.pointsman.core.config.Setting;
+import dev.pointsman.flink.job.JobSettings;
+import dev.pointsman.flink.job.LocalJob;
+import dev.pointsman.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pointsman route}: the Flink routing job on a local Flink mini cluster. */
 @Command(
@@ -33,33 +32,14 @@ import picocli.CommandLine.Option;
                     + " --checkpoints, and a restart resumes from the newest one there. Ctrl-C"
                     + " stops the job (the last checkpoint is kept).",
             "To run on a Flink cluster instead, submit flink-jobs' RoutingJob with the same"
-                    + " settings."
+                    + " settings (JobSettings).",
+            ""
         })
 public final class RouteCommand implements Callable<Integer> {
-    @Option(
-            names = "--bootstrap",
-            required = true,
-            paramLabel = "HOST:PORT",
-            description = "Kafka bootstrap servers.")
-    String bootstrap;
+    /** The job's settings this command takes as options, with their defaults and help. */
+    static final List<Setting<?>> SETTINGS = JobSettings.ALL;
 
-    @Option(
-            names = "--shards",
-            defaultValue = "4",
-            description = "Support-set shards per pool. Default: ${DEFAULT-VALUE}.")
-    int shards;
-
-    @Option(
-            names = "--k",
-            defaultValue = "100",
-            description = "Neighbours per decision. Default: ${DEFAULT-VALUE}.")
-    int k;
-
-    @Option(
-            names = "--capacity",
-            defaultValue = "1000000",
-            description = "Examples kept per pool; the oldest go first. Default: ${DEFAULT-VALUE}.")
-    int capacity;
+    @Spec CommandSpec spec;
 
     @Option(
             names = "--parallelism",
@@ -75,14 +55,6 @@ public final class RouteCommand implements Callable<Integer> {
     Path checkpoints;
 
     @Option(
-            names = "--checkpoint-interval-ms",
-            defaultValue = "2000",
-            description =
-                    "Checkpoint interval; exactly-once decisions become visible when a checkpoint"
-                            + " completes. Default: ${DEFAULT-VALUE}.")
-    long checkpointIntervalMs;
-
-    @Option(
             names = "--fresh",
             description = "Ignore existing checkpoints and start with an empty support set.")
     boolean fresh;
@@ -94,88 +66,53 @@ public final class RouteCommand implements Callable<Integer> {
                             + " repeat some decisions).")
     boolean atLeastOnce;
 
-    @Option(
-            names = "--training-window",
-            defaultValue = "20000",
-            description =
-                    "Recent examples per pool a parametric router is fitted on. Default: ${DEFAULT-VALUE}.")
-    int trainingWindow;
-
-    @Option(
-            names = "--retrain-every",
-            defaultValue = "1000",
-            description =
-                    "Refit a pool's parametric router after this many new examples. Default: ${DEFAULT-VALUE}.")
-    int retrainEvery;
-
-    @Option(
-            names = "--retrain-interval-s",
-            defaultValue = "300",
-            description =
-                    "...or on the next example once this many seconds passed since the last fit."
-                            + " Default: ${DEFAULT-VALUE}.")
-    long retrainIntervalS;
-
-    @Option(
-            names = "--group",
-            defaultValue = "pointsman-router",
-            description = "Consumer group and transactional-id prefix. Default: ${DEFAULT-VALUE}.")
-    String group;
-
-    @Option(
-            names = "--schema-registry",
-            paramLabel = "URL",
-            description = "Also read registry-framed records, with this registry.")
-    String schemaRegistry;
-
     @Mixin IndexOptions index;
+
+    /** The settings the command line gives; throws naming the option of an invalid value. */
+    JobSettings settings() {
+        return JobSettings.builder(SettingOptions.value(spec, JobSettings.BOOTSTRAP), checkpoints)
+                .group(SettingOptions.value(spec, JobSettings.GROUP))
+                .shards(SettingOptions.value(spec, JobSettings.SHARDS))
+                .k(SettingOptions.value(spec, JobSettings.K))
+                .capacity(SettingOptions.value(spec, JobSettings.CAPACITY))
+                .mergeTimeout(SettingOptions.value(spec, JobSettings.MERGE_TIMEOUT))
+                .catalogWait(SettingOptions.value(spec, JobSettings.CATALOG_WAIT))
+                .schemaRegistry(SettingOptions.value(spec, JobSettings.SCHEMA_REGISTRY))
+                .training(
+                        SettingOptions.value(spec, JobSettings.TRAINING_WINDOW),
+                        SettingOptions.value(spec, JobSettings.RETRAIN_EVERY),
+                        SettingOptions.value(spec, JobSettings.RETRAIN_INTERVAL))
+                .checkpointInterval(SettingOptions.value(spec, JobSettings.CHECKPOINT_INTERVAL))
+                .delivery(
+                        atLeastOnce
+                                ? DeliveryGuarantee.AT_LEAST_ONCE
+                                : DeliveryGuarantee.EXACTLY_ONCE)
+                .index(index.spec())
+                .build();
+    }
 
     @Override
     public Integer call() throws Exception {
-        RoutingJob.Settings settings =
-                new RoutingJob.Settings(
-                                bootstrap,
-                                group,
-                                group,
-                                shards,
-                                k,
-                                capacity,
-                                Duration.ofSeconds(2),
-                                Duration.ofSeconds(30),
-                                schemaRegistry,
-                                DeliveryGuarantee.EXACTLY_ONCE,
-                                trainingWindow,
-                                retrainEvery,
-                                Duration.ofSeconds(retrainIntervalS))
-                        .withDelivery(
-                                atLeastOnce
-                                        ? DeliveryGuarantee.AT_LEAST_ONCE
-                                        : DeliveryGuarantee.EXACTLY_ONCE)
-                        .withIndex(index.spec());
+        JobSettings settings = settings();
         if (parallelism <= 0) {
             throw new IllegalArgumentException("--parallelism must be > 0, got " + parallelism);
         }
         try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                settings.bootstrapServers()))) {
             Topics.ensure(admin, Topics.all(4, (short) 1, Duration.ofDays(7)));
         }
         Files.createDirectories(checkpoints);
-        Configuration conf =
-                RoutingJob.configuration(checkpoints, Duration.ofMillis(checkpointIntervalMs));
-        Optional<Path> latest = fresh ? Optional.empty() : latestCheckpoint(checkpoints);
-        latest.ifPresent(
-                p -> {
-                    conf.set(StateRecoveryOptions.SAVEPOINT_PATH, p.toString());
-                    System.err.println("route: resuming from " + p);
-                });
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-        env.enableCheckpointing(checkpointIntervalMs);
-        RoutingJob.build(env, settings);
-        JobClient job = env.executeAsync("pointsman-routing");
+        Path latest = fresh ? null : LocalJob.latestCheckpoint(checkpoints).orElse(null);
+        if (latest != null) {
+            System.err.println("route: resuming from " + latest);
+        }
+        JobClient job = LocalJob.start(settings, parallelism, latest, "pointsman-routing");
         System.err.printf(
                 "route: job %s running (%d shards, k %d, parallelism %d, %s); Ctrl-C stops it%n",
-                job.getJobID(), shards, k, parallelism, settings.delivery());
+                job.getJobID(), settings.shards(), settings.k(), parallelism, settings.delivery());
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
@@ -189,27 +126,5 @@ public final class RouteCommand implements Callable<Integer> {
                                 "route-shutdown"));
         job.getJobExecutionResult().get();
         return 0;
-    }
-
-    /** The newest completed checkpoint under {@code root}, if any. */
-    static Optional<Path> latestCheckpoint(Path root) throws java.io.IOException {
-        if (!Files.isDirectory(root)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> files = Files.walk(root, 3)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .map(Path::getParent)
-                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .max(
-                            Comparator.comparingLong(
-                                    p -> {
-                                        try {
-                                            return Files.getLastModifiedTime(p.resolve("_metadata"))
-                                                    .toMillis();
-                                        } catch (java.io.IOException e) {
-                                            return 0L;
-                                        }
-                                    }));
-        }
     }
 }

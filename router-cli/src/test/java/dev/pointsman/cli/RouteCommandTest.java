@@ -16,7 +16,8 @@ class RouteCommandTest {
 
     @Test
     void resumesFromTheNewestCompletedCheckpoint() throws Exception {
-        assertThat(RouteCommand.latestCheckpoint(dir.resolve("missing"))).isEmpty();
+        assertThat(dev.pointsman.flink.job.LocalJob.latestCheckpoint(dir.resolve("missing")))
+                .isEmpty();
         Path older = Files.createDirectories(dir.resolve("job-a/chk-7"));
         Path newer = Files.createDirectories(dir.resolve("job-b/chk-3"));
         Files.createDirectories(dir.resolve("job-b/chk-4")); // in progress: no _metadata
@@ -24,7 +25,7 @@ class RouteCommandTest {
         Files.writeString(newer.resolve("_metadata"), "x");
         Files.setLastModifiedTime(older.resolve("_metadata"), FileTime.fromMillis(1_000));
         Files.setLastModifiedTime(newer.resolve("_metadata"), FileTime.fromMillis(2_000));
-        assertThat(RouteCommand.latestCheckpoint(dir)).contains(newer);
+        assertThat(dev.pointsman.flink.job.LocalJob.latestCheckpoint(dir)).contains(newer);
     }
 
     @Test
@@ -42,6 +43,6 @@ class RouteCommandTest {
                         "--checkpoints",
                         dir.toString());
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("router.shards must be > 0");
+        assertThat(err.toString()).contains("--shards must be > 0");
     }
 }

@@ -1,6 +1,5 @@
 package dev.pointsman.streams;
 
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
@@ -15,6 +14,7 @@ import dev.pointsman.streams.ledger.QueryLedger;
 import dev.pointsman.streams.metrics.MetricDelta;
 import dev.pointsman.streams.metrics.MetricsFinisher;
 import dev.pointsman.streams.metrics.WindowAggregate;
+import dev.pointsman.topics.Topics;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;

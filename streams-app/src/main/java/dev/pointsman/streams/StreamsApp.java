@@ -1,7 +1,5 @@
 package dev.pointsman.streams;
 
-import dev.pointsman.kafka.TopicSpec;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.Query;
@@ -12,6 +10,8 @@ import dev.pointsman.streams.api.ApiServer;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.api.DecisionWaiter;
 import dev.pointsman.streams.api.StoreMetricsView;
+import dev.pointsman.topics.TopicSpec;
+import dev.pointsman.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * @param partitions partitions of the topics the app creates when they are missing
-     * @param feedbackTopic {@code router.feedback.topic}: where joined examples go
+     * @param feedbackTopic {@code --feedback-topic}: where joined examples go
      */
     public record Settings(
             String bootstrap,
@@ -55,17 +55,16 @@ public final class StreamsApp implements AutoCloseable {
             String feedbackTopic) {
         public Settings {
             if (bootstrap.isBlank()) {
-                throw new IllegalArgumentException("router.kafka.bootstrap must be set");
+                throw new IllegalArgumentException("--bootstrap must be set");
             }
             if (applicationId.isBlank()) {
-                throw new IllegalArgumentException("router.streams.application-id must be set");
+                throw new IllegalArgumentException("--application-id must be set");
             }
             if (feedbackTopic.isBlank()) {
-                throw new IllegalArgumentException("router.feedback.topic must be set");
+                throw new IllegalArgumentException("--feedback-topic must be set");
             }
             if (partitions < 1) {
-                throw new IllegalArgumentException(
-                        "router.topics.partitions must be >= 1, got " + partitions);
+                throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.pointsman.streams;
 
+import dev.pointsman.core.config.Durations;
 import dev.pointsman.streams.api.ApiSettings;
+import dev.pointsman.topics.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +29,7 @@ public final class StreamsMain implements Callable<Integer> {
     @Option(
             names = "--bootstrap",
             defaultValue = "localhost:9092",
-            description =
-                    "Kafka bootstrap servers (router.kafka.bootstrap). Default: ${DEFAULT-VALUE}")
+            description = "Kafka bootstrap servers. Default: ${DEFAULT-VALUE}")
     String bootstrap;
 
     @Option(
@@ -52,9 +53,9 @@ public final class StreamsMain implements Callable<Integer> {
 
     @Option(
             names = "--feedback-topic",
-            defaultValue = "router.feedback",
+            defaultValue = Topics.FEEDBACK,
             description =
-                    "Where joined feedback examples go (router.feedback.topic); another topic"
+                    "Where joined feedback examples go; another topic"
                             + " measures a static router. Default: ${DEFAULT-VALUE}")
     String feedbackTopic;
 
@@ -67,14 +68,13 @@ public final class StreamsMain implements Callable<Integer> {
     @Option(
             names = "--http-host",
             defaultValue = "127.0.0.1",
-            description = "API bind address (router.api.host). Default: ${DEFAULT-VALUE}")
+            description = "API bind address. Default: ${DEFAULT-VALUE}")
     String httpHost;
 
     @Option(
             names = "--http-port",
             defaultValue = "8080",
-            description =
-                    "API port, 0 for any free one (router.api.port). Default: ${DEFAULT-VALUE}")
+            description = "API port, 0 for any free one. Default: ${DEFAULT-VALUE}")
     int httpPort;
 
     @Option(
@@ -88,30 +88,28 @@ public final class StreamsMain implements Callable<Integer> {
             names = "--token",
             paramLabel = "POOL=TOKEN",
             description =
-                    "Bearer token for a pool (repeatable; router.api.tokens). With any, every /v1"
+                    "Bearer token for a pool (repeatable). With any, every /v1"
                             + " call needs a token, and a token reaches only its pool.")
     Map<String, String> tokens = new LinkedHashMap<>();
 
     @Option(
             names = "--window",
             defaultValue = "1m",
-            description = "Metric window size (router.metrics.window). Default: ${DEFAULT-VALUE}")
+            description = "Metric window size. Default: ${DEFAULT-VALUE}")
     String window;
 
     @Option(
             names = "--window-grace",
             defaultValue = "30s",
             description =
-                    "How long a window waits for late outcomes (router.metrics.grace). Default:"
-                            + " ${DEFAULT-VALUE}")
+                    "How long a window waits for late outcomes. Default:" + " ${DEFAULT-VALUE}")
     String windowGrace;
 
     @Option(
             names = "--feedback-grace",
             defaultValue = "10m",
             description =
-                    "Latest an outcome may come after its query (router.feedback.grace). Default:"
-                            + " ${DEFAULT-VALUE}")
+                    "Latest an outcome may come after its query. Default:" + " ${DEFAULT-VALUE}")
     String feedbackGrace;
 
     @Option(
@@ -119,7 +117,7 @@ public final class StreamsMain implements Callable<Integer> {
             defaultValue = "1h",
             description =
                     "How long queries stay joinable for late-outcome reporting"
-                            + " (router.feedback.retention). Default: ${DEFAULT-VALUE}")
+                            + ". Default: ${DEFAULT-VALUE}")
     String feedbackRetention;
 
     @Option(
@@ -127,7 +125,7 @@ public final class StreamsMain implements Callable<Integer> {
             defaultValue = "3.0",
             description =
                     "OOD score above which a query counts as out of distribution"
-                            + " (router.metrics.ood-threshold). Default: ${DEFAULT-VALUE}")
+                            + ". Default: ${DEFAULT-VALUE}")
     double oodThreshold;
 
     @Option(
@@ -181,13 +179,13 @@ public final class StreamsMain implements Callable<Integer> {
     StreamsApp.Settings settings() {
         TopologySettings topology =
                 new TopologySettings(
-                        Durations.parse("router.feedback.grace", feedbackGrace),
-                        Durations.parse("router.feedback.retention", feedbackRetention),
-                        Durations.parse("router.metrics.window", window),
-                        Durations.parse("router.metrics.grace", windowGrace),
+                        Durations.parse("--feedback-grace", feedbackGrace),
+                        Durations.parse("--feedback-retention", feedbackRetention),
+                        Durations.parse("--window", window),
+                        Durations.parse("--window-grace", windowGrace),
                         oodThreshold,
                         shadowCap,
-                        Durations.parse("router.metrics.history", history),
+                        Durations.parse("--history", history),
                         new TopologySettings.AlertThresholds(
                                 alertMinQueries,
                                 alertAucBelowTrend,
@@ -198,7 +196,7 @@ public final class StreamsMain implements Callable<Integer> {
                 new ApiSettings(
                         httpHost,
                         httpPort,
-                        Durations.parse("router.api.route-timeout", routeTimeout),
+                        Durations.parse("--route-timeout", routeTimeout),
                         tokens);
         return new StreamsApp.Settings(
                 bootstrap,

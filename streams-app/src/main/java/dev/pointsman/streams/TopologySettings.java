@@ -5,18 +5,18 @@ import java.time.Duration;
 /**
  * What the topology needs to know, validated at construction; each invalid value names its key.
  *
- * @param feedbackGrace {@code router.feedback.grace}: how long after its query an outcome is still
+ * @param feedbackGrace {@code --feedback-grace}: how long after its query an outcome is still
  *     joined (later ones go to the DLQ as late), and how long an outcome waits for a query it has
  *     not seen yet
- * @param ledgerRetention {@code router.feedback.retention}: how long a query stays in the ledger;
- *     an outcome arriving after that reads as one for an unknown query. At least the grace.
- * @param window {@code router.metrics.window}: tumbling window size
- * @param windowGrace {@code router.metrics.grace}: how long a window waits for late outcomes before
- *     it is closed and its metrics written
- * @param oodThreshold {@code router.metrics.ood-threshold}: a query whose out-of-distribution score
- *     (z of its nearest-neighbour similarity) is above this counts as out of distribution
- * @param shadowCap {@code router.metrics.shadow-cap}: shadow queries kept per window and router
- * @param history {@code router.metrics.history}: how long windows and alerts stay queryable
+ * @param ledgerRetention {@code --feedback-retention}: how long a query stays in the ledger; an
+ *     outcome arriving after that reads as one for an unknown query. At least the grace.
+ * @param window {@code --window}: tumbling window size
+ * @param windowGrace {@code --window-grace}: how long a window waits for late outcomes before it is
+ *     closed and its metrics written
+ * @param oodThreshold {@code --ood-threshold}: a query whose out-of-distribution score (z of its
+ *     nearest-neighbour similarity) is above this counts as out of distribution
+ * @param shadowCap {@code --shadow-cap}: shadow queries kept per window and router
+ * @param history {@code --history}: how long windows and alerts stay queryable
  * @param alerts the alert thresholds
  */
 public record TopologySettings(
@@ -30,14 +30,13 @@ public record TopologySettings(
         AlertThresholds alerts) {
 
     /**
-     * @param minQueries {@code router.alerts.min-queries}: windows with fewer queries raise no
-     *     alert
-     * @param aucBelowTrend {@code router.alerts.auc-below-trend}: points the router's AUC may fall
-     *     below the global trend's before an alert
-     * @param oodShare {@code router.alerts.ood-share}: largest out-of-distribution share
-     * @param driftPsi {@code router.alerts.drift-psi}: largest PSI of the OOD score against the
-     *     reference window (0.25 is the usual "major shift")
-     * @param embeddingShift {@code router.alerts.embedding-shift}: largest 1 − cosine between the
+     * @param minQueries {@code --alert-min-queries}: windows with fewer queries raise no alert
+     * @param aucBelowTrend {@code --alert-auc-below-trend}: points the router's AUC may fall below
+     *     the global trend's before an alert
+     * @param oodShare {@code --alert-ood-share}: largest out-of-distribution share
+     * @param driftPsi {@code --alert-drift-psi}: largest PSI of the OOD score against the reference
+     *     window (0.25 is the usual "major shift")
+     * @param embeddingShift {@code --alert-embedding-shift}: largest 1 − cosine between the
      *     window's mean embedding and the reference's
      */
     public record AlertThresholds(
@@ -47,25 +46,25 @@ public record TopologySettings(
             double driftPsi,
             double embeddingShift) {
         public AlertThresholds {
-            require(minQueries >= 1, "router.alerts.min-queries", "must be >= 1", minQueries);
+            require(minQueries >= 1, "--alert-min-queries", "must be >= 1", minQueries);
             require(
                     aucBelowTrend >= 0 && Double.isFinite(aucBelowTrend),
-                    "router.alerts.auc-below-trend",
+                    "--alert-auc-below-trend",
                     "must be a finite number of AUC points >= 0",
                     aucBelowTrend);
             require(
                     oodShare > 0 && oodShare <= 1,
-                    "router.alerts.ood-share",
+                    "--alert-ood-share",
                     "must be in (0, 1]",
                     oodShare);
             require(
                     driftPsi > 0 && Double.isFinite(driftPsi),
-                    "router.alerts.drift-psi",
+                    "--alert-drift-psi",
                     "must be > 0",
                     driftPsi);
             require(
                     embeddingShift > 0 && embeddingShift <= 2,
-                    "router.alerts.embedding-shift",
+                    "--alert-embedding-shift",
                     "must be in (0, 2]",
                     embeddingShift);
         }
@@ -76,25 +75,17 @@ public record TopologySettings(
     }
 
     public TopologySettings {
-        require(positive(feedbackGrace), "router.feedback.grace", "must be > 0", feedbackGrace);
+        require(positive(feedbackGrace), "--feedback-grace", "must be > 0", feedbackGrace);
         require(
                 ledgerRetention.compareTo(feedbackGrace) >= 0,
-                "router.feedback.retention",
-                "must be >= router.feedback.grace (" + feedbackGrace + ")",
+                "--feedback-retention",
+                "must be >= --feedback-grace (" + feedbackGrace + ")",
                 ledgerRetention);
-        require(positive(window), "router.metrics.window", "must be > 0", window);
-        require(!windowGrace.isNegative(), "router.metrics.grace", "must be >= 0", windowGrace);
-        require(
-                Double.isFinite(oodThreshold),
-                "router.metrics.ood-threshold",
-                "must be finite",
-                oodThreshold);
-        require(shadowCap >= 0, "router.metrics.shadow-cap", "must be >= 0", shadowCap);
-        require(
-                history.compareTo(window) >= 0,
-                "router.metrics.history",
-                "must be >= router.metrics.window",
-                history);
+        require(positive(window), "--window", "must be > 0", window);
+        require(!windowGrace.isNegative(), "--window-grace", "must be >= 0", windowGrace);
+        require(Double.isFinite(oodThreshold), "--ood-threshold", "must be finite", oodThreshold);
+        require(shadowCap >= 0, "--shadow-cap", "must be >= 0", shadowCap);
+        require(history.compareTo(window) >= 0, "--history", "must be >= --window", history);
     }
 
     public static TopologySettings defaults() {

@@ -36,7 +36,7 @@ class StreamsMainTest {
     void anInvalidValueNamesItsKey() {
         assertThatThrownBy(() -> StreamsMain.parse(List.of("--window", "soon")))
                 .hasMessage(
-                        "router.metrics.window must be a duration like 250ms, 30s, 5m, 2h or PT1M,"
+                        "--window must be a duration like 250ms, 30s, 5m, 2h or PT1M,"
                                 + " got 'soon'");
         assertThatThrownBy(
                         () ->
@@ -46,12 +46,11 @@ class StreamsMainTest {
                                                 "2h",
                                                 "--feedback-retention",
                                                 "1h")))
-                .hasMessageStartingWith(
-                        "router.feedback.retention must be >= router.feedback.grace");
+                .hasMessageStartingWith("--feedback-retention must be >= --feedback-grace");
         assertThatThrownBy(() -> StreamsMain.parse(List.of("--alert-ood-share", "1.5")))
-                .hasMessage("router.alerts.ood-share must be in (0, 1], got 1.5");
+                .hasMessage("--alert-ood-share must be in (0, 1], got 1.5");
         assertThatThrownBy(() -> StreamsMain.parse(List.of("--http-port", "70000")))
-                .hasMessage("router.api.port must be in [0, 65535], got 70000");
+                .hasMessage("--http-port must be in [0, 65535], got 70000");
     }
 
     @Test
@@ -67,7 +66,7 @@ class StreamsMainTest {
         } finally {
             System.setErr(previous);
         }
-        assertThat(captured.toString()).contains("router.metrics.shadow-cap must be >= 0, got -1");
+        assertThat(captured.toString()).contains("--shadow-cap must be >= 0, got -1");
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.pointsman.streams;
 
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
@@ -13,6 +12,7 @@ import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.KafkaSerde;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -9,11 +9,10 @@ public record BatchPolicy(int maxSize, long maxWaitMs) {
 
     public BatchPolicy {
         if (maxSize <= 0) {
-            throw new IllegalArgumentException("embed.batch.max-size must be > 0, got " + maxSize);
+            throw new IllegalArgumentException("--batch-size must be > 0, got " + maxSize);
         }
         if (maxWaitMs < 0) {
-            throw new IllegalArgumentException(
-                    "embed.batch.max-wait-ms must be >= 0, got " + maxWaitMs);
+            throw new IllegalArgumentException("--max-wait must be >= 0, got " + maxWaitMs + " ms");
         }
     }
 

@@ -24,10 +24,10 @@ class BatchPolicyTest {
     }
 
     @Test
-    void invalidSettingsNameTheirKey() {
+    void invalidSettingsNameTheirOption() {
         assertThatThrownBy(() -> new BatchPolicy(0, 10))
-                .hasMessageContaining("embed.batch.max-size must be > 0");
+                .hasMessageContaining("--batch-size must be > 0");
         assertThatThrownBy(() -> new BatchPolicy(1, -1))
-                .hasMessageContaining("embed.batch.max-wait-ms must be >= 0");
+                .hasMessageContaining("--max-wait must be >= 0");
     }
 }

@@ -52,7 +52,7 @@ abstract class CatalogGate<IN, OUT>
     private transient Map<String, Decoded> decoded;
     private transient SingleObjectCodec<PoolCatalog> codec;
 
-    private record Decoded(byte[] bytes, PoolCatalog catalog) {}
+    private record Decoded(byte[] bytes, Pool pool) {}
 
     CatalogGate(Class<IN> type, Duration wait) {
         this.type = type;
@@ -81,7 +81,7 @@ abstract class CatalogGate<IN, OUT>
     }
 
     /** Routes or transforms {@code in}; returns why it is unusable, or null. */
-    abstract @Nullable String handle(IN in, PoolCatalog catalog, Collector<OUT> out);
+    abstract @Nullable String handle(IN in, Pool pool, Collector<OUT> out);
 
     /** The record {@code in} came from, for the dead-letter topic. */
     abstract KafkaRecord source(IN in);
@@ -91,7 +91,7 @@ abstract class CatalogGate<IN, OUT>
     @Override
     public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
-        PoolCatalog catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
+        Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
         if (catalog != null) {
             String problem = handle(in, catalog, out);
             if (problem != null) {
@@ -121,7 +121,7 @@ abstract class CatalogGate<IN, OUT>
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(CATALOGS);
         state.put(update.pool, update.encoded);
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
-        PoolCatalog catalog = catalog(state, update.pool);
+        Pool catalog = catalog(state, update.pool);
         ctx.applyToKeyedState(
                 pendingDescriptor,
                 (pool, waiting) -> {
@@ -144,7 +144,7 @@ abstract class CatalogGate<IN, OUT>
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
         timer.clear();
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
-        PoolCatalog catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
+        Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
         List<IN> waiting = new ArrayList<>();
         pending.get().forEach(waiting::add);
         pending.clear();
@@ -163,7 +163,7 @@ abstract class CatalogGate<IN, OUT>
         }
     }
 
-    private @Nullable PoolCatalog catalog(ReadOnlyBroadcastState<String, byte[]> state, String pool)
+    private @Nullable Pool catalog(ReadOnlyBroadcastState<String, byte[]> state, String pool)
             throws Exception {
         byte[] bytes = state.get(pool);
         if (bytes == null) {
@@ -172,12 +172,12 @@ abstract class CatalogGate<IN, OUT>
         Decoded d = decoded.get(pool);
         if (d == null || d.bytes() != bytes) {
             try {
-                d = new Decoded(bytes, codec.decode(bytes));
+                d = new Decoded(bytes, Pool.of(codec.decode(bytes)));
             } catch (UndecodableRecordException e) {
                 throw new IllegalStateException("broadcast catalog of " + pool + " is corrupt", e);
             }
             decoded.put(pool, d);
         }
-        return d.catalog();
+        return d.pool();
     }
 }

@@ -2,8 +2,8 @@ package dev.pointsman.flink.job;
 
 /**
  * What is broadcast to every operator that needs it: a pool's catalog (single-object bytes), or a
- * newly trained version of the pool's parametric router (a serialised router-core predictor with
- * the model order it predicts in). A POJO.
+ * newly trained version of the pool's trained router (router-core's {@code TrainedRouters}
+ * encoding, with the model order it predicts in). A POJO.
  */
 public class CatalogUpdate {
     public String pool;
@@ -19,7 +19,7 @@ public class CatalogUpdate {
     /** The models the weights predict, in order. */
     public String[] models;
 
-    /** The serialised predictor. */
+    /** The trained router, encoded by {@code TrainedRouters}. */
     public byte[] weights;
 
     public CatalogUpdate() {}

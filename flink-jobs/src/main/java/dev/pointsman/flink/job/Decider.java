@@ -5,15 +5,18 @@ import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnPredictor;
 import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.core.route.RouterSpec;
+import dev.pointsman.core.route.TrainedRouters;
 import dev.pointsman.core.route.UtilityPredictor;
 import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.NeighbourRef;
-import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +24,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
@@ -41,8 +42,6 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     /** Prior quality of a catalog model that declares none. */
     static final double DEFAULT_PRIOR = 0.5;
 
-    static final double DEFAULT_EXPLORATION = 0.05;
-    static final int DEFAULT_MIN_OBSERVED = 3;
     static final String EXPLORE_SUFFIX = "/explore";
 
     /** Neighbours the shards find per query. */
@@ -80,41 +79,40 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     /** The newest trained version of the pool's configured router, if it fits the catalog. */
-    private @Nullable Parametric parametric(String pool, PoolCatalog catalog) throws Exception {
-        String configured = catalog.getDefaults().get("router");
-        if (configured == null || !Training.isParametric(configured) || weights == null) {
+    private @Nullable Parametric parametric(Pool pool) throws Exception {
+        RouterSpec configured = pool.settings().trainedRouter();
+        if (configured == null || weights == null) {
             return null;
         }
-        CatalogUpdate w = weights.get(pool);
-        if (w == null || !w.router.equals(configured)) {
+        CatalogUpdate w = weights.get(pool.name());
+        if (w == null || !w.router.equals(configured.name())) {
             return null;
         }
-        if (!Arrays.asList(w.models).equals(Decoders.modelNames(catalog))) {
+        if (!Arrays.asList(w.models).equals(pool.models())) {
             return null; // trained for another model list: wait for the next version
         }
-        Parametric p = loaded.get(pool);
+        Parametric p = loaded.get(pool.name());
         if (p == null || p.version() != w.version) {
             p =
                     new Parametric(
                             w.router,
                             w.version,
                             List.of(w.models),
-                            Training.deserialize(
-                                    w.weights, getRuntimeContext().getUserCodeClassLoader()));
-            loaded.put(pool, p);
+                            TrainedRouters.decode(w.weights));
+            loaded.put(pool.name(), p);
         }
         return p;
     }
 
     @Override
-    @Nullable String handle(Neighbourhood n, PoolCatalog catalog, Collector<KeyedBytes> out) {
+    @Nullable String handle(Neighbourhood n, Pool pool, Collector<KeyedBytes> out) {
         Parametric p;
         try {
-            p = parametric(n.pool, catalog);
+            p = parametric(pool);
         } catch (Exception e) {
             throw new IllegalStateException("reading the trained router of " + n.pool, e);
         }
-        RoutingDecision decision = decide(n, catalog, k, p);
+        RoutingDecision decision = decide(n, pool, k, p);
         if (decision != null) {
             lastVersion = decision.getRouterVersion();
         }
@@ -125,32 +123,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return null;
     }
 
-    static @Nullable RoutingDecision decide(Neighbourhood n, PoolCatalog catalog, int k) {
-        return decide(n, catalog, k, null);
-    }
-
-    /**
-     * The kNN router a pool runs: the catalog's {@code knn-K} or {@code knn-K-weighted} (K at most
-     * the job's k; the best K of the merged neighbours), otherwise plain knn with the job's k.
-     */
-    record KnnVariant(String name, int k, boolean weighted) {
-        private static final Pattern NAME = Pattern.compile("knn-([1-9][0-9]{0,8})(-weighted)?");
-
-        /** The variant {@code router} names, or null when it names no kNN variant. */
-        static @Nullable KnnVariant parse(@Nullable String router) {
-            Matcher m = router == null ? null : NAME.matcher(router);
-            if (m == null || !m.matches()) {
-                return null;
-            }
-            return new KnnVariant(router, Integer.parseInt(m.group(1)), m.group(2) != null);
-        }
-
-        static KnnVariant of(PoolCatalog catalog, int jobK) {
-            KnnVariant asked = parse(catalog.getDefaults().get("router"));
-            return asked != null && asked.k() <= jobK
-                    ? asked
-                    : new KnnVariant("knn-" + jobK, jobK, false);
-        }
+    static @Nullable RoutingDecision decide(Neighbourhood n, Pool pool, int k) {
+        return decide(n, pool, k, null);
     }
 
     /**
@@ -159,9 +133,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
      * from it; otherwise from the neighbours.
      */
     static @Nullable RoutingDecision decide(
-            Neighbourhood n, PoolCatalog catalog, int k, @Nullable Parametric parametric) {
-        List<CatalogModel> byName = new ArrayList<>(catalog.getModels());
+            Neighbourhood n, Pool pool, int k, @Nullable Parametric parametric) {
+        List<CatalogModel> byName = new ArrayList<>(pool.catalog().getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
+        PoolSettings settings = pool.settings();
         int models = byName.size();
         if (models == 0) {
             return null;
@@ -196,9 +171,9 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         double[] c = new double[models];
         Outcomes outcomes = new Outcomes(names, scores, costs);
         GlobalTrend priors = GlobalTrend.of(priorScores, priorCosts);
-        KnnVariant knn = KnnVariant.of(catalog, k);
+        RouterSpec knn = settings.knn(k);
         int used = Math.min(knn.k(), size);
-        double halfLifeS = setting(catalog, "decay.half-life-s", 0);
+        double halfLifeS = settings.halfLifeS();
         double @Nullable [] weights = null;
         if (halfLifeS > 0 || knn.weighted()) {
             weights = new double[used];
@@ -229,7 +204,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 version = parametric.version();
             }
         }
-        double lambda = Double.isNaN(n.lambda) ? defaultLambda(catalog) : n.lambda;
+        double lambda = Double.isNaN(n.lambda) ? settings.lambda() : n.lambda;
         int best = 0;
         for (int m = 1; m < models; m++) {
             if (s[m] - lambda * c[m] > s[best] - lambda * c[best]) {
@@ -237,7 +212,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             }
         }
         List<Integer> underObserved = new ArrayList<>();
-        int minObserved = (int) setting(catalog, "exploration.min-observed", DEFAULT_MIN_OBSERVED);
+        int minObserved = settings.minObserved();
         for (int m = 0; m < models; m++) {
             int observed = 0;
             for (int i = 0; i < used; i++) {
@@ -249,7 +224,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 underObserved.add(m);
             }
         }
-        double share = setting(catalog, "exploration", DEFAULT_EXPLORATION);
+        double share = settings.exploration();
         if (!underObserved.isEmpty()) {
             long h = mix(n.queryId.hashCode());
             double u = (h >>> 11) * 0x1.0p-53;
@@ -283,16 +258,6 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .build();
     }
 
-    static double defaultLambda(PoolCatalog catalog) {
-        return setting(catalog, "lambda", 0);
-    }
-
-    /** A numeric catalog default (checked when the catalog was decoded). */
-    static double setting(PoolCatalog catalog, String key, double fallback) {
-        String value = catalog.getDefaults().get(key);
-        return value == null ? fallback : Double.parseDouble(value);
-    }
-
     /** SplitMix64's finaliser: spreads a hash over 64 bits. */
     private static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
@@ -303,7 +268,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     @Override
     KafkaRecord source(Neighbourhood n) {
         KafkaRecord r = new KafkaRecord();
-        r.topic = "router.queries.embedded";
+        r.topic = Topics.QUERIES_EMBEDDED;
         r.partition = -1;
         r.offset = -1;
         r.key = Decoders.utf8(n.queryId);

@@ -1,5 +1,7 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
@@ -10,9 +12,9 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -93,7 +95,7 @@ final class Decoders {
 
         @Override
         public void open(OpenContext context) {
-            codec = wire().codec(EmbeddedQuery.class, "router.queries.embedded");
+            codec = wire().codec(EmbeddedQuery.class, Topics.QUERIES_EMBEDDED);
         }
 
         @Override
@@ -133,7 +135,7 @@ final class Decoders {
 
         @Override
         public void open(OpenContext context) {
-            codec = wire().codec(FeedbackExample.class, "router.feedback");
+            codec = wire().codec(FeedbackExample.class, Topics.FEEDBACK);
             state = SingleObjectCodec.of(FeedbackExample.class);
         }
 
@@ -208,7 +210,7 @@ final class Decoders {
 
         @Override
         public void open(OpenContext context) {
-            codec = wire().codec(PoolCatalog.class, "router.catalog");
+            codec = wire().codec(PoolCatalog.class, Topics.CATALOG);
             state = SingleObjectCodec.of(PoolCatalog.class);
         }
 
@@ -243,45 +245,18 @@ final class Decoders {
                             + " is outside [0, 1]";
                 }
             }
-            String problem = numberIn(c, "lambda", 0, Double.POSITIVE_INFINITY, false);
-            if (problem == null) {
-                problem = numberIn(c, "exploration", 0, 1, false);
+            PoolSettings settings;
+            try {
+                settings = PoolSettings.parse(c.getPool(), c.getDefaults());
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
             }
-            if (problem == null) {
-                problem = numberIn(c, "exploration.min-observed", 0, 1_000_000, true);
-            }
-            if (problem == null) {
-                problem = numberIn(c, "decay.half-life-s", 0, 1e12, false);
-            }
-            if (problem == null) {
-                problem = numberIn(c, "dimension", 1, 1_000_000, true);
-            }
-            if (problem == null) {
-                problem = routerProblem(c, k);
-            }
-            return problem;
-        }
-
-        /** The routers the job runs: knn-K(-weighted) up to its k and the ones its trainer fits. */
-        private static @Nullable String routerProblem(PoolCatalog c, int k) {
-            String router = c.getDefaults().get("router");
-            if (router == null || Training.isParametric(router)) {
-                return null;
-            }
-            Decider.KnnVariant knn = Decider.KnnVariant.parse(router);
-            if (knn == null) {
-                return "catalog of "
-                        + c.getPool()
-                        + ": router '"
-                        + router
-                        + "' is not one the job runs (knn-K, knn-K-weighted, knn-shrunk,"
-                        + " global-trend, linear, mlp, linear-mf, mlp-mf)";
-            }
-            if (knn.k() > k) {
+            RouterSpec router = settings.router();
+            if (router != null && router.kind() == RouterSpec.Kind.KNN && router.k() > k) {
                 return "catalog of "
                         + c.getPool()
                         + ": router "
-                        + router
+                        + router.name()
                         + " needs more neighbours than the job finds per query (--k "
                         + k
                         + ")";
@@ -290,40 +265,7 @@ final class Decoders {
         }
     }
 
-    /** Null when default {@code key} is absent or a number in [min, max], else why not. */
-    static @Nullable String numberIn(
-            PoolCatalog c, String key, double min, double max, boolean integer) {
-        String value = c.getDefaults().get(key);
-        if (value == null) {
-            return null;
-        }
-        try {
-            double v = Double.parseDouble(value);
-            if (!(v >= min && v <= max) || (integer && v != Math.rint(v))) {
-                return "catalog of "
-                        + c.getPool()
-                        + ": default "
-                        + key
-                        + " must be "
-                        + (integer ? "an integer " : "a number ")
-                        + "in ["
-                        + min
-                        + ", "
-                        + max
-                        + "], got "
-                        + value;
-            }
-            return null;
-        } catch (NumberFormatException e) {
-            return "catalog of " + c.getPool() + ": default " + key + " is not a number: " + value;
-        }
-    }
-
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static List<String> modelNames(PoolCatalog catalog) {
-        return catalog.getModels().stream().map(m -> m.getName()).sorted().toList();
     }
 }

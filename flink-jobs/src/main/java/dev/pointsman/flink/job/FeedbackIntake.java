@@ -1,7 +1,6 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.flink.support.ShardEvent;
-import dev.pointsman.schemas.PoolCatalog;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -19,9 +18,9 @@ final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
     }
 
     @Override
-    @Nullable String handle(FeedbackEvent f, PoolCatalog catalog, Collector<ShardEvent> out) {
-        String dimension = catalog.getDefaults().get("dimension");
-        if (dimension != null && Double.parseDouble(dimension) != f.dimension) {
+    @Nullable String handle(FeedbackEvent f, Pool pool, Collector<ShardEvent> out) {
+        Integer dimension = pool.settings().dimension();
+        if (dimension != null && dimension != f.dimension) {
             return "example "
                     + f.exampleId
                     + " has "
@@ -31,7 +30,7 @@ final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
                     + " expects "
                     + dimension;
         }
-        String embedder = catalog.getDefaults().get("embedder");
+        String embedder = pool.settings().embedder();
         if (embedder != null && !embedder.equals(f.embedder)) {
             return "example "
                     + f.exampleId
@@ -42,7 +41,7 @@ final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
                     + " expects "
                     + embedder;
         }
-        Set<String> known = new HashSet<>(Decoders.modelNames(catalog));
+        Set<String> known = new HashSet<>(pool.models());
         for (String model : f.models) {
             if (!known.contains(model)) {
                 return "example "

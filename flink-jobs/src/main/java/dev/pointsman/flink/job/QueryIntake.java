@@ -1,7 +1,6 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.flink.support.ShardEvent;
-import dev.pointsman.schemas.PoolCatalog;
 import java.time.Duration;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
@@ -19,9 +18,9 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     }
 
     @Override
-    @Nullable String handle(QueryEvent q, PoolCatalog catalog, Collector<ShardEvent> out) {
-        String dimension = catalog.getDefaults().get("dimension");
-        if (dimension != null && Double.parseDouble(dimension) != q.vector.length) {
+    @Nullable String handle(QueryEvent q, Pool pool, Collector<ShardEvent> out) {
+        Integer dimension = pool.settings().dimension();
+        if (dimension != null && dimension != q.vector.length) {
             return "query "
                     + q.queryId
                     + " has "
@@ -31,7 +30,7 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
                     + " expects "
                     + dimension;
         }
-        String embedder = catalog.getDefaults().get("embedder");
+        String embedder = pool.settings().embedder();
         if (embedder != null && !embedder.equals(q.embedder)) {
             return "query "
                     + q.queryId

@@ -1,6 +1,5 @@
 package dev.pointsman.flink.job;
 
-import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.flink.support.NeighbourMerger;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardEvent;
@@ -8,7 +7,7 @@ import dev.pointsman.flink.support.ShardResult;
 import dev.pointsman.flink.support.SupportShardFunction;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
-import java.nio.file.Path;
+import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -17,8 +16,8 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -30,7 +29,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The routing job: reads {@code router.queries.embedded}, {@code router.feedback} and {@code
@@ -48,178 +46,29 @@ public final class RoutingJob {
     private RoutingJob() {}
 
     /**
-     * @param shards support-set shards per pool
-     * @param k neighbours per decision
-     * @param capacity examples kept per pool (split evenly over its shards)
-     * @param registryUrl schema registry for reading registry-framed records, or null
-     * @param delivery EXACTLY_ONCE (decisions become visible to read_committed consumers when a
-     *     checkpoint completes) or AT_LEAST_ONCE (visible at once; a restart may repeat some)
-     * @param trainingWindow recent examples per pool a parametric router is fitted on
-     * @param retrainEvery refit after this many new examples
-     * @param retrainInterval or on the next example once this long has passed since the last fit
-     * @param index each shard's scan structure (exact unless an HNSW graph is asked for)
+     * The one place the job's checkpointing and state are configured: RocksDB state, incremental
+     * exactly-once checkpoints under {@link JobSettings#checkpoints} every {@link
+     * JobSettings#checkpointInterval}, retained on cancellation, and network buffers flushed after
+     * every record (latency over batching).
      */
-    public record Settings(
-            String bootstrapServers,
-            String groupId,
-            String transactionalIdPrefix,
-            int shards,
-            int k,
-            int capacity,
-            Duration mergeTimeout,
-            Duration catalogWait,
-            @Nullable String registryUrl,
-            DeliveryGuarantee delivery,
-            int trainingWindow,
-            int retrainEvery,
-            Duration retrainInterval,
-            IndexSpec index) {
-        public Settings {
-            if (shards <= 0) {
-                throw new IllegalArgumentException("router.shards must be > 0, got " + shards);
-            }
-            if (k <= 0) {
-                throw new IllegalArgumentException("router.k must be > 0, got " + k);
-            }
-            if (trainingWindow < Trainer.MIN_EXAMPLES || retrainEvery <= 0) {
-                throw new IllegalArgumentException(
-                        "router.training-window must be >= "
-                                + Trainer.MIN_EXAMPLES
-                                + " and router.retrain-every > 0");
-            }
-            if (capacity < shards) {
-                throw new IllegalArgumentException(
-                        "router.capacity must be at least router.shards, got " + capacity);
-            }
-            if (index == null) {
-                throw new IllegalArgumentException("router.index must be set");
-            }
-        }
-
-        /** Settings with the exact index. */
-        public Settings(
-                String bootstrapServers,
-                String groupId,
-                String transactionalIdPrefix,
-                int shards,
-                int k,
-                int capacity,
-                Duration mergeTimeout,
-                Duration catalogWait,
-                @Nullable String registryUrl,
-                DeliveryGuarantee delivery,
-                int trainingWindow,
-                int retrainEvery,
-                Duration retrainInterval) {
-            this(
-                    bootstrapServers,
-                    groupId,
-                    transactionalIdPrefix,
-                    shards,
-                    k,
-                    capacity,
-                    mergeTimeout,
-                    catalogWait,
-                    registryUrl,
-                    delivery,
-                    trainingWindow,
-                    retrainEvery,
-                    retrainInterval,
-                    IndexSpec.EXACT);
-        }
-
-        public static Settings defaults(String bootstrapServers) {
-            return new Settings(
-                    bootstrapServers,
-                    "pointsman-router",
-                    "pointsman-router",
-                    4,
-                    100,
-                    1_000_000,
-                    Duration.ofSeconds(2),
-                    Duration.ofSeconds(30),
-                    null,
-                    DeliveryGuarantee.EXACTLY_ONCE,
-                    20_000,
-                    1_000,
-                    Duration.ofMinutes(5));
-        }
-
-        /** The same settings with another training window and retraining cadence. */
-        public Settings withTraining(int window, int every, Duration interval) {
-            return new Settings(
-                    bootstrapServers,
-                    groupId,
-                    transactionalIdPrefix,
-                    shards,
-                    k,
-                    capacity,
-                    mergeTimeout,
-                    catalogWait,
-                    registryUrl,
-                    delivery,
-                    window,
-                    every,
-                    interval,
-                    index);
-        }
-
-        /** The same settings with another delivery guarantee for the sinks. */
-        public Settings withDelivery(DeliveryGuarantee guarantee) {
-            return new Settings(
-                    bootstrapServers,
-                    groupId,
-                    transactionalIdPrefix,
-                    shards,
-                    k,
-                    capacity,
-                    mergeTimeout,
-                    catalogWait,
-                    registryUrl,
-                    guarantee,
-                    trainingWindow,
-                    retrainEvery,
-                    retrainInterval,
-                    index);
-        }
-
-        /** The same settings with another scan structure for the shards. */
-        public Settings withIndex(IndexSpec spec) {
-            return new Settings(
-                    bootstrapServers,
-                    groupId,
-                    transactionalIdPrefix,
-                    shards,
-                    k,
-                    capacity,
-                    mergeTimeout,
-                    catalogWait,
-                    registryUrl,
-                    delivery,
-                    trainingWindow,
-                    retrainEvery,
-                    retrainInterval,
-                    spec);
-        }
-    }
-
-    /**
-     * Flink configuration for the job: RocksDB state, incremental checkpoints under {@code
-     * checkpoints} every {@code interval}, retained on cancellation, and network buffers flushed
-     * after every record (latency over batching).
-     */
-    public static Configuration configuration(Path checkpoints, Duration interval) {
+    public static Configuration configuration(JobSettings s) {
         Configuration conf = new Configuration();
         conf.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, s.checkpoints().toString());
         conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, interval);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, s.checkpointInterval());
+        conf.set(
+                CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE,
+                CheckpointingMode.EXACTLY_ONCE);
         // A decision crosses four network exchanges; Flink's default 100 ms buffer timeout would
         // let each hold it that long when traffic is light. Even 2 ms cost about 4 ms of a
         // decision's median time in the job (bench route); flushing every record costs no
         // measurable throughput at hundreds of decisions per second.
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ZERO);
+        // Every record type between operators is a POJO or a Flink type with an explicit
+        // serializer; a type that would fall back to Kryo fails the job's build instead.
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
         // A cancelled or failed job can be restarted from its last checkpoint.
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
@@ -228,26 +77,20 @@ public final class RoutingJob {
     }
 
     /** Adds the job's operators to {@code env}. */
-    public static void build(StreamExecutionEnvironment env, Settings s) {
-        env.enableCheckpointing(
-                env.getCheckpointConfig().getCheckpointInterval() > 0
-                        ? env.getCheckpointConfig().getCheckpointInterval()
-                        : 5_000,
-                CheckpointingMode.EXACTLY_ONCE);
-
+    public static void build(StreamExecutionEnvironment env, JobSettings s) {
         SingleOutputStreamOperator<QueryEvent> queries =
-                source(env, s, "router.queries.embedded")
-                        .process(new Decoders.Queries(s.registryUrl()))
+                source(env, s, Topics.QUERIES_EMBEDDED)
+                        .process(new Decoders.Queries(s.schemaRegistry()))
                         .uid("decode-queries")
                         .name("decode queries");
         SingleOutputStreamOperator<FeedbackEvent> feedback =
-                source(env, s, "router.feedback")
-                        .process(new Decoders.Feedback(s.registryUrl()))
+                source(env, s, Topics.FEEDBACK)
+                        .process(new Decoders.Feedback(s.schemaRegistry()))
                         .uid("decode-feedback")
                         .name("decode feedback");
         SingleOutputStreamOperator<CatalogUpdate> catalogs =
-                source(env, s, "router.catalog")
-                        .process(new Decoders.Catalogs(s.registryUrl(), s.k()))
+                source(env, s, Topics.CATALOG)
+                        .process(new Decoders.Catalogs(s.schemaRegistry(), s.k()))
                         .uid("decode-catalog")
                         .name("decode catalog");
         BroadcastStream<CatalogUpdate> catalog = catalogs.broadcast(CatalogGate.CATALOGS);
@@ -298,7 +141,7 @@ public final class RoutingJob {
                         .uid("decide")
                         .name("decide");
 
-        decisions.sinkTo(sink(s, "router.decisions", "decisions")).uid("decisions-sink");
+        decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
         DataStream<KeyedBytes> dlq =
                 queries.getSideOutput(Decoders.DLQ)
                         .union(
@@ -312,7 +155,7 @@ public final class RoutingJob {
                                         .returns(KeyedBytes.class)
                                         .name("shard rejects"),
                                 decisions.getSideOutput(Decoders.DLQ));
-        dlq.sinkTo(sink(s, "router.dlq", "dlq")).uid("dlq-sink");
+        dlq.sinkTo(sink(s, Topics.DLQ, "dlq")).uid("dlq-sink");
     }
 
     /** An encoded dead letter, keyed by the key of the record it carries. */
@@ -327,14 +170,14 @@ public final class RoutingJob {
     }
 
     private static DataStream<KafkaRecord> source(
-            StreamExecutionEnvironment env, Settings s, String topic) {
+            StreamExecutionEnvironment env, JobSettings s, String topic) {
         Properties props = new Properties();
         props.setProperty("isolation.level", "read_committed");
         KafkaSource<KafkaRecord> source =
                 KafkaSource.<KafkaRecord>builder()
                         .setBootstrapServers(s.bootstrapServers())
                         .setTopics(topic)
-                        .setGroupId(s.groupId())
+                        .setGroupId(s.group())
                         .setStartingOffsets(
                                 OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                         .setDeserializer(new RawRecordSchema())
@@ -348,7 +191,7 @@ public final class RoutingJob {
                 .uid("source-" + topic);
     }
 
-    private static KafkaSink<KeyedBytes> sink(Settings s, String topic, String name) {
+    private static KafkaSink<KeyedBytes> sink(JobSettings s, String topic, String name) {
         Properties props = new Properties();
         // Within the broker's transaction.max.timeout.ms (15 min by default).
         props.setProperty("transaction.timeout.ms", "600000");
@@ -361,7 +204,7 @@ public final class RoutingJob {
                                 (element, context, timestamp) ->
                                         new ProducerRecord<>(topic, element.key, element.value))
                 .setDeliveryGuarantee(s.delivery())
-                .setTransactionalIdPrefix(s.transactionalIdPrefix() + "-" + name)
+                .setTransactionalIdPrefix(s.group() + "-" + name)
                 .setKafkaProducerConfig(props)
                 .build();
     }

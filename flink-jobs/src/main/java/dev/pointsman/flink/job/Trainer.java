@@ -1,12 +1,13 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.core.route.KnnShrinkage;
+import dev.pointsman.core.route.RouterSpec;
+import dev.pointsman.core.route.TrainedRouters;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.schemas.FeedbackExample;
-import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
-import java.io.Serializable;
+import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +79,7 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
     }
 
     @Override
-    @Nullable String handle(ShardEvent example, PoolCatalog catalog, Collector<CatalogUpdate> out) {
+    @Nullable String handle(ShardEvent example, Pool pool, Collector<CatalogUpdate> out) {
         try {
             long[] p = progress.value();
             if (p == null) {
@@ -90,27 +91,28 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             }
             p[0]++;
             p[1]++;
-            String router = catalog.getDefaults().get("router");
+            RouterSpec router = pool.settings().trainedRouter();
             long now = System.currentTimeMillis();
             boolean due = p[1] >= every || (p[3] > 0 && now - p[2] >= intervalMs);
-            if (router != null
-                    && Training.isParametric(router)
-                    && due
-                    && Math.min(p[0], window) >= MIN_EXAMPLES) {
+            if (router != null && due && Math.min(p[0], window) >= MIN_EXAMPLES) {
                 List<FeedbackExample> examples = new ArrayList<>();
                 for (long seq = Math.max(0, p[0] - window); seq < p[0]; seq++) {
                     examples.add(codec.decode(recent.get(seq)));
                 }
-                List<String> models = Decoders.modelNames(catalog);
+                List<String> models = pool.models();
                 long started = System.nanoTime();
                 p[1] = 0;
                 p[2] = now;
-                Serializable trained;
+                Object trained;
                 try {
                     trained = Training.fit(router, examples, models, k, p[3] + 1);
                 } catch (RuntimeException e) {
                     // Routing goes on with the version it has; the next fit is tried later.
-                    LOG.warn("pool {}: fitting {} failed: {}", example.pool, router, e.toString());
+                    LOG.warn(
+                            "pool {}: fitting {} failed: {}",
+                            example.pool,
+                            router.name(),
+                            e.toString());
                     progress.update(p);
                     return null;
                 }
@@ -118,14 +120,14 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
                 out.collect(
                         CatalogUpdate.weights(
                                 example.pool,
-                                router,
+                                router.name(),
                                 p[3],
                                 models.toArray(new String[0]),
-                                Training.serialize(trained)));
+                                TrainedRouters.encode(trained)));
                 LOG.info(
                         "pool {}: {} version {} fitted on {} examples in {} ms{}",
                         example.pool,
-                        router,
+                        router.name(),
                         p[3],
                         examples.size(),
                         (System.nanoTime() - started) / 1_000_000,
@@ -146,7 +148,7 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
     @Override
     KafkaRecord source(ShardEvent in) {
         KafkaRecord r = new KafkaRecord();
-        r.topic = "router.feedback";
+        r.topic = Topics.FEEDBACK;
         r.partition = -1;
         r.offset = -1;
         r.value = in.example;

@@ -8,6 +8,7 @@ import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -169,7 +170,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                     REJECTED,
                     deadLetters.encode(
                             DeadLetter.newBuilder()
-                                    .setSourceTopic("router.feedback")
+                                    .setSourceTopic(Topics.FEEDBACK)
                                     .setPartition(-1)
                                     .setOffset(-1)
                                     .setKey(

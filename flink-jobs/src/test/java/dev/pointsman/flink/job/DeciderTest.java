@@ -64,11 +64,12 @@ class DeciderTest {
         RoutingDecision d =
                 Decider.decide(
                         hood("q"),
-                        catalog(
-                                Map.of("exploration", "0"),
-                                model("small", null),
-                                model("big", null),
-                                model("fresh", 0.3)),
+                        Pool.of(
+                                catalog(
+                                        Map.of("exploration", "0"),
+                                        model("small", null),
+                                        model("big", null),
+                                        model("fresh", 0.3))),
                         4);
         assertThat(d.getPredictions())
                 .extracting(ModelPrediction::getModel)
@@ -89,11 +90,11 @@ class DeciderTest {
                         model("big", null),
                         model("small", null));
         // 0.8 − 10·0.1 = −0.2 < 0.6 − 10·0.01 = 0.5
-        assertThat(Decider.decide(hood("q"), cat, 4).getModel()).isEqualTo("small");
+        assertThat(Decider.decide(hood("q"), Pool.of(cat), 4).getModel()).isEqualTo("small");
         Neighbourhood own = hood("q");
         own.lambda = 0;
-        assertThat(Decider.decide(own, cat, 4).getModel()).isEqualTo("big");
-        assertThat(Decider.decide(own, cat, 4).getLambda()).isZero();
+        assertThat(Decider.decide(own, Pool.of(cat), 4).getModel()).isEqualTo("big");
+        assertThat(Decider.decide(own, Pool.of(cat), 4).getLambda()).isZero();
     }
 
     @Test
@@ -107,7 +108,7 @@ class DeciderTest {
         List<String> chosen = new ArrayList<>();
         int explored = 0;
         for (int i = 0; i < 2000; i++) {
-            RoutingDecision d = Decider.decide(hood("query-" + i), cat, 4);
+            RoutingDecision d = Decider.decide(hood("query-" + i), Pool.of(cat), 4);
             chosen.add(d.getModel());
             if (d.getRouter().endsWith("/explore")) {
                 explored++;
@@ -118,11 +119,12 @@ class DeciderTest {
         }
         assertThat(explored / 2000.0).isCloseTo(0.2, within(0.03));
         // Deterministic: the same query id explores the same way again.
-        assertThat(Decider.decide(hood("query-7"), cat, 4).getModel()).isEqualTo(chosen.get(7));
+        assertThat(Decider.decide(hood("query-7"), Pool.of(cat), 4).getModel())
+                .isEqualTo(chosen.get(7));
         // Once the neighbours carry its outcomes, the new model competes on its predictions.
         Neighbourhood seen = hood("query-x");
         seen.models = new String[] {"big", "fresh", "small"};
-        assertThat(Decider.decide(seen, cat, 4).getRouter()).isEqualTo("knn-4");
+        assertThat(Decider.decide(seen, Pool.of(cat), 4).getRouter()).isEqualTo("knn-4");
     }
 
     @Test
@@ -136,7 +138,8 @@ class DeciderTest {
         }
         PoolCatalog plain =
                 catalog(Map.of("exploration", "0"), model("big", null), model("small", null));
-        assertThat(Decider.decide(n, plain, 4).getPredictions().get(0).getScore()).isEqualTo(0.5);
+        assertThat(Decider.decide(n, Pool.of(plain), 4).getPredictions().get(0).getScore())
+                .isEqualTo(0.5);
         PoolCatalog decayed =
                 catalog(
                         Map.of("exploration", "0", "decay.half-life-s", "100"),
@@ -144,7 +147,7 @@ class DeciderTest {
                         model("small", null));
         // Age 1000 s = 10 half-lives: weight 2^-10 against 1.
         double w = Math.pow(0.5, 10);
-        assertThat(Decider.decide(n, decayed, 4).getPredictions().get(0).getScore())
+        assertThat(Decider.decide(n, Pool.of(decayed), 4).getPredictions().get(0).getScore())
                 .isCloseTo(2 / (2 + 2 * w), within(1e-12));
     }
 
@@ -164,7 +167,7 @@ class DeciderTest {
                         new boolean[] {true, true});
         Decider.Parametric version =
                 new Decider.Parametric("knn-shrunk", 7, List.of("big", "small"), shrinkage);
-        RoutingDecision d = Decider.decide(hood("q"), catalog, 4, version);
+        RoutingDecision d = Decider.decide(hood("q"), Pool.of(catalog), 4, version);
         assertThat(d.getRouter()).isEqualTo("knn-shrunk");
         assertThat(d.getRouterVersion()).isEqualTo(7);
         // Two of the four neighbours: big (2 × 0.8 + 2 × 0.2) / 4, small (2 × 0.6 + 2 × 0.9) / 4.
@@ -176,11 +179,12 @@ class DeciderTest {
         assertThat(small.getCost()).isCloseTo((0.02 + 0.1) / 4, within(1e-12));
         // λ 0: the higher ŝ wins, though plain knn-4 prefers big (0.8 > 0.6).
         assertThat(d.getModel()).isEqualTo("small");
-        assertThat(Decider.decide(hood("q"), catalog, 4).getModel()).isEqualTo("big");
+        assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4).getModel()).isEqualTo("big");
         // A version fitted for another model list is not used.
         Decider.Parametric stale =
                 new Decider.Parametric("knn-shrunk", 8, List.of("big", "gone"), shrinkage);
-        assertThat(Decider.decide(hood("q"), catalog, 4, stale).getRouter()).isEqualTo("knn-4");
+        assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4, stale).getRouter())
+                .isEqualTo("knn-4");
     }
 
     @Test
@@ -195,7 +199,7 @@ class DeciderTest {
                         Map.of("router", "knn-2", "exploration", "0"),
                         model("big", null),
                         model("small", null));
-        RoutingDecision d = Decider.decide(n, two, 4);
+        RoutingDecision d = Decider.decide(n, Pool.of(two), 4);
         assertThat(d.getRouter()).isEqualTo("knn-2");
         assertThat(d.getPredictions().get(0).getScore()).isEqualTo(0.5); // (1 + 0) / 2
         assertThat(d.getNeighbours()).extracting(r -> r.getId()).containsExactly("a", "b");
@@ -205,7 +209,7 @@ class DeciderTest {
                         Map.of("router", "knn-3-weighted", "exploration", "0"),
                         model("big", null),
                         model("small", null));
-        d = Decider.decide(n, weighted, 4);
+        d = Decider.decide(n, Pool.of(weighted), 4);
         assertThat(d.getRouter()).isEqualTo("knn-3-weighted");
         double w0 = 0.9f;
         double w1 = 0.8f;
@@ -216,6 +220,6 @@ class DeciderTest {
         // dead-lettered on the way in; see IntakeTest).
         PoolCatalog tooMany =
                 catalog(Map.of("router", "knn-9", "exploration", "0"), model("big", null));
-        assertThat(Decider.decide(n, tooMany, 4).getRouter()).isEqualTo("knn-4");
+        assertThat(Decider.decide(n, Pool.of(tooMany), 4).getRouter()).isEqualTo("knn-4");
     }
 }

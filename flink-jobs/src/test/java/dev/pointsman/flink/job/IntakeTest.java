@@ -54,20 +54,29 @@ class IntakeTest {
         QueryIntake intake = new QueryIntake(3, 7, Duration.ofSeconds(1));
         PoolCatalog strict = catalog(Map.of("embedder", "e", "dimension", "4"));
         List<ShardEvent> out = new ArrayList<>();
-        assertThat(intake.handle(query(4, "e"), strict, new ListCollector<>(out))).isNull();
+        assertThat(intake.handle(query(4, "e"), Pool.of(strict), new ListCollector<>(out)))
+                .isNull();
         assertThat(out).extracting(e -> e.shard).containsExactly(0, 1, 2);
         assertThat(out).allSatisfy(e -> assertThat(e.k).isEqualTo(7));
 
-        assertThat(intake.handle(query(5, "e"), strict, new ListCollector<>(new ArrayList<>())))
+        assertThat(
+                        intake.handle(
+                                query(5, "e"),
+                                Pool.of(strict),
+                                new ListCollector<>(new ArrayList<>())))
                 .contains("5 dimensions")
                 .contains("expects 4");
-        assertThat(intake.handle(query(4, "other"), strict, new ListCollector<>(new ArrayList<>())))
+        assertThat(
+                        intake.handle(
+                                query(4, "other"),
+                                Pool.of(strict),
+                                new ListCollector<>(new ArrayList<>())))
                 .contains("embedded with other")
                 .contains("expects e");
         assertThat(
                         intake.handle(
                                 query(5, "x"),
-                                catalog(Map.of()),
+                                Pool.of(catalog(Map.of())),
                                 new ListCollector<>(new ArrayList<>())))
                 .as("nothing declared, nothing checked here")
                 .isNull();
@@ -78,17 +87,22 @@ class IntakeTest {
         FeedbackIntake intake = new FeedbackIntake(4, Duration.ofSeconds(1));
         PoolCatalog cat = catalog(Map.of("dimension", "4"));
         List<ShardEvent> out = new ArrayList<>();
-        assertThat(intake.handle(example(4, "e", "a"), cat, new ListCollector<>(out))).isNull();
+        assertThat(intake.handle(example(4, "e", "a"), Pool.of(cat), new ListCollector<>(out)))
+                .isNull();
         assertThat(out).hasSize(1);
         assertThat(out.get(0).shard).isEqualTo(ShardEvent.shardOf("e1", 4));
         assertThat(
                         intake.handle(
                                 example(4, "e", "a", "zzz"),
-                                cat,
+                                Pool.of(cat),
                                 new ListCollector<>(new ArrayList<>())))
                 .contains("zzz")
                 .contains("not in the catalog");
-        assertThat(intake.handle(example(3, "e", "a"), cat, new ListCollector<>(new ArrayList<>())))
+        assertThat(
+                        intake.handle(
+                                example(3, "e", "a"),
+                                Pool.of(cat),
+                                new ListCollector<>(new ArrayList<>())))
                 .contains("3 dimensions");
     }
 

@@ -1,7 +1,6 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.kafka.EmbeddedKafka;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
@@ -12,6 +11,7 @@ import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,11 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.connector.base.DeliveryGuarantee;
+import java.util.function.UnaryOperator;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 /** An embedded broker, a producer and readers for the job's ITs, with synthetic vectors. */
 final class RouterTestKit implements AutoCloseable {
@@ -68,43 +68,39 @@ final class RouterTestKit implements AutoCloseable {
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** The Flink cluster every IT of the job runs on: one TaskManager with 2 slots. */
+    static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(2)
+                        .build());
+    }
+
     /** Starts the job (parallelism 2, 2 shards, k 5), restoring from {@code restoreFrom} if set. */
-    JobClient start(Path checkpoints, Path restoreFrom, String name) throws Exception {
+    JobClient start(Path checkpoints, @Nullable Path restoreFrom, String name) throws Exception {
         return start(checkpoints, restoreFrom, name, s -> s);
     }
 
-    /** Starts the job with settings adjusted by {@code adjust}. */
+    /** Starts the job with the kit's settings changed by {@code adjust}. */
     JobClient start(
             Path checkpoints,
-            Path restoreFrom,
+            @Nullable Path restoreFrom,
             String name,
-            java.util.function.UnaryOperator<RoutingJob.Settings> adjust)
+            UnaryOperator<JobSettings.Builder> adjust)
             throws Exception {
-        Configuration conf = RoutingJob.configuration(checkpoints, Duration.ofMillis(300));
-        if (restoreFrom != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toString());
-        }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
-        RoutingJob.build(
-                env,
+        JobSettings settings =
                 adjust.apply(
-                        new RoutingJob.Settings(
-                                kafka.bootstrapServers(),
-                                name,
-                                name,
-                                2,
-                                5,
-                                10_000,
-                                Duration.ofSeconds(5),
-                                Duration.ofSeconds(20),
-                                null,
-                                DeliveryGuarantee.EXACTLY_ONCE,
-                                20_000,
-                                1_000,
-                                Duration.ofMinutes(5))));
-        return env.executeAsync(name);
+                                JobSettings.builder(kafka.bootstrapServers(), checkpoints)
+                                        .group(name)
+                                        .shards(2)
+                                        .k(5)
+                                        .capacity(10_000)
+                                        .mergeTimeout(Duration.ofSeconds(5))
+                                        .catalogWait(Duration.ofSeconds(20))
+                                        .checkpointInterval(Duration.ofMillis(300)))
+                        .build();
+        return LocalJob.start(settings, 2, restoreFrom, name);
     }
 
     float[] vector() {

@@ -15,12 +15,12 @@ import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
 import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.embed.Truncation;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.topics.Topics;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,13 +47,7 @@ class RoutingJobIT {
     private static final int SHARDS = 3;
     private static final String EMBEDDER = "all-minilm-l6-v2-q/tail/128";
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RouterTestKit.miniCluster();
 
     @TempDir Path dir;
 
@@ -111,21 +104,7 @@ class RoutingJobIT {
                             dir.resolve("checkpoints"),
                             null,
                             "routing-job-it",
-                            s ->
-                                    new RoutingJob.Settings(
-                                            s.bootstrapServers(),
-                                            s.groupId(),
-                                            s.transactionalIdPrefix(),
-                                            SHARDS,
-                                            K,
-                                            100_000,
-                                            s.mergeTimeout(),
-                                            s.catalogWait(),
-                                            null,
-                                            s.delivery(),
-                                            s.trainingWindow(),
-                                            s.retrainEvery(),
-                                            s.retrainInterval()));
+                            s -> s.shards(SHARDS).k(K).capacity(100_000));
             try {
                 List<CatalogModel> catalog = new ArrayList<>();
                 models.forEach(m -> catalog.add(RouterTestKit.model(m, null)));

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.RoutingDecision;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,13 +25,7 @@ class RoutingJobRestartIT {
     private static final String POOL = "restart";
     private static final int EXAMPLES = 40;
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RouterTestKit.miniCluster();
 
     @TempDir Path dir;
 
@@ -70,7 +60,12 @@ class RoutingJobRestartIT {
             first.cancel().get();
 
             JobClient second =
-                    kit.start(checkpoints, latestCheckpoint(checkpoints), "restart-router");
+                    kit.start(
+                            checkpoints,
+                            LocalJob.latestCheckpoint(checkpoints)
+                                    .orElseThrow(
+                                            () -> new AssertionError("no completed checkpoint")),
+                            "restart-router");
             try {
                 afterFirst.addAll(kit.queries(POOL, "c", 30));
                 all.addAll(afterFirst);
@@ -88,17 +83,6 @@ class RoutingJobRestartIT {
             } finally {
                 second.cancel().get();
             }
-        }
-    }
-
-    private static Path latestCheckpoint(Path root) throws Exception {
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .map(Path::getParent)
-                    .max(
-                            Comparator.comparingInt(
-                                    p -> Integer.parseInt(p.getFileName().toString().substring(4))))
-                    .orElseThrow(() -> new AssertionError("no completed checkpoint under " + root));
         }
     }
 }

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TrainerIT {
     private static final String POOL = "trained";
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = RouterTestKit.miniCluster();
 
     @TempDir Path dir;
 
@@ -52,7 +45,7 @@ class TrainerIT {
                             dir.resolve("checkpoints"),
                             null,
                             "trainer-router",
-                            s -> s.withTraining(1_000, 100, Duration.ofMinutes(10)));
+                            s -> s.training(1_000, 100, Duration.ofMinutes(10)));
             try {
                 kit.catalog(
                         POOL,

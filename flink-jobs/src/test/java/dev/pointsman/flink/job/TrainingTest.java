@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pointsman.core.route.KnnShrinkage;
+import dev.pointsman.core.route.RouterSpec;
+import dev.pointsman.core.route.TrainedRouters;
 import dev.pointsman.core.route.UtilityPredictor;
 import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.schemas.FeedbackExample;
@@ -11,7 +13,6 @@ import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,13 +55,16 @@ class TrainingTest {
     void aShippedRouterPredictsExactlyAsTheOneThatWasFitted() {
         Random random = new Random(8);
         for (String router : List.of("linear", "mlp")) {
-            Serializable trained =
-                    Training.fit(router, examples(200, random), List.of("a", "b"), 10, 1);
+            Object trained =
+                    Training.fit(
+                            RouterSpec.parse(router),
+                            examples(200, random),
+                            List.of("a", "b"),
+                            10,
+                            1);
             UtilityPredictor fitted = (UtilityPredictor) trained;
             UtilityPredictor shipped =
-                    (UtilityPredictor)
-                            Training.deserialize(
-                                    Training.serialize(trained), getClass().getClassLoader());
+                    (UtilityPredictor) TrainedRouters.decode(TrainedRouters.encode(trained));
             float[] q = Vectors.l2Normalized(new float[] {1, 0, 0, 0, 0, 0, 0, 0});
             double[] s1 = new double[2];
             double[] c1 = new double[2];
@@ -83,29 +87,30 @@ class TrainingTest {
         Random random = new Random(9);
         KnnShrinkage fitted =
                 (KnnShrinkage)
-                        Training.fit("knn-shrunk", examples(200, random), List.of("a", "b"), 10, 1);
-        byte[] bytes = Training.serialize(fitted);
+                        Training.fit(
+                                RouterSpec.parse("knn-shrunk"),
+                                examples(200, random),
+                                List.of("a", "b"),
+                                10,
+                                1);
+        byte[] bytes = TrainedRouters.encode(fitted);
         assertThat(bytes.length).as("no 200 × 8 floats inside").isLessThan(1_500);
-        KnnShrinkage shipped =
-                (KnnShrinkage) Training.deserialize(bytes, getClass().getClassLoader());
+        KnnShrinkage shipped = (KnnShrinkage) TrainedRouters.decode(bytes);
         assertThat(shipped.k()).isEqualTo(fitted.k()).isIn(5, 10);
         assertThat(shipped.priorStrength()).isEqualTo(fitted.priorStrength());
         assertThat(shipped.toString()).isEqualTo(fitted.toString());
-        assertThat(Training.isParametric("knn-shrunk")).isTrue();
+        assertThat(RouterSpec.parse("knn-shrunk").trained()).isTrue();
     }
 
     @Test
-    void onlyRouterCoreClassesAreRead() throws Exception {
+    void bytesThatAreNotATrainedRouterAreRefused() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(java.net.URI.create("http://example.org"));
         }
-        assertThatThrownBy(
-                        () ->
-                                Training.deserialize(
-                                        bytes.toByteArray(), getClass().getClassLoader()))
+        assertThatThrownBy(() -> TrainedRouters.decode(bytes.toByteArray()))
                 .hasMessageContaining("reading a trained router failed");
-        assertThat(Training.isParametric("linear")).isTrue();
-        assertThat(Training.isParametric("knn-10")).isFalse();
+        assertThat(RouterSpec.parse("linear").trained()).isTrue();
+        assertThat(RouterSpec.parse("knn-10").trained()).isFalse();
     }
 }

@@ -1,8 +1,8 @@
 package dev.pointsman.cli.bench;
 
 import dev.pointsman.core.knn.IndexSpec;
-import dev.pointsman.flink.job.RoutingJob;
-import dev.pointsman.kafka.Topics;
+import dev.pointsman.flink.job.JobSettings;
+import dev.pointsman.flink.job.LocalJob;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
@@ -13,6 +13,7 @@ import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +29,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -66,7 +64,7 @@ public final class RouteBenchmark {
             int queries,
             int latencyQueries,
             double load,
-            long checkpointIntervalMs,
+            Duration checkpointInterval,
             long seed,
             IndexSpec index,
             int centres) {}
@@ -113,30 +111,18 @@ public final class RouteBenchmark {
                         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
             Topics.ensure(admin, Topics.all(s.parallelism(), (short) 1, Duration.ofDays(1)));
         }
-        Configuration conf =
-                RoutingJob.configuration(
-                        s.checkpoints(), Duration.ofMillis(s.checkpointIntervalMs()));
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(s.parallelism(), conf);
-        env.enableCheckpointing(s.checkpointIntervalMs());
-        RoutingJob.build(
-                env,
-                new RoutingJob.Settings(
-                        s.bootstrapServers(),
-                        "bench-router",
-                        "bench-router",
-                        s.shards(),
-                        s.k(),
-                        Math.max(s.support(), s.shards()) * 2,
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(60),
-                        null,
-                        DeliveryGuarantee.EXACTLY_ONCE,
-                        20_000,
-                        1_000,
-                        Duration.ofMinutes(5),
-                        s.index()));
-        JobClient job = env.executeAsync("bench-route");
+        JobSettings job =
+                JobSettings.builder(s.bootstrapServers(), s.checkpoints())
+                        .group("bench-router")
+                        .shards(s.shards())
+                        .k(s.k())
+                        .capacity(Math.max(s.support(), s.shards()) * 2)
+                        .mergeTimeout(Duration.ofSeconds(5))
+                        .catalogWait(Duration.ofSeconds(60))
+                        .index(s.index())
+                        .checkpointInterval(s.checkpointInterval())
+                        .build();
+        JobClient running = LocalJob.start(job, s.parallelism(), null, "bench-route");
         try (KafkaProducer<byte[], byte[]> producer = producer();
                 Watcher written = new Watcher("read_uncommitted");
                 Watcher committed = new Watcher("read_committed")) {
@@ -214,7 +200,7 @@ public final class RouteBenchmark {
                     EmbedBenchmark.percentile(clat, 0.99),
                     m);
         } finally {
-            job.cancel().get();
+            running.cancel().get();
         }
     }
 

@@ -4,6 +4,7 @@ import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.topics.Topics;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -152,7 +153,7 @@ public final class AdaptExperiment {
                                 "--alert-min-queries", Integer.toString(s.minQueries())));
         if (!online) {
             // Outcomes are still joined and measured, but the routing job never reads them.
-            streamsArgs.addAll(List.of("--feedback-topic", "router.feedback.discarded"));
+            streamsArgs.addAll(List.of("--feedback-topic", Topics.FEEDBACK_DISCARDED));
         }
         out.printf("%n== %s router (%s) ==%n", name, online ? "live feedback" : "no feedback");
         try (LocalStack stack =

@@ -5,11 +5,12 @@ import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.embed.service.BatchPolicy;
 import dev.pointsman.embed.service.EmbedWorker;
 import dev.pointsman.embed.service.QueryValidator;
-import dev.pointsman.flink.job.RoutingJob;
+import dev.pointsman.flink.job.JobSettings;
+import dev.pointsman.flink.job.LocalJob;
 import dev.pointsman.kafka.EmbeddedKafka;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,10 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -140,27 +138,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static JobClient startJob(String bootstrap, Settings s) throws Exception {
-        Configuration conf =
-                RoutingJob.configuration(s.dir().resolve("checkpoints"), Duration.ofSeconds(1));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
-        env.enableCheckpointing(1000);
-        RoutingJob.build(
-                env,
-                new RoutingJob.Settings(
-                        bootstrap,
-                        "pointsman-local-router",
-                        "pointsman-local-router",
-                        2,
-                        s.k(),
-                        1_000_000,
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(30),
-                        null,
-                        DeliveryGuarantee.EXACTLY_ONCE,
-                        20_000,
-                        1_000,
-                        Duration.ofMinutes(5)));
-        return env.executeAsync("pointsman-local");
+        JobSettings job =
+                JobSettings.builder(bootstrap, s.dir().resolve("checkpoints"))
+                        .group("pointsman-local-router")
+                        .shards(2)
+                        .k(s.k())
+                        .checkpointInterval(Duration.ofSeconds(1))
+                        .build();
+        return LocalJob.start(job, 2, null, "pointsman-local");
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {

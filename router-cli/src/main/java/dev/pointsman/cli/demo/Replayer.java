@@ -2,7 +2,6 @@ package dev.pointsman.cli.demo;
 
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.Query;
@@ -11,6 +10,7 @@ import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.pointsman.cli.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.kafka.EmbeddedKafka;
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Topics;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -135,8 +135,8 @@ class EmbedWorkerCrashIT {
                         "64",
                         "--batch-size",
                         "8",
-                        "--max-wait-ms",
-                        "10",
+                        "--max-wait",
+                        "10ms",
                         "--threads",
                         "1",
                         "--group",

@@ -3,7 +3,7 @@ package dev.pointsman.cli.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.kafka.EmbeddedKafka;
-import dev.pointsman.kafka.Topics;
+import dev.pointsman.topics.Topics;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;

@@ -12,8 +12,8 @@ import java.util.SplittableRandom;
  * node with up to {@code m} links on upper layers and {@code 2m} on the bottom one; a search
  * descends greedily from the top and then explores the bottom layer with a beam of {@code ef}.
  * Deletion marks a node, which keeps linking the graph ({@link GraphSupportIndex} rebuilds when
- * marks pile up). Recall against {@link ExactKnn} must be measured ({@link IvfIndex#recall}). Not
- * thread-safe.
+ * marks pile up). Recall against {@link ExactKnn} must be measured (bench/ivf-recall.sh, or
+ * IvfIndex.recall in the tests). Not thread-safe.
  */
 public final class HnswIndex {
     private final int dimension;

@@ -27,20 +27,20 @@ public record IndexSpec(Kind kind, int m, int efConstruction, int ef) implements
 
     public IndexSpec {
         if (kind == null) {
-            throw new IllegalArgumentException("router.index must be exact or hnsw");
+            throw new IllegalArgumentException("--index must be exact or hnsw");
         }
         if (m < 2 || m > 128) {
-            throw new IllegalArgumentException("router.hnsw.m must be in [2, 128], got " + m);
+            throw new IllegalArgumentException("--hnsw-m must be in [2, 128], got " + m);
         }
         if (efConstruction < m) {
             throw new IllegalArgumentException(
-                    "router.hnsw.ef-construction must be >= router.hnsw.m ("
+                    "--hnsw-ef-construction must be >= --hnsw-m ("
                             + m
                             + "), got "
                             + efConstruction);
         }
         if (ef <= 0) {
-            throw new IllegalArgumentException("router.hnsw.ef must be > 0, got " + ef);
+            throw new IllegalArgumentException("--hnsw-ef must be > 0, got " + ef);
         }
     }
 
@@ -55,7 +55,7 @@ public record IndexSpec(Kind kind, int m, int efConstruction, int ef) implements
             parsed = Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
-                    "router.index must be exact or hnsw, got '" + kind + "'", e);
+                    "--index must be exact or hnsw, got '" + kind + "'", e);
         }
         return new IndexSpec(parsed, m, efConstruction, ef);
     }

@@ -8,9 +8,7 @@ import java.util.Random;
  * Batches are flat row-major arrays ({@code batch × in} and {@code batch × out}) so the inner loops
  * walk contiguous memory.
  */
-final class Dense implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
+final class Dense {
     final int in;
     final int out;
     final double[] weights;
@@ -32,6 +30,35 @@ final class Dense implements java.io.Serializable {
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (2 * random.nextDouble() - 1) * limit;
         }
+        weightGrad = new double[weights.length];
+        biasGrad = new double[out];
+        weightM = new double[weights.length];
+        weightV = new double[weights.length];
+        biasM = new double[out];
+        biasV = new double[out];
+    }
+
+    /** A layer with these parameters (as {@link #weights} and {@link #bias} hold them). */
+    Dense(int in, int out, double[] weights, double[] bias) {
+        if (weights.length != in * out || bias.length != out) {
+            throw new IllegalArgumentException(
+                    "a "
+                            + in
+                            + " × "
+                            + out
+                            + " layer needs "
+                            + in * out
+                            + " weights and "
+                            + out
+                            + " biases, got "
+                            + weights.length
+                            + " and "
+                            + bias.length);
+        }
+        this.in = in;
+        this.out = out;
+        this.weights = weights.clone();
+        this.bias = bias.clone();
         weightGrad = new double[weights.length];
         biasGrad = new double[out];
         weightM = new double[weights.length];

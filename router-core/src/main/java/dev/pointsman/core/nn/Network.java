@@ -1,13 +1,15 @@
 package dev.pointsman.core.nn;
 
+import dev.pointsman.core.config.Encoding;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
 /** A feed-forward stack of dense layers, each optionally followed by a ReLU. */
-public final class Network implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class Network {
     private final List<Dense> layers = new ArrayList<>();
     private final boolean[] relu;
 
@@ -23,6 +25,42 @@ public final class Network implements java.io.Serializable {
         for (int l = 0; l + 1 < sizes.length; l++) {
             layers.add(new Dense(sizes[l], sizes[l + 1], relu[l], random));
         }
+    }
+
+    private Network(List<Dense> layers, boolean[] relu) {
+        this.layers.addAll(layers);
+        this.relu = relu.clone();
+    }
+
+    /**
+     * Writes the layer shapes, activations and parameters (not the optimiser's state): what {@link
+     * #readFrom} needs to predict exactly as this network does.
+     */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeInt(layers.size());
+        for (int l = 0; l < layers.size(); l++) {
+            Dense d = layers.get(l);
+            out.writeInt(d.in);
+            out.writeInt(d.out);
+            out.writeBoolean(relu[l]);
+            Encoding.writeDoubles(out, d.weights);
+            Encoding.writeDoubles(out, d.bias);
+        }
+    }
+
+    /** A network as {@link #writeTo} wrote it. */
+    public static Network readFrom(DataInput in) throws IOException {
+        int count = Encoding.readLength(in, 1_000);
+        List<Dense> layers = new ArrayList<>(count);
+        boolean[] relu = new boolean[count];
+        for (int l = 0; l < count; l++) {
+            int inputs = Encoding.readLength(in, 1 << 20);
+            int outputs = Encoding.readLength(in, 1 << 20);
+            relu[l] = in.readBoolean();
+            layers.add(
+                    new Dense(inputs, outputs, Encoding.readDoubles(in), Encoding.readDoubles(in)));
+        }
+        return new Network(layers, relu);
     }
 
     public int inputSize() {

@@ -1,12 +1,15 @@
 package dev.pointsman.core.route;
 
+import dev.pointsman.core.config.Encoding;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * The global-trend baseline: every query gets each model's mean observed score and cost. A router
  * is only useful where it beats this.
  */
-public final class GlobalTrend implements UtilityPredictor, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class GlobalTrend implements UtilityPredictor {
     private final double[] meanScores;
     private final double[] meanCosts;
 
@@ -25,6 +28,19 @@ public final class GlobalTrend implements UtilityPredictor, java.io.Serializable
             throw new IllegalArgumentException("score and cost means differ in length");
         }
         return new GlobalTrend(meanScores.clone(), meanCosts == null ? null : meanCosts.clone());
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        Encoding.writeDoubles(out, meanScores);
+        out.writeBoolean(meanCosts != null);
+        if (meanCosts != null) {
+            Encoding.writeDoubles(out, meanCosts);
+        }
+    }
+
+    static GlobalTrend readFrom(DataInput in) throws IOException {
+        double[] scores = Encoding.readDoubles(in);
+        return of(scores, in.readBoolean() ? Encoding.readDoubles(in) : null);
     }
 
     /** Means over the observed (non-NaN) outcomes; a model never observed gets 0. */

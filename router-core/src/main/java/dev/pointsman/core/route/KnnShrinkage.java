@@ -1,18 +1,19 @@
 package dev.pointsman.core.route;
 
+import dev.pointsman.core.config.Encoding;
 import dev.pointsman.core.knn.Neighbour;
-import java.io.Serializable;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code knn-shrunk} learned, without its index: the k and the prior strength α it chose on
  * validation and the global trend it shrinks toward. A router that gathers the neighbours itself
  * (the streaming job's shards) predicts with it exactly as {@link KnnPredictor} does from the same
- * neighbours. Small and serializable, so a trainer can ship it.
+ * neighbours. Small, so a trainer can ship it ({@link TrainedRouters}).
  */
-public final class KnnShrinkage implements Serializable {
-    private static final long serialVersionUID = 1L;
-
+public final class KnnShrinkage {
     private final int k;
     private final double priorStrength;
     private final GlobalTrend trend;
@@ -33,6 +34,24 @@ public final class KnnShrinkage implements Serializable {
         this.priorStrength = priorStrength;
         this.trend = trend;
         this.observed = observed.clone();
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(k);
+        out.writeDouble(priorStrength);
+        trend.writeTo(out);
+        Encoding.writeBooleans(out, observed);
+    }
+
+    static KnnShrinkage readFrom(DataInput in) throws IOException {
+        int k = in.readInt();
+        double priorStrength = in.readDouble();
+        GlobalTrend trend = GlobalTrend.readFrom(in);
+        try {
+            return new KnnShrinkage(k, priorStrength, trend, Encoding.readBooleans(in));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt knn-shrunk router: " + e.getMessage(), e);
+        }
     }
 
     public int k() {

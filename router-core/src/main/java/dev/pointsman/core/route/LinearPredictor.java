@@ -1,9 +1,12 @@
 package dev.pointsman.core.route;
 
-/** A fitted linear router: target t = wₜ·x + bₜ, targets packed as in {@link TargetMatrix}. */
-public final class LinearPredictor implements UtilityPredictor, java.io.Serializable {
-    private static final long serialVersionUID = 1L;
+import dev.pointsman.core.config.Encoding;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 
+/** A fitted linear router: target t = wₜ·x + bₜ, targets packed as in {@link TargetMatrix}. */
+public final class LinearPredictor implements UtilityPredictor {
     private final double[][] weights;
     private final double[] intercepts;
     private final int models;
@@ -12,6 +15,28 @@ public final class LinearPredictor implements UtilityPredictor, java.io.Serializ
         this.weights = weights;
         this.intercepts = intercepts;
         this.models = models;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeInt(models);
+        out.writeInt(weights.length);
+        for (double[] w : weights) {
+            Encoding.writeDoubles(out, w);
+        }
+        Encoding.writeDoubles(out, intercepts);
+    }
+
+    static LinearPredictor readFrom(DataInput in) throws IOException {
+        int models = Encoding.readLength(in, 1 << 20);
+        double[][] weights = new double[Encoding.readLength(in, 1 << 21)][];
+        for (int t = 0; t < weights.length; t++) {
+            weights[t] = Encoding.readDoubles(in);
+        }
+        double[] intercepts = Encoding.readDoubles(in);
+        if (intercepts.length != weights.length) {
+            throw new IOException("corrupt linear router: intercepts and targets differ");
+        }
+        return new LinearPredictor(weights, intercepts, models);
     }
 
     @Override

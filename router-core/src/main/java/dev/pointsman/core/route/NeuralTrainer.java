@@ -1,8 +1,12 @@
 package dev.pointsman.core.route;
 
+import dev.pointsman.core.config.Encoding;
 import dev.pointsman.core.nn.MaskedRegression;
 import dev.pointsman.core.nn.Network;
 import dev.pointsman.core.nn.TrainingConfig;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Random;
 
 /**
@@ -86,9 +90,7 @@ public final class NeuralTrainer implements RouterTrainer {
     }
 
     /** A trained network with the target standardisation undone on output. */
-    static final class NeuralPredictor implements UtilityPredictor, java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-
+    static final class NeuralPredictor implements UtilityPredictor {
         private final Network net;
         private final Standardizer targets;
         private final int models;
@@ -97,6 +99,18 @@ public final class NeuralTrainer implements RouterTrainer {
             this.net = net;
             this.targets = targets;
             this.models = models;
+        }
+
+        void writeTo(DataOutput out) throws IOException {
+            out.writeInt(models);
+            targets.writeTo(out);
+            net.writeTo(out);
+        }
+
+        static NeuralPredictor readFrom(DataInput in) throws IOException {
+            int models = Encoding.readLength(in, 1 << 20);
+            Standardizer targets = Standardizer.readFrom(in);
+            return new NeuralPredictor(Network.readFrom(in), targets, models);
         }
 
         @Override

@@ -2,8 +2,6 @@ package dev.pointsman.core.route;
 
 import dev.pointsman.core.nn.TrainingConfig;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Builds routers from their report names. */
 public final class Routers {
@@ -20,8 +18,6 @@ public final class Routers {
                     "linear-mf",
                     "mlp-mf");
 
-    private static final Pattern KNN = Pattern.compile("knn-(\\d+)(-weighted)?");
-
     private Routers() {}
 
     /**
@@ -29,35 +25,21 @@ public final class Routers {
      * {@code knn-shrunk}, {@code linear}, {@code mlp}, {@code linear-mf} or {@code mlp-mf}.
      */
     public static RouterTrainer byName(String name) {
-        Matcher knn = KNN.matcher(name);
-        if (knn.matches()) {
-            int k;
-            try {
-                k = Integer.parseInt(knn.group(1));
-            } catch (NumberFormatException e) {
-                k = 0;
-            }
-            if (k <= 0) {
-                throw new IllegalArgumentException(
-                        "router '" + name + "': k must be a positive integer");
-            }
-            return KnnPredictor.trainer(k, knn.group(2) != null);
-        }
-        return switch (name) {
-            case "global-trend" -> GlobalTrend.trainer();
-            case "knn-shrunk" -> new KnnShrunkTrainer();
-            case "linear" -> new RidgeTrainer();
-            case "mlp" -> new NeuralTrainer(NeuralTrainer.Architecture.MLP, TrainingConfig.DEFAULT);
-            case "linear-mf" ->
+        return of(RouterSpec.parse(name));
+    }
+
+    /** The trainer for {@code spec}. */
+    public static RouterTrainer of(RouterSpec spec) {
+        return switch (spec.kind()) {
+            case KNN -> KnnPredictor.trainer(spec.k(), spec.weighted());
+            case GLOBAL_TREND -> GlobalTrend.trainer();
+            case KNN_SHRUNK -> new KnnShrunkTrainer();
+            case LINEAR -> new RidgeTrainer();
+            case MLP -> new NeuralTrainer(NeuralTrainer.Architecture.MLP, TrainingConfig.DEFAULT);
+            case LINEAR_MF ->
                     new NeuralTrainer(NeuralTrainer.Architecture.LINEAR_MF, TrainingConfig.DEFAULT);
-            case "mlp-mf" ->
+            case MLP_MF ->
                     new NeuralTrainer(NeuralTrainer.Architecture.MLP_MF, TrainingConfig.DEFAULT);
-            default ->
-                    throw new IllegalArgumentException(
-                            "unknown router '"
-                                    + name
-                                    + "'; known: global-trend, knn-K, knn-K-weighted, knn-shrunk,"
-                                    + " linear, mlp, linear-mf, mlp-mf");
         };
     }
 }

@@ -1,18 +1,30 @@
 package dev.pointsman.core.route;
 
+import dev.pointsman.core.config.Encoding;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * Per-column z-scoring fitted on observed (non-NaN) entries, so scores in [0, 1] and costs in
  * micro-dollars train on the same scale.
  */
-final class Standardizer implements java.io.Serializable {
-    private static final long serialVersionUID = 1L;
-
+final class Standardizer {
     private final double[] mean;
     private final double[] scale;
 
     private Standardizer(double[] mean, double[] scale) {
         this.mean = mean;
         this.scale = scale;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        Encoding.writeDoubles(out, mean);
+        Encoding.writeDoubles(out, scale);
+    }
+
+    static Standardizer readFrom(DataInput in) throws IOException {
+        return new Standardizer(Encoding.readDoubles(in), Encoding.readDoubles(in));
     }
 
     static Standardizer ofColumns(double[][] rows) {

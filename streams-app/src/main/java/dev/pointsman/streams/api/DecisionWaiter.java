@@ -1,9 +1,9 @@
 package dev.pointsman.streams.api;
 
-import dev.pointsman.kafka.Topics;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

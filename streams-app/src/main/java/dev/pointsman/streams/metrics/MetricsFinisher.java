@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  * Turns a closed window of one pool into {@link WindowMetrics} (one per router) and {@link Alert}s.
  * The global trend a window is compared with is the per-model mean of every outcome observed in the
  * pool's earlier windows; drift is measured against the pool's reference window, the first one with
- * at least {@code router.alerts.min-queries} queries. Keeps the recent windows and alerts in
- * queryable stores for the HTTP API and the dashboard.
+ * at least {@code --alert-min-queries} queries. Keeps the recent windows and alerts in queryable
+ * stores for the HTTP API and the dashboard.
  */
 public final class MetricsFinisher
         implements Processor<Windowed<String>, WindowAggregate, String, SpecificRecord> {

@@ -1,4 +1,4 @@
-package dev.pointsman.kafka;
+package dev.pointsman.topics;
 
 import java.util.HashMap;
 import java.util.Map;

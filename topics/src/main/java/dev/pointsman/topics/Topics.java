@@ -1,4 +1,4 @@
-package dev.pointsman.kafka;
+package dev.pointsman.topics;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.RetriableException;
 
-/** The topics of shared/ARCHITECTURE.md and their creation. */
+/** The topics every component reads and writes (docs/topics.md), and their creation. */
 public final class Topics {
     private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
 
@@ -29,6 +29,12 @@ public final class Topics {
     public static final String METRICS = "router.metrics";
     public static final String ALERTS = "router.alerts";
     public static final String DLQ = "router.dlq";
+
+    /**
+     * Where {@code bench adapt}'s static pass sends the joined feedback: measured like live
+     * feedback, never read by the routing job.
+     */
+    public static final String FEEDBACK_DISCARDED = "router.feedback.discarded";
 
     private Topics() {}
 

@@ -1,4 +1,4 @@
-package dev.pointsman.streams;
+package dev.pointsman.core.config;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses durations as people write them: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code
- * PT1M}.
+ * Durations as people write them on every command line and in every settings file: {@code 250ms},
+ * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}, or ISO-8601 such as {@code PT1M}.
  */
 public final class Durations {
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -15,9 +15,9 @@ public final class Durations {
     private Durations() {}
 
     /**
-     * @param key the config key, named in the error
+     * @param option the option or key the text was given for, named in the error
      */
-    public static Duration parse(String key, String text) {
+    public static Duration parse(String option, String text) {
         String t = text.trim();
         Matcher m = SHORT.matcher(t);
         if (m.matches()) {
@@ -34,10 +34,29 @@ public final class Durations {
             return Duration.parse(t);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                    key
+                    option
                             + " must be a duration like 250ms, 30s, 5m, 2h or PT1M, got '"
                             + text
                             + "'");
         }
+    }
+
+    /** The shortest of the forms {@link #parse} reads that says {@code d} exactly. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (d.getNano() % 1_000_000 != 0 || ms < 0) {
+            return d.toString();
+        }
+        if (ms == 0) {
+            return "0s";
+        }
+        long[] units = {86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L};
+        String[] names = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms % units[i] == 0) {
+                return ms / units[i] + names[i];
+            }
+        }
+        throw new AssertionError("every whole millisecond count divides by 1");
     }
 }

@@ -1,0 +1,275 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.core.config.Setting;
+import dev.pointsman.core.knn.IndexSpec;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything the routing job is told, typed and validated at construction, with every default in
+ * this class's {@link Setting}s. Build one with {@link #builder}; {@link #toBuilder} changes a few
+ * settings of an existing one. An invalid value fails with the option a user types for it ({@code
+ * --shards must be > 0, got 0}).
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param group consumer group of the sources, and prefix of the sinks' transactional ids
+ * @param shards support-set shards per pool
+ * @param k neighbours per decision
+ * @param capacity examples kept per pool (split evenly over its shards)
+ * @param mergeTimeout how long a query's merge waits for its slowest shard
+ * @param catalogWait how long a record of a pool without a catalog waits for one
+ * @param schemaRegistry schema registry for reading registry-framed records, or null
+ * @param delivery EXACTLY_ONCE (decisions become visible to read_committed consumers when a
+ *     checkpoint completes) or AT_LEAST_ONCE (visible at once; a restart may repeat some)
+ * @param trainingWindow recent examples per pool a trained router is fitted on
+ * @param retrainEvery refit after this many new examples
+ * @param retrainInterval or on the next example once this long has passed since the last fit
+ * @param index each shard's scan structure (exact unless an HNSW graph is asked for)
+ * @param checkpoints where checkpoints go (a directory, or a URI such as s3://bucket/path)
+ * @param checkpointInterval how often the job checkpoints (and commits its sinks' transactions)
+ */
+public record JobSettings(
+        String bootstrapServers,
+        String group,
+        int shards,
+        int k,
+        int capacity,
+        Duration mergeTimeout,
+        Duration catalogWait,
+        @Nullable String schemaRegistry,
+        DeliveryGuarantee delivery,
+        int trainingWindow,
+        int retrainEvery,
+        Duration retrainInterval,
+        IndexSpec index,
+        URI checkpoints,
+        Duration checkpointInterval) {
+
+    public static final Setting<String> BOOTSTRAP =
+            Setting.text("bootstrap", null, "Kafka bootstrap servers.");
+    public static final Setting<String> GROUP =
+            Setting.text(
+                    "group", "pointsman-router", "Consumer group and transactional-id prefix.");
+    public static final Setting<Integer> SHARDS =
+            Setting.integer("shards", 4, "Support-set shards per pool.", 1);
+    public static final Setting<Integer> K =
+            Setting.integer("k", 100, "Neighbours per decision.", 1);
+    public static final Setting<Integer> CAPACITY =
+            Setting.integer(
+                    "capacity", 1_000_000, "Examples kept per pool; the oldest go first.", 1);
+    public static final Setting<Duration> MERGE_TIMEOUT =
+            Setting.duration(
+                    "merge-timeout",
+                    Duration.ofSeconds(2),
+                    "How long a decision waits for its slowest shard before it goes out without"
+                            + " that shard's neighbours.",
+                    Duration.ZERO);
+    public static final Setting<Duration> CATALOG_WAIT =
+            Setting.duration(
+                    "catalog-wait",
+                    Duration.ofSeconds(30),
+                    "How long a record of a pool with no catalog yet waits for one before it is"
+                            + " dead-lettered.",
+                    Duration.ZERO);
+    public static final Setting<String> SCHEMA_REGISTRY =
+            Setting.optionalText(
+                    "schema-registry", "Also read registry-framed records, with this registry.");
+    public static final Setting<Integer> TRAINING_WINDOW =
+            Setting.integer(
+                    "training-window",
+                    20_000,
+                    "Recent examples per pool a trained router is fitted on.",
+                    Trainer.MIN_EXAMPLES);
+    public static final Setting<Integer> RETRAIN_EVERY =
+            Setting.integer(
+                    "retrain-every",
+                    1_000,
+                    "Refit a pool's trained router after this many new examples.",
+                    1);
+    public static final Setting<Duration> RETRAIN_INTERVAL =
+            Setting.duration(
+                    "retrain-interval",
+                    Duration.ofMinutes(5),
+                    "...or on the next example once this long has passed since the last fit.",
+                    Duration.ZERO);
+    public static final Setting<Duration> CHECKPOINT_INTERVAL =
+            Setting.duration(
+                    "checkpoint-interval",
+                    Duration.ofSeconds(2),
+                    "Checkpoint interval; exactly-once decisions become visible when a checkpoint"
+                            + " completes.",
+                    Duration.ofMillis(10));
+
+    /** Every setting above, for help texts and settings files. */
+    public static final List<Setting<?>> ALL =
+            List.of(
+                    BOOTSTRAP,
+                    GROUP,
+                    SHARDS,
+                    K,
+                    CAPACITY,
+                    MERGE_TIMEOUT,
+                    CATALOG_WAIT,
+                    SCHEMA_REGISTRY,
+                    TRAINING_WINDOW,
+                    RETRAIN_EVERY,
+                    RETRAIN_INTERVAL,
+                    CHECKPOINT_INTERVAL);
+
+    public JobSettings {
+        BOOTSTRAP.check(bootstrapServers);
+        GROUP.check(group);
+        SHARDS.check(shards);
+        K.check(k);
+        CAPACITY.check(capacity);
+        if (capacity < shards) {
+            throw new IllegalArgumentException(
+                    "--capacity must be at least --shards (" + shards + "), got " + capacity);
+        }
+        MERGE_TIMEOUT.check(mergeTimeout);
+        CATALOG_WAIT.check(catalogWait);
+        SCHEMA_REGISTRY.check(schemaRegistry);
+        TRAINING_WINDOW.check(trainingWindow);
+        RETRAIN_EVERY.check(retrainEvery);
+        RETRAIN_INTERVAL.check(retrainInterval);
+        CHECKPOINT_INTERVAL.check(checkpointInterval);
+        if (delivery == null || delivery == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException("delivery must be exactly once or at least once");
+        }
+        if (index == null) {
+            throw new IllegalArgumentException("--index must be set");
+        }
+        if (checkpoints == null) {
+            throw new IllegalArgumentException("--checkpoints must be set");
+        }
+    }
+
+    /** Settings with every default, for the broker at {@code bootstrapServers}. */
+    public static Builder builder(String bootstrapServers, Path checkpoints) {
+        return new Builder(bootstrapServers, checkpoints.toUri());
+    }
+
+    /** A builder that starts from these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder(bootstrapServers, checkpoints);
+        b.group = group;
+        b.shards = shards;
+        b.k = k;
+        b.capacity = capacity;
+        b.mergeTimeout = mergeTimeout;
+        b.catalogWait = catalogWait;
+        b.schemaRegistry = schemaRegistry;
+        b.delivery = delivery;
+        b.trainingWindow = trainingWindow;
+        b.retrainEvery = retrainEvery;
+        b.retrainInterval = retrainInterval;
+        b.index = index;
+        b.checkpointInterval = checkpointInterval;
+        return b;
+    }
+
+    /** Collects settings; {@link #build} validates them all. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final URI checkpoints;
+        private String group = GROUP.defaultValue();
+        private int shards = SHARDS.defaultValue();
+        private int k = K.defaultValue();
+        private int capacity = CAPACITY.defaultValue();
+        private Duration mergeTimeout = MERGE_TIMEOUT.defaultValue();
+        private Duration catalogWait = CATALOG_WAIT.defaultValue();
+        private @Nullable String schemaRegistry;
+        private DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+        private int trainingWindow = TRAINING_WINDOW.defaultValue();
+        private int retrainEvery = RETRAIN_EVERY.defaultValue();
+        private Duration retrainInterval = RETRAIN_INTERVAL.defaultValue();
+        private IndexSpec index = IndexSpec.EXACT;
+        private Duration checkpointInterval = CHECKPOINT_INTERVAL.defaultValue();
+
+        private Builder(String bootstrapServers, URI checkpoints) {
+            this.bootstrapServers = bootstrapServers;
+            this.checkpoints = checkpoints;
+        }
+
+        public Builder group(String group) {
+            this.group = group;
+            return this;
+        }
+
+        public Builder shards(int shards) {
+            this.shards = shards;
+            return this;
+        }
+
+        public Builder k(int k) {
+            this.k = k;
+            return this;
+        }
+
+        public Builder capacity(int capacity) {
+            this.capacity = capacity;
+            return this;
+        }
+
+        public Builder mergeTimeout(Duration mergeTimeout) {
+            this.mergeTimeout = mergeTimeout;
+            return this;
+        }
+
+        public Builder catalogWait(Duration catalogWait) {
+            this.catalogWait = catalogWait;
+            return this;
+        }
+
+        public Builder schemaRegistry(@Nullable String url) {
+            this.schemaRegistry = url;
+            return this;
+        }
+
+        public Builder delivery(DeliveryGuarantee delivery) {
+            this.delivery = delivery;
+            return this;
+        }
+
+        /** The training window, and when a pool's trained router is refitted. */
+        public Builder training(int window, int every, Duration interval) {
+            this.trainingWindow = window;
+            this.retrainEvery = every;
+            this.retrainInterval = interval;
+            return this;
+        }
+
+        public Builder index(IndexSpec index) {
+            this.index = index;
+            return this;
+        }
+
+        public Builder checkpointInterval(Duration interval) {
+            this.checkpointInterval = interval;
+            return this;
+        }
+
+        public JobSettings build() {
+            return new JobSettings(
+                    bootstrapServers,
+                    group,
+                    shards,
+                    k,
+                    capacity,
+                    mergeTimeout,
+                    catalogWait,
+                    schemaRegistry,
+                    delivery,
+                    trainingWindow,
+                    retrainEvery,
+                    retrainInterval,
+                    index,
+                    checkpoints,
+                    checkpointInterval);
+        }
+    }
+}

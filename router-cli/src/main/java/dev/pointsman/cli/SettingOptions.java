@@ -1,0 +1,41 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.core.config.Setting;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Command-line options made from {@link Setting}s, so that a setting's name, default, help and rule
+ * are written once, where the setting is defined.
+ */
+final class SettingOptions {
+    private SettingOptions() {}
+
+    /** Adds an option for each of {@code settings} to {@code spec}. */
+    static void add(CommandSpec spec, List<Setting<?>> settings) {
+        for (Setting<?> s : settings) {
+            String help =
+                    s.description()
+                            + (s.defaultValue() == null ? "" : " Default: ${DEFAULT-VALUE}.");
+            spec.addOption(
+                    OptionSpec.builder(s.option())
+                            .type(String.class)
+                            .paramLabel(s.defaultValue() == null ? "VALUE" : label(s))
+                            .required(s.defaultValue() == null && !s.optional())
+                            .defaultValue(s.defaultText())
+                            .description(help)
+                            .build());
+        }
+    }
+
+    /** The value of {@code setting} on the command line {@code spec} parsed, checked. */
+    static <T> T value(CommandSpec spec, Setting<T> setting) {
+        String text = spec.findOption(setting.option()).getValue();
+        return text == null ? setting.check(null) : setting.parse(text);
+    }
+
+    private static String label(Setting<?> s) {
+        return s.defaultValue() instanceof java.time.Duration ? "DURATION" : "N";
+    }
+}

@@ -1,0 +1,136 @@
+package dev.pointsman.core.route;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A pool's routing settings, parsed once from its catalog's {@code defaults} map (string keys and
+ * values, as a catalog carries them). Every key is optional.
+ *
+ * @param lambda the pool's λ, for queries that give none ({@code lambda}, ≥ 0; default 0)
+ * @param exploration share of queries sent to an under-observed model ({@code exploration}, in [0,
+ *     1]; default {@value #DEFAULT_EXPLORATION})
+ * @param minObserved a model is under-observed when fewer of a query's neighbours observed it
+ *     ({@code exploration.min-observed}; default {@value #DEFAULT_MIN_OBSERVED})
+ * @param halfLifeS an example's weight halves every this many seconds of age ({@code
+ *     decay.half-life-s}; 0, the default, is no decay)
+ * @param dimension the embedding dimension the pool expects ({@code dimension}), or null for any
+ * @param embedder the embedder the pool expects ({@code embedder}), or null for any
+ * @param router the router the pool runs ({@code router}), or null for the job's plain kNN
+ */
+public record PoolSettings(
+        double lambda,
+        double exploration,
+        int minObserved,
+        double halfLifeS,
+        @Nullable Integer dimension,
+        @Nullable String embedder,
+        @Nullable RouterSpec router) {
+
+    public static final double DEFAULT_EXPLORATION = 0.05;
+    public static final int DEFAULT_MIN_OBSERVED = 3;
+
+    /** The settings of a catalog with no defaults. */
+    public static final PoolSettings DEFAULTS =
+            new PoolSettings(0, DEFAULT_EXPLORATION, DEFAULT_MIN_OBSERVED, 0, null, null, null);
+
+    /**
+     * Parses {@code defaults}; an error says which key of {@code pool}'s catalog is wrong and why.
+     */
+    public static PoolSettings parse(String pool, Map<String, String> defaults) {
+        double lambda = number(pool, defaults, "lambda", 0, Double.POSITIVE_INFINITY, false, 0);
+        double exploration =
+                number(pool, defaults, "exploration", 0, 1, false, DEFAULT_EXPLORATION);
+        int minObserved =
+                (int)
+                        number(
+                                pool,
+                                defaults,
+                                "exploration.min-observed",
+                                0,
+                                1_000_000,
+                                true,
+                                DEFAULT_MIN_OBSERVED);
+        double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
+        Integer dimension =
+                defaults.containsKey("dimension")
+                        ? (int) number(pool, defaults, "dimension", 1, 1_000_000, true, 0)
+                        : null;
+        RouterSpec router = null;
+        String name = defaults.get("router");
+        if (name != null) {
+            try {
+                router = RouterSpec.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "catalog of "
+                                + pool
+                                + ": router '"
+                                + name
+                                + "' is not one the job runs ("
+                                + RouterSpec.KNOWN
+                                + ")");
+            }
+        }
+        return new PoolSettings(
+                lambda,
+                exploration,
+                minObserved,
+                halfLifeS,
+                dimension,
+                defaults.get("embedder"),
+                router);
+    }
+
+    /** The router this pool's trainer fits, or null when it runs a searched kNN. */
+    public @Nullable RouterSpec trainedRouter() {
+        return router != null && router.trained() ? router : null;
+    }
+
+    /**
+     * The kNN the pool's neighbours are read with: its own {@code knn-K(-weighted)} when it names
+     * one within the {@code jobK} neighbours found per query, else plain kNN over all of them.
+     */
+    public RouterSpec knn(int jobK) {
+        return router != null && router.kind() == RouterSpec.Kind.KNN && router.k() <= jobK
+                ? router
+                : RouterSpec.knn(jobK, false);
+    }
+
+    private static double number(
+            String pool,
+            Map<String, String> defaults,
+            String key,
+            double min,
+            double max,
+            boolean integer,
+            double fallback) {
+        String value = defaults.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "catalog of " + pool + ": default " + key + " is not a number: " + value);
+        }
+        if (!(v >= min && v <= max) || (integer && v != Math.rint(v))) {
+            throw new IllegalArgumentException(
+                    "catalog of "
+                            + pool
+                            + ": default "
+                            + key
+                            + " must be "
+                            + (integer ? "an integer " : "a number ")
+                            + "in ["
+                            + min
+                            + ", "
+                            + max
+                            + "], got "
+                            + value);
+        }
+        return v;
+    }
+}

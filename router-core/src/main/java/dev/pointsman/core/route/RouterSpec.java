@@ -1,0 +1,71 @@
+package dev.pointsman.core.route;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A router as named in reports, catalogs and on the command line, parsed once: its kind, and for
+ * kNN its k and weighting. {@code knn-K} and {@code knn-K-weighted} are searched; every other kind
+ * is trained ({@link #trained}).
+ */
+public record RouterSpec(String name, Kind kind, int k, boolean weighted) {
+    /** The names {@link #parse} reads, for error messages. */
+    public static final String KNOWN =
+            "knn-K, knn-K-weighted, knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf";
+
+    private static final Pattern KNN = Pattern.compile("knn-(\\d+)(-weighted)?");
+
+    public enum Kind {
+        KNN(null),
+        KNN_SHRUNK("knn-shrunk"),
+        GLOBAL_TREND("global-trend"),
+        LINEAR("linear"),
+        MLP("mlp"),
+        LINEAR_MF("linear-mf"),
+        MLP_MF("mlp-mf");
+
+        /** The kind's name; null for kNN, whose name carries its k. */
+        private final String name;
+
+        Kind(String name) {
+            this.name = name;
+        }
+    }
+
+    public RouterSpec {
+        if (kind == Kind.KNN && k <= 0) {
+            throw new IllegalArgumentException(
+                    "router '" + name + "': k must be a positive integer");
+        }
+    }
+
+    /** Plain or similarity-weighted kNN over the {@code k} nearest neighbours. */
+    public static RouterSpec knn(int k, boolean weighted) {
+        return new RouterSpec("knn-" + k + (weighted ? "-weighted" : ""), Kind.KNN, k, weighted);
+    }
+
+    /** The router {@code name} names; an error naming the known ones if it names none. */
+    public static RouterSpec parse(String name) {
+        Matcher knn = KNN.matcher(name);
+        if (knn.matches()) {
+            int k;
+            try {
+                k = Integer.parseInt(knn.group(1));
+            } catch (NumberFormatException e) {
+                k = 0; // too large: reported as not a positive integer
+            }
+            return new RouterSpec(name, Kind.KNN, k, knn.group(2) != null);
+        }
+        for (Kind kind : Kind.values()) {
+            if (name.equals(kind.name)) {
+                return new RouterSpec(name, kind, 0, false);
+            }
+        }
+        throw new IllegalArgumentException("unknown router '" + name + "'; known: " + KNOWN);
+    }
+
+    /** Whether the router is fitted on examples (every kind but plain kNN, which only searches). */
+    public boolean trained() {
+        return kind != Kind.KNN;
+    }
+}
