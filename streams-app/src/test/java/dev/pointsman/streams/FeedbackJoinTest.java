@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.streams.ledger.QueryLedger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,5 +121,41 @@ class FeedbackJoinTest {
                 .isEqualTo("no query with id 'ghost' was seen within the grace of 30000 ms");
         assertThat(dead.getOffset()).isZero();
         assertThat(f.feedback.isEmpty()).isTrue();
+    }
+
+    @Test
+    void expiredQueriesAndTheirExpiryIndexAreRemovedFromTheLedger() {
+        for (int i = 0; i < 3; i++) {
+            f.query("q" + i, 1_000 + i, 0.6f, 0.8f, 0, 0);
+            f.decision("q" + i, 1_000 + i, "a", 0.1, Map.of("a", new double[] {0.9, 1}));
+            f.outcome("q" + i, "a", 1.0, 0.5, 2_000 + i);
+        }
+        f.outcome("ghost", "a", 1.0, 0.5, 2_500); // waits for a query that never comes
+        KeyValueStore<String, ?> ledger = f.driver.getKeyValueStore(QueryLedger.STORE);
+        KeyValueStore<?, ?> expiry = f.driver.getKeyValueStore(QueryLedger.EXPIRY_STORE);
+        assertThat(count(ledger)).isEqualTo(4);
+        assertThat(count(expiry)).isEqualTo(4);
+
+        // Well past the retention (2 min) of every entry above.
+        f.query("later", 1_000 + Duration.ofMinutes(10).toMillis(), 0.6f, 0.8f, 0, 0);
+
+        assertThat(count(ledger)).as("only the new query is left").isEqualTo(1);
+        assertThat(ledger.get("later")).isNotNull();
+        assertThat(count(expiry)).isEqualTo(1);
+        assertThat(f.dlq.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .containsExactly(
+                        "no query with id 'ghost' was seen within the grace of " + GRACE + " ms");
+    }
+
+    private static long count(KeyValueStore<?, ?> store) {
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
     }
 }

@@ -1,5 +1,7 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.DeadLetters;
+import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
@@ -95,7 +97,7 @@ abstract class CatalogGate<IN, OUT>
         if (catalog != null) {
             String problem = handle(in, catalog, out);
             if (problem != null) {
-                ctx.output(Decoders.DLQ, Decoders.deadLetter(source(in), problem));
+                ctx.output(DeadLetters.TAG, DeadLetters.of(source(in), problem));
             }
             return;
         }
@@ -134,7 +136,7 @@ abstract class CatalogGate<IN, OUT>
                     for (IN in : ready) {
                         String problem = handle(in, catalog, out);
                         if (problem != null) {
-                            ctx.output(Decoders.DLQ, Decoders.deadLetter(source(in), problem));
+                            ctx.output(DeadLetters.TAG, DeadLetters.of(source(in), problem));
                         }
                     }
                 });
@@ -158,7 +160,7 @@ abstract class CatalogGate<IN, OUT>
                                     + " ms"
                             : handle(in, catalog, out);
             if (problem != null) {
-                ctx.output(Decoders.DLQ, Decoders.deadLetter(source(in), problem));
+                ctx.output(DeadLetters.TAG, DeadLetters.of(source(in), problem));
             }
         }
     }

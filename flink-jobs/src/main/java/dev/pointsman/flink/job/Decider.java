@@ -10,6 +10,8 @@ import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.TrainedRouters;
 import dev.pointsman.core.route.UtilityPredictor;
 import dev.pointsman.core.vector.Vectors;
+import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;

@@ -2,7 +2,8 @@ package dev.pointsman.flink.job;
 
 import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.core.route.RouterSpec;
-import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.flink.records.DeadLetters;
+import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
@@ -21,7 +22,6 @@ import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,17 +29,7 @@ import org.jspecify.annotations.Nullable;
  * Whatever fails goes to the dead-letter side output with the reason; nothing throws.
  */
 final class Decoders {
-    static final String COMPONENT = "flink-router";
-
-    /** Dead letters, encoded, keyed like the record they came from. */
-    static final OutputTag<KeyedBytes> DLQ = new OutputTag<>("dlq") {};
-
     private Decoders() {}
-
-    static KeyedBytes deadLetter(KafkaRecord source, String reason) {
-        DeadLetter letter = source.deadLetter(reason, COMPONENT);
-        return new KeyedBytes(source.key, SingleObjectCodec.of(DeadLetter.class).encode(letter));
-    }
 
     /** Null when the vector is usable, else why not. */
     static @Nullable String vectorProblem(float[] v) {
@@ -76,7 +66,7 @@ final class Decoders {
                 problem = e.getMessage();
             }
             if (problem != null) {
-                ctx.output(DLQ, deadLetter(record, problem));
+                ctx.output(DeadLetters.TAG, DeadLetters.of(record, problem));
             }
         }
 

@@ -1,5 +1,7 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.KafkaRecord;
+
 /** A decoded feedback example, re-encoded single-object for the shard's state. A POJO. */
 public class FeedbackEvent {
     public String exampleId;

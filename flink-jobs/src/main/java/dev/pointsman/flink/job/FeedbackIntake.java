@@ -1,5 +1,6 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.support.ShardEvent;
 import java.time.Duration;
 import java.util.HashSet;

@@ -1,5 +1,7 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.KafkaRecord;
+
 /** A decoded embedded query on its way to the shards. A POJO. */
 public class QueryEvent {
     public String queryId;

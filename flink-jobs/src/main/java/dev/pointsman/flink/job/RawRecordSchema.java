@@ -1,5 +1,6 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.KafkaRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;

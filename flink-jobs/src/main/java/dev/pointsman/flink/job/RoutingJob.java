@@ -1,12 +1,13 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.DeadLetters;
+import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.flink.support.NeighbourMerger;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.flink.support.ShardResult;
 import dev.pointsman.flink.support.SupportShardFunction;
-import dev.pointsman.schemas.DeadLetter;
-import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.Properties;
@@ -143,30 +144,16 @@ public final class RoutingJob {
 
         decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
         DataStream<KeyedBytes> dlq =
-                queries.getSideOutput(Decoders.DLQ)
+                queries.getSideOutput(DeadLetters.TAG)
                         .union(
-                                feedback.getSideOutput(Decoders.DLQ),
-                                catalogs.getSideOutput(Decoders.DLQ),
-                                fannedOut.getSideOutput(Decoders.DLQ),
-                                examples.getSideOutput(Decoders.DLQ),
-                                trained.getSideOutput(Decoders.DLQ),
-                                partials.getSideOutput(SupportShardFunction.REJECTED)
-                                        .map(RoutingJob::keyedDeadLetter)
-                                        .returns(KeyedBytes.class)
-                                        .name("shard rejects"),
-                                decisions.getSideOutput(Decoders.DLQ));
+                                feedback.getSideOutput(DeadLetters.TAG),
+                                catalogs.getSideOutput(DeadLetters.TAG),
+                                fannedOut.getSideOutput(DeadLetters.TAG),
+                                examples.getSideOutput(DeadLetters.TAG),
+                                trained.getSideOutput(DeadLetters.TAG),
+                                partials.getSideOutput(DeadLetters.TAG),
+                                decisions.getSideOutput(DeadLetters.TAG));
         dlq.sinkTo(sink(s, Topics.DLQ, "dlq")).uid("dlq-sink");
-    }
-
-    /** An encoded dead letter, keyed by the key of the record it carries. */
-    private static KeyedBytes keyedDeadLetter(byte[] encoded) throws Exception {
-        DeadLetter letter = SingleObjectCodec.of(DeadLetter.class).decode(encoded);
-        byte[] key = null;
-        if (letter.getKey() != null) {
-            key = new byte[letter.getKey().remaining()];
-            letter.getKey().duplicate().get(key);
-        }
-        return new KeyedBytes(key, encoded);
     }
 
     private static DataStream<KafkaRecord> source(

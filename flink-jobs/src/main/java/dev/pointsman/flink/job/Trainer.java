@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.TrainedRouters;
+import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.codec.SingleObjectCodec;

@@ -2,16 +2,14 @@ package dev.pointsman.flink.support;
 
 import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.core.knn.SupportIndex;
-import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.topics.Topics;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +23,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,15 +42,6 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SupportShardFunction.class);
 
-    /**
-     * Examples this shard refuses (another dimension or embedder than the pool's), for the DLQ.
-     * Pools that declare {@code embedder} and {@code dimension} in their catalog have those checked
-     * before the shards; this catches the rest.
-     */
-    public static final OutputTag<byte[]> REJECTED =
-            new OutputTag<>(
-                    "shard-rejected", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-
     private final int capacity;
     private final IndexSpec indexSpec;
 
@@ -62,7 +50,6 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
     private transient Map<String, NeighbourTypicality> typicalities;
     private transient Map<String, ShardCache> caches;
     private transient SingleObjectCodec<FeedbackExample> codec;
-    private transient SingleObjectCodec<DeadLetter> deadLetters;
     private transient Counter inserted;
     private transient Counter merged;
     private transient Counter evicted;
@@ -105,7 +92,6 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                                         PrimitiveArrayTypeInfo.DOUBLE_PRIMITIVE_ARRAY_TYPE_INFO));
         typicalities = new HashMap<>();
         codec = SingleObjectCodec.of(FeedbackExample.class);
-        deadLetters = SingleObjectCodec.of(DeadLetter.class);
         var group = getRuntimeContext().getMetricGroup().addGroup("support");
         inserted = group.counter("inserted");
         merged = group.counter("merged");
@@ -167,21 +153,12 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                             cache.dimension(),
                             cache.embedder());
             ctx.output(
-                    REJECTED,
-                    deadLetters.encode(
-                            DeadLetter.newBuilder()
-                                    .setSourceTopic(Topics.FEEDBACK)
-                                    .setPartition(-1)
-                                    .setOffset(-1)
-                                    .setKey(
-                                            ByteBuffer.wrap(
-                                                    example.getExampleId()
-                                                            .getBytes(StandardCharsets.UTF_8)))
-                                    .setPayload(ByteBuffer.wrap(event.example))
-                                    .setReason(reason)
-                                    .setComponent("flink-router")
-                                    .setTs(Instant.now())
-                                    .build()));
+                    DeadLetters.TAG,
+                    DeadLetters.of(
+                            Topics.FEEDBACK,
+                            example.getExampleId().getBytes(StandardCharsets.UTF_8),
+                            event.example,
+                            reason));
             return;
         }
         FeedbackExample known = cache.get(example.getExampleId());

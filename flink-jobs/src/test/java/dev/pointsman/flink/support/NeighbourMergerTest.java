@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -23,13 +25,19 @@ class NeighbourMergerTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ShardResult, Neighbourhood>
             harness() throws Exception {
+        return harness(new EmbeddedRocksDBStateBackend());
+    }
+
+    /** On {@code backend} (the heap backend can count its entries). */
+    private static KeyedOneInputStreamOperatorTestHarness<String, ShardResult, Neighbourhood>
+            harness(StateBackend backend) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new NeighbourMerger(Duration.ofMillis(100), Duration.ofMinutes(5))),
                         (ShardResult r) -> r.queryId,
                         Types.STRING);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.setStateBackend(backend);
         return h;
     }
 
@@ -146,6 +154,30 @@ class NeighbourMergerTest {
             assertThat(out.get(0).shardsMissing).isZero();
             assertThat(out.get(0).ids)
                     .containsExactly(f.whole.search("q", "p", 0, 1, query, 8, 77L, Double.NaN).ids);
+        }
+    }
+
+    @Test
+    void aDecidedQueryLeavesOnlyItsDecidedFlagBehind() throws Exception {
+        Fixture f = new Fixture(60);
+        try (var h = harness(new HashMapStateBackend())) {
+            h.open();
+            h.setProcessingTime(1_000);
+            for (int q = 0; q < 4; q++) {
+                float[] query = f.vector();
+                for (int s = 0; s < SHARDS; s++) {
+                    h.processElement(f.partial(s, "q" + q, query, 5), 0L);
+                }
+            }
+            float[] slow = f.vector();
+            h.processElement(f.partial(0, "slow", slow, 5), 0L);
+            // waiting: its partial list, its deadline, and the four decided flags
+            assertThat(h.numKeyedStateEntries()).isEqualTo(4 + 2);
+            h.setProcessingTime(1_100);
+            assertThat(h.extractOutputValues()).hasSize(5);
+            // every partial list and deadline is cleared once its query is decided
+            assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            assertThat(h.numProcessingTimeTimers()).isZero();
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.pointsman.core.knn.ExactKnn;
 import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.core.knn.Neighbour;
 import dev.pointsman.core.vector.VectorSet;
+import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
@@ -306,11 +307,11 @@ class SupportShardFunctionTest {
                             1,
                             example("wide", new float[DIM + 2], 2, Map.of("a", outcome(1, 1)))),
                     0L);
-            var rejected = h.getSideOutput(SupportShardFunction.REJECTED);
+            var rejected = h.getSideOutput(DeadLetters.TAG);
             assertThat(rejected).hasSize(1);
             var letter =
                     SingleObjectCodec.of(dev.pointsman.schemas.DeadLetter.class)
-                            .decode(rejected.iterator().next().getValue());
+                            .decode(rejected.iterator().next().getValue().value);
             assertThat(letter.getReason())
                     .contains("wide")
                     .contains("10 dimensions")

@@ -13,8 +13,8 @@ final class Dense {
     final int out;
     final double[] weights;
     final double[] bias;
-    private final double[] weightGrad;
-    private final double[] biasGrad;
+    final double[] weightGrad;
+    final double[] biasGrad;
     private final double[] weightM;
     private final double[] weightV;
     private final double[] biasM;

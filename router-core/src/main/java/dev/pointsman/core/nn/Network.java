@@ -63,6 +63,15 @@ public final class Network {
         return new Network(layers, relu);
     }
 
+    /** Layer {@code l}, for the gradient check. */
+    Dense layer(int l) {
+        return layers.get(l);
+    }
+
+    int depth() {
+        return layers.size();
+    }
+
     public int inputSize() {
         return layers.get(0).in;
     }

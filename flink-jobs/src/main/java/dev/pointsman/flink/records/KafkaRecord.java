@@ -1,4 +1,4 @@
-package dev.pointsman.flink.job;
+package dev.pointsman.flink.records;
 
 import dev.pointsman.schemas.DeadLetter;
 import java.nio.ByteBuffer;

@@ -1,4 +1,4 @@
-package dev.pointsman.flink.job;
+package dev.pointsman.flink.records;
 
 /** A record to write: key and value bytes. A POJO. */
 public class KeyedBytes {

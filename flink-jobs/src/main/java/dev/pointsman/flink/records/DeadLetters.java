@@ -1,0 +1,51 @@
+package dev.pointsman.flink.records;
+
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import org.apache.flink.util.OutputTag;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The routing job's dead letters: every operator that rejects a record emits it on {@link #TAG},
+ * encoded and keyed like the record it carries, and the job writes them all to {@code router.dlq}.
+ */
+public final class DeadLetters {
+    /** The component named in the job's dead letters. */
+    public static final String COMPONENT = "flink-router";
+
+    /** Dead letters, encoded, keyed like the record they came from. */
+    public static final OutputTag<KeyedBytes> TAG = new OutputTag<>("dlq") {};
+
+    private DeadLetters() {}
+
+    /** {@code source}, dead-lettered with {@code reason}. */
+    public static KeyedBytes of(KafkaRecord source, String reason) {
+        return new KeyedBytes(source.key, encode(source.deadLetter(reason, COMPONENT)));
+    }
+
+    /**
+     * A record that is no longer at hand as read (partition and offset unknown), dead-lettered with
+     * {@code reason}.
+     */
+    public static KeyedBytes of(
+            String topic, byte @Nullable [] key, byte @Nullable [] payload, String reason) {
+        DeadLetter letter =
+                DeadLetter.newBuilder()
+                        .setSourceTopic(topic)
+                        .setPartition(-1)
+                        .setOffset(-1)
+                        .setKey(key == null ? null : ByteBuffer.wrap(key))
+                        .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
+                        .setReason(reason)
+                        .setComponent(COMPONENT)
+                        .setTs(Instant.now())
+                        .build();
+        return new KeyedBytes(key, encode(letter));
+    }
+
+    private static byte[] encode(DeadLetter letter) {
+        return SingleObjectCodec.of(DeadLetter.class).encode(letter);
+    }
+}
