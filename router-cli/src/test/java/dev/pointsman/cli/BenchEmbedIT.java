@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code pointsman bench embed} end to end on its embedded broker, kept small. */
 class BenchEmbedIT {
@@ -18,11 +15,8 @@ class BenchEmbedIT {
     @Test
     void measuresEveryBatchSizeThroughKafka() throws Exception {
         Path report = dir.resolve("bench.json");
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        int exit =
-                cli.execute(
+        CliRun run =
+                CliRun.execute(
                         "bench",
                         "embed",
                         "--embedder",
@@ -35,7 +29,7 @@ class BenchEmbedIT {
                         "12",
                         "--report",
                         report.toString());
-        assertThat(exit).as(err.toString()).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
 
         JsonNode root = new ObjectMapper().readTree(report.toFile());
         assertThat(root.get("device").asText()).isEqualTo("cpu");
@@ -63,10 +57,8 @@ class BenchEmbedIT {
 
     @Test
     void refusesTheSingleBatchSizeOption() {
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        assertThat(cli.execute("bench", "embed", "--batch-size", "8")).isEqualTo(2);
-        assertThat(err.toString()).contains("--batch-sizes");
+        CliRun bad = CliRun.execute("bench", "embed", "--batch-size", "8");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--batch-sizes");
     }
 }

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code pointsman bench route} end to end, kept small. */
 class BenchRouteIT {
@@ -18,11 +15,8 @@ class BenchRouteIT {
     @Test
     void measuresDecisionsThroughTheJob() throws Exception {
         Path report = dir.resolve("route.json");
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        int exit =
-                cli.execute(
+        CliRun run =
+                CliRun.execute(
                         "bench",
                         "route",
                         "--support",
@@ -35,7 +29,7 @@ class BenchRouteIT {
                         "40",
                         "--report",
                         report.toString());
-        assertThat(exit).as(err.toString()).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(report.toFile());
         assertThat(root.get("support").asInt()).isEqualTo(300);
         JsonNode r = root.get("result");

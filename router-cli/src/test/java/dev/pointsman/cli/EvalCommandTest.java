@@ -14,8 +14,6 @@ import dev.pointsman.core.route.Predictions;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code pointsman eval} end to end on the bundled sample with the real ONNX model. */
 class EvalCommandTest {
@@ -34,24 +31,12 @@ class EvalCommandTest {
     private static final List<String> ROUTERS = List.of("knn-10", "knn-shrunk", "linear", "mlp-mf");
 
     @TempDir static Path dir;
-    private static Run run;
-
-    record Run(int exit, String out, String err) {}
-
-    static Run execute(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
+    private static CliRun run;
 
     @BeforeAll
     static void evaluateTheSample() {
         run =
-                execute(
+                CliRun.execute(
                         "eval",
                         "--embedder",
                         "all-minilm-l6-v2-q",
@@ -179,8 +164,8 @@ class EvalCommandTest {
 
     @Test
     void aSecondRunReadsEveryEmbeddingFromTheCache() {
-        Run again =
-                execute(
+        CliRun again =
+                CliRun.execute(
                         "eval",
                         "--embedder",
                         "all-minilm-l6-v2-q",
@@ -198,7 +183,7 @@ class EvalCommandTest {
 
     @Test
     void badInputFailsWithAReasonAndExitCode2() throws IOException {
-        Run missing = execute("eval", "--data", dir.resolve("nope.jsonl").toString());
+        CliRun missing = CliRun.execute("eval", "--data", dir.resolve("nope.jsonl").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("--data: no such file");
 
@@ -206,27 +191,27 @@ class EvalCommandTest {
         Files.writeString(
                 broken,
                 "{\"id\":\"a\",\"dataset\":\"d\",\"prompt\":\"p\",\"scores\":{\"m\":1}}\n{not json\n");
-        Run malformed = execute("eval", "--data", broken.toString(), "--no-cache");
+        CliRun malformed = CliRun.execute("eval", "--data", broken.toString(), "--no-cache");
         assertThat(malformed.exit()).isEqualTo(2);
         assertThat(malformed.err()).contains("broken.jsonl:2: malformed JSON");
 
-        Run router = execute("eval", "--routers", "knn-100,forest");
+        CliRun router = CliRun.execute("eval", "--routers", "knn-100,forest");
         assertThat(router.exit()).isEqualTo(2);
         assertThat(router.err()).contains("unknown router 'forest'");
 
-        Run embedder = execute("eval", "--embedder", "gpt-embed");
+        CliRun embedder = CliRun.execute("eval", "--embedder", "gpt-embed");
         assertThat(embedder.exit()).isEqualTo(2);
         assertThat(embedder.err())
                 .contains("unknown embedder 'gpt-embed'; known: all-minilm-l6-v2");
 
-        Run tokens = execute("eval", "--max-tokens", "2");
+        CliRun tokens = CliRun.execute("eval", "--max-tokens", "2");
         assertThat(tokens.exit()).isEqualTo(2);
         assertThat(tokens.err()).contains("max tokens must be in [3, 512], got 2");
     }
 
     @Test
     void helpListsTheOptions() {
-        Run help = execute("eval", "--help");
+        CliRun help = CliRun.execute("eval", "--help");
         assertThat(help.exit()).isZero();
         assertThat(help.out())
                 .contains(

@@ -2,14 +2,11 @@ package dev.pointsman.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RouteCommandTest {
     @TempDir Path dir;
@@ -30,11 +27,8 @@ class RouteCommandTest {
 
     @Test
     void badSettingsFailWithTheOptionNamed() {
-        CommandLine cli = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setErr(new PrintWriter(err));
-        int exit =
-                cli.execute(
+        CliRun run =
+                CliRun.execute(
                         "route",
                         "--bootstrap",
                         "127.0.0.1:1",
@@ -42,7 +36,7 @@ class RouteCommandTest {
                         "0",
                         "--checkpoints",
                         dir.toString());
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--shards must be > 0");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("--shards must be > 0");
     }
 }

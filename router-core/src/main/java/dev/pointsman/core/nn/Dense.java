@@ -22,20 +22,16 @@ final class Dense {
 
     /** Glorot-uniform weights, or He-uniform when a ReLU follows; zero bias. */
     Dense(int in, int out, boolean reluFollows, Random random) {
-        this.in = in;
-        this.out = out;
-        weights = new double[in * out];
-        bias = new double[out];
+        this(in, out, initialWeights(in, out, reluFollows, random), new double[out]);
+    }
+
+    private static double[] initialWeights(int in, int out, boolean reluFollows, Random random) {
+        double[] weights = new double[in * out];
         double limit = reluFollows ? Math.sqrt(6.0 / in) : Math.sqrt(6.0 / (in + out));
         for (int i = 0; i < weights.length; i++) {
             weights[i] = (2 * random.nextDouble() - 1) * limit;
         }
-        weightGrad = new double[weights.length];
-        biasGrad = new double[out];
-        weightM = new double[weights.length];
-        weightV = new double[weights.length];
-        biasM = new double[out];
-        biasV = new double[out];
+        return weights;
     }
 
     /** A layer with these parameters (as {@link #weights} and {@link #bias} hold them). */
