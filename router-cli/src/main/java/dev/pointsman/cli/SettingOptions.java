@@ -21,7 +21,7 @@ final class SettingOptions {
             spec.addOption(
                     OptionSpec.builder(s.option())
                             .type(String.class)
-                            .paramLabel(s.defaultValue() == null ? "VALUE" : label(s))
+                            .paramLabel(label(s))
                             .required(s.defaultValue() == null && !s.optional())
                             .defaultValue(s.defaultText())
                             .description(help)
@@ -36,6 +36,9 @@ final class SettingOptions {
     }
 
     private static String label(Setting<?> s) {
-        return s.defaultValue() instanceof java.time.Duration ? "DURATION" : "N";
+        if (s.defaultValue() instanceof java.time.Duration) {
+            return "DURATION";
+        }
+        return s.defaultValue() instanceof Integer ? "N" : "VALUE";
     }
 }
