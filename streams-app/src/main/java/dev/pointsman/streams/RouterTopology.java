@@ -44,8 +44,9 @@ public final class RouterTopology {
 
     private RouterTopology() {}
 
-    public static Topology build(TopologySettings settings, WireFormat wire, AppCounters counters) {
-        return build(settings, wire, counters, Topics.FEEDBACK);
+    public static Topology build(
+            TopologySettings settings, WireFormat wire, AppMetrics appMetrics) {
+        return build(settings, wire, appMetrics, Topics.FEEDBACK);
     }
 
     /**
@@ -56,7 +57,7 @@ public final class RouterTopology {
     public static Topology build(
             TopologySettings settings,
             WireFormat wire,
-            AppCounters counters,
+            AppMetrics appMetrics,
             String feedbackTopic) {
         StreamsBuilder builder = new StreamsBuilder();
         for (StoreBuilder<?> store : QueryLedger.storeBuilders()) {
@@ -82,7 +83,7 @@ public final class RouterTopology {
                                 Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                                         .withName("ledger-in"))
                         .process(
-                                () -> new QueryLedger(inputs, settings, counters),
+                                () -> new QueryLedger(inputs, settings, appMetrics),
                                 Named.as("ledger"),
                                 QueryLedger.STORE,
                                 QueryLedger.EXPIRY_STORE);

@@ -73,19 +73,19 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final DecisionWaiter decisions;
     private final ApiServer api;
-    private final AppCounters counters;
+    private final AppMetrics metrics;
 
     private StreamsApp(
             KafkaStreams streams,
             KafkaProducer<String, byte[]> producer,
             DecisionWaiter decisions,
             ApiServer api,
-            AppCounters counters) {
+            AppMetrics metrics) {
         this.streams = streams;
         this.producer = producer;
         this.decisions = decisions;
         this.api = api;
-        this.counters = counters;
+        this.metrics = metrics;
     }
 
     public static StreamsApp start(Settings s) throws IOException, InterruptedException {
@@ -105,7 +105,7 @@ public final class StreamsApp implements AutoCloseable {
             Topics.ensure(admin, topics);
         }
         WireFormat wire = WireFormat.of(s.registryUrl());
-        AppCounters counters = new AppCounters();
+        AppMetrics metrics = new AppMetrics();
 
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
@@ -115,7 +115,7 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
         KafkaStreams streams =
                 new KafkaStreams(
-                        RouterTopology.build(s.topology(), wire, counters, s.feedbackTopic()),
+                        RouterTopology.build(s.topology(), wire, metrics, s.feedbackTopic()),
                         props);
         streams.setUncaughtExceptionHandler(
                 e -> {
@@ -153,7 +153,7 @@ public final class StreamsApp implements AutoCloseable {
                                 streams,
                                 wire.codec(WindowMetrics.class, Topics.METRICS),
                                 wire.codec(Alert.class, Topics.ALERTS)),
-                        counters,
+                        metrics,
                         () -> streams.state().name());
         LOG.info(
                 "pointsman streams-app: {} ({}), window {} + grace {}, feedback grace {}; API and"
@@ -166,7 +166,7 @@ public final class StreamsApp implements AutoCloseable {
                 s.api().host(),
                 api.port(),
                 s.api().tokens().isEmpty() ? "" : " (bearer tokens required)");
-        return new StreamsApp(streams, producer, decisions, api, counters);
+        return new StreamsApp(streams, producer, decisions, api, metrics);
     }
 
     public int apiPort() {
@@ -177,8 +177,8 @@ public final class StreamsApp implements AutoCloseable {
         return streams.state();
     }
 
-    public AppCounters counters() {
-        return counters;
+    public AppMetrics metrics() {
+        return metrics;
     }
 
     @Override

@@ -82,7 +82,7 @@ class FeedbackJoinTest {
         assertThat(dead.getSourceTopic()).isEqualTo("router.outcomes");
         assertThat(dead.getComponent()).isEqualTo("streams-app");
         assertThat(f.feedback.readValue().getOutcomes()).containsOnlyKeys("a");
-        assertThat(f.counters.get("dlq_total{reason=\"undecodable\"}")).isEqualTo(1);
+        assertThat(f.appMetrics.deadLetters("undecodable")).isEqualTo(1);
     }
 
     @Test

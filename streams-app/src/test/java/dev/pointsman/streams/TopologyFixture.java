@@ -33,7 +33,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
 final class TopologyFixture implements AutoCloseable {
     static final String POOL = "p";
 
-    final AppCounters counters = new AppCounters();
+    final AppMetrics appMetrics = new AppMetrics();
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> queries;
     final TestInputTopic<String, byte[]> decisions;
@@ -49,7 +49,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(RouterTopology.build(settings, wire, counters), props);
+        driver = new TopologyTestDriver(RouterTopology.build(settings, wire, appMetrics), props);
         queries = input(Topics.QUERIES_EMBEDDED);
         decisions = input(Topics.DECISIONS);
         outcomes = input(Topics.OUTCOMES);

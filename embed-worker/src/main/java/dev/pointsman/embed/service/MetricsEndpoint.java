@@ -1,24 +1,27 @@
 package dev.pointsman.embed.service;
 
 import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Serves the worker's metrics in the Prometheus text format at {@code GET /metrics}, and {@code GET
- * /healthz}. The device gauge says whether embedding runs on CUDA; when it does not, the reason is
- * its label, so a GPU host that silently fell back to CPU shows up on a dashboard.
+ * Serves the worker's metrics in the Prometheus text format at {@code GET /metrics} (the Prometheus
+ * Java client writes them, escaping label values), and {@code GET /healthz}. The device gauge says
+ * whether embedding runs on CUDA; when it does not, the reason is its label, so a GPU host that
+ * silently fell back to CPU shows up on a dashboard.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private final HttpServer server;
-    private final WorkerMetrics metrics;
-    private final String embedder;
-    private final boolean cuda;
-    private final @Nullable String cpuReason;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
 
     /**
      * @param port 0 picks a free port
@@ -31,17 +34,56 @@ public final class MetricsEndpoint implements AutoCloseable {
             boolean cuda,
             @Nullable String cpuReason)
             throws IOException {
-        this.metrics = metrics;
-        this.embedder = embedder;
-        this.cuda = cuda;
-        this.cpuReason = cpuReason;
+        counter(
+                "pointsman_embed_embedded",
+                "Queries embedded and committed.",
+                embedder,
+                metrics::embedded);
+        counter(
+                "pointsman_embed_dead_lettered",
+                "Records sent to the dead-letter topic.",
+                embedder,
+                metrics::deadLettered);
+        counter("pointsman_embed_batches", "Committed transactions.", embedder, metrics::batches);
+        gauge(
+                "pointsman_embed_batch_size",
+                "Records in the last committed transaction.",
+                embedder,
+                metrics::lastBatchSize);
+        gauge(
+                "pointsman_embed_batch_size_max",
+                "Most records in one transaction so far.",
+                embedder,
+                metrics::maxBatchSize);
+        gauge(
+                "pointsman_embed_lag_ms",
+                "Record timestamp of the newest query of the last batch to its commit.",
+                embedder,
+                metrics::lastLagMs);
+        gauge(
+                "pointsman_embed_embeddings_per_second",
+                "Embeddings per second of embedding time.",
+                embedder,
+                metrics::embeddingsPerSecond);
+        GaugeWithCallback.builder()
+                .name("pointsman_embed_cuda")
+                .help("1 when embedding runs on CUDA, 0 on CPU (the reason label says why).")
+                .labelNames("embedder", "device", "reason")
+                .callback(
+                        cb ->
+                                cb.call(
+                                        cuda ? 1 : 0,
+                                        embedder,
+                                        cuda ? "cuda" : "cpu",
+                                        cpuReason == null ? "" : cpuReason))
+                .register(registry);
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext(
                 "/metrics",
                 exchange -> {
                     byte[] body = render().getBytes(StandardCharsets.UTF_8);
                     exchange.getResponseHeaders()
-                            .add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                            .add("Content-Type", PrometheusTextFormatWriter.CONTENT_TYPE);
                     exchange.sendResponseHeaders(200, body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(body);
@@ -59,97 +101,33 @@ public final class MetricsEndpoint implements AutoCloseable {
         server.start();
     }
 
+    private void counter(String name, String help, String embedder, DoubleSupplier value) {
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("embedder")
+                .callback(cb -> cb.call(value.getAsDouble(), embedder))
+                .register(registry);
+    }
+
+    private void gauge(String name, String help, String embedder, DoubleSupplier value) {
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("embedder")
+                .callback(cb -> cb.call(value.getAsDouble(), embedder))
+                .register(registry);
+    }
+
     public int port() {
         return server.getAddress().getPort();
     }
 
     /** The current metrics in the Prometheus text exposition format. */
-    String render() {
-        StringBuilder out = new StringBuilder();
-        String labels = "embedder=\"" + escape(embedder) + "\"";
-        counter(
-                out,
-                "pointsman_embed_embedded_total",
-                "Queries embedded and committed.",
-                labels,
-                metrics.embedded());
-        counter(
-                out,
-                "pointsman_embed_dead_lettered_total",
-                "Records sent to the dead-letter topic.",
-                labels,
-                metrics.deadLettered());
-        counter(
-                out,
-                "pointsman_embed_batches_total",
-                "Committed transactions.",
-                labels,
-                metrics.batches());
-        gauge(
-                out,
-                "pointsman_embed_batch_size",
-                "Records in the last committed transaction.",
-                labels,
-                metrics.lastBatchSize());
-        gauge(
-                out,
-                "pointsman_embed_batch_size_max",
-                "Most records in one transaction so far.",
-                labels,
-                metrics.maxBatchSize());
-        gauge(
-                out,
-                "pointsman_embed_lag_ms",
-                "Record timestamp of the newest query of the last batch to its commit.",
-                labels,
-                metrics.lastLagMs());
-        gauge(
-                out,
-                "pointsman_embed_embeddings_per_second",
-                "Embeddings per second of embedding time.",
-                labels,
-                metrics.embeddingsPerSecond());
-        String device =
-                labels
-                        + ",device=\""
-                        + (cuda ? "cuda" : "cpu")
-                        + "\",reason=\""
-                        + escape(cpuReason == null ? "" : cpuReason)
-                        + "\"";
-        gauge(
-                out,
-                "pointsman_embed_cuda",
-                "1 when embedding runs on CUDA, 0 on CPU (the reason label says why).",
-                device,
-                cuda ? 1 : 0);
-        return out.toString();
-    }
-
-    private static void counter(
-            StringBuilder out, String name, String help, String labels, double value) {
-        metric(out, name, help, "counter", labels, value);
-    }
-
-    private static void gauge(
-            StringBuilder out, String name, String help, String labels, double value) {
-        metric(out, name, help, "gauge", labels, value);
-    }
-
-    private static void metric(
-            StringBuilder out, String name, String help, String type, String labels, double value) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-        out.append(name).append('{').append(labels).append("} ");
-        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
-            out.append((long) value);
-        } else {
-            out.append(String.format(Locale.ROOT, "%.3f", value));
-        }
-        out.append('\n');
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    String render() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -37,16 +37,17 @@ class MetricsEndpointTest {
             String body = response.body();
             String labels = "{embedder=\"all-minilm-l6-v2/tail/128\"}";
             assertThat(body)
-                    .contains("pointsman_embed_embedded_total" + labels + " 12\n")
-                    .contains("pointsman_embed_dead_lettered_total" + labels + " 3\n")
-                    .contains("pointsman_embed_batches_total" + labels + " 2\n")
-                    .contains("pointsman_embed_batch_size" + labels + " 4\n")
-                    .contains("pointsman_embed_batch_size_max" + labels + " 8\n")
-                    .contains("pointsman_embed_embeddings_per_second" + labels + " 6\n")
+                    .contains("pointsman_embed_embedded_total" + labels + " 12.0\n")
+                    .contains("pointsman_embed_dead_lettered_total" + labels + " 3.0\n")
+                    .contains("pointsman_embed_batches_total" + labels + " 2.0\n")
+                    .contains("pointsman_embed_batch_size" + labels + " 4.0\n")
+                    .contains("pointsman_embed_batch_size_max" + labels + " 8.0\n")
+                    .contains("pointsman_embed_embeddings_per_second" + labels + " 6.0\n")
                     .contains(
-                            "pointsman_embed_cuda{embedder=\"all-minilm-l6-v2/tail/128\","
-                                    + "device=\"cpu\",reason=\"CUDA execution provider"
-                                    + " unavailable: \\\"libcudart.so.12\\\" missing\"} 0\n")
+                            "pointsman_embed_cuda{device=\"cpu\","
+                                    + "embedder=\"all-minilm-l6-v2/tail/128\","
+                                    + "reason=\"CUDA execution provider"
+                                    + " unavailable: \\\"libcudart.so.12\\\" missing\"} 0.0\n")
                     .contains("# TYPE pointsman_embed_embedded_total counter");
         }
     }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class WindowAggregate {
     private static final int VERSION = 1;
 
-    /** Per-router counters and sums. */
+    /** Per-router metrics and sums. */
     public static final class RouterStats {
         long queries;
         long oodFlagged;

@@ -1,0 +1,102 @@
+package dev.pointsman.streams;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The streams app's Prometheus metrics (the Prometheus Java client; names start with {@code
+ * pointsman_streams_}): what the topology and the API count, plus the gauges the API registers on
+ * {@link #registry}. Thread-safe.
+ */
+public final class AppMetrics {
+    private static final String PREFIX = "pointsman_streams_";
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter httpResponses =
+            counter("http_requests", "HTTP API responses, by status.", "status");
+    private final Counter routeDecided =
+            counter("route_decided", "POST /v1/route calls answered with a decision.");
+    private final Counter routeTimeouts =
+            counter("route_timeouts", "POST /v1/route calls that got no decision in time.");
+    private final Counter outcomesAccepted =
+            counter("outcomes_accepted", "POST /v1/outcomes calls whose outcomes were written.");
+    private final Counter feedbackOutcomes =
+            counter("feedback_outcomes", "Outcomes joined with their query into feedback.");
+    private final Counter duplicateQueries =
+            counter("ledger_duplicate_queries", "Queries whose id the ledger had seen already.");
+    private final Counter duplicateDecisions =
+            counter("ledger_duplicate_decisions", "Decisions for a query that had one already.");
+    private final Counter outcomesWaiting =
+            counter("ledger_outcomes_waiting", "Outcomes that arrived before their query.");
+    private final Counter deadLetters =
+            counter("dlq", "Records sent to the dead-letter topic, by reason.", "reason");
+
+    private Counter counter(String name, String help, String... labels) {
+        return Counter.builder()
+                .name(PREFIX + name)
+                .help(help)
+                .labelNames(labels)
+                .register(registry);
+    }
+
+    /** Where the API registers its gauges. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Every metric in the Prometheus text format. */
+    public byte[] scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            PrometheusTextFormatWriter.create().write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    public void httpResponse(int status) {
+        httpResponses.labelValues(Integer.toString(status)).inc();
+    }
+
+    public void routeDecided() {
+        routeDecided.inc();
+    }
+
+    public void routeTimedOut() {
+        routeTimeouts.inc();
+    }
+
+    public void outcomesAccepted() {
+        outcomesAccepted.inc();
+    }
+
+    public void feedbackOutcome() {
+        feedbackOutcomes.inc();
+    }
+
+    public void duplicateQuery() {
+        duplicateQueries.inc();
+    }
+
+    public void duplicateDecision() {
+        duplicateDecisions.inc();
+    }
+
+    public void outcomeWaiting() {
+        outcomesWaiting.inc();
+    }
+
+    public void deadLetter(String reason) {
+        deadLetters.labelValues(reason).inc();
+    }
+
+    /** Records dead-lettered for {@code reason} so far. */
+    public long deadLetters(String reason) {
+        return (long) deadLetters.labelValues(reason).get();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.pointsman.streams.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Per-pool bearer tokens. Without tokens the API is open; with any, every {@code /v1} call needs
+ * {@code Authorization: Bearer <token>}, and a token reaches only its own pool.
+ */
+final class Auth {
+    private final Map<String, String> tokens;
+
+    /**
+     * @param tokens pool → token
+     */
+    Auth(Map<String, String> tokens) {
+        this.tokens = Map.copyOf(tokens);
+    }
+
+    /** Passes when the request may reach {@code pool}; 401 without a token, 403 with another. */
+    void authorize(Request request, String pool) throws BadRequest {
+        if (tokens.isEmpty()) {
+            return;
+        }
+        if (!matches(bearer(request), tokens.get(pool))) {
+            throw new BadRequest(403, "this token is not valid for pool '" + pool + "'");
+        }
+    }
+
+    /** The pools of {@code pools} the request may see. */
+    Set<String> visible(Request request, Set<String> pools) throws BadRequest {
+        Set<String> visible = new TreeSet<>(pools);
+        if (!tokens.isEmpty()) {
+            String token = bearer(request);
+            visible.removeIf(pool -> !matches(token, tokens.get(pool)));
+        }
+        return visible;
+    }
+
+    /** Compares in constant time, so the time taken tells nothing about the token. */
+    private static boolean matches(String given, String expected) {
+        return expected != null
+                && MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8),
+                        expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String bearer(Request request) throws BadRequest {
+        String header = request.header("Authorization");
+        if (header == null || !header.startsWith("Bearer ") || header.length() <= 7) {
+            throw new BadRequest(401, "missing 'Authorization: Bearer <token>' header");
+        }
+        return header.substring(7).trim();
+    }
+}

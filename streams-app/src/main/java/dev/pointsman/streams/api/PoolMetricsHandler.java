@@ -1,0 +1,76 @@
+package dev.pointsman.streams.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.WindowMetrics;
+import org.jspecify.annotations.Nullable;
+
+/** {@code GET /v1/metrics?pool=}: the pool's recent windows and alerts. */
+final class PoolMetricsHandler implements Handler {
+    private final Auth auth;
+    private final MetricsView metrics;
+
+    PoolMetricsHandler(Auth auth, MetricsView metrics) {
+        this.auth = auth;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Response handle(Request request) throws BadRequest {
+        String pool = request.queryParam("pool");
+        if (pool == null || pool.isBlank()) {
+            throw new BadRequest(400, "the 'pool' query parameter is required");
+        }
+        auth.authorize(request, pool);
+        ObjectNode out = Response.JSON.createObjectNode().put("pool", pool);
+        ArrayNode windows = out.putArray("windows");
+        for (WindowMetrics w : metrics.windows(pool)) {
+            windows.add(metricsJson(w));
+        }
+        ArrayNode alerts = out.putArray("alerts");
+        for (Alert a : metrics.alerts(pool)) {
+            alerts.add(
+                    Response.JSON
+                            .createObjectNode()
+                            .put("kind", a.getKind())
+                            .put("value", a.getValue())
+                            .put("threshold", a.getThreshold())
+                            .put("windowStart", a.getWindowStart().toEpochMilli())
+                            .put("windowEnd", a.getWindowEnd().toEpochMilli()));
+        }
+        return Response.json(200, out);
+    }
+
+    static ObjectNode metricsJson(WindowMetrics w) {
+        ObjectNode out =
+                Response.JSON
+                        .createObjectNode()
+                        .put("router", w.getRouter())
+                        .put("windowStart", w.getWindowStart().toEpochMilli())
+                        .put("windowEnd", w.getWindowEnd().toEpochMilli())
+                        .put("n", w.getN())
+                        .put("outcomes", w.getOutcomes())
+                        .put("shadowQueries", w.getShadowQueries())
+                        .put("meanScore", w.getMeanScore())
+                        .put("meanCost", w.getMeanCost())
+                        .put("oodShare", w.getOodShare());
+        putNullable(out, "auc", w.getAuc());
+        putNullable(out, "oracleAuc", w.getOracleAuc());
+        putNullable(out, "randomAuc", w.getRandomAuc());
+        putNullable(out, "globalTrendAuc", w.getGlobalTrendAuc());
+        putNullable(out, "mae", w.getMae());
+        putNullable(out, "maeCost", w.getMaeCost());
+        putNullable(out, "drift", w.getDrift());
+        putNullable(out, "embeddingShift", w.getEmbeddingShift());
+        return out;
+    }
+
+    private static void putNullable(ObjectNode out, String field, @Nullable Double v) {
+        if (v == null || !Double.isFinite(v)) {
+            out.putNull(field);
+        } else {
+            out.put(field, v);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.pointsman.streams.api;
+
+import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.streams.AppMetrics;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * {@code GET /metrics}: the app's counters and, per pool and router, the newest window's figures as
+ * gauges, written by the Prometheus Java client (which escapes label values).
+ */
+final class PrometheusHandler implements Handler {
+    private final AppMetrics metrics;
+    private final MetricsView windows;
+
+    PrometheusHandler(AppMetrics metrics, MetricsView windows, DecisionWaiter decisions) {
+        this.metrics = metrics;
+        this.windows = windows;
+        GaugeWithCallback.builder()
+                .name("pointsman_streams_route_waiting")
+                .help("POST /v1/route calls waiting for their decision.")
+                .callback(cb -> cb.call(decisions.waiting()))
+                .register(metrics.registry());
+        window("queries", "Queries in the window.", w -> (double) w.getN());
+        window("auc", "The router's Pareto-AUC.", WindowMetrics::getAuc);
+        window("oracle_auc", "The oracle's Pareto-AUC.", WindowMetrics::getOracleAuc);
+        window(
+                "global_trend_auc",
+                "The global trend's Pareto-AUC.",
+                WindowMetrics::getGlobalTrendAuc);
+        window("mean_cost", "Mean cost of the chosen models.", WindowMetrics::getMeanCost);
+        window("ood_share", "Share of out-of-distribution queries.", WindowMetrics::getOodShare);
+        window("drift_psi", "PSI of the OOD score against the reference.", WindowMetrics::getDrift);
+    }
+
+    private void window(String name, String help, Function<WindowMetrics, Double> value) {
+        GaugeWithCallback.builder()
+                .name("pointsman_streams_window_" + name)
+                .help(help + " Newest window per pool and router.")
+                .labelNames("pool", "router")
+                .callback(
+                        cb ->
+                                latest().forEach(
+                                                (w) -> {
+                                                    Double v = value.apply(w);
+                                                    if (v != null && Double.isFinite(v)) {
+                                                        cb.call(v, w.getPool(), w.getRouter());
+                                                    }
+                                                }))
+                .register(metrics.registry());
+    }
+
+    /** The newest window of every pool and router. */
+    private Iterable<WindowMetrics> latest() {
+        Set<String> pools;
+        try {
+            pools = windows.pools();
+        } catch (MetricsView.Unavailable e) {
+            return Set.of(); // the counters still help while the stores warm up
+        }
+        Map<String, WindowMetrics> newest = new HashMap<>();
+        for (String pool : pools) {
+            for (WindowMetrics w : windows.windows(pool)) {
+                newest.put(pool + '\u0000' + w.getRouter(), w);
+            }
+        }
+        return newest.values();
+    }
+
+    @Override
+    public Response handle(Request request) {
+        return new Response(200, PrometheusTextFormatWriter.CONTENT_TYPE, metrics.scrape());
+    }
+}

@@ -1,0 +1,70 @@
+package dev.pointsman.streams.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/** What a handler reads of an HTTP request: its path, query parameters, headers and JSON body. */
+final class Request {
+    /** The largest body read; a larger one is answered 413. */
+    static final int MAX_BODY = 1 << 20;
+
+    private final HttpExchange exchange;
+
+    Request(HttpExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    String path() {
+        return exchange.getRequestURI().getPath();
+    }
+
+    @Nullable String header(String name) {
+        return exchange.getRequestHeaders().getFirst(name);
+    }
+
+    /** The body as JSON; 413 when too large, 400 when empty or not JSON. */
+    JsonNode json() throws BadRequest, IOException {
+        byte[] bytes;
+        try (InputStream in = exchange.getRequestBody()) {
+            bytes = in.readNBytes(MAX_BODY + 1);
+        }
+        if (bytes.length > MAX_BODY) {
+            throw new BadRequest(413, "the request body is larger than " + MAX_BODY + " bytes");
+        }
+        if (bytes.length == 0) {
+            throw new BadRequest(400, "the request body is empty; send JSON");
+        }
+        try {
+            return Response.JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest(
+                    400, "the request body is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** The query parameter {@code name}, decoded; "" when it has no value, null when absent. */
+    @Nullable String queryParam(String name) {
+        String query = exchange.getRequestURI().getRawQuery();
+        if (query == null) {
+            return null;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String key =
+                    URLDecoder.decode(
+                            eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            if (key.equals(name)) {
+                return eq < 0
+                        ? ""
+                        : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,122 @@
+package dev.pointsman.streams.ledger;
+
+import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.streams.AppMetrics;
+import dev.pointsman.streams.metrics.MetricDelta;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Everything the ledger sends on: feedback examples, the metric deltas of the pool's window, and
+ * dead letters (counted by kind).
+ */
+final class LedgerEmitter {
+    static final String COMPONENT = "streams-app";
+
+    private final ProcessorContext<String, LedgerOutput> context;
+    private final AppMetrics metrics;
+
+    LedgerEmitter(ProcessorContext<String, LedgerOutput> context, AppMetrics metrics) {
+        this.context = context;
+        this.metrics = metrics;
+    }
+
+    /** The query's feedback example with every outcome it has so far. */
+    void feedback(String id, LedgerEntry entry) {
+        Map<String, ObservedOutcome> outcomes = new HashMap<>();
+        entry.outcomes.forEach(
+                (model, pair) -> outcomes.put(model, new ObservedOutcome(pair[0], pair[1])));
+        FeedbackExample example =
+                FeedbackExample.newBuilder()
+                        .setExampleId(id)
+                        .setPool(entry.pool)
+                        .setVector(ByteBuffer.wrap(entry.vector))
+                        .setDimension(entry.dimension)
+                        .setEmbedder(entry.embedder)
+                        .setOutcomes(outcomes)
+                        .setTs(Instant.ofEpochMilli(entry.ts))
+                        .build();
+        context.forward(new Record<>(id, new LedgerOutput.Feedback(example), entry.ts));
+    }
+
+    /** The decided query itself, for the window's counts, OOD share and drift. */
+    void queryDelta(LedgerEntry entry) {
+        delta(
+                entry,
+                MetricDelta.query(
+                        entry.router, entry.oodScore, entry.hasQuery ? floats(entry) : null));
+    }
+
+    /** One observed outcome of a decided query. */
+    void outcomeDelta(LedgerEntry entry, String model, double[] observed) {
+        double[] predicted = entry.predicted.get(model);
+        delta(
+                entry,
+                MetricDelta.outcome(
+                        entry.router,
+                        model,
+                        observed[0],
+                        observed[1],
+                        model.equals(entry.chosen),
+                        predicted == null ? Double.NaN : predicted[0],
+                        predicted == null ? Double.NaN : predicted[1]));
+    }
+
+    /** The query as a shadow row, once every predicted model has an outcome (only once). */
+    void maybeShadow(LedgerEntry entry) {
+        if (entry.shadowSent
+                || !entry.hasDecision
+                || entry.predicted.isEmpty()
+                || !entry.outcomes.keySet().containsAll(entry.predicted.keySet())) {
+            return;
+        }
+        entry.shadowSent = true;
+        Map<String, double[]> observed = new HashMap<>();
+        for (String model : entry.predicted.keySet()) {
+            observed.put(model, entry.outcomes.get(model));
+        }
+        delta(entry, MetricDelta.shadow(entry.router, entry.predicted, observed));
+    }
+
+    private void delta(LedgerEntry entry, MetricDelta delta) {
+        context.forward(new Record<>(entry.pool, new LedgerOutput.Delta(delta), entry.ts));
+    }
+
+    /**
+     * @param kind a short, bounded label for the counter: undecodable, invalid, duplicate, late,
+     *     pool-mismatch, unknown-query
+     */
+    void dead(LedgerSource source, String kind, String reason) {
+        metrics.deadLetter(kind);
+        DeadLetter letter =
+                DeadLetter.newBuilder()
+                        .setSourceTopic(source.topic())
+                        .setPartition(source.partition())
+                        .setOffset(source.offset())
+                        .setKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
+                        .setPayload(source.value() == null ? null : ByteBuffer.wrap(source.value()))
+                        .setReason(reason)
+                        .setComponent(COMPONENT)
+                        .setTs(Instant.ofEpochMilli(source.timestamp()))
+                        .build();
+        String key = source.key() == null ? null : new String(source.key(), StandardCharsets.UTF_8);
+        context.forward(new Record<>(key, new LedgerOutput.Dead(letter), source.timestamp()));
+    }
+
+    private static float[] floats(LedgerEntry entry) {
+        ByteBuffer b = ByteBuffer.wrap(entry.vector).order(ByteOrder.LITTLE_ENDIAN);
+        float[] v = new float[entry.dimension];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = b.getFloat();
+        }
+        return v;
+    }
+}
