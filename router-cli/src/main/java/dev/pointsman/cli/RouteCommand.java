@@ -83,6 +83,7 @@ public final class RouteCommand implements Callable<Integer> {
                         SettingOptions.value(spec, JobSettings.RETRAIN_EVERY),
                         SettingOptions.value(spec, JobSettings.RETRAIN_INTERVAL))
                 .checkpointInterval(SettingOptions.value(spec, JobSettings.CHECKPOINT_INTERVAL))
+                .metricsPort(SettingOptions.value(spec, JobSettings.METRICS_PORT))
                 .delivery(
                         atLeastOnce
                                 ? DeliveryGuarantee.AT_LEAST_ONCE

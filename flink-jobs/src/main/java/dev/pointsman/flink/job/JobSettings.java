@@ -31,6 +31,7 @@ import org.jspecify.annotations.Nullable;
  * @param index each shard's scan structure (exact unless an HNSW graph is asked for)
  * @param checkpoints where checkpoints go (a directory, or a URI such as s3://bucket/path)
  * @param checkpointInterval how often the job checkpoints (and commits its sinks' transactions)
+ * @param metricsPort where Flink's Prometheus reporter serves the job's metrics, or null for none
  */
 public record JobSettings(
         String bootstrapServers,
@@ -47,7 +48,8 @@ public record JobSettings(
         Duration retrainInterval,
         IndexSpec index,
         URI checkpoints,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        @Nullable Integer metricsPort) {
 
     public static final Setting<String> BOOTSTRAP =
             Setting.text("bootstrap", null, "Kafka bootstrap servers.");
@@ -104,6 +106,15 @@ public record JobSettings(
                             + " completes.",
                     Duration.ofMillis(10));
 
+    public static final Setting<Integer> METRICS_PORT =
+            Setting.optionalInteger(
+                    "metrics-port",
+                    "Serve the job's Flink metrics (operators, checkpoints, Kafka clients) in the"
+                            + " Prometheus format at http://HOST:PORT/ (Flink's reporter listens"
+                            + " on every interface). Default: off.",
+                    1,
+                    65535);
+
     /** Every setting above, for help texts and settings files. */
     public static final List<Setting<?>> ALL =
             List.of(
@@ -118,7 +129,8 @@ public record JobSettings(
                     TRAINING_WINDOW,
                     RETRAIN_EVERY,
                     RETRAIN_INTERVAL,
-                    CHECKPOINT_INTERVAL);
+                    CHECKPOINT_INTERVAL,
+                    METRICS_PORT);
 
     public JobSettings {
         BOOTSTRAP.check(bootstrapServers);
@@ -137,6 +149,7 @@ public record JobSettings(
         RETRAIN_EVERY.check(retrainEvery);
         RETRAIN_INTERVAL.check(retrainInterval);
         CHECKPOINT_INTERVAL.check(checkpointInterval);
+        METRICS_PORT.check(metricsPort);
         if (delivery == null || delivery == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException("delivery must be exactly once or at least once");
         }
@@ -169,6 +182,7 @@ public record JobSettings(
         b.retrainInterval = retrainInterval;
         b.index = index;
         b.checkpointInterval = checkpointInterval;
+        b.metricsPort = metricsPort;
         return b;
     }
 
@@ -189,6 +203,7 @@ public record JobSettings(
         private Duration retrainInterval = RETRAIN_INTERVAL.defaultValue();
         private IndexSpec index = IndexSpec.EXACT;
         private Duration checkpointInterval = CHECKPOINT_INTERVAL.defaultValue();
+        private @Nullable Integer metricsPort;
 
         private Builder(String bootstrapServers, URI checkpoints) {
             this.bootstrapServers = bootstrapServers;
@@ -253,6 +268,12 @@ public record JobSettings(
             return this;
         }
 
+        /** Serve the job's metrics in the Prometheus format on {@code port}; null: don't. */
+        public Builder metricsPort(@Nullable Integer port) {
+            this.metricsPort = port;
+            return this;
+        }
+
         public JobSettings build() {
             return new JobSettings(
                     bootstrapServers,
@@ -269,7 +290,8 @@ public record JobSettings(
                     retrainInterval,
                     index,
                     checkpoints,
-                    checkpointInterval);
+                    checkpointInterval,
+                    metricsPort);
         }
     }
 }

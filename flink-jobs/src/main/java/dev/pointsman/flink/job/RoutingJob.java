@@ -14,6 +14,8 @@ import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -24,6 +26,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.metrics.prometheus.PrometheusReporterFactory;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -74,7 +77,17 @@ public final class RoutingJob {
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (s.metricsPort() != null) {
+            // Flink's own Prometheus reporter: every operator's, checkpoint's and Kafka client's
+            // metrics, with the job's (decisions, merge timeouts, router version) among them.
+            conf.set(reporterOption("factory.class"), PrometheusReporterFactory.class.getName());
+            conf.set(reporterOption("port"), s.metricsPort().toString());
+        }
         return conf;
+    }
+
+    private static ConfigOption<String> reporterOption(String key) {
+        return ConfigOptions.key("metrics.reporter.prom." + key).stringType().noDefaultValue();
     }
 
     /** Adds the job's operators to {@code env}. */

@@ -8,25 +8,18 @@ import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
-import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.topics.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.DoubleAdder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,11 +27,11 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Replays benchmark prompts as live traffic and plays the LLM gateway: each query goes to {@code
- * router.queries}; each decision is answered on {@code router.outcomes} with the dataset's true
- * outcome for the chosen model, and a shadow share of queries gets every model's outcome (what the
- * windowed AUC is computed on). Prints a live summary from {@code router.metrics} and {@code
- * router.alerts}.
+ * Replays benchmark prompts as live traffic: each query goes to {@code router.queries} at the
+ * configured rate (switching to the second traffic at the shift, if any). Its {@link ReplayGateway}
+ * answers the decisions as the LLM gateway would, with a shadow share of queries getting every
+ * model's outcome (what the windowed AUC is computed on), and its {@link ReplayConsole} prints
+ * progress, alerts and the closed windows.
  */
 public final class Replayer {
     /**
@@ -112,11 +105,11 @@ public final class Replayer {
                         w.getWindowStart().toString().substring(11, 19),
                         w.getRouter(),
                         w.getN(),
-                        fmt(w.getAuc()),
-                        fmt(w.getOracleAuc()),
-                        fmt(w.getGlobalTrendAuc()),
+                        ReplayConsole.fmt(w.getAuc()),
+                        ReplayConsole.fmt(w.getOracleAuc()),
+                        ReplayConsole.fmt(w.getGlobalTrendAuc()),
                         100 * w.getOodShare(),
-                        fmt(w.getDrift()));
+                        ReplayConsole.fmt(w.getDrift()));
             }
             out.println("(a window closes when a later query arrives; the last one stays open)");
         }
@@ -129,22 +122,6 @@ public final class Replayer {
     private final WireFormat wire;
     private final PrintStream out;
     private final AtomicBoolean stop;
-
-    /** A query sent and not decided yet: its row, and whether it was sent after the shift. */
-    private record Sent(BenchmarkRow row, boolean afterShift) {}
-
-    private final Map<String, Sent> pending = new ConcurrentHashMap<>();
-    private final AtomicLong decided = new AtomicLong();
-    private final AtomicLong outcomes = new AtomicLong();
-    private final AtomicLong shadow = new AtomicLong();
-    private final DoubleAdder scoreBefore = new DoubleAdder();
-    private final AtomicLong countBefore = new AtomicLong();
-    private final DoubleAdder scoreAfter = new DoubleAdder();
-    private final AtomicLong countAfter = new AtomicLong();
-    private final List<WindowMetrics> windows = new ArrayList<>();
-    private final List<Alert> alerts = new ArrayList<>();
-    private final AtomicReference<String> phase = new AtomicReference<>("");
-    private volatile @Nullable Instant shiftedAt;
 
     /**
      * @param before the traffic (before the shift, if any)
@@ -170,39 +147,47 @@ public final class Replayer {
         this.stop = stop;
     }
 
+    /**
+     * Sends the traffic at the configured rate while the gateway answers the decisions and the
+     * console follows the pool's windows, then waits (a minute at most) for the last decisions.
+     */
     public Summary run(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
         RecordCodec<Query> queryCodec = wire.codec(Query.class, Topics.QUERIES);
-        RecordCodec<Outcome> outcomeCodec = wire.codec(Outcome.class, Topics.OUTCOMES);
-        RecordCodec<RoutingDecision> decisionCodec =
-                wire.codec(RoutingDecision.class, Topics.DECISIONS);
-        RecordCodec<WindowMetrics> metricsCodec = wire.codec(WindowMetrics.class, Topics.METRICS);
-        RecordCodec<Alert> alertCodec = wire.codec(Alert.class, Topics.ALERTS);
+        ReplayGateway gateway =
+                new ReplayGateway(
+                        data,
+                        s.shadowShare(),
+                        wire.codec(RoutingDecision.class, Topics.DECISIONS),
+                        wire.codec(Outcome.class, Topics.OUTCOMES),
+                        producer);
+        ReplayConsole console =
+                new ReplayConsole(
+                        s.pool(),
+                        s.queries(),
+                        out,
+                        wire.codec(WindowMetrics.class, Topics.METRICS),
+                        wire.codec(Alert.class, Topics.ALERTS));
 
         try (KafkaConsumer<byte[], byte[]> decisions =
                         atEnd(List.of(Topics.DECISIONS), "read_committed");
                 KafkaConsumer<byte[], byte[]> monitor =
                         atEnd(List.of(Topics.METRICS, Topics.ALERTS), "read_committed")) {
             AtomicBoolean reading = new AtomicBoolean(true);
-            Thread gateway =
+            Thread reader =
                     new Thread(
                             () -> {
                                 while (reading.get()) {
-                                    for (ConsumerRecord<byte[], byte[]> r :
-                                            decisions.poll(Duration.ofMillis(100))) {
-                                        answer(r, decisionCodec, outcomeCodec, producer);
-                                    }
-                                    for (ConsumerRecord<byte[], byte[]> r :
-                                            monitor.poll(Duration.ofMillis(0))) {
-                                        watch(r, metricsCodec, alertCodec);
-                                    }
+                                    decisions.poll(Duration.ofMillis(100)).forEach(gateway::answer);
+                                    monitor.poll(Duration.ofMillis(0)).forEach(console::watch);
                                 }
                             },
                             "replay-gateway");
-            gateway.setDaemon(true);
-            gateway.start();
+            reader.setDaemon(true);
+            reader.start();
 
             long start = System.nanoTime();
-            Progress progress = new Progress(start);
+            Progress progress = new Progress(start, gateway, console);
+            Instant shiftedAt = null;
             int sent = 0;
             while (sent < s.queries() && !stop.get()) {
                 boolean isAfter = s.shiftAfter() >= 0 && sent >= s.shiftAfter() && !after.isEmpty();
@@ -211,26 +196,15 @@ public final class Replayer {
                 }
                 List<BenchmarkRow> traffic = isAfter ? after : before;
                 BenchmarkRow row = traffic.get(sent % traffic.size());
-                phase.set(
-                        isAfter
-                                ? "after the shift"
-                                : s.shiftAfter() >= 0 ? "before the shift" : "");
+                progress.phase =
+                        isAfter ? "after the shift" : s.shiftAfter() >= 0 ? "before the shift" : "";
                 String id = String.format(Locale.ROOT, "%s-%06d-%s", s.pool(), sent, row.id());
-                pending.put(id, new Sent(row, isAfter));
-                Query q =
-                        Query.newBuilder()
-                                .setId(id)
-                                .setPool(s.pool())
-                                .setText(row.prompt())
-                                .setLambda(s.lambda())
-                                .setTs(Instant.now())
-                                .setAttributes(Map.of("dataset", row.dataset()))
-                                .build();
+                gateway.expect(id, row, isAfter);
                 producer.send(
                         new ProducerRecord<>(
                                 Topics.QUERIES,
                                 id.getBytes(StandardCharsets.UTF_8),
-                                queryCodec.encode(q)));
+                                queryCodec.encode(query(id, row))));
                 sent++;
                 long due = start + (long) (sent * 1e9 / s.rate());
                 long now;
@@ -242,106 +216,35 @@ public final class Replayer {
             producer.flush();
             // Wait for the last decisions (a minute at most), still printing progress.
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (decided.get() < sent && System.nanoTime() < deadline && !stop.get()) {
+            while (gateway.decided() < sent && System.nanoTime() < deadline && !stop.get()) {
                 Thread.sleep(200);
                 progress.maybePrint(sent, System.nanoTime());
             }
             reading.set(false);
-            gateway.join(5000);
+            reader.join(5000);
             producer.flush();
-            synchronized (windows) {
-                return new Summary(
-                        sent,
-                        decided.get(),
-                        outcomes.get(),
-                        shadow.get(),
-                        countBefore.get() == 0 ? Double.NaN : scoreBefore.sum() / countBefore.get(),
-                        countAfter.get() == 0 ? Double.NaN : scoreAfter.sum() / countAfter.get(),
-                        List.copyOf(windows),
-                        List.copyOf(alerts),
-                        shiftedAt);
-            }
+            return new Summary(
+                    sent,
+                    gateway.decided(),
+                    gateway.outcomes(),
+                    gateway.shadowQueries(),
+                    gateway.meanScoreBefore(),
+                    gateway.meanScoreAfter(),
+                    console.windows(),
+                    console.alerts(),
+                    shiftedAt);
         }
     }
 
-    private void answer(
-            ConsumerRecord<byte[], byte[]> r,
-            RecordCodec<RoutingDecision> decisionCodec,
-            RecordCodec<Outcome> outcomeCodec,
-            KafkaProducer<byte[], byte[]> producer) {
-        RoutingDecision d;
-        try {
-            d = decisionCodec.decode(r.value());
-        } catch (UndecodableRecordException e) {
-            return;
-        }
-        Sent sent = pending.remove(d.getQueryId());
-        if (sent == null) {
-            return; // not one of ours
-        }
-        BenchmarkRow row = sent.row();
-        decided.incrementAndGet();
-        boolean isShadow =
-                Math.floorMod(d.getQueryId().hashCode(), 10_000) < s.shadowShare() * 10_000;
-        int chosen = data.models().indexOf(d.getModel());
-        if (chosen >= 0) {
-            (sent.afterShift() ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
-            (sent.afterShift() ? countAfter : countBefore).incrementAndGet();
-        }
-        if (isShadow) {
-            shadow.incrementAndGet();
-        }
-        for (int m = 0; m < data.models().size(); m++) {
-            if (m != chosen && !isShadow) {
-                continue;
-            }
-            Outcome o =
-                    Outcome.newBuilder()
-                            .setQueryId(d.getQueryId())
-                            .setPool(d.getPool())
-                            .setModel(data.models().get(m))
-                            .setScore(row.scores()[m])
-                            .setCost(row.costs() == null ? 0 : row.costs()[m])
-                            .setTs(Instant.now())
-                            .build();
-            producer.send(
-                    new ProducerRecord<>(
-                            Topics.OUTCOMES,
-                            d.getQueryId().getBytes(StandardCharsets.UTF_8),
-                            outcomeCodec.encode(o)));
-            outcomes.incrementAndGet();
-        }
-    }
-
-    private void watch(
-            ConsumerRecord<byte[], byte[]> r,
-            RecordCodec<WindowMetrics> metricsCodec,
-            RecordCodec<Alert> alertCodec) {
-        try {
-            synchronized (windows) {
-                if (r.topic().equals(Topics.METRICS)) {
-                    WindowMetrics w = metricsCodec.decode(r.value());
-                    if (w.getPool().equals(s.pool())) {
-                        windows.add(w);
-                    }
-                } else {
-                    Alert a = alertCodec.decode(r.value());
-                    if (a.getPool().equals(s.pool())) {
-                        alerts.add(a);
-                        out.printf(
-                                Locale.ROOT,
-                                "ALERT %s: %s = %.3f (threshold %.3f) in the window from %s%n",
-                                a.getPool(),
-                                a.getKind(),
-                                a.getValue(),
-                                a.getThreshold(),
-                                a.getWindowStart());
-                    }
-                }
-            }
-        } catch (UndecodableRecordException e) {
-            // someone else's record; the streams app dead-letters what it cannot read
-        }
+    private Query query(String id, BenchmarkRow row) {
+        return Query.newBuilder()
+                .setId(id)
+                .setPool(s.pool())
+                .setText(row.prompt())
+                .setLambda(s.lambda())
+                .setTs(Instant.now())
+                .setAttributes(Map.of("dataset", row.dataset()))
+                .build();
     }
 
     /**
@@ -349,10 +252,15 @@ public final class Replayer {
      */
     private final class Progress {
         private final long everyNanos = s.progressEvery().toNanos();
+        private final ReplayGateway gateway;
+        private final ReplayConsole console;
         private long next;
         private long lastDecided;
+        String phase = "";
 
-        Progress(long start) {
+        Progress(long start, ReplayGateway gateway, ReplayConsole console) {
+            this.gateway = gateway;
+            this.console = console;
             next = start + everyNanos;
         }
 
@@ -360,49 +268,11 @@ public final class Replayer {
             if (now < next) {
                 return;
             }
-            long d = decided.get();
-            progress(sent, d, (d - lastDecided) / (everyNanos / 1e9));
+            long d = gateway.decided();
+            console.progress(sent, d, (d - lastDecided) / (everyNanos / 1e9), phase);
             lastDecided = d;
             next += everyNanos;
         }
-    }
-
-    private void progress(int sent, long decidedNow, double perSecond) {
-        StringBuilder line =
-                new StringBuilder(
-                        String.format(
-                                Locale.ROOT,
-                                "sent %d/%d, decided %d (%.1f/s)",
-                                sent,
-                                s.queries(),
-                                decidedNow,
-                                perSecond));
-        if (!phase.get().isEmpty()) {
-            line.append(", ").append(phase.get());
-        }
-        synchronized (windows) {
-            if (!windows.isEmpty()) {
-                WindowMetrics w = windows.get(windows.size() - 1);
-                line.append(
-                        String.format(
-                                Locale.ROOT,
-                                " | window %s: %d queries, AUC %s (oracle %s, global trend %s),"
-                                        + " OOD %.0f%%, drift %s",
-                                w.getWindowStart().toString().substring(11, 19),
-                                w.getN(),
-                                fmt(w.getAuc()),
-                                fmt(w.getOracleAuc()),
-                                fmt(w.getGlobalTrendAuc()),
-                                100 * w.getOodShare(),
-                                fmt(w.getDrift())));
-            }
-            line.append(" | alerts ").append(alerts.size());
-        }
-        out.println(line);
-    }
-
-    private static String fmt(@Nullable Double v) {
-        return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private KafkaConsumer<byte[], byte[]> atEnd(List<String> topics, String isolation) {

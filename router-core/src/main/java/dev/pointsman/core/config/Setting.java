@@ -51,6 +51,19 @@ public record Setting<T>(
                 min == 1 ? "must be > 0" : "must be >= " + min);
     }
 
+    /** An integer setting in [{@code min}, {@code max}] that may be left unset. */
+    public static Setting<Integer> optionalInteger(
+            String name, String description, int min, int max) {
+        return new Setting<>(
+                name,
+                null,
+                true,
+                description,
+                integer(name, min, description, min).parser(),
+                v -> v >= min && v <= max,
+                "must be in [" + min + ", " + max + "]");
+    }
+
     /**
      * A duration setting, written {@code 250ms}, {@code 30s}, {@code 5m} (see {@link Durations}).
      */

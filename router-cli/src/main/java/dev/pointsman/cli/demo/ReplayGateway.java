@@ -1,0 +1,128 @@
+package dev.pointsman.cli.demo;
+
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.schemas.Outcome;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.topics.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.DoubleAdder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The fake LLM gateway of a replay: answers each decision of a replayed query on {@code
+ * router.outcomes} with the dataset's true outcome for the chosen model, and a shadow share of
+ * queries with every model's outcome. Keeps the mean true score of the chosen models before and
+ * after a shift. Thread-safe.
+ */
+final class ReplayGateway {
+    /** A query sent and not decided yet: its row, and whether it was sent after the shift. */
+    private record Sent(BenchmarkRow row, boolean afterShift) {}
+
+    private final Benchmark data;
+    private final double shadowShare;
+    private final RecordCodec<RoutingDecision> decisionCodec;
+    private final RecordCodec<Outcome> outcomeCodec;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    private final Map<String, Sent> pending = new ConcurrentHashMap<>();
+    private final AtomicLong decided = new AtomicLong();
+    private final AtomicLong outcomes = new AtomicLong();
+    private final AtomicLong shadow = new AtomicLong();
+    private final DoubleAdder scoreBefore = new DoubleAdder();
+    private final AtomicLong countBefore = new AtomicLong();
+    private final DoubleAdder scoreAfter = new DoubleAdder();
+    private final AtomicLong countAfter = new AtomicLong();
+
+    ReplayGateway(
+            Benchmark data,
+            double shadowShare,
+            RecordCodec<RoutingDecision> decisionCodec,
+            RecordCodec<Outcome> outcomeCodec,
+            KafkaProducer<byte[], byte[]> producer) {
+        this.data = data;
+        this.shadowShare = shadowShare;
+        this.decisionCodec = decisionCodec;
+        this.outcomeCodec = outcomeCodec;
+        this.producer = producer;
+    }
+
+    /** Query {@code id} was sent for {@code row}: answer its decision when it comes. */
+    void expect(String id, BenchmarkRow row, boolean afterShift) {
+        pending.put(id, new Sent(row, afterShift));
+    }
+
+    /** Answers a decision record, if it decides one of the replayed queries. */
+    void answer(ConsumerRecord<byte[], byte[]> r) {
+        RoutingDecision d;
+        try {
+            d = decisionCodec.decode(r.value());
+        } catch (UndecodableRecordException e) {
+            return;
+        }
+        Sent sent = pending.remove(d.getQueryId());
+        if (sent == null) {
+            return; // not one of ours
+        }
+        BenchmarkRow row = sent.row();
+        decided.incrementAndGet();
+        boolean isShadow = Math.floorMod(d.getQueryId().hashCode(), 10_000) < shadowShare * 10_000;
+        int chosen = data.models().indexOf(d.getModel());
+        if (chosen >= 0) {
+            (sent.afterShift() ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
+            (sent.afterShift() ? countAfter : countBefore).incrementAndGet();
+        }
+        if (isShadow) {
+            shadow.incrementAndGet();
+        }
+        for (int m = 0; m < data.models().size(); m++) {
+            if (m != chosen && !isShadow) {
+                continue;
+            }
+            Outcome o =
+                    Outcome.newBuilder()
+                            .setQueryId(d.getQueryId())
+                            .setPool(d.getPool())
+                            .setModel(data.models().get(m))
+                            .setScore(row.scores()[m])
+                            .setCost(row.costs() == null ? 0 : row.costs()[m])
+                            .setTs(Instant.now())
+                            .build();
+            producer.send(
+                    new ProducerRecord<>(
+                            Topics.OUTCOMES,
+                            d.getQueryId().getBytes(StandardCharsets.UTF_8),
+                            outcomeCodec.encode(o)));
+            outcomes.incrementAndGet();
+        }
+    }
+
+    long decided() {
+        return decided.get();
+    }
+
+    long outcomes() {
+        return outcomes.get();
+    }
+
+    long shadowQueries() {
+        return shadow.get();
+    }
+
+    /** Mean true score of the chosen models before the shift (all of them without one). */
+    double meanScoreBefore() {
+        return countBefore.get() == 0 ? Double.NaN : scoreBefore.sum() / countBefore.get();
+    }
+
+    double meanScoreAfter() {
+        return countAfter.get() == 0 ? Double.NaN : scoreAfter.sum() / countAfter.get();
+    }
+}
