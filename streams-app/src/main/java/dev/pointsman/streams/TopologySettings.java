@@ -101,23 +101,23 @@ public record TopologySettings(
     }
 
     public TopologySettings withWindow(Duration window, Duration windowGrace) {
-        return new TopologySettings(
-                feedbackGrace,
-                ledgerRetention,
-                window,
-                windowGrace,
-                oodThreshold,
-                shadowCap,
-                history,
-                alerts);
+        return copy(window, windowGrace, feedbackGrace, ledgerRetention, alerts);
     }
 
     public TopologySettings withFeedback(Duration grace, Duration retention) {
-        return new TopologySettings(
-                grace, retention, window, windowGrace, oodThreshold, shadowCap, history, alerts);
+        return copy(window, windowGrace, grace, retention, alerts);
     }
 
     public TopologySettings withAlerts(AlertThresholds alerts) {
+        return copy(window, windowGrace, feedbackGrace, ledgerRetention, alerts);
+    }
+
+    private TopologySettings copy(
+            Duration window,
+            Duration windowGrace,
+            Duration feedbackGrace,
+            Duration ledgerRetention,
+            AlertThresholds alerts) {
         return new TopologySettings(
                 feedbackGrace,
                 ledgerRetention,

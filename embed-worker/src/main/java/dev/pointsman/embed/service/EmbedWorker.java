@@ -6,8 +6,8 @@ import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.schemas.codec.WireFormat;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -280,16 +280,15 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
     private ProducerRecord<byte[], byte[]> deadLetter(
             ConsumerRecord<byte[], byte[]> r, String reason) {
         DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(r.topic())
-                        .setPartition(r.partition())
-                        .setOffset(r.offset())
-                        .setKey(r.key() == null ? null : ByteBuffer.wrap(r.key()))
-                        .setPayload(r.value() == null ? null : ByteBuffer.wrap(r.value()))
-                        .setReason(reason)
-                        .setComponent("embed-worker")
-                        .setTs(Instant.ofEpochMilli(r.timestamp()))
-                        .build();
+                Rejections.deadLetter(
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.key(),
+                        r.value(),
+                        reason,
+                        "embed-worker",
+                        Instant.ofEpochMilli(r.timestamp()));
         LOG.warn("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);
         return new ProducerRecord<>(settings.dlqTopic(), r.key(), deadLetters.encode(letter));
     }

@@ -65,18 +65,14 @@ public final class MetricsEndpoint implements AutoCloseable {
                 "Embeddings per second of embedding time.",
                 embedder,
                 metrics::embeddingsPerSecond);
-        GaugeWithCallback.builder()
-                .name("pointsman_embed_cuda")
-                .help("1 when embedding runs on CUDA, 0 on CPU (the reason label says why).")
-                .labelNames("embedder", "device", "reason")
-                .callback(
-                        cb ->
-                                cb.call(
-                                        cuda ? 1 : 0,
-                                        embedder,
-                                        cuda ? "cuda" : "cpu",
-                                        cpuReason == null ? "" : cpuReason))
-                .register(registry);
+        gauge(
+                "pointsman_embed_cuda",
+                "1 when embedding runs on CUDA, 0 on CPU (the reason label says why).",
+                new String[] {"embedder", "device", "reason"},
+                () -> cuda ? 1 : 0,
+                embedder,
+                cuda ? "cuda" : "cpu",
+                cpuReason == null ? "" : cpuReason);
         server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext(
                 "/metrics",
@@ -111,11 +107,16 @@ public final class MetricsEndpoint implements AutoCloseable {
     }
 
     private void gauge(String name, String help, String embedder, DoubleSupplier value) {
+        gauge(name, help, new String[] {"embedder"}, value, embedder);
+    }
+
+    private void gauge(
+            String name, String help, String[] labels, DoubleSupplier value, String... values) {
         GaugeWithCallback.builder()
                 .name(name)
                 .help(help)
-                .labelNames("embedder")
-                .callback(cb -> cb.call(value.getAsDouble(), embedder))
+                .labelNames(labels)
+                .callback(cb -> cb.call(value.getAsDouble(), values))
                 .register(registry);
     }
 

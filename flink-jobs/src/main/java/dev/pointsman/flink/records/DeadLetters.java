@@ -1,8 +1,8 @@
 package dev.pointsman.flink.records;
 
 import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.flink.util.OutputTag;
 import org.jspecify.annotations.Nullable;
@@ -32,16 +32,8 @@ public final class DeadLetters {
     public static KeyedBytes of(
             String topic, byte @Nullable [] key, byte @Nullable [] payload, String reason) {
         DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(topic)
-                        .setPartition(-1)
-                        .setOffset(-1)
-                        .setKey(key == null ? null : ByteBuffer.wrap(key))
-                        .setPayload(payload == null ? null : ByteBuffer.wrap(payload))
-                        .setReason(reason)
-                        .setComponent(COMPONENT)
-                        .setTs(Instant.now())
-                        .build();
+                Rejections.deadLetter(
+                        topic, -1, -1, key, payload, reason, COMPONENT, Instant.now());
         return new KeyedBytes(key, encode(letter));
     }
 

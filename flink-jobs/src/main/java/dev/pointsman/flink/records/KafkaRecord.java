@@ -1,7 +1,7 @@
 package dev.pointsman.flink.records;
 
 import dev.pointsman.schemas.DeadLetter;
-import java.nio.ByteBuffer;
+import dev.pointsman.schemas.codec.Rejections;
 import java.time.Instant;
 
 /** A Kafka record as read, kept so that a record we cannot use reaches the DLQ intact. A POJO. */
@@ -17,15 +17,14 @@ public class KafkaRecord {
 
     /** This record, dead-lettered with {@code reason} by {@code component}. */
     public DeadLetter deadLetter(String reason, String component) {
-        return DeadLetter.newBuilder()
-                .setSourceTopic(topic)
-                .setPartition(partition)
-                .setOffset(offset)
-                .setKey(key == null ? null : ByteBuffer.wrap(key))
-                .setPayload(value == null ? null : ByteBuffer.wrap(value))
-                .setReason(reason)
-                .setComponent(component)
-                .setTs(Instant.ofEpochMilli(System.currentTimeMillis()))
-                .build();
+        return Rejections.deadLetter(
+                topic,
+                partition,
+                offset,
+                key,
+                value,
+                reason,
+                component,
+                Instant.ofEpochMilli(System.currentTimeMillis()));
     }
 }

@@ -4,6 +4,7 @@ import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.topics.Topics;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -25,17 +26,15 @@ final class ReplayConsole {
     private final List<WindowMetrics> windows = new ArrayList<>();
     private final List<Alert> alerts = new ArrayList<>();
 
-    ReplayConsole(
-            String pool,
-            int queries,
-            PrintStream out,
-            RecordCodec<WindowMetrics> metricsCodec,
-            RecordCodec<Alert> alertCodec) {
+    /**
+     * @param queries how many the replay sends, for the progress line
+     */
+    ReplayConsole(String pool, int queries, PrintStream out, WireFormat wire) {
         this.pool = pool;
         this.queries = queries;
         this.out = out;
-        this.metricsCodec = metricsCodec;
-        this.alertCodec = alertCodec;
+        metricsCodec = wire.codec(WindowMetrics.class, Topics.METRICS);
+        alertCodec = wire.codec(Alert.class, Topics.ALERTS);
     }
 
     /** Takes a record of {@code router.metrics} or {@code router.alerts}. */

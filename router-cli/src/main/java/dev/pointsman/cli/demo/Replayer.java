@@ -160,13 +160,7 @@ public final class Replayer {
                         wire.codec(RoutingDecision.class, Topics.DECISIONS),
                         wire.codec(Outcome.class, Topics.OUTCOMES),
                         producer);
-        ReplayConsole console =
-                new ReplayConsole(
-                        s.pool(),
-                        s.queries(),
-                        out,
-                        wire.codec(WindowMetrics.class, Topics.METRICS),
-                        wire.codec(Alert.class, Topics.ALERTS));
+        ReplayConsole console = new ReplayConsole(s.pool(), s.queries(), out, wire);
 
         try (KafkaConsumer<byte[], byte[]> decisions =
                         atEnd(List.of(Topics.DECISIONS), "read_committed");

@@ -34,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
             Supplier<String> state)
             throws IOException {
         Auth auth = new Auth(settings.tokens());
+        PoolEndpoints pools = new PoolEndpoints(auth, metrics);
         transport =
                 new HttpTransport(settings.host(), settings.port(), THREADS, appMetrics)
                         .route(
@@ -55,8 +56,8 @@ public final class ApiServer implements AutoCloseable {
                                         outcomeCodec,
                                         settings.routeTimeout(),
                                         appMetrics))
-                        .route("/v1/metrics", "GET", new PoolMetricsHandler(auth, metrics))
-                        .route("/v1/pools", "GET", new PoolsHandler(auth, metrics))
+                        .route("/v1/metrics", "GET", pools::windows)
+                        .route("/v1/pools", "GET", pools::pools)
                         .route(
                                 "/metrics",
                                 "GET",

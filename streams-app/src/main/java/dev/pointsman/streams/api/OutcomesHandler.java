@@ -21,25 +21,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code POST /v1/outcomes}: one outcome or an array of them, all checked before any is written to
  * {@code router.outcomes}; 202 with the count.
  */
-final class OutcomesHandler implements Handler {
-    private final Auth auth;
-    private final Producer<String, byte[]> producer;
-    private final RecordCodec<Outcome> codec;
-    private final Duration timeout;
-    private final AppMetrics metrics;
-
-    OutcomesHandler(
-            Auth auth,
-            Producer<String, byte[]> producer,
-            RecordCodec<Outcome> codec,
-            Duration timeout,
-            AppMetrics metrics) {
-        this.auth = auth;
-        this.producer = producer;
-        this.codec = codec;
-        this.timeout = timeout;
-        this.metrics = metrics;
-    }
+record OutcomesHandler(
+        Auth auth,
+        Producer<String, byte[]> producer,
+        RecordCodec<Outcome> codec,
+        Duration timeout,
+        AppMetrics metrics)
+        implements Handler {
 
     @Override
     public Response handle(Request request) throws BadRequest, IOException {

@@ -28,30 +28,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@code POST /v1/route}: writes the query to {@code router.queries} and waits for its decision (at
  * most {@code ?timeoutMs=}, default the route timeout); 504 when none comes in time.
  */
-final class RouteHandler implements Handler {
+record RouteHandler(
+        Auth auth,
+        Producer<String, byte[]> producer,
+        RecordCodec<Query> codec,
+        DecisionWaiter decisions,
+        Duration timeout,
+        AppMetrics metrics)
+        implements Handler {
     private static final long MAX_TIMEOUT_MS = 60_000;
-
-    private final Auth auth;
-    private final Producer<String, byte[]> producer;
-    private final RecordCodec<Query> codec;
-    private final DecisionWaiter decisions;
-    private final Duration timeout;
-    private final AppMetrics metrics;
-
-    RouteHandler(
-            Auth auth,
-            Producer<String, byte[]> producer,
-            RecordCodec<Query> codec,
-            DecisionWaiter decisions,
-            Duration timeout,
-            AppMetrics metrics) {
-        this.auth = auth;
-        this.producer = producer;
-        this.codec = codec;
-        this.decisions = decisions;
-        this.timeout = timeout;
-        this.metrics = metrics;
-    }
 
     @Override
     public Response handle(Request request) throws BadRequest, IOException {

@@ -3,6 +3,7 @@ package dev.pointsman.streams.ledger;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
+import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.streams.AppMetrics;
 import dev.pointsman.streams.metrics.MetricDelta;
 import java.nio.ByteBuffer;
@@ -97,16 +98,15 @@ final class LedgerEmitter {
     void dead(LedgerSource source, String kind, String reason) {
         metrics.deadLetter(kind);
         DeadLetter letter =
-                DeadLetter.newBuilder()
-                        .setSourceTopic(source.topic())
-                        .setPartition(source.partition())
-                        .setOffset(source.offset())
-                        .setKey(source.key() == null ? null : ByteBuffer.wrap(source.key()))
-                        .setPayload(source.value() == null ? null : ByteBuffer.wrap(source.value()))
-                        .setReason(reason)
-                        .setComponent(COMPONENT)
-                        .setTs(Instant.ofEpochMilli(source.timestamp()))
-                        .build();
+                Rejections.deadLetter(
+                        source.topic(),
+                        source.partition(),
+                        source.offset(),
+                        source.key(),
+                        source.value(),
+                        reason,
+                        COMPONENT,
+                        Instant.ofEpochMilli(source.timestamp()));
         String key = source.key() == null ? null : new String(source.key(), StandardCharsets.UTF_8);
         context.forward(new Record<>(key, new LedgerOutput.Dead(letter), source.timestamp()));
     }

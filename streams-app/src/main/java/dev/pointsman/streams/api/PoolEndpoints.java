@@ -6,18 +6,22 @@ import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import org.jspecify.annotations.Nullable;
 
-/** {@code GET /v1/metrics?pool=}: the pool's recent windows and alerts. */
-final class PoolMetricsHandler implements Handler {
-    private final Auth auth;
-    private final MetricsView metrics;
+/**
+ * The endpoints that read the pools' windows: {@code GET /v1/metrics?pool=} (a pool's recent
+ * windows and alerts) and {@code GET /v1/pools} (the pools the caller's token may see).
+ */
+record PoolEndpoints(Auth auth, MetricsView metrics) {
 
-    PoolMetricsHandler(Auth auth, MetricsView metrics) {
-        this.auth = auth;
-        this.metrics = metrics;
+    /** {@code GET /v1/pools}. */
+    Response pools(Request request) throws BadRequest {
+        ObjectNode out = Response.JSON.createObjectNode();
+        ArrayNode pools = out.putArray("pools");
+        auth.visible(request, metrics.pools()).forEach(pools::add);
+        return Response.json(200, out);
     }
 
-    @Override
-    public Response handle(Request request) throws BadRequest {
+    /** {@code GET /v1/metrics?pool=}. */
+    Response windows(Request request) throws BadRequest {
         String pool = request.queryParam("pool");
         if (pool == null || pool.isBlank()) {
             throw new BadRequest(400, "the 'pool' query parameter is required");
