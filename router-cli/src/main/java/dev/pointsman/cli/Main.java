@@ -1,6 +1,7 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.core.config.Durations;
+import dev.pointsman.settings.Durations;
+import dev.pointsman.settings.SettingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;

@@ -1,8 +1,9 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.core.config.Setting;
 import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.flink.job.LocalJob;
+import dev.pointsman.settings.Setting;
+import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.topics.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,9 +1,11 @@
 package dev.pointsman.streams;
 
-import dev.pointsman.core.config.Durations;
+import dev.pointsman.settings.Setting;
+import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.topics.Topics;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +13,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code java -jar pointsman-streams.jar}: the streams app as its own JVM. */
 @Command(
@@ -66,25 +70,6 @@ public final class StreamsMain implements Callable<Integer> {
     int partitions;
 
     @Option(
-            names = "--http-host",
-            defaultValue = "127.0.0.1",
-            description = "API bind address. Default: ${DEFAULT-VALUE}")
-    String httpHost;
-
-    @Option(
-            names = "--http-port",
-            defaultValue = "8080",
-            description = "API port, 0 for any free one. Default: ${DEFAULT-VALUE}")
-    int httpPort;
-
-    @Option(
-            names = "--route-timeout",
-            defaultValue = "10s",
-            description =
-                    "How long POST /v1/route waits for the decision. Default: ${DEFAULT-VALUE}")
-    String routeTimeout;
-
-    @Option(
             names = "--token",
             paramLabel = "POOL=TOKEN",
             description =
@@ -92,111 +77,39 @@ public final class StreamsMain implements Callable<Integer> {
                             + " call needs a token, and a token reaches only its pool.")
     Map<String, String> tokens = new LinkedHashMap<>();
 
-    @Option(
-            names = "--window",
-            defaultValue = "1m",
-            description = "Metric window size. Default: ${DEFAULT-VALUE}")
-    String window;
+    @Spec CommandSpec spec;
 
-    @Option(
-            names = "--window-grace",
-            defaultValue = "30s",
-            description =
-                    "How long a window waits for late outcomes. Default:" + " ${DEFAULT-VALUE}")
-    String windowGrace;
+    /** The settings this command takes as options, with their defaults, help and rules. */
+    static final List<Setting<?>> SETTINGS = allSettings();
 
-    @Option(
-            names = "--feedback-grace",
-            defaultValue = "10m",
-            description =
-                    "Latest an outcome may come after its query. Default:" + " ${DEFAULT-VALUE}")
-    String feedbackGrace;
+    private static List<Setting<?>> allSettings() {
+        List<Setting<?>> all = new ArrayList<>(TopologySettings.ALL);
+        all.addAll(ApiSettings.ALL);
+        return List.copyOf(all);
+    }
 
-    @Option(
-            names = "--feedback-retention",
-            defaultValue = "1h",
-            description =
-                    "How long queries stay joinable for late-outcome reporting"
-                            + ". Default: ${DEFAULT-VALUE}")
-    String feedbackRetention;
-
-    @Option(
-            names = "--ood-threshold",
-            defaultValue = "3.0",
-            description =
-                    "OOD score above which a query counts as out of distribution"
-                            + ". Default: ${DEFAULT-VALUE}")
-    double oodThreshold;
-
-    @Option(
-            names = "--shadow-cap",
-            defaultValue = "1000",
-            description =
-                    "Shadow queries kept per window and router; the AUC uses the first ones."
-                            + " Default: ${DEFAULT-VALUE}")
-    int shadowCap;
-
-    @Option(
-            names = "--history",
-            defaultValue = "24h",
-            description = "How long windows and alerts stay queryable. Default: ${DEFAULT-VALUE}")
-    String history;
-
-    @Option(
-            names = "--alert-min-queries",
-            defaultValue = "20",
-            description = "Windows with fewer queries raise no alert. Default: ${DEFAULT-VALUE}")
-    int alertMinQueries;
-
-    @Option(
-            names = "--alert-auc-below-trend",
-            defaultValue = "1.0",
-            description =
-                    "Alert when the AUC is this many points below the global trend's. Default:"
-                            + " ${DEFAULT-VALUE}")
-    double alertAucBelowTrend;
-
-    @Option(
-            names = "--alert-ood-share",
-            defaultValue = "0.25",
-            description = "Alert above this out-of-distribution share. Default: ${DEFAULT-VALUE}")
-    double alertOodShare;
-
-    @Option(
-            names = "--alert-drift-psi",
-            defaultValue = "0.25",
-            description = "Alert above this PSI of the OOD score. Default: ${DEFAULT-VALUE}")
-    double alertDriftPsi;
-
-    @Option(
-            names = "--alert-embedding-shift",
-            defaultValue = "0.05",
-            description =
-                    "Alert above this 1 − cosine of the mean embeddings. Default: ${DEFAULT-VALUE}")
-    double alertEmbeddingShift;
-
-    /** The settings the options describe; throws naming the key of an invalid value. */
+    /** The settings the options describe; throws naming the option of an invalid value. */
     StreamsApp.Settings settings() {
         TopologySettings topology =
                 new TopologySettings(
-                        Durations.parse("--feedback-grace", feedbackGrace),
-                        Durations.parse("--feedback-retention", feedbackRetention),
-                        Durations.parse("--window", window),
-                        Durations.parse("--window-grace", windowGrace),
-                        oodThreshold,
-                        shadowCap,
-                        Durations.parse("--history", history),
+                        value(TopologySettings.FEEDBACK_GRACE),
+                        value(TopologySettings.FEEDBACK_RETENTION),
+                        value(TopologySettings.WINDOW),
+                        value(TopologySettings.WINDOW_GRACE),
+                        value(TopologySettings.OOD_THRESHOLD),
+                        value(TopologySettings.SHADOW_CAP),
+                        value(TopologySettings.HISTORY),
                         new TopologySettings.AlertThresholds(
-                                alertMinQueries,
-                                alertAucBelowTrend,
-                                alertOodShare,
-                                alertDriftPsi,
-                                alertEmbeddingShift));
+                                value(TopologySettings.AlertThresholds.MIN_QUERIES),
+                                value(TopologySettings.AlertThresholds.AUC_BELOW_TREND),
+                                value(TopologySettings.AlertThresholds.OOD_SHARE),
+                                value(TopologySettings.AlertThresholds.DRIFT_PSI),
+                                value(TopologySettings.AlertThresholds.EMBEDDING_SHIFT)));
         ApiSettings api =
                 new ApiSettings(
-                        httpHost,
-                        httpPort,
-                        Durations.parse("--route-timeout", routeTimeout),
+                        value(ApiSettings.HOST),
+                        value(ApiSettings.PORT),
+                        value(ApiSettings.ROUTE_TIMEOUT),
                         tokens);
         return new StreamsApp.Settings(
                 bootstrap,
@@ -207,6 +120,10 @@ public final class StreamsMain implements Callable<Integer> {
                 topology,
                 api,
                 feedbackTopic);
+    }
+
+    private <T> T value(Setting<T> setting) {
+        return SettingOptions.value(spec, setting);
     }
 
     @Override
@@ -237,13 +154,20 @@ public final class StreamsMain implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StreamsMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with an option for every setting. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new StreamsMain());
+        SettingOptions.add(cli.getCommandSpec(), SETTINGS);
+        return cli;
     }
 
     /** For tests: parses {@code args} into settings. */
     static StreamsApp.Settings parse(List<String> args) {
-        StreamsMain main = new StreamsMain();
-        new CommandLine(main).parseArgs(args.toArray(String[]::new));
-        return main.settings();
+        CommandLine cli = commandLine();
+        cli.parseArgs(args.toArray(String[]::new));
+        return ((StreamsMain) cli.getCommand()).settings();
     }
 }

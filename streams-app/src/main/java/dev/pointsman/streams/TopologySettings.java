@@ -1,6 +1,8 @@
 package dev.pointsman.streams;
 
+import dev.pointsman.settings.Setting;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the topology needs to know, validated at construction; each invalid value names its key.
@@ -45,58 +47,137 @@ public record TopologySettings(
             double oodShare,
             double driftPsi,
             double embeddingShift) {
+        public static final Setting<Integer> MIN_QUERIES =
+                Setting.integer(
+                        "alert-min-queries", 20, "Windows with fewer queries raise no alert.", 1);
+        public static final Setting<Double> AUC_BELOW_TREND =
+                Setting.number(
+                        "alert-auc-below-trend",
+                        1.0,
+                        "Alert when the AUC is this many points below the global trend's.",
+                        v -> v >= 0 && Double.isFinite(v),
+                        "must be a finite number of AUC points >= 0");
+        public static final Setting<Double> OOD_SHARE =
+                Setting.number(
+                        "alert-ood-share",
+                        0.25,
+                        "Alert above this out-of-distribution share.",
+                        v -> v > 0 && v <= 1,
+                        "must be in (0, 1]");
+        public static final Setting<Double> DRIFT_PSI =
+                Setting.number(
+                        "alert-drift-psi",
+                        0.25,
+                        "Alert above this PSI of the OOD score (0.25 is the usual \"major shift\").",
+                        v -> v > 0 && Double.isFinite(v),
+                        "must be > 0");
+        public static final Setting<Double> EMBEDDING_SHIFT =
+                Setting.number(
+                        "alert-embedding-shift",
+                        0.05,
+                        "Alert above this 1 − cosine of the mean embeddings.",
+                        v -> v > 0 && v <= 2,
+                        "must be in (0, 2]");
+
         public AlertThresholds {
-            require(minQueries >= 1, "--alert-min-queries", "must be >= 1", minQueries);
-            require(
-                    aucBelowTrend >= 0 && Double.isFinite(aucBelowTrend),
-                    "--alert-auc-below-trend",
-                    "must be a finite number of AUC points >= 0",
-                    aucBelowTrend);
-            require(
-                    oodShare > 0 && oodShare <= 1,
-                    "--alert-ood-share",
-                    "must be in (0, 1]",
-                    oodShare);
-            require(
-                    driftPsi > 0 && Double.isFinite(driftPsi),
-                    "--alert-drift-psi",
-                    "must be > 0",
-                    driftPsi);
-            require(
-                    embeddingShift > 0 && embeddingShift <= 2,
-                    "--alert-embedding-shift",
-                    "must be in (0, 2]",
-                    embeddingShift);
+            MIN_QUERIES.check(minQueries);
+            AUC_BELOW_TREND.check(aucBelowTrend);
+            OOD_SHARE.check(oodShare);
+            DRIFT_PSI.check(driftPsi);
+            EMBEDDING_SHIFT.check(embeddingShift);
         }
 
         public static AlertThresholds defaults() {
-            return new AlertThresholds(20, 1.0, 0.25, 0.25, 0.05);
+            return new AlertThresholds(
+                    MIN_QUERIES.defaultValue(),
+                    AUC_BELOW_TREND.defaultValue(),
+                    OOD_SHARE.defaultValue(),
+                    DRIFT_PSI.defaultValue(),
+                    EMBEDDING_SHIFT.defaultValue());
         }
     }
 
+    public static final Setting<Duration> FEEDBACK_GRACE =
+            Setting.duration(
+                    "feedback-grace",
+                    Duration.ofMinutes(10),
+                    "Latest an outcome may come after its query.",
+                    Duration.ZERO);
+    public static final Setting<Duration> FEEDBACK_RETENTION =
+            Setting.duration(
+                    "feedback-retention",
+                    Duration.ofHours(1),
+                    "How long queries stay joinable for late-outcome reporting (at least the"
+                            + " grace).",
+                    Duration.ZERO);
+    public static final Setting<Duration> WINDOW =
+            Setting.duration("window", Duration.ofMinutes(1), "Metric window size.", Duration.ZERO);
+    public static final Setting<Duration> WINDOW_GRACE =
+            Setting.nonNegativeDuration(
+                    "window-grace",
+                    Duration.ofSeconds(30),
+                    "How long a window waits for late outcomes.");
+    public static final Setting<Double> OOD_THRESHOLD =
+            Setting.number(
+                    "ood-threshold",
+                    3.0,
+                    "OOD score above which a query counts as out of distribution.",
+                    Double::isFinite,
+                    "must be finite");
+    public static final Setting<Integer> SHADOW_CAP =
+            Setting.integer(
+                    "shadow-cap",
+                    1000,
+                    "Shadow queries kept per window and router; the AUC uses the first ones.",
+                    0);
+    public static final Setting<Duration> HISTORY =
+            Setting.duration(
+                    "history",
+                    Duration.ofHours(24),
+                    "How long windows and alerts stay queryable.",
+                    Duration.ZERO);
+
+    /** Every setting of the topology, for the command line. */
+    public static final List<Setting<?>> ALL =
+            List.of(
+                    WINDOW,
+                    WINDOW_GRACE,
+                    FEEDBACK_GRACE,
+                    FEEDBACK_RETENTION,
+                    OOD_THRESHOLD,
+                    SHADOW_CAP,
+                    HISTORY,
+                    AlertThresholds.MIN_QUERIES,
+                    AlertThresholds.AUC_BELOW_TREND,
+                    AlertThresholds.OOD_SHARE,
+                    AlertThresholds.DRIFT_PSI,
+                    AlertThresholds.EMBEDDING_SHIFT);
+
     public TopologySettings {
-        require(positive(feedbackGrace), "--feedback-grace", "must be > 0", feedbackGrace);
+        FEEDBACK_GRACE.check(feedbackGrace);
+        FEEDBACK_RETENTION.check(ledgerRetention);
         require(
                 ledgerRetention.compareTo(feedbackGrace) >= 0,
                 "--feedback-retention",
                 "must be >= --feedback-grace (" + feedbackGrace + ")",
                 ledgerRetention);
-        require(positive(window), "--window", "must be > 0", window);
-        require(!windowGrace.isNegative(), "--window-grace", "must be >= 0", windowGrace);
-        require(Double.isFinite(oodThreshold), "--ood-threshold", "must be finite", oodThreshold);
-        require(shadowCap >= 0, "--shadow-cap", "must be >= 0", shadowCap);
+        WINDOW.check(window);
+        WINDOW_GRACE.check(windowGrace);
+        OOD_THRESHOLD.check(oodThreshold);
+        SHADOW_CAP.check(shadowCap);
+        HISTORY.check(history);
         require(history.compareTo(window) >= 0, "--history", "must be >= --window", history);
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(
-                Duration.ofMinutes(10),
-                Duration.ofHours(1),
-                Duration.ofMinutes(1),
-                Duration.ofSeconds(30),
-                3.0,
-                1000,
-                Duration.ofHours(24),
+                FEEDBACK_GRACE.defaultValue(),
+                FEEDBACK_RETENTION.defaultValue(),
+                WINDOW.defaultValue(),
+                WINDOW_GRACE.defaultValue(),
+                OOD_THRESHOLD.defaultValue(),
+                SHADOW_CAP.defaultValue(),
+                HISTORY.defaultValue(),
                 AlertThresholds.defaults());
     }
 
@@ -127,10 +208,6 @@ public record TopologySettings(
                 shadowCap,
                 history,
                 alerts);
-    }
-
-    private static boolean positive(Duration d) {
-        return !d.isNegative() && !d.isZero();
     }
 
     static void require(boolean ok, String key, String rule, Object value) {

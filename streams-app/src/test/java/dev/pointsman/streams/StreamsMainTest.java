@@ -56,7 +56,7 @@ class StreamsMainTest {
     @Test
     void badSettingsExitWithStatusTwoAndTheReason() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new StreamsMain());
+        CommandLine cli = StreamsMain.commandLine();
         cli.setErr(new PrintWriter(err));
         java.io.PrintStream previous = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
@@ -72,7 +72,7 @@ class StreamsMainTest {
     @Test
     void helpListsTheOptions() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new StreamsMain());
+        CommandLine cli = StreamsMain.commandLine();
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute("--help")).isZero();
         assertThat(out.toString()).contains("--bootstrap", "--window", "--token=POOL=TOKEN");

@@ -1,7 +1,7 @@
 package dev.pointsman.flink.job;
 
-import dev.pointsman.core.config.Setting;
 import dev.pointsman.core.knn.IndexSpec;
+import dev.pointsman.settings.Setting;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

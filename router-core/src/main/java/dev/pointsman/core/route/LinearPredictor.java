@@ -1,6 +1,6 @@
 package dev.pointsman.core.route;
 
-import dev.pointsman.core.config.Encoding;
+import dev.pointsman.core.io.Encoding;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

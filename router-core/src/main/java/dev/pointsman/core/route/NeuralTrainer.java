@@ -1,6 +1,6 @@
 package dev.pointsman.core.route;
 
-import dev.pointsman.core.config.Encoding;
+import dev.pointsman.core.io.Encoding;
 import dev.pointsman.core.nn.MaskedRegression;
 import dev.pointsman.core.nn.Network;
 import dev.pointsman.core.nn.TrainingConfig;

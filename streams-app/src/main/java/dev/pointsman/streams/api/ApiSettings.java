@@ -1,6 +1,8 @@
 package dev.pointsman.streams.api;
 
+import dev.pointsman.settings.Setting;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,13 +14,24 @@ import java.util.Map;
  */
 public record ApiSettings(
         String host, int port, Duration routeTimeout, Map<String, String> tokens) {
+    public static final Setting<String> HOST =
+            Setting.text("http-host", "127.0.0.1", "API bind address.");
+    public static final Setting<Integer> PORT =
+            Setting.integer("http-port", 8080, "API port, 0 for any free one.", 0, 65535);
+    public static final Setting<Duration> ROUTE_TIMEOUT =
+            Setting.duration(
+                    "route-timeout",
+                    Duration.ofSeconds(10),
+                    "How long POST /v1/route waits for the decision.",
+                    Duration.ZERO);
+
+    /** The settings the command line sets (tokens are their own repeatable option). */
+    public static final List<Setting<?>> ALL = List.of(HOST, PORT, ROUTE_TIMEOUT);
+
     public ApiSettings {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--http-port must be in [0, 65535], got " + port);
-        }
-        if (routeTimeout.isNegative() || routeTimeout.isZero()) {
-            throw new IllegalArgumentException("--route-timeout must be > 0, got " + routeTimeout);
-        }
+        HOST.check(host);
+        PORT.check(port);
+        ROUTE_TIMEOUT.check(routeTimeout);
         tokens = Map.copyOf(tokens);
         tokens.forEach(
                 (pool, token) -> {

@@ -1,4 +1,4 @@
-package dev.pointsman.core.config;
+package dev.pointsman.settings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,4 +1,4 @@
-package dev.pointsman.core.config;
+package dev.pointsman.settings;
 
 import java.time.Duration;
 import java.util.function.Function;
@@ -34,49 +34,80 @@ public record Setting<T>(
     /** An integer setting of at least {@code min}. */
     public static Setting<Integer> integer(
             String name, int defaultValue, String description, int min) {
-        return new Setting<>(
-                name,
-                defaultValue,
-                false,
-                description,
-                text -> {
-                    try {
-                        return Integer.valueOf(text);
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException(
-                                "--" + name + " must be an integer, got '" + text + "'");
-                    }
-                },
-                v -> v >= min,
-                min == 1 ? "must be > 0" : "must be >= " + min);
+        return integer(name, defaultValue, description, min, Integer.MAX_VALUE);
+    }
+
+    /** An integer setting in [{@code min}, {@code max}]. */
+    public static Setting<Integer> integer(
+            String name, int defaultValue, String description, int min, int max) {
+        String rule =
+                max < Integer.MAX_VALUE
+                        ? "must be in [" + min + ", " + max + "]"
+                        : min == 1 ? "must be > 0" : "must be >= " + min;
+        Predicate<Integer> valid = v -> v >= min && v <= max;
+        return new Setting<>(name, defaultValue, false, description, integers(name), valid, rule);
     }
 
     /** An integer setting in [{@code min}, {@code max}] that may be left unset. */
     public static Setting<Integer> optionalInteger(
             String name, String description, int min, int max) {
-        return new Setting<>(
-                name,
-                null,
-                true,
-                description,
-                integer(name, min, description, min).parser(),
-                v -> v >= min && v <= max,
-                "must be in [" + min + ", " + max + "]");
+        Setting<Integer> set = integer(name, min, description, min, max);
+        return new Setting<>(name, null, true, description, set.parser, set.valid, set.rule);
+    }
+
+    /** A number setting that keeps {@code valid}, described by {@code rule}. */
+    public static Setting<Double> number(
+            String name,
+            double defaultValue,
+            String description,
+            Predicate<Double> valid,
+            String rule) {
+        return new Setting<>(name, defaultValue, false, description, numbers(name), valid, rule);
     }
 
     /**
-     * A duration setting, written {@code 250ms}, {@code 30s}, {@code 5m} (see {@link Durations}).
+     * A duration setting longer than zero and at least {@code min}, written {@code 250ms}, {@code
+     * 30s}, {@code 5m} (see {@link Durations}).
      */
     public static Setting<Duration> duration(
             String name, Duration defaultValue, String description, Duration min) {
+        String rule = min.isZero() ? "must be > 0" : "must be at least " + Durations.format(min);
+        Predicate<Duration> valid = d -> d.compareTo(min) >= 0 && !d.isZero();
+        return new Setting<>(name, defaultValue, false, description, durations(name), valid, rule);
+    }
+
+    /** A duration setting that may be zero. */
+    public static Setting<Duration> nonNegativeDuration(
+            String name, Duration defaultValue, String description) {
+        Predicate<Duration> valid = d -> !d.isNegative();
         return new Setting<>(
-                name,
-                defaultValue,
-                false,
-                description,
-                text -> Durations.parse("--" + name, text),
-                d -> d.compareTo(min) >= 0 && !d.isZero(),
-                min.isZero() ? "must be > 0" : "must be at least " + Durations.format(min));
+                name, defaultValue, false, description, durations(name), valid, "must be >= 0");
+    }
+
+    private static Function<String, Integer> integers(String name) {
+        return text -> {
+            try {
+                return Integer.valueOf(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "--" + name + " must be an integer, got '" + text + "'");
+            }
+        };
+    }
+
+    private static Function<String, Double> numbers(String name) {
+        return text -> {
+            try {
+                return Double.valueOf(text);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "--" + name + " must be a number, got '" + text + "'");
+            }
+        };
+    }
+
+    private static Function<String, Duration> durations(String name) {
+        return text -> Durations.parse("--" + name, text);
     }
 
     /** A text setting that must not be blank; {@code defaultValue} null makes it required. */

@@ -1,6 +1,5 @@
-package dev.pointsman.cli;
+package dev.pointsman.settings;
 
-import dev.pointsman.core.config.Setting;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -9,11 +8,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * Command-line options made from {@link Setting}s, so that a setting's name, default, help and rule
  * are written once, where the setting is defined.
  */
-final class SettingOptions {
+public final class SettingOptions {
     private SettingOptions() {}
 
     /** Adds an option for each of {@code settings} to {@code spec}. */
-    static void add(CommandSpec spec, List<Setting<?>> settings) {
+    public static void add(CommandSpec spec, List<Setting<?>> settings) {
         for (Setting<?> s : settings) {
             String help =
                     s.description()
@@ -30,7 +29,7 @@ final class SettingOptions {
     }
 
     /** The value of {@code setting} on the command line {@code spec} parsed, checked. */
-    static <T> T value(CommandSpec spec, Setting<T> setting) {
+    public static <T> T value(CommandSpec spec, Setting<T> setting) {
         String text = spec.findOption(setting.option()).getValue();
         return text == null ? setting.check(null) : setting.parse(text);
     }
@@ -39,6 +38,6 @@ final class SettingOptions {
         if (s.defaultValue() instanceof java.time.Duration) {
             return "DURATION";
         }
-        return s.defaultValue() instanceof Integer ? "N" : "VALUE";
+        return s.defaultValue() instanceof Number ? "N" : "VALUE";
     }
 }

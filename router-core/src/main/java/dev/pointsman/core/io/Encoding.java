@@ -1,4 +1,4 @@
-package dev.pointsman.core.config;
+package dev.pointsman.core.io;
 
 import java.io.DataInput;
 import java.io.DataOutput;
