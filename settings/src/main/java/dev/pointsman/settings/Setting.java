@@ -85,23 +85,22 @@ public record Setting<T>(
     }
 
     private static Function<String, Integer> integers(String name) {
-        return text -> {
-            try {
-                return Integer.valueOf(text);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(
-                        "--" + name + " must be an integer, got '" + text + "'");
-            }
-        };
+        return parsing(name, "an integer", Integer::valueOf);
     }
 
     private static Function<String, Double> numbers(String name) {
+        return parsing(name, "a number", Double::valueOf);
+    }
+
+    /** {@code parse}, with its failure reported as the option and what it must be. */
+    private static <T> Function<String, T> parsing(
+            String name, String kind, Function<String, T> parse) {
         return text -> {
             try {
-                return Double.valueOf(text);
+                return parse.apply(text);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
-                        "--" + name + " must be a number, got '" + text + "'");
+                        "--" + name + " must be " + kind + ", got '" + text + "'");
             }
         };
     }

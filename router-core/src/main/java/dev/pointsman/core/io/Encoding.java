@@ -30,17 +30,22 @@ public final class Encoding {
         return values;
     }
 
+    /** One byte per value, 0 or 1. */
     public static void writeBooleans(DataOutput out, boolean[] values) throws IOException {
-        out.writeInt(values.length);
-        for (boolean v : values) {
-            out.writeBoolean(v);
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) (values[i] ? 1 : 0);
         }
+        out.writeInt(bytes.length);
+        out.write(bytes);
     }
 
     public static boolean[] readBooleans(DataInput in) throws IOException {
-        boolean[] values = new boolean[readLength(in, MAX_ARRAY)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = in.readBoolean();
+        byte[] bytes = new byte[readLength(in, MAX_ARRAY)];
+        in.readFully(bytes);
+        boolean[] values = new boolean[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            values[i] = bytes[i] != 0;
         }
         return values;
     }
