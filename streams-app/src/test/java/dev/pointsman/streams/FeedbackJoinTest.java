@@ -6,6 +6,7 @@ import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.streams.ledger.QueryLedger;
+import dev.pointsman.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -79,7 +80,7 @@ class FeedbackJoinTest {
 
         DeadLetter dead = f.dlq.readValue();
         assertThat(dead.getReason()).startsWith("undecodable outcome");
-        assertThat(dead.getSourceTopic()).isEqualTo("router.outcomes");
+        assertThat(dead.getSourceTopic()).isEqualTo(Topics.OUTCOMES);
         assertThat(dead.getComponent()).isEqualTo("streams-app");
         assertThat(f.feedback.readValue().getOutcomes()).containsOnlyKeys("a");
         assertThat(f.appMetrics.deadLetters("undecodable")).isEqualTo(1);

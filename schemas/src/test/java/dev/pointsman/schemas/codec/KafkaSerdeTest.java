@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pointsman.schemas.Outcome;
+import dev.pointsman.topics.Topics;
 import java.time.Instant;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,8 @@ class KafkaSerdeTest {
 
     @Test
     void roundTripsThroughTheKafkaInterfaces() {
-        byte[] bytes = serde.serializer().serialize("router.outcomes", outcome());
-        assertThat(serde.deserializer().deserialize("router.outcomes", bytes)).isEqualTo(outcome());
+        byte[] bytes = serde.serializer().serialize(Topics.OUTCOMES, outcome());
+        assertThat(serde.deserializer().deserialize(Topics.OUTCOMES, bytes)).isEqualTo(outcome());
     }
 
     @Test
@@ -36,9 +37,9 @@ class KafkaSerdeTest {
 
     @Test
     void undecodableValuesBecomeSerializationExceptionsWithTheReason() {
-        assertThatThrownBy(() -> serde.deserialize("router.outcomes", "junk".getBytes()))
+        assertThatThrownBy(() -> serde.deserialize(Topics.OUTCOMES, "junk".getBytes()))
                 .isInstanceOf(SerializationException.class)
-                .hasMessageContaining("router.outcomes")
+                .hasMessageContaining(Topics.OUTCOMES)
                 .hasMessageContaining("Outcome")
                 .hasCauseInstanceOf(UndecodableRecordException.class);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pointsman.schemas.Query;
+import dev.pointsman.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,7 +30,7 @@ class RegistryCodecTest {
         registry = new FakeSchemaRegistry();
         codec =
                 new RegistryCodec<>(
-                        Query.class, "router.queries", new SchemaRegistryClient(registry.url()));
+                        Query.class, Topics.QUERIES, new SchemaRegistryClient(registry.url()));
     }
 
     @AfterEach
@@ -124,7 +125,7 @@ class RegistryCodecTest {
         String url = registry.url();
         registry.close();
         RegistryCodec<Query> orphan =
-                new RegistryCodec<>(Query.class, "router.queries", new SchemaRegistryClient(url));
+                new RegistryCodec<>(Query.class, Topics.QUERIES, new SchemaRegistryClient(url));
         assertThatThrownBy(() -> orphan.encode(query("a")))
                 .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("unreachable");
