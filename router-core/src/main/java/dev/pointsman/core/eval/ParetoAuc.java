@@ -11,8 +11,10 @@ import java.util.List;
  *
  * <ol>
  *   <li>C = max over models of the model's mean true cost on the evaluated queries.
- *   <li>λ ∈ {0} ∪ {C·10^t : t = 401 values evenly spaced in [−4, 4]} ∪ {∞}; each query picks argmax
- *       ŝ − λ·ĉ (at ∞: argmin ĉ), ties to the first model in name order.
+ *   <li>λ ∈ {0} ∪ {10^t / C : t = 401 values evenly spaced in [−4, 4]} ∪ {∞}; each query picks
+ *       argmax ŝ − λ·ĉ (at ∞: argmin ĉ), ties to the first model in name order. λ is score per unit
+ *       of cost, so it scales as 1/C and the sweep does not depend on the currency (until
+ *       2026-12-02 it read C·10^t, which in dollars stopped short of some models' switch points).
  *   <li>Each λ is the point (mean true cost / C clipped to 1, mean true score).
  *   <li>The frontier is the upper concave envelope of the points and the origin, cut at its highest
  *       point and extended flat to cost 1.
@@ -42,13 +44,17 @@ public final class ParetoAuc {
         return max;
     }
 
-    /** The λ values of the sweep for normaliser {@code c}, including 0 and +∞. */
+    /**
+     * The λ values of the sweep for normaliser {@code c}, including 0 and +∞. Where every cost is 0
+     * ({@code c} 0) the finite λ values only need to be finite: they are taken for C = 1.
+     */
     public static double[] lambdas(double c) {
+        double scale = c > 0 ? c : 1;
         double[] out = new double[SWEEP_STEPS + 2];
         out[0] = 0;
         for (int i = 0; i < SWEEP_STEPS; i++) {
             double t = -4.0 + 8.0 * i / (SWEEP_STEPS - 1);
-            out[i + 1] = c * Math.pow(10, t);
+            out[i + 1] = Math.pow(10, t) / scale;
         }
         out[SWEEP_STEPS + 1] = Double.POSITIVE_INFINITY;
         return out;

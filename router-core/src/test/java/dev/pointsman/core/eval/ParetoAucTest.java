@@ -105,14 +105,24 @@ class ParetoAucTest {
     }
 
     @Test
-    void theSweepHas401FiniteLambdasBetweenZeroAndInfinity() {
+    void theSweepHas401FiniteLambdasOfScorePerUnitCostBetweenZeroAndInfinity() {
         double[] lambdas = ParetoAuc.lambdas(2.0);
         assertThat(lambdas).hasSize(403);
         assertThat(lambdas[0]).isZero();
-        assertThat(lambdas[1]).isCloseTo(2e-4, within(1e-15));
-        assertThat(lambdas[201]).isCloseTo(2.0, within(1e-12));
-        assertThat(lambdas[401]).isCloseTo(2e4, within(1e-8));
+        assertThat(lambdas[1]).isCloseTo(5e-5, within(1e-15));
+        assertThat(lambdas[201]).isCloseTo(0.5, within(1e-12));
+        assertThat(lambdas[401]).isCloseTo(5e3, within(1e-8));
         assertThat(lambdas[402]).isInfinite();
+        // Costs in another unit (C ten times larger) give the same choices: λ·ĉ is unchanged.
+        double[] tenfold = ParetoAuc.lambdas(20.0);
+        for (int i = 1; i <= 401; i++) {
+            assertThat(tenfold[i] * 10).isCloseTo(lambdas[i], within(lambdas[i] * 1e-12));
+        }
+        // Where every cost is 0 the finite λ values stay finite (taken for C = 1).
+        double[] free = ParetoAuc.lambdas(0);
+        for (int i = 1; i <= 401; i++) {
+            assertThat(free[i]).isFinite().isPositive();
+        }
     }
 
     @Test

@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.core.route.Predictions;
+import dev.pointsman.core.vector.VectorSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +18,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The oracle and random rows on every row of each RouterBench dataset must match the reference
- * points published in shared/data/README.md. Runs wherever ../shared is checked out beside the
- * repository (as in CI); skipped elsewhere.
+ * The oracle, random and global-trend rows on every row of each RouterBench dataset must match the
+ * reference points of shared/EVALUATION.md (the unit-free λ sweep). Runs wherever ../shared is
+ * checked out beside the repository (as in CI); skipped elsewhere.
  */
 class SharedReferencePointsTest {
 
@@ -26,18 +29,25 @@ class SharedReferencePointsTest {
         Path file = findShared("data/routerbench/routerbench-0shot-arc-mbpp-winogrande.jsonl");
         assumeTrue(file != null, "../shared/data is not beside the repository");
         Benchmark bench = BenchmarkLoader.load(file);
-        // dataset, oracle, random (shared/data/README.md, rounded to 0.1)
+        // dataset, oracle, random, global trend (shared/EVALUATION.md, to 0.01)
         Object[][] expected = {
-            {"arc-challenge", 97.0, 67.5}, {"mbpp", 85.7, 46.2}, {"winogrande", 98.4, 52.0}
+            {"arc-challenge", 97.36, 67.52, 90.94},
+            {"mbpp", 86.16, 46.24, 66.30},
+            {"winogrande", 98.56, 51.99, 78.71}
         };
         for (Object[] row : expected) {
             Outcomes truth = outcomes(bench.onlyDatasets(List.of((String) row[0])));
             assertThat(ParetoAuc.oracle(truth))
                     .as("oracle " + row[0])
-                    .isCloseTo((double) row[1], within(0.05));
+                    .isCloseTo((double) row[1], within(0.005));
             assertThat(ParetoAuc.random(truth))
                     .as("random " + row[0])
-                    .isCloseTo((double) row[2], within(0.05));
+                    .isCloseTo((double) row[2], within(0.005));
+            // The global trend fitted on every row, judged on the same rows.
+            Predictions trend = GlobalTrend.fit(truth).predictAll(vectors(truth.size()));
+            assertThat(ParetoAuc.auc(truth, trend))
+                    .as("global trend " + row[0])
+                    .isCloseTo((double) row[3], within(0.005));
         }
     }
 
@@ -45,6 +55,15 @@ class SharedReferencePointsTest {
         double[][] s = b.rows().stream().map(BenchmarkRow::scores).toArray(double[][]::new);
         double[][] c = b.rows().stream().map(BenchmarkRow::costs).toArray(double[][]::new);
         return new Outcomes(b.models(), s, c);
+    }
+
+    /** The global trend ignores the query: any vectors of the right count will do. */
+    private static VectorSet vectors(int n) {
+        List<float[]> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new float[] {1});
+        }
+        return VectorSet.ofNormalized(rows);
     }
 
     private static Path findShared(String relative) {
