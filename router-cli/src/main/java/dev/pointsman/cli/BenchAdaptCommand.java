@@ -36,6 +36,8 @@ import picocli.CommandLine.Option;
 public final class BenchAdaptCommand implements Callable<Integer> {
     @Mixin EmbedderOptions embedding;
 
+    @Mixin RouterOption router;
+
     @Option(
             names = "--data",
             paramLabel = "FILE",
@@ -149,7 +151,8 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                                 rate,
                                 window,
                                 minQueries,
-                                shadowShare),
+                                shadowShare,
+                                router.name()),
                         log);
         log.printf(
                 "bench adapt %s: %d seed examples, %d queries before the shift, %d after (%s)%n",

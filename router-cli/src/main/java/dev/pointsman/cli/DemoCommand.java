@@ -141,6 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
                 stack.producer(),
                 stack.wire(),
                 replay.pool,
+                replay.router(),
                 bench,
                 traffic.seed(),
                 stack.embedder(),

@@ -73,6 +73,7 @@ public final class ReplayCommand implements Callable<Integer> {
                             producer,
                             wire,
                             replay.pool,
+                            replay.router(),
                             bench,
                             traffic.seed(),
                             embedder,

@@ -4,6 +4,7 @@ import dev.pointsman.cli.demo.Replayer;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** What to replay and how: shared by {@code pointsman demo} and {@code pointsman replay}. */
@@ -71,6 +72,13 @@ final class ReplayOptions {
             names = "--lambda",
             description = "λ of every query (cost weight). Default: the pool's, 0.")
     Double lambda;
+
+    @Mixin RouterOption router;
+
+    /** The router the replayed pool runs, checked. */
+    String router() {
+        return router.name();
+    }
 
     @Option(
             names = "--seed",

@@ -85,6 +85,7 @@ public final class RouteCommand implements Callable<Integer> {
                         SettingOptions.value(spec, JobSettings.RETRAIN_INTERVAL))
                 .checkpointInterval(SettingOptions.value(spec, JobSettings.CHECKPOINT_INTERVAL))
                 .metricsPort(SettingOptions.value(spec, JobSettings.METRICS_PORT))
+                .router(SettingOptions.value(spec, JobSettings.ROUTER))
                 .delivery(
                         atLeastOnce
                                 ? DeliveryGuarantee.AT_LEAST_ONCE

@@ -94,6 +94,7 @@ class EndToEndIT {
                     stack.producer(),
                     stack.wire(),
                     POOL,
+                    "knn-10",
                     bench,
                     seed,
                     stack.embedder(),

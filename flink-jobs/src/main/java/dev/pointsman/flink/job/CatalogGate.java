@@ -1,5 +1,6 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.schemas.PoolCatalog;
@@ -48,6 +49,10 @@ abstract class CatalogGate<IN, OUT>
 
     private final Class<IN> type;
     private final long waitMs;
+
+    /** What a pool whose catalog names no router runs; null: plain kNN with the job's k. */
+    private final @Nullable RouterSpec defaultRouter;
+
     private transient ListStateDescriptor<IN> pendingDescriptor;
     private transient ListState<IN> pending;
     private transient ValueState<Long> timer;
@@ -57,8 +62,13 @@ abstract class CatalogGate<IN, OUT>
     private record Decoded(byte[] bytes, Pool pool) {}
 
     CatalogGate(Class<IN> type, Duration wait) {
+        this(type, wait, null);
+    }
+
+    CatalogGate(Class<IN> type, Duration wait, @Nullable RouterSpec defaultRouter) {
         this.type = type;
         this.waitMs = wait.toMillis();
+        this.defaultRouter = defaultRouter;
     }
 
     @Override
@@ -174,7 +184,7 @@ abstract class CatalogGate<IN, OUT>
         Decoded d = decoded.get(pool);
         if (d == null || d.bytes() != bytes) {
             try {
-                d = new Decoded(bytes, Pool.of(codec.decode(bytes)));
+                d = new Decoded(bytes, Pool.of(codec.decode(bytes), defaultRouter));
             } catch (UndecodableRecordException e) {
                 throw new IllegalStateException("broadcast catalog of " + pool + " is corrupt", e);
             }

@@ -60,8 +60,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
      */
     record Parametric(String name, long version, List<String> models, Object trained) {}
 
-    Decider(int k, Duration catalogWait) {
-        super(Neighbourhood.class, catalogWait);
+    Decider(int k, Duration catalogWait, @Nullable RouterSpec defaultRouter) {
+        super(Neighbourhood.class, catalogWait, defaultRouter);
         this.k = k;
     }
 

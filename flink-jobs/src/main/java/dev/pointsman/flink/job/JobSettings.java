@@ -1,6 +1,7 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.core.knn.IndexSpec;
+import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.settings.Setting;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @param index each shard's scan structure (exact unless an HNSW graph is asked for)
  * @param checkpoints where checkpoints go (a directory, or a URI such as s3://bucket/path)
  * @param checkpointInterval how often the job checkpoints (and commits its sinks' transactions)
+ * @param router what a pool whose catalog names no router runs
  * @param metricsPort where Flink's Prometheus reporter serves the job's metrics, or null for none
  */
 public record JobSettings(
@@ -49,6 +51,7 @@ public record JobSettings(
         IndexSpec index,
         URI checkpoints,
         Duration checkpointInterval,
+        RouterSpec router,
         @Nullable Integer metricsPort) {
 
     public static final Setting<String> BOOTSTRAP =
@@ -106,6 +109,14 @@ public record JobSettings(
                             + " completes.",
                     Duration.ofMillis(10));
 
+    public static final Setting<String> ROUTER =
+            Setting.text(
+                    "router",
+                    "knn-shrunk",
+                    "The router of a pool whose catalog names none: knn-K, knn-K-weighted (K at"
+                            + " most --k), knn-shrunk, global-trend, linear, mlp, linear-mf or"
+                            + " mlp-mf. knn-shrunk beats plain kNN and holds up best on mixed"
+                            + " traffic (README, Results).");
     public static final Setting<Integer> METRICS_PORT =
             Setting.optionalInteger(
                     "metrics-port",
@@ -130,6 +141,7 @@ public record JobSettings(
                     RETRAIN_EVERY,
                     RETRAIN_INTERVAL,
                     CHECKPOINT_INTERVAL,
+                    ROUTER,
                     METRICS_PORT);
 
     public JobSettings {
@@ -150,6 +162,17 @@ public record JobSettings(
         RETRAIN_INTERVAL.check(retrainInterval);
         CHECKPOINT_INTERVAL.check(checkpointInterval);
         METRICS_PORT.check(metricsPort);
+        if (router == null) {
+            throw new IllegalArgumentException("--router must be set");
+        }
+        if (router.kind() == RouterSpec.Kind.KNN && router.k() > k) {
+            throw new IllegalArgumentException(
+                    "--router "
+                            + router.name()
+                            + " needs more neighbours than the job finds per query (--k "
+                            + k
+                            + ")");
+        }
         if (delivery == null || delivery == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException("delivery must be exactly once or at least once");
         }
@@ -182,6 +205,7 @@ public record JobSettings(
         b.retrainInterval = retrainInterval;
         b.index = index;
         b.checkpointInterval = checkpointInterval;
+        b.router = router;
         b.metricsPort = metricsPort;
         return b;
     }
@@ -203,6 +227,7 @@ public record JobSettings(
         private Duration retrainInterval = RETRAIN_INTERVAL.defaultValue();
         private IndexSpec index = IndexSpec.EXACT;
         private Duration checkpointInterval = CHECKPOINT_INTERVAL.defaultValue();
+        private RouterSpec router = RouterSpec.parse(ROUTER.defaultValue());
         private @Nullable Integer metricsPort;
 
         private Builder(String bootstrapServers, URI checkpoints) {
@@ -268,6 +293,16 @@ public record JobSettings(
             return this;
         }
 
+        /** What a pool whose catalog names no router runs, by name ({@code --router}). */
+        public Builder router(String name) {
+            try {
+                this.router = RouterSpec.parse(ROUTER.check(name));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--router: " + e.getMessage(), e);
+            }
+            return this;
+        }
+
         /** Serve the job's metrics in the Prometheus format on {@code port}; null: don't. */
         public Builder metricsPort(@Nullable Integer port) {
             this.metricsPort = port;
@@ -291,6 +326,7 @@ public record JobSettings(
                     index,
                     checkpoints,
                     checkpointInterval,
+                    router,
                     metricsPort);
         }
     }

@@ -143,7 +143,8 @@ public final class RoutingJob {
                                         s.retrainEvery(),
                                         s.retrainInterval(),
                                         s.k(),
-                                        s.catalogWait()))
+                                        s.catalogWait(),
+                                        s.router()))
                         .uid("trainer")
                         .name("train parametric routers");
         BroadcastStream<CatalogUpdate> catalogAndWeights =
@@ -151,7 +152,7 @@ public final class RoutingJob {
         SingleOutputStreamOperator<KeyedBytes> decisions =
                 merged.keyBy(n -> n.pool)
                         .connect(catalogAndWeights)
-                        .process(new Decider(s.k(), s.catalogWait()))
+                        .process(new Decider(s.k(), s.catalogWait(), s.router()))
                         .uid("decide")
                         .name("decide");
 

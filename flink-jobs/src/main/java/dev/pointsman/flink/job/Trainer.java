@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keyed by pool, off the routing path: keeps the pool's most recent {@code window} feedback
- * examples and, for a pool whose catalog names a trained {@code router} (knn-shrunk, linear, mlp,
- * linear-mf, mlp-mf), refits it every {@code every} new examples, or on the next example once
- * {@code interval} has passed since the last fit, and emits the result as a new version. The
- * deciders use the newest version they have.
+ * examples and, for a pool that runs a trained router (its catalog's {@code router}, or the job's
+ * {@code --router}: knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf), fits it as soon as
+ * the pool has {@value #MIN_EXAMPLES} examples, then every {@code every} new examples, or on the
+ * next example once {@code interval} has passed since the last fit, and emits each result as a new
+ * version. The deciders use the newest version they have.
  */
 final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
@@ -47,13 +48,26 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
 
     private transient MapState<Long, byte[]> recent;
 
+    /**
+     * Where each example id sits in {@link #recent}: the streams app re-emits an example with every
+     * outcome it gains, and those are one example, not many (counted as many, they flooded the
+     * window with near-copies and the fit's validation with its own training rows).
+     */
+    private transient MapState<String, Long> positions;
+
     /** {next seq, examples since the last fit, last fit time, version}. */
     private transient ValueState<long[]> progress;
 
     private transient SingleObjectCodec<FeedbackExample> codec;
 
-    Trainer(int window, int every, Duration interval, int k, Duration catalogWait) {
-        super(ShardEvent.class, catalogWait);
+    Trainer(
+            int window,
+            int every,
+            Duration interval,
+            int k,
+            Duration catalogWait,
+            @Nullable RouterSpec defaultRouter) {
+        super(ShardEvent.class, catalogWait, defaultRouter);
         this.window = window;
         this.every = every;
         this.intervalMs = interval.toMillis();
@@ -70,6 +84,11 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
                                         "training-window",
                                         Types.LONG,
                                         PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        positions =
+                getRuntimeContext()
+                        .getMapState(
+                                new MapStateDescriptor<>(
+                                        "training-positions", Types.STRING, Types.LONG));
         progress =
                 getRuntimeContext()
                         .getState(
@@ -86,15 +105,38 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             if (p == null) {
                 p = new long[] {0, 0, 0, 0};
             }
+            String id = codec.decode(example.example).getExampleId();
+            Long at = positions.get(id);
+            if (at != null && at >= p[0] - window) {
+                // A newer version of an example in the window (more outcomes): replace it.
+                recent.put(at, example.example);
+                progress.update(p);
+                return null;
+            }
             recent.put(p[0], example.example);
+            positions.put(id, p[0]);
             if (p[0] >= window) {
-                recent.remove(p[0] - window);
+                long evicted = p[0] - window;
+                byte[] gone = recent.get(evicted);
+                recent.remove(evicted);
+                if (gone != null) {
+                    String goneId = codec.decode(gone).getExampleId();
+                    if (Long.valueOf(evicted).equals(positions.get(goneId))) {
+                        positions.remove(goneId);
+                    }
+                }
             }
             p[0]++;
             p[1]++;
             RouterSpec router = pool.settings().trainedRouter();
             long now = System.currentTimeMillis();
-            boolean due = p[1] >= every || (p[3] > 0 && now - p[2] >= intervalMs);
+            // A pool's first fit is tried as soon as there are enough examples (p[2] is 0 until
+            // then). While the pool is young, a fit on few examples is soon stale: refit once
+            // the window has grown by half, up to every `every` examples; or once `interval`
+            // has passed.
+            long fittedOn = Math.min(p[0] - p[1], window);
+            long refitAfter = Math.min(every, Math.max(MIN_EXAMPLES, fittedOn / 2));
+            boolean due = p[2] == 0 || p[1] >= refitAfter || (p[3] > 0 && now - p[2] >= intervalMs);
             if (router != null && due && Math.min(p[0], window) >= MIN_EXAMPLES) {
                 List<FeedbackExample> examples = new ArrayList<>();
                 for (long seq = Math.max(0, p[0] - window); seq < p[0]; seq++) {

@@ -95,6 +95,9 @@ final class RouterTestKit implements AutoCloseable {
                                         .group(name)
                                         .shards(2)
                                         .k(5)
+                                        // pools without a catalog router: plain kNN, as the ITs
+                                        // were written for
+                                        .router("knn-5")
                                         .capacity(10_000)
                                         .mergeTimeout(Duration.ofSeconds(5))
                                         .catalogWait(Duration.ofSeconds(20))

@@ -104,7 +104,7 @@ class RoutingJobIT {
                             dir.resolve("checkpoints"),
                             null,
                             "routing-job-it",
-                            s -> s.shards(SHARDS).k(K).capacity(100_000));
+                            s -> s.shards(SHARDS).k(K).capacity(100_000).router("knn-" + K));
             try {
                 List<CatalogModel> catalog = new ArrayList<>();
                 models.forEach(m -> catalog.add(RouterTestKit.model(m, null)));

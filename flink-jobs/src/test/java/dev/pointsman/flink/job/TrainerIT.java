@@ -64,18 +64,20 @@ class TrainerIT {
                                     "small", new ObservedOutcome(0.5, 0.001)));
                 }
                 kit.producer.flush();
-                // Three fits happen (at 100, 200, 300 examples); wait for the third.
+                // Three fits happen (the first once 30 examples are in, then every 100); wait for
+                // the
+                // third.
                 RoutingDecision last = null;
                 for (int probe = 0; probe < 60; probe++) {
                     List<String> id = kit.queries(POOL, "probe" + probe + "-", 1);
                     last = kit.readOne(id.get(0));
-                    if (last != null && last.getRouterVersion() == 3) {
+                    if (last != null && last.getRouterVersion() == 5) {
                         break;
                     }
                     Thread.sleep(300);
                 }
                 assertThat(last.getRouter()).isEqualTo(router);
-                assertThat(last.getRouterVersion()).isEqualTo(3);
+                assertThat(last.getRouterVersion()).isEqualTo(5);
 
                 List<float[]> vectors = new ArrayList<>();
                 for (int i = 0; i < 30; i++) {

@@ -120,6 +120,8 @@ public final class RouteBenchmark {
                         .mergeTimeout(Duration.ofSeconds(5))
                         .catalogWait(Duration.ofSeconds(60))
                         .index(s.index())
+                        // the search path as measured since the first runs: plain kNN, no trainer
+                        .router("knn-" + s.k())
                         .checkpointInterval(s.checkpointInterval())
                         .build();
         JobClient running = LocalJob.start(job, s.parallelism(), null, "bench-route");

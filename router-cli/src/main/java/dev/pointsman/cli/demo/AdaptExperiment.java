@@ -33,7 +33,8 @@ public final class AdaptExperiment {
             double rate,
             String window,
             int minQueries,
-            double shadowShare) {}
+            double shadowShare,
+            String router) {}
 
     /** One pass: the closed windows and alerts, and when the traffic shifted. */
     public record Pass(
@@ -172,6 +173,7 @@ public final class AdaptExperiment {
                     stack.producer(),
                     stack.wire(),
                     pool,
+                    s.router(),
                     data,
                     traffic.seed(),
                     stack.embedder(),

@@ -30,11 +30,15 @@ public final class PoolSeeder {
 
     private PoolSeeder() {}
 
-    /** The pool's catalog: every model of the data, and the embedder the vectors come from. */
+    /**
+     * The pool's catalog: every model of the data, the embedder the vectors come from, and the
+     * router the pool runs.
+     */
     private static void declare(
             KafkaProducer<byte[], byte[]> producer,
             WireFormat wire,
             String pool,
+            String router,
             Benchmark data,
             OnnxEmbedder embedder) {
         List<CatalogModel> models = new ArrayList<>();
@@ -51,7 +55,9 @@ public final class PoolSeeder {
                         "embedder",
                         embedder.id(),
                         "dimension",
-                        Integer.toString(embedder.dimension()));
+                        Integer.toString(embedder.dimension()),
+                        "router",
+                        router);
         PoolCatalog catalog =
                 PoolCatalog.newBuilder()
                         .setPool(pool)
@@ -70,17 +76,19 @@ public final class PoolSeeder {
      * Declares the pool in {@code router.catalog}, then embeds {@code rows} and writes them to
      * {@code router.feedback} as examples with every model's outcome.
      *
+     * @param router the router the pool runs (its catalog's {@code router})
      * @param progress called with (done, total) after each batch
      */
     public static void seed(
             KafkaProducer<byte[], byte[]> producer,
             WireFormat wire,
             String pool,
+            String router,
             Benchmark data,
             List<BenchmarkRow> rows,
             OnnxEmbedder embedder,
             BiConsumer<Integer, Integer> progress) {
-        declare(producer, wire, pool, data, embedder);
+        declare(producer, wire, pool, router, data, embedder);
         var codec = wire.codec(FeedbackExample.class, Topics.FEEDBACK);
         for (int start = 0; start < rows.size(); start += BATCH) {
             List<BenchmarkRow> batch = rows.subList(start, Math.min(rows.size(), start + BATCH));

@@ -75,6 +75,22 @@ public final class Replayer {
             List<Alert> alerts,
             @Nullable Instant shiftedAt) {
 
+        /**
+         * The mean of AUC − global-trend AUC over the windows that have both, and how many there
+         * are: the number an online router lives by.
+         */
+        public static double[] meanLift(List<WindowMetrics> windows) {
+            double sum = 0;
+            int n = 0;
+            for (WindowMetrics w : windows) {
+                if (w.getAuc() != null && w.getGlobalTrendAuc() != null) {
+                    sum += w.getAuc() - w.getGlobalTrendAuc();
+                    n++;
+                }
+            }
+            return new double[] {n == 0 ? Double.NaN : sum / n, n};
+        }
+
         public void print(PrintStream out, boolean shifted, double seconds) {
             out.printf(
                     Locale.ROOT,
@@ -98,6 +114,14 @@ public final class Replayer {
                         meanScoreBeforeShift);
             }
             out.printf("%d closed windows, %d alerts%n", windows.size(), alerts.size());
+            double[] lift = meanLift(windows);
+            if (lift[1] > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "mean lift over the global trend: %+.2f AUC over %d windows with a trend%n",
+                        lift[0],
+                        (int) lift[1]);
+            }
             for (WindowMetrics w : windows) {
                 out.printf(
                         Locale.ROOT,

@@ -82,6 +82,15 @@ public record PoolSettings(
                 router);
     }
 
+    /** These settings, running {@code router} where the catalog names none. */
+    public PoolSettings withDefaultRouter(@Nullable RouterSpec router) {
+        if (this.router != null || router == null) {
+            return this;
+        }
+        return new PoolSettings(
+                lambda, exploration, minObserved, halfLifeS, dimension, embedder, router);
+    }
+
     /** The router this pool's trainer fits, or null when it runs a searched kNN. */
     public @Nullable RouterSpec trainedRouter() {
         return router != null && router.trained() ? router : null;

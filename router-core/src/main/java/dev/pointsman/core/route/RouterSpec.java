@@ -6,9 +6,12 @@ import java.util.regex.Pattern;
 /**
  * A router as named in reports, catalogs and on the command line, parsed once: its kind, and for
  * kNN its k and weighting. {@code knn-K} and {@code knn-K-weighted} are searched; every other kind
- * is trained ({@link #trained}).
+ * is trained ({@link #trained}). A value, so a job's functions can carry it.
  */
-public record RouterSpec(String name, Kind kind, int k, boolean weighted) {
+public record RouterSpec(String name, Kind kind, int k, boolean weighted)
+        implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** The names {@link #parse} reads, for error messages. */
     public static final String KNOWN =
             "knn-K, knn-K-weighted, knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf";
