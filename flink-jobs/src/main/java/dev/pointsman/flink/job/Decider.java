@@ -269,13 +269,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
 
     @Override
     KafkaRecord source(Neighbourhood n) {
-        KafkaRecord r = new KafkaRecord();
-        r.topic = Topics.QUERIES_EMBEDDED;
-        r.partition = -1;
-        r.offset = -1;
-        r.key = Decoders.utf8(n.queryId);
-        r.ts = n.ts;
-        return r;
+        return KafkaRecord.derived(Topics.QUERIES_EMBEDDED, Decoders.utf8(n.queryId), null, n.ts);
     }
 
     @Override

@@ -190,12 +190,7 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
 
     @Override
     KafkaRecord source(ShardEvent in) {
-        KafkaRecord r = new KafkaRecord();
-        r.topic = Topics.FEEDBACK;
-        r.partition = -1;
-        r.offset = -1;
-        r.value = in.example;
-        return r;
+        return KafkaRecord.derived(Topics.FEEDBACK, null, in.example, 0);
     }
 
     @Override

@@ -1,11 +1,8 @@
 package dev.pointsman.flink.records;
 
 import dev.pointsman.schemas.DeadLetter;
-import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
-import java.time.Instant;
 import org.apache.flink.util.OutputTag;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The routing job's dead letters: every operator that rejects a record emits it on {@link #TAG},
@@ -23,18 +20,6 @@ public final class DeadLetters {
     /** {@code source}, dead-lettered with {@code reason}. */
     public static KeyedBytes of(KafkaRecord source, String reason) {
         return new KeyedBytes(source.key, encode(source.deadLetter(reason, COMPONENT)));
-    }
-
-    /**
-     * A record that is no longer at hand as read (partition and offset unknown), dead-lettered with
-     * {@code reason}.
-     */
-    public static KeyedBytes of(
-            String topic, byte @Nullable [] key, byte @Nullable [] payload, String reason) {
-        DeadLetter letter =
-                Rejections.deadLetter(
-                        topic, -1, -1, key, payload, reason, COMPONENT, Instant.now());
-        return new KeyedBytes(key, encode(letter));
     }
 
     private static byte[] encode(DeadLetter letter) {

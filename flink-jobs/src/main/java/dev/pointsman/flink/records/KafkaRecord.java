@@ -3,6 +3,7 @@ package dev.pointsman.flink.records;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.codec.Rejections;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /** A Kafka record as read, kept so that a record we cannot use reaches the DLQ intact. A POJO. */
 public class KafkaRecord {
@@ -14,6 +15,22 @@ public class KafkaRecord {
     public long ts;
 
     public KafkaRecord() {}
+
+    /**
+     * A record of {@code topic} no longer at hand as read (partition and offset unknown), for the
+     * dead letter of something derived from it.
+     */
+    public static KafkaRecord derived(
+            String topic, byte @Nullable [] key, byte @Nullable [] value, long ts) {
+        KafkaRecord r = new KafkaRecord();
+        r.topic = topic;
+        r.partition = -1;
+        r.offset = -1;
+        r.key = key;
+        r.value = value;
+        r.ts = ts;
+        return r;
+    }
 
     /** This record, dead-lettered with {@code reason} by {@code component}. */
     public DeadLetter deadLetter(String reason, String component) {

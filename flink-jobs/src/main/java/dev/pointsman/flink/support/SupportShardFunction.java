@@ -3,6 +3,7 @@ package dev.pointsman.flink.support;
 import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.core.knn.SupportIndex;
 import dev.pointsman.flink.records.DeadLetters;
+import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
@@ -155,9 +156,11 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             ctx.output(
                     DeadLetters.TAG,
                     DeadLetters.of(
-                            Topics.FEEDBACK,
-                            example.getExampleId().getBytes(StandardCharsets.UTF_8),
-                            event.example,
+                            KafkaRecord.derived(
+                                    Topics.FEEDBACK,
+                                    example.getExampleId().getBytes(StandardCharsets.UTF_8),
+                                    event.example,
+                                    0),
                             reason));
             return;
         }
