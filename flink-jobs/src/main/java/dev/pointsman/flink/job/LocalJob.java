@@ -1,10 +1,14 @@
 package dev.pointsman.flink.job;
 
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -48,14 +52,26 @@ public final class LocalJob {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }
-        try (Stream<Path> files = Files.walk(root, 3)) {
-            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
-                    .map(Path::getParent)
-                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
-                    .max(
-                            Comparator.comparingLong(LocalJob::modified)
-                                    .thenComparingLong(LocalJob::number));
+        // root/<job>/chk-N, listed by name only: a job deletes subsumed checkpoints and shared
+        // files while this looks, and anything that vanishes meanwhile is simply not a candidate.
+        List<Path> completed = new ArrayList<>();
+        try (DirectoryStream<Path> jobs = Files.newDirectoryStream(root)) {
+            for (Path job : jobs) {
+                try (DirectoryStream<Path> checkpoints = Files.newDirectoryStream(job, "chk-*")) {
+                    for (Path checkpoint : checkpoints) {
+                        if (Files.isRegularFile(checkpoint.resolve("_metadata"))) {
+                            completed.add(checkpoint);
+                        }
+                    }
+                } catch (NoSuchFileException | NotDirectoryException e) {
+                    // gone meanwhile, or a file beside the job directories
+                }
+            }
         }
+        return completed.stream()
+                .max(
+                        Comparator.comparingLong(LocalJob::modified)
+                                .thenComparingLong(LocalJob::number));
     }
 
     /** The N of {@code chk-N}: breaks ties of modification times within one job's directory. */
