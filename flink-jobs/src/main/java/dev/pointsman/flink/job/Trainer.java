@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * Keyed by pool, off the routing path: keeps the pool's most recent {@code window} feedback
  * examples and, for a pool that runs a trained router (its catalog's {@code router}, or the job's
  * {@code --router}: knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf), fits it as soon as
- * the pool has {@value #MIN_EXAMPLES} examples, then every {@code every} new examples, or on the
- * next example once {@code interval} has passed since the last fit, and emits each result as a new
- * version. The deciders use the newest version they have.
+ * the pool has {@value #MIN_EXAMPLES} examples, then whenever the window has grown by half since
+ * the last fit (at most {@code every} new examples apart), or on the next example once {@code
+ * interval} has passed since the last fit, and emits each result as a new version. The window holds
+ * each example once: a newer version of an example in it replaces the older. The deciders use the
+ * newest version they have.
  */
 final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
@@ -110,7 +112,6 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             if (at != null && at >= p[0] - window) {
                 // A newer version of an example in the window (more outcomes): replace it.
                 recent.put(at, example.example);
-                progress.update(p);
                 return null;
             }
             recent.put(p[0], example.example);
