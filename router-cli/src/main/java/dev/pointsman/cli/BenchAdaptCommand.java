@@ -1,5 +1,7 @@
 package dev.pointsman.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pointsman.cli.demo.AdaptExperiment;
 import dev.pointsman.cli.demo.AdaptPlot;
 import dev.pointsman.cli.demo.StopSignal;
@@ -7,11 +9,14 @@ import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.schemas.WindowMetrics;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -175,11 +180,12 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         String report = report(label, bench, traffic, still, online);
         Files.writeString(out.resolve(label + ".md"), report);
         Files.writeString(out.resolve(label + "-windows.csv"), csv(still, online));
+        Files.writeString(out.resolve(label + ".json"), summary(still, online));
         AdaptPlot.write(
                 still, online, "Adaptation through a shift: " + label, out.resolve(label + ".png"));
         log.println();
         log.println(report);
-        log.printf("written: %s/%s.{md,png}, %s-windows.csv%n", out, label, label);
+        log.printf("written: %s/%s.{md,json,png}, %s-windows.csv%n", out, label, label);
         return 0;
     }
 
@@ -245,6 +251,26 @@ public final class BenchAdaptCommand implements Callable<Integer> {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * {@code {"static": {...}, "online": {...}, "examples_to_positive_lift": N or null}}: each
+     * router's mean AUC and global-trend AUC before the shift and after it has settled (NaN, where
+     * a figure is missing, as null), and the online router's feedback examples until its lift over
+     * the trend turns positive for good.
+     */
+    static String summary(AdaptExperiment.Pass still, AdaptExperiment.Pass online)
+            throws IOException {
+        Map<String, Object> root = new LinkedHashMap<>();
+        for (AdaptExperiment.Pass p : List.of(still, online)) {
+            Map<String, Object> levels = new LinkedHashMap<>();
+            p.levels().forEach((k, v) -> levels.put(k, Double.isFinite(v) ? v : null));
+            root.put(p.name(), levels);
+        }
+        root.put("examples_to_positive_lift", online.examplesToPositiveLift());
+        return new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(root);
     }
 
     private static String csv(AdaptExperiment.Pass still, AdaptExperiment.Pass online) {

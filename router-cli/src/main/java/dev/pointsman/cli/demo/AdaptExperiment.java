@@ -9,8 +9,12 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The adaptation experiment: the same traffic through a shift, once with a static router (live
@@ -81,6 +85,66 @@ public final class AdaptExperiment {
                 }
             }
             return -1;
+        }
+
+        /**
+         * {@code before_auc}, {@code before_trend}: the mean windowed AUC and global-trend AUC of
+         * the windows entirely before the shift; {@code after_auc}, {@code after_trend}: the same
+         * over the windows after the first one after the shift (the first still mixes in learning
+         * from the old traffic). NaN where no window has the figure.
+         */
+        public Map<String, Double> levels() {
+            List<WindowMetrics> before =
+                    windows.stream()
+                            .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
+                            .toList();
+            List<WindowMetrics> settled = after().stream().skip(1).toList();
+            Map<String, Double> out = new LinkedHashMap<>();
+            out.put("before_auc", mean(before, WindowMetrics::getAuc));
+            out.put("before_trend", mean(before, WindowMetrics::getGlobalTrendAuc));
+            out.put("after_auc", mean(settled, WindowMetrics::getAuc));
+            out.put("after_trend", mean(settled, WindowMetrics::getGlobalTrendAuc));
+            return out;
+        }
+
+        /**
+         * Feedback examples (answered queries) after the shift until the windowed AUC is above the
+         * global trend's and stays there for every later window: the queries of the post-shift
+         * windows up to and including the first such window; null if there is none. Windows without
+         * both figures are counted but neither break nor start a run.
+         */
+        public @Nullable Long examplesToPositiveLift() {
+            List<WindowMetrics> after = after();
+            int start = -1;
+            for (int i = 0; i < after.size(); i++) {
+                WindowMetrics w = after.get(i);
+                if (w.getAuc() == null || w.getGlobalTrendAuc() == null) {
+                    continue;
+                }
+                if (w.getAuc() > w.getGlobalTrendAuc()) {
+                    start = start < 0 ? i : start;
+                } else {
+                    start = -1;
+                }
+            }
+            if (start < 0) {
+                return null;
+            }
+            long seen = 0;
+            for (int i = 0; i <= start; i++) {
+                seen += after.get(i).getN();
+            }
+            return seen;
+        }
+
+        private static double mean(
+                List<WindowMetrics> windows, Function<WindowMetrics, Double> figure) {
+            return windows.stream()
+                    .map(figure)
+                    .filter(v -> v != null && Double.isFinite(v))
+                    .mapToDouble(Double::doubleValue)
+                    .average()
+                    .orElse(Double.NaN);
         }
 
         /**

@@ -1,0 +1,77 @@
+package dev.pointsman.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.cli.demo.AdaptExperiment;
+import dev.pointsman.schemas.WindowMetrics;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+/** The JSON summary of {@code bench adapt}, on hand-made windows of 10 s around a shift at 30 s. */
+class BenchAdaptSummaryTest {
+    private static final long SHIFT = 30_000;
+
+    private static WindowMetrics window(
+            long startS, long n, @Nullable Double auc, @Nullable Double trend) {
+        return WindowMetrics.newBuilder()
+                .setPool("adapt")
+                .setRouter("knn-shrunk")
+                .setWindowStart(Instant.ofEpochMilli(startS * 1000))
+                .setWindowEnd(Instant.ofEpochMilli(startS * 1000 + 10_000))
+                .setAuc(auc)
+                .setGlobalTrendAuc(trend)
+                .setMeanScore(0.5)
+                .setMeanCost(0)
+                .setOodShare(0)
+                .setN(n)
+                .build();
+    }
+
+    private static AdaptExperiment.Pass pass(String name, WindowMetrics... windows) {
+        return new AdaptExperiment.Pass(name, List.of(windows), List.of(), SHIFT);
+    }
+
+    @Test
+    void levelsAverageTheWindowsBeforeAndAfterTheFirstPostShiftWindow() throws Exception {
+        AdaptExperiment.Pass still =
+                pass(
+                        "static",
+                        window(0, 20, 80.0, null), // no trend yet: not in before_trend
+                        window(10, 20, 82.0, 78.0),
+                        window(20, 20, 84.0, 80.0),
+                        window(30, 20, 10.0, 90.0), // first after the shift: left out
+                        window(40, 20, 70.0, 72.0),
+                        window(50, 20, 74.0, 76.0));
+        AdaptExperiment.Pass online =
+                pass(
+                        "online",
+                        window(20, 30, 85.0, 80.0),
+                        window(30, 25, 60.0, 70.0),
+                        window(40, 25, 75.0, 70.0), // above, but falls back below next
+                        window(50, 25, 65.0, 70.0),
+                        window(60, 25, null, null), // no figures: counted, run unbroken
+                        window(70, 25, 78.0, 72.0), // from here on above: 25 * 4 + 25 = 125
+                        window(80, 25, null, 71.0),
+                        window(90, 25, 80.0, 71.0));
+        JsonNode json = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, online));
+        assertThat(json.get("static").get("before_auc").asDouble()).isCloseTo(82.0, within(1e-9));
+        assertThat(json.get("static").get("before_trend").asDouble()).isCloseTo(79.0, within(1e-9));
+        assertThat(json.get("static").get("after_auc").asDouble()).isCloseTo(72.0, within(1e-9));
+        assertThat(json.get("static").get("after_trend").asDouble()).isCloseTo(74.0, within(1e-9));
+        assertThat(json.get("online").get("before_auc").asDouble()).isCloseTo(85.0, within(1e-9));
+        assertThat(json.get("online").get("after_auc").asDouble())
+                .isCloseTo((75.0 + 65.0 + 78.0 + 80.0) / 4, within(1e-9));
+        assertThat(json.get("examples_to_positive_lift").asLong()).isEqualTo(125);
+
+        AdaptExperiment.Pass never =
+                pass("online", window(20, 30, 85.0, 80.0), window(30, 25, 60.0, 70.0));
+        JsonNode none = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, never));
+        assertThat(none.get("examples_to_positive_lift").isNull()).isTrue();
+        assertThat(none.get("online").get("after_auc").isNull()).as("no settled window").isTrue();
+    }
+}
