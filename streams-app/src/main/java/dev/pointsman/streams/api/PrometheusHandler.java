@@ -5,6 +5,7 @@ import dev.pointsman.streams.AppMetrics;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -16,6 +17,12 @@ import java.util.function.Function;
 final class PrometheusHandler implements Handler {
     private final AppMetrics metrics;
     private final MetricsView windows;
+
+    /**
+     * The newest window of every pool and router, read once per scrape by {@link #handle} for all
+     * seven window gauges (each reading the stores itself read them seven times).
+     */
+    private List<WindowMetrics> newest = List.of();
 
     PrometheusHandler(AppMetrics metrics, MetricsView windows, DecisionWaiter decisions) {
         this.metrics = metrics;
@@ -44,35 +51,37 @@ final class PrometheusHandler implements Handler {
                 .labelNames("pool", "router")
                 .callback(
                         cb ->
-                                latest().forEach(
-                                                (w) -> {
-                                                    Double v = value.apply(w);
-                                                    if (v != null && Double.isFinite(v)) {
-                                                        cb.call(v, w.getPool(), w.getRouter());
-                                                    }
-                                                }))
+                                newest.forEach(
+                                        (w) -> {
+                                            Double v = value.apply(w);
+                                            if (v != null && Double.isFinite(v)) {
+                                                cb.call(v, w.getPool(), w.getRouter());
+                                            }
+                                        }))
                 .register(metrics.registry());
     }
 
     /** The newest window of every pool and router. */
-    private Iterable<WindowMetrics> latest() {
+    private List<WindowMetrics> latest() {
         Set<String> pools;
         try {
             pools = windows.pools();
         } catch (MetricsView.Unavailable e) {
-            return Set.of(); // the counters still help while the stores warm up
+            return List.of(); // the counters still help while the stores warm up
         }
-        Map<String, WindowMetrics> newest = new HashMap<>();
+        Map<String, WindowMetrics> byRouter = new HashMap<>();
         for (String pool : pools) {
             for (WindowMetrics w : windows.windows(pool)) {
-                newest.put(pool + '\u0000' + w.getRouter(), w);
+                byRouter.put(pool + '\u0000' + w.getRouter(), w);
             }
         }
-        return newest.values();
+        return List.copyOf(byRouter.values());
     }
 
+    /** Synchronized: the window gauges read the snapshot this scrape took. */
     @Override
-    public Response handle(Request request) {
+    public synchronized Response handle(Request request) {
+        newest = latest();
         return new Response(200, PrometheusTextFormatWriter.CONTENT_TYPE, metrics.scrape());
     }
 }
