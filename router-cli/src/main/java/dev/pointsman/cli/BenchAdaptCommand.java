@@ -8,6 +8,7 @@ import dev.pointsman.cli.demo.StopSignal;
 import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.schemas.WindowMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,10 +91,15 @@ public final class BenchAdaptCommand implements Callable<Integer> {
     int minQueries;
 
     @Option(
-            names = "--shadow-share",
-            defaultValue = "0.5",
-            description = "Share of queries with every model's outcome. Default: ${DEFAULT-VALUE}.")
-    double shadowShare;
+            names = "--exploration",
+            paramLabel = "SHARE",
+            description =
+                    "The pool's exploration share: at most this share of queries is answered by"
+                            + " every model, where the router is least sure; the rest get only the"
+                            + " chosen model's outcome. Default: a pool's default, "
+                            + PoolSettings.DEFAULT_EXPLORATION
+                            + ".")
+    double exploration = PoolSettings.DEFAULT_EXPLORATION;
 
     @Option(names = "--k", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
     int k;
@@ -156,7 +162,7 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                                 rate,
                                 window,
                                 minQueries,
-                                shadowShare,
+                                ExplorationOption.check(exploration),
                                 router.name()),
                         log);
         log.printf(
@@ -201,13 +207,13 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                 String.format(
                         Locale.ROOT,
                         "%d seed examples, %d queries before the shift, %d after; %.0f queries/s,"
-                                + " windows of %s, shadow share %.0f%%, k %d, %s.%n%n",
+                                + " windows of %s, exploration share %.0f%%, k %d, %s.%n%n",
                         traffic.seed().size(),
                         traffic.before().size(),
                         traffic.after().size(),
                         rate,
                         window,
-                        100 * shadowShare,
+                        100 * exploration,
                         k,
                         embedding.toConfig().embedderId()));
         md.append("| router | AUC before the shift | AUC after | examples to within 1 point")

@@ -7,7 +7,12 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks of the running system (not the routing quality: see eval).",
-        subcommands = {BenchEmbedCommand.class, BenchRouteCommand.class, BenchAdaptCommand.class})
+        subcommands = {
+            BenchEmbedCommand.class,
+            BenchRouteCommand.class,
+            BenchAdaptCommand.class,
+            BenchLearningCurveCommand.class
+        })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -31,8 +31,8 @@ import picocli.CommandLine.Option;
                     + " (feedback, metrics, alerts, API, dashboard) in a child JVM. Declares a pool"
                     + " from the data's models, seeds its support set with part of each dataset's"
                     + " prompts, then replays the rest as live traffic, answering every decision"
-                    + " with the dataset's true outcome for the chosen model (every model's for a"
-                    + " shadow share). --shift seeds without one dataset and switches the traffic"
+                    + " with the dataset's true outcome for the chosen model (and for every model"
+                    + " the decision asks on the queries the router explores). --shift seeds without one dataset and switches the traffic"
                     + " to it halfway. Each run starts clean in --dir; Ctrl-C stops everything.",
         })
 public final class DemoCommand implements Callable<Integer> {
@@ -142,6 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
                 stack.wire(),
                 replay.pool,
                 replay.router(),
+                replay.exploration(),
                 bench,
                 traffic.seed(),
                 stack.embedder(),

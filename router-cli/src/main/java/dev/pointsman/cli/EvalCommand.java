@@ -1,16 +1,12 @@
 package dev.pointsman.cli;
 
 import dev.pointsman.core.data.Benchmark;
-import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.core.eval.EvalData;
 import dev.pointsman.core.eval.EvalReport;
 import dev.pointsman.core.eval.Evaluation;
 import dev.pointsman.core.route.Predictions;
 import dev.pointsman.core.route.Routers;
-import dev.pointsman.embed.BatchEmbedding;
 import dev.pointsman.embed.EmbedderConfig;
-import dev.pointsman.embed.EmbeddingCache;
-import dev.pointsman.embed.OnnxEmbedder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -121,7 +117,7 @@ public final class EvalCommand implements Callable<Integer> {
                         ? "with costs (Pareto-AUC)"
                         : "quality only (accuracy at λ = 0)");
 
-        List<float[]> vectors = embed(benchmark, config);
+        List<float[]> vectors = CachedEmbeddings.of(benchmark, config, noCache ? null : cacheDir);
         EvalData evalData = EvalData.of(benchmark, vectors);
 
         ProgressBar training = ProgressBar.onStderr("training");
@@ -193,26 +189,5 @@ public final class EvalCommand implements Callable<Integer> {
 
     private Benchmark load() throws IOException {
         return BenchmarkFiles.load(data);
-    }
-
-    private List<float[]> embed(Benchmark benchmark, EmbedderConfig config) throws IOException {
-        List<String> prompts = benchmark.rows().stream().map(BenchmarkRow::prompt).toList();
-        try (OnnxEmbedder model = new OnnxEmbedder(config);
-                EmbeddingCache cache =
-                        noCache
-                                ? null
-                                : EmbeddingCache.open(
-                                        cacheDir, config.embedderId(), model.dimension())) {
-            if (cache != null) {
-                System.err.printf("embedding cache: %s (%d vectors)%n", cache.file(), cache.size());
-            }
-            ProgressBar bar = ProgressBar.onStderr("embedding " + config.embedderId());
-            return BatchEmbedding.embedAll(
-                    model,
-                    cache,
-                    prompts,
-                    Math.max(64, config.batchSize()),
-                    (done, total) -> bar.update(done, total, ""));
-        }
     }
 }

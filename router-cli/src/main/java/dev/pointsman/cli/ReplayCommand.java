@@ -74,6 +74,7 @@ public final class ReplayCommand implements Callable<Integer> {
                             wire,
                             replay.pool,
                             replay.router(),
+                            replay.exploration(),
                             bench,
                             traffic.seed(),
                             embedder,

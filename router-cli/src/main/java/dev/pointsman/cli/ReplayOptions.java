@@ -49,12 +49,22 @@ final class ReplayOptions {
     double rate;
 
     @Option(
-            names = "--shadow-share",
-            defaultValue = "0.5",
+            names = "--exploration",
+            paramLabel = "SHARE",
+            defaultValue = "1.0",
             description =
-                    "Share of queries answered with every model's outcome (the windowed AUC's"
-                            + " queries). Default: ${DEFAULT-VALUE}.")
-    double shadowShare;
+                    "The pool's exploration share: at most this share of queries is answered by"
+                            + " every model, where the router is least sure (the windowed AUC's"
+                            + " queries); the router explores half as often where it is sure. The"
+                            + " replay obeys the router's decisions. Higher than a production"
+                            + " pool's default (0.1) so that short windows have enough fully"
+                            + " observed queries to measure. Default: ${DEFAULT-VALUE}.")
+    double exploration;
+
+    /** The exploration share, checked; out of range is an error naming the option. */
+    double exploration() {
+        return ExplorationOption.check(exploration);
+    }
 
     @Option(
             names = "--shift",
@@ -105,23 +115,16 @@ final class ReplayOptions {
         int total = queries > 0 ? queries : traffic.before().size() + traffic.after().size();
         int shiftAfter = shift ? (queries > 0 ? queries / 2 : traffic.before().size()) : -1;
         return new Replayer.Settings(
-                bootstrap,
-                pool,
-                total,
-                rate,
-                shadowShare,
-                lambda,
-                shiftAfter,
-                Duration.ofSeconds(3));
+                bootstrap, pool, total, rate, lambda, shiftAfter, Duration.ofSeconds(3));
     }
 
     String describe(Replayer.Settings s, TrafficSplit traffic) {
         return String.format(
                 java.util.Locale.ROOT,
-                "replaying %d queries at %.1f/s (shadow share %.0f%%)%s",
+                "replaying %d queries at %.1f/s (exploration share %.0f%%)%s",
                 s.queries(),
                 s.rate(),
-                100 * s.shadowShare(),
+                100 * exploration,
                 shift
                         ? ", shifting to "
                                 + traffic.after().get(0).dataset()

@@ -59,6 +59,48 @@ class BenchCommandsIT {
     }
 
     @Test
+    void drawsTheLearningCurveOfTheSample() throws Exception {
+        Path out = dir.resolve("curve");
+        CliRun run =
+                CliRun.execute(
+                        "bench",
+                        "learning-curve",
+                        "--data",
+                        BenchmarkFiles.SAMPLE,
+                        "--routers",
+                        "knn-shrunk,knn-10",
+                        "--sizes",
+                        "50,150,5000",
+                        "--seeds",
+                        "2",
+                        "--cache-dir",
+                        dir.resolve("cache").toString(),
+                        "--out",
+                        out.toString(),
+                        "--name",
+                        "sample");
+        assertThat(run.exit()).as(run.err()).isZero();
+        // 70% of the 300 sample rows train: 5000 is dropped.
+        java.util.List<String> csv = java.nio.file.Files.readAllLines(out.resolve("sample.csv"));
+        assertThat(csv).hasSize(1 + 2 * 2 * 2);
+        assertThat(csv.get(1)).startsWith("knn-shrunk,50,0,");
+        String md = java.nio.file.Files.readString(out.resolve("sample.md"));
+        assertThat(md).contains("| support | knn-shrunk | knn-10 |").contains("| 150 |");
+        assertThat(java.nio.file.Files.size(out.resolve("sample.png"))).isPositive();
+
+        CliRun bad =
+                CliRun.execute(
+                        "bench",
+                        "learning-curve",
+                        "--data",
+                        BenchmarkFiles.SAMPLE,
+                        "--routers",
+                        "nope");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--routers");
+    }
+
+    @Test
     void refusesTheSingleBatchSizeOption() {
         CliRun bad = CliRun.execute("bench", "embed", "--batch-size", "8");
         assertThat(bad.exit()).isEqualTo(2);

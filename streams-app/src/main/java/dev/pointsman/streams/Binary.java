@@ -70,6 +70,20 @@ public final class Binary {
         }
     }
 
+    /**
+     * Reads a format version that may be any of {@code oldest}..{@code newest} (a newer format adds
+     * fields at the end, so state written before an upgrade still reads), and returns it.
+     */
+    public static int readVersion(DataInputStream in, int oldest, int newest, String what)
+            throws IOException {
+        int version = in.readUnsignedByte();
+        if (version < oldest || version > newest) {
+            throw new IOException(
+                    what + " format version " + version + ", expected " + oldest + ".." + newest);
+        }
+        return version;
+    }
+
     public static void writeNullableString(DataOutputStream out, @Nullable String s)
             throws IOException {
         out.writeBoolean(s != null);

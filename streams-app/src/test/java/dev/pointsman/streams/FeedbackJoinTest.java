@@ -56,7 +56,27 @@ class FeedbackJoinTest {
         assertThat(merged.getOutcomes()).containsOnlyKeys("a", "b");
         assertThat(merged.getOutcomes().get("a").getScore()).isEqualTo(1.0);
         assertThat(merged.getOutcomes().get("b").getCost()).isEqualTo(0.1);
+        // Not explored: b's outcome was the gateway's own idea, observed as if for certain.
+        assertThat(merged.getOutcomes().get("b").getPropensity()).isEqualTo(1.0);
         assertThat(f.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anExploredModelsOutcomeCarriesTheExplorationProbability() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        f.decision(
+                "q1",
+                1_000,
+                "a",
+                0.1,
+                Map.of("a", new double[] {0.9, 1}, "b", new double[] {0.5, 0.1}),
+                0.2);
+        f.outcome("q1", "a", 1.0, 0.5, 2_000);
+        f.outcome("q1", "b", 0.0, 0.1, 3_000);
+
+        FeedbackExample merged = f.feedback.readValuesToList().get(1);
+        assertThat(merged.getOutcomes().get("a").getPropensity()).isEqualTo(1.0);
+        assertThat(merged.getOutcomes().get("b").getPropensity()).isEqualTo(0.2);
     }
 
     @Test

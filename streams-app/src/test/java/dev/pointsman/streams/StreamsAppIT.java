@@ -204,6 +204,11 @@ class StreamsAppIT {
         assertThat(first.get("router").asText()).isEqualTo("knn-10");
         assertThat(first.get("predictions")).hasSize(2);
         assertThat(first.get("neighbours").get(0).get("id").asText()).isEqualTo("seed-1");
+        // What the caller should also ask, and the propensity it was drawn with.
+        assertThat(first.get("explore").asBoolean()).isTrue();
+        assertThat(first.get("exploreModels")).hasSize(1);
+        assertThat(first.get("exploreModels").get(0).asText()).isEqualTo("b");
+        assertThat(first.get("exploreProbability").asDouble()).isEqualTo(0.25);
     }
 
     @Test
@@ -456,6 +461,9 @@ class StreamsAppIT {
                                     .setOodScore(0.5)
                                     .setSupportSize(1)
                                     .setTs(q.getTs())
+                                    .setExplore(true)
+                                    .setExploreModels(List.of("b"))
+                                    .setExploreProbability(0.25)
                                     .build();
                     producer.send(
                             new ProducerRecord<>(

@@ -91,6 +91,19 @@ final class TopologyFixture implements AutoCloseable {
      * @param predicted model → {ŝ, ĉ}
      */
     void decision(String id, long ts, String chosen, Double ood, Map<String, double[]> predicted) {
+        decision(id, ts, chosen, ood, predicted, 0);
+    }
+
+    /**
+     * @param exploreProbability above 0: the router explored the query with this probability
+     */
+    void decision(
+            String id,
+            long ts,
+            String chosen,
+            Double ood,
+            Map<String, double[]> predicted,
+            double exploreProbability) {
         List<ModelPrediction> predictions = new ArrayList<>();
         predicted.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())
@@ -110,6 +123,15 @@ final class TopologyFixture implements AutoCloseable {
                         .setRouterVersion(1)
                         .setOodScore(ood)
                         .setTs(Instant.ofEpochMilli(ts))
+                        .setExplore(exploreProbability > 0)
+                        .setExploreModels(
+                                exploreProbability > 0
+                                        ? predicted.keySet().stream()
+                                                .filter(m -> !m.equals(chosen))
+                                                .sorted()
+                                                .toList()
+                                        : List.of())
+                        .setExploreProbability(exploreProbability)
                         .build();
         decisions.pipeInput(id, encode(d, Topics.DECISIONS), ts);
     }

@@ -47,6 +47,20 @@ class WindowMetricsTest {
 
     private Window shadowWindow(
             long start, int n, SplittableRandom random, float[] direction, double ood) {
+        return shadowWindow(start, n, random, direction, ood, new double[n]);
+    }
+
+    /**
+     * @param explored per query, the probability the router explored it with; 0: answered in full
+     *     without the router asking
+     */
+    private Window shadowWindow(
+            long start,
+            int n,
+            SplittableRandom random,
+            float[] direction,
+            double ood,
+            double[] explored) {
         double[][] s = new double[n][3];
         double[][] c = new double[n][3];
         double[][] sh = new double[n][3];
@@ -67,7 +81,7 @@ class WindowMetricsTest {
                 predicted.put(MODELS.get(m), new double[] {sh[i][m], ch[i][m]});
             }
             chosen[i] = ParetoAuc.choose(sh[i], ch[i], 0);
-            f.decision(id, ts, MODELS.get(chosen[i]), ood, predicted);
+            f.decision(id, ts, MODELS.get(chosen[i]), ood, predicted, explored[i]);
             for (int m = 0; m < 3; m++) {
                 f.outcome(id, MODELS.get(m), s[i][m], c[i][m], ts + 500);
             }
@@ -128,6 +142,28 @@ class WindowMetricsTest {
         assertThat(w2.getDrift()).isZero();
         assertThat(w2.getEmbeddingShift()).isCloseTo(0, within(1e-3));
         assertThat(f.alerts.isEmpty()).as("same traffic, no alert").isTrue();
+    }
+
+    @Test
+    void anExploredQueryCountsByItsInversePropensity() {
+        SplittableRandom random = new SplittableRandom(13);
+        double[] probabilities = new double[30];
+        double[] weights = new double[30];
+        for (int i = 0; i < 30; i++) {
+            probabilities[i] = i % 3 == 0 ? 0 : i % 3 == 1 ? 0.25 : 0.1;
+            weights[i] = probabilities[i] == 0 ? 1 : 1 / probabilities[i];
+        }
+        Window w = shadowWindow(0, 30, random, new float[] {1, 0, 0, 0}, 0.0, probabilities);
+        closeWindowsBefore(2 * WINDOW);
+
+        WindowMetrics m = f.metrics.readValuesToList().get(0);
+        Outcomes truth = new Outcomes(MODELS, w.s(), w.c());
+        Predictions predictions = new Predictions(w.sh(), w.ch());
+        assertThat(m.getShadowQueries()).isEqualTo(30);
+        assertThat(m.getAuc()).isEqualTo(ParetoAuc.auc(truth, predictions, weights));
+        assertThat(m.getAuc()).isNotEqualTo(ParetoAuc.auc(truth, predictions));
+        assertThat(m.getOracleAuc()).isEqualTo(ParetoAuc.oracle(truth, weights));
+        assertThat(m.getRandomAuc()).isEqualTo(ParetoAuc.random(truth, weights));
     }
 
     @Test

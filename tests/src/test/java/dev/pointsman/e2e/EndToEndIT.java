@@ -95,6 +95,7 @@ class EndToEndIT {
                     stack.wire(),
                     POOL,
                     "knn-10",
+                    0.5,
                     bench,
                     seed,
                     stack.embedder(),
@@ -108,7 +109,6 @@ class EndToEndIT {
                                             POOL,
                                             queries,
                                             8,
-                                            0.5,
                                             null,
                                             before.size(),
                                             Duration.ofSeconds(5)),
@@ -121,9 +121,22 @@ class EndToEndIT {
                             .run(stack.producer());
 
             assertThat(summary.decided()).as("every query decided").isEqualTo(queries);
-            assertThat(summary.shadowQueries()).isPositive();
+            assertThat(summary.exploredQueries()).isPositive();
 
-            // Outcomes became feedback with the query's vector and every shadow outcome.
+            // The router picked the explored queries and named the models to ask: every other one.
+            List<RoutingDecision> decisions = read(stack, Topics.DECISIONS, RoutingDecision.class);
+            assertThat(decisions)
+                    .filteredOn(RoutingDecision::getExplore)
+                    .hasSize((int) summary.exploredQueries())
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.getExploreModels())
+                                        .hasSize(bench.models().size() - 1)
+                                        .doesNotContain(d.getModel());
+                                assertThat(d.getExploreProbability()).isBetween(0.25, 0.5);
+                            });
+
+            // Outcomes became feedback with the query's vector and every explored outcome.
             List<FeedbackExample> feedback = read(stack, Topics.FEEDBACK, FeedbackExample.class);
             List<FeedbackExample> live =
                     feedback.stream().filter(e -> e.getExampleId().startsWith(POOL + "-")).toList();
@@ -134,10 +147,7 @@ class EndToEndIT {
 
             // The support set grew with that feedback.
             long largest =
-                    read(stack, Topics.DECISIONS, RoutingDecision.class).stream()
-                            .mapToLong(RoutingDecision::getSupportSize)
-                            .max()
-                            .orElse(0);
+                    decisions.stream().mapToLong(RoutingDecision::getSupportSize).max().orElse(0);
             assertThat(largest).isGreaterThan(seed.size());
 
             // Windows with AUC against oracle and trend, and a drift alert after the shift.

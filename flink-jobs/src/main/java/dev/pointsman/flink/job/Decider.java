@@ -1,6 +1,7 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.core.knn.Neighbour;
+import dev.pointsman.core.route.Exploration;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnPredictor;
 import dev.pointsman.core.route.KnnShrinkage;
@@ -34,17 +35,16 @@ import org.jspecify.annotations.Nullable;
  * Turns a query's merged neighbourhood into a routing decision for its pool's current catalog: ŝ
  * and ĉ for every catalog model by router-core's kNN estimate (the arithmetic of {@code pointsman
  * eval}'s knn-K), a model no neighbour observed predicted from its catalog prior, and argmax ŝ −
- * λ·ĉ with the query's λ or the pool's default (ties go to the first model by name). A pool whose
- * catalog names a trained router uses its newest version instead: knn-shrunk shrinks the same
- * neighbours' estimate toward the pool's trend, the parametric routers predict from the vector.
+ * λ·ĉ with the query's λ or the pool's default (ties go to the first model by name), and whether
+ * every other model should answer it too ({@link Exploration}). A pool whose catalog names a
+ * trained router uses its newest version instead: knn-shrunk shrinks the same neighbours' estimate
+ * toward the pool's trend, the parametric routers predict from the vector.
  */
 final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private static final long serialVersionUID = 1L;
 
     /** Prior quality of a catalog model that declares none. */
     static final double DEFAULT_PRIOR = 0.5;
-
-    static final String EXPLORE_SUFFIX = "/explore";
 
     /** Neighbours the shards find per query. */
     private final int k;
@@ -213,26 +213,28 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 best = m;
             }
         }
-        List<Integer> underObserved = new ArrayList<>();
-        int minObserved = settings.minObserved();
+        int[] observed = new int[models];
         for (int m = 0; m < models; m++) {
-            int observed = 0;
             for (int i = 0; i < used; i++) {
                 if (!Double.isNaN(scores[i][m])) {
-                    observed++;
+                    observed[m]++;
                 }
             }
-            if (observed < minObserved) {
-                underObserved.add(m);
-            }
         }
-        double share = settings.exploration();
-        if (!underObserved.isEmpty()) {
-            long h = mix(n.queryId.hashCode());
-            double u = (h >>> 11) * 0x1.0p-53;
-            if (u < share) {
-                best = underObserved.get((int) Math.floorMod(mix(h), (long) underObserved.size()));
-                decidedBy = decidedBy + EXPLORE_SUFFIX;
+        double probability =
+                Exploration.probability(
+                        settings.exploration(),
+                        observed,
+                        settings.minObserved(),
+                        n.oodScore,
+                        settings.oodThreshold());
+        boolean explore = models > 1 && Exploration.draw(n.queryId, probability);
+        List<String> extra = new ArrayList<>();
+        if (explore) {
+            for (int m = 0; m < models; m++) {
+                if (m != best) {
+                    extra.add(names.get(m));
+                }
             }
         }
         List<ModelPrediction> predictions = new ArrayList<>(models);
@@ -257,14 +259,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setSupportSize(n.supportSize)
                 .setShardsMissing(n.shardsMissing)
                 .setTs(Instant.ofEpochMilli(n.ts))
+                .setExplore(explore)
+                .setExploreModels(extra)
+                .setExploreProbability(probability)
                 .build();
-    }
-
-    /** SplitMix64's finaliser: spreads a hash over 64 bits. */
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-        return z ^ (z >>> 31);
     }
 
     @Override

@@ -29,8 +29,10 @@ final class Training {
 
     /**
      * Fits {@code router} on {@code examples} (outcomes for {@code models}, in that order; NaN
-     * where an example has none), 90% for fitting and 10% for the trainer's own validation, split
-     * by {@code seed}. {@code k}: the neighbours the job finds per query, the most knn-shrunk may
+     * where an example has none). knn-shrunk is fitted leave-one-out on all of them ({@link
+     * KnnShrunkTrainer#fitLeaveOneOut}), with every outcome weighted by its inverse propensity; the
+     * other routers on 90% of them, with the trainer's own validation on the other 10%, split by
+     * {@code seed}. {@code k}: the neighbours the job finds per query, the most knn-shrunk may
      * choose.
      */
     static Object fit(
@@ -39,39 +41,48 @@ final class Training {
             List<String> models,
             int k,
             long seed) {
-        // knn-shrunk is applied to the k neighbours the shards find: it may not choose more.
-        RouterTrainer trainer =
-                router.kind() == RouterSpec.Kind.KNN_SHRUNK
-                        ? new KnnShrunkTrainer(k)
-                        : Routers.of(router);
         List<float[]> vectors = new ArrayList<>(examples.size());
         double[][] scores = new double[examples.size()][models.size()];
         double[][] costs = new double[examples.size()][models.size()];
+        double[][] propensities = new double[examples.size()][models.size()];
         for (int i = 0; i < examples.size(); i++) {
             FeedbackExample e = examples.get(i);
             vectors.add(Float32Vectors.fromBytes(e.getVector(), e.getDimension()));
             Arrays.fill(scores[i], Double.NaN);
             Arrays.fill(costs[i], Double.NaN);
+            Arrays.fill(propensities[i], 1.0);
             for (int m = 0; m < models.size(); m++) {
                 ObservedOutcome o = e.getOutcomes().get(models.get(m));
                 if (o != null) {
                     scores[i][m] = o.getScore();
                     costs[i][m] = o.getCost();
+                    propensities[i][m] = propensity(o);
                 }
             }
         }
         TrainingSet all =
                 new TrainingSet(
-                        VectorSet.ofNormalized(vectors), new Outcomes(models, scores, costs));
+                        VectorSet.ofNormalized(vectors),
+                        new Outcomes(models, scores, costs),
+                        propensities);
+        if (router.kind() == RouterSpec.Kind.KNN_SHRUNK) {
+            // Applied to the k neighbours the shards find: it may not choose more.
+            return new KnnShrunkTrainer(k).fitLeaveOneOut(all);
+        }
+        RouterTrainer trainer = Routers.of(router);
         int[] rows = new int[examples.size()];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = i;
         }
         Splits.Split split = Splits.random(rows, seed);
         int[] fitRows = concat(split.train(), split.test());
-        UtilityPredictor fitted =
-                trainer.fit(all.select(fitRows), all.select(split.validation()), seed);
-        return trainer instanceof KnnShrunkTrainer shrunk ? shrunk.shrinkage() : fitted;
+        return trainer.fit(all.select(fitRows), all.select(split.validation()), seed);
+    }
+
+    /** An outcome's propensity; one outside (0, 1] (a producer's bug) counts as certain. */
+    private static double propensity(ObservedOutcome o) {
+        double p = o.getPropensity();
+        return p > 0 && p <= 1 ? p : 1.0;
     }
 
     private static int[] concat(int[] a, int[] b) {

@@ -98,33 +98,50 @@ class DeciderTest {
     }
 
     @Test
-    void aNewModelGetsItsExplorationShareAndNoMore() {
+    void aNewModelIsExploredAtTheFullShareWhileTheUserStillGetsTheBestModel() {
         PoolCatalog cat =
                 catalog(
                         Map.of("exploration", "0.2"),
                         model("big", null),
                         model("small", null),
                         model("fresh", 0.0));
-        List<String> chosen = new ArrayList<>();
-        int explored = 0;
+        List<Boolean> explored = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             RoutingDecision d = Decider.decide(hood("query-" + i), Pool.of(cat), 4);
-            chosen.add(d.getModel());
-            if (d.getRouter().endsWith("/explore")) {
-                explored++;
-                assertThat(d.getModel()).isEqualTo("fresh");
+            // No neighbour observed "fresh": the router is as unsure as it gets, p = 0.2 · 1.
+            assertThat(d.getExploreProbability()).isEqualTo(0.2);
+            assertThat(d.getModel()).isEqualTo("big");
+            assertThat(d.getRouter()).isEqualTo("knn-4");
+            explored.add(d.getExplore());
+            if (d.getExplore()) {
+                assertThat(d.getExploreModels()).containsExactly("fresh", "small");
             } else {
-                assertThat(d.getModel()).isEqualTo("big");
+                assertThat(d.getExploreModels()).isEmpty();
             }
         }
-        assertThat(explored / 2000.0).isCloseTo(0.2, within(0.03));
+        assertThat(explored.stream().filter(e -> e).count() / 2000.0).isCloseTo(0.2, within(0.03));
         // Deterministic: the same query id explores the same way again.
-        assertThat(Decider.decide(hood("query-7"), Pool.of(cat), 4).getModel())
-                .isEqualTo(chosen.get(7));
-        // Once the neighbours carry its outcomes, the new model competes on its predictions.
-        Neighbourhood seen = hood("query-x");
-        seen.models = new String[] {"big", "fresh", "small"};
-        assertThat(Decider.decide(seen, Pool.of(cat), 4).getRouter()).isEqualTo("knn-4");
+        assertThat(Decider.decide(hood("query-7"), Pool.of(cat), 4).getExplore())
+                .isEqualTo(explored.get(7));
+    }
+
+    @Test
+    void aWellObservedRegionIsExploredAtTheFloorAndAnOutOfDistributionOneAtTheFullShare() {
+        PoolCatalog cat = catalog(Map.of("exploration", "0.2"), model("big", null));
+        Neighbourhood known = hood("q");
+        known.oodScore = 1.0;
+        // Four neighbours observed "big", more than exploration.min-observed (3): p = 0.2 · 0.5.
+        assertThat(Decider.decide(known, Pool.of(cat), 4).getExploreProbability()).isEqualTo(0.1);
+        // One neighbour: 1 − 1/3 of the share.
+        assertThat(Decider.decide(known, Pool.of(cat), 1).getExploreProbability())
+                .isEqualTo(0.2 * 2 / 3, within(1e-15));
+        Neighbourhood far = hood("q");
+        far.oodScore = 3.5; // above the default threshold of 3
+        assertThat(Decider.decide(far, Pool.of(cat), 4).getExploreProbability()).isEqualTo(0.2);
+        // A single-model pool has nothing to explore.
+        for (int i = 0; i < 200; i++) {
+            assertThat(Decider.decide(hood("q" + i), Pool.of(cat), 4).getExplore()).isFalse();
+        }
     }
 
     @Test

@@ -41,10 +41,10 @@ class TrainingTest {
                                     i % 2 == 0
                                             ? Map.of(
                                                     "a",
-                                                    new ObservedOutcome(truth, 0.1),
+                                                    new ObservedOutcome(truth, 0.1, 1.0),
                                                     "b",
-                                                    new ObservedOutcome(0.3, 0.2))
-                                            : Map.of("a", new ObservedOutcome(truth, 0.1)))
+                                                    new ObservedOutcome(0.3, 0.2, 1.0))
+                                            : Map.of("a", new ObservedOutcome(truth, 0.1, 1.0)))
                             .setTs(Instant.ofEpochMilli(i))
                             .build());
         }

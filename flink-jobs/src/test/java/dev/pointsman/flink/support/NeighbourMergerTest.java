@@ -56,8 +56,8 @@ class NeighbourMergerTest {
                 // Some models only on some examples, so the union of models matters.
                 Map<String, ObservedOutcome> outcomes =
                         i % 2 == 0
-                                ? Map.of("a", new ObservedOutcome(i / 100.0, 1.0 * i))
-                                : Map.of("b", new ObservedOutcome(1 - i / 100.0, 2.0 * i));
+                                ? Map.of("a", new ObservedOutcome(i / 100.0, 1.0 * i, 1.0))
+                                : Map.of("b", new ObservedOutcome(1 - i / 100.0, 2.0 * i, 1.0));
                 FeedbackExample e =
                         FeedbackExample.newBuilder()
                                 .setExampleId("x" + i)

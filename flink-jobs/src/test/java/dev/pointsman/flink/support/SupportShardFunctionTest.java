@@ -67,7 +67,7 @@ class SupportShardFunctionTest {
     }
 
     private static ObservedOutcome outcome(double score, double cost) {
-        return new ObservedOutcome(score, cost);
+        return new ObservedOutcome(score, cost, 1.0);
     }
 
     private static ShardResult ask(

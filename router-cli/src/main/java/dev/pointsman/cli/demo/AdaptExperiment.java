@@ -37,7 +37,7 @@ public final class AdaptExperiment {
             double rate,
             String window,
             int minQueries,
-            double shadowShare,
+            double exploration,
             String router) {}
 
     /** One pass: the closed windows and alerts, and when the traffic shifted. */
@@ -238,6 +238,7 @@ public final class AdaptExperiment {
                     stack.wire(),
                     pool,
                     s.router(),
+                    s.exploration(),
                     data,
                     traffic.seed(),
                     stack.embedder(),
@@ -256,7 +257,6 @@ public final class AdaptExperiment {
                                             pool,
                                             queries,
                                             s.rate(),
-                                            s.shadowShare(),
                                             null,
                                             traffic.before().size(),
                                             Duration.ofSeconds(10)),

@@ -31,14 +31,15 @@ public final class PoolSeeder {
     private PoolSeeder() {}
 
     /**
-     * The pool's catalog: every model of the data, the embedder the vectors come from, and the
-     * router the pool runs.
+     * The pool's catalog: every model of the data, the embedder the vectors come from, the router
+     * the pool runs and its exploration share.
      */
     private static void declare(
             KafkaProducer<byte[], byte[]> producer,
             WireFormat wire,
             String pool,
             String router,
+            double exploration,
             Benchmark data,
             OnnxEmbedder embedder) {
         List<CatalogModel> models = new ArrayList<>();
@@ -57,7 +58,9 @@ public final class PoolSeeder {
                         "dimension",
                         Integer.toString(embedder.dimension()),
                         "router",
-                        router);
+                        router,
+                        "exploration",
+                        Double.toString(exploration));
         PoolCatalog catalog =
                 PoolCatalog.newBuilder()
                         .setPool(pool)
@@ -77,6 +80,7 @@ public final class PoolSeeder {
      * {@code router.feedback} as examples with every model's outcome.
      *
      * @param router the router the pool runs (its catalog's {@code router})
+     * @param exploration the pool's exploration share (its catalog's {@code exploration})
      * @param progress called with (done, total) after each batch
      */
     public static void seed(
@@ -84,11 +88,12 @@ public final class PoolSeeder {
             WireFormat wire,
             String pool,
             String router,
+            double exploration,
             Benchmark data,
             List<BenchmarkRow> rows,
             OnnxEmbedder embedder,
             BiConsumer<Integer, Integer> progress) {
-        declare(producer, wire, pool, router, data, embedder);
+        declare(producer, wire, pool, router, exploration, data, embedder);
         var codec = wire.codec(FeedbackExample.class, Topics.FEEDBACK);
         for (int start = 0; start < rows.size(); start += BATCH) {
             List<BenchmarkRow> batch = rows.subList(start, Math.min(rows.size(), start + BATCH));
@@ -121,7 +126,8 @@ public final class PoolSeeder {
         for (int m = 0; m < data.models().size(); m++) {
             out.put(
                     data.models().get(m),
-                    new ObservedOutcome(row.scores()[m], row.costs() == null ? 0 : row.costs()[m]));
+                    new ObservedOutcome(
+                            row.scores()[m], row.costs() == null ? 0 : row.costs()[m], 1.0));
         }
         return out;
     }

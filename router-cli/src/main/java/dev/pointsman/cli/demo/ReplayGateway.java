@@ -9,6 +9,8 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,16 +21,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The fake LLM gateway of a replay: answers each decision of a replayed query on {@code
- * router.outcomes} with the dataset's true outcome for the chosen model, and a shadow share of
- * queries with every model's outcome. Keeps the mean true score of the chosen models before and
- * after a shift. Thread-safe.
+ * router.outcomes} with the dataset's true outcome for the chosen model and, when the decision
+ * explores, for every model it names, as a real gateway that obeys the router would. Keeps the mean
+ * true score of the chosen models before and after a shift. Thread-safe.
  */
 final class ReplayGateway {
     /** A query sent and not decided yet: its row, and whether it was sent after the shift. */
     private record Sent(BenchmarkRow row, boolean afterShift) {}
 
     private final Benchmark data;
-    private final double shadowShare;
     private final RecordCodec<RoutingDecision> decisionCodec;
     private final RecordCodec<Outcome> outcomeCodec;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -36,7 +37,7 @@ final class ReplayGateway {
     private final Map<String, Sent> pending = new ConcurrentHashMap<>();
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong outcomes = new AtomicLong();
-    private final AtomicLong shadow = new AtomicLong();
+    private final AtomicLong explored = new AtomicLong();
     private final DoubleAdder scoreBefore = new DoubleAdder();
     private final AtomicLong countBefore = new AtomicLong();
     private final DoubleAdder scoreAfter = new DoubleAdder();
@@ -44,12 +45,10 @@ final class ReplayGateway {
 
     ReplayGateway(
             Benchmark data,
-            double shadowShare,
             RecordCodec<RoutingDecision> decisionCodec,
             RecordCodec<Outcome> outcomeCodec,
             KafkaProducer<byte[], byte[]> producer) {
         this.data = data;
-        this.shadowShare = shadowShare;
         this.decisionCodec = decisionCodec;
         this.outcomeCodec = outcomeCodec;
         this.producer = producer;
@@ -74,24 +73,27 @@ final class ReplayGateway {
         }
         BenchmarkRow row = sent.row();
         decided.incrementAndGet();
-        boolean isShadow = Math.floorMod(d.getQueryId().hashCode(), 10_000) < shadowShare * 10_000;
         int chosen = data.models().indexOf(d.getModel());
         if (chosen >= 0) {
             (sent.afterShift() ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
             (sent.afterShift() ? countAfter : countBefore).incrementAndGet();
         }
-        if (isShadow) {
-            shadow.incrementAndGet();
+        List<String> asked = new ArrayList<>();
+        asked.add(d.getModel());
+        if (d.getExplore()) {
+            explored.incrementAndGet();
+            asked.addAll(d.getExploreModels());
         }
-        for (int m = 0; m < data.models().size(); m++) {
-            if (m != chosen && !isShadow) {
-                continue;
+        for (String model : asked) {
+            int m = data.models().indexOf(model);
+            if (m < 0) {
+                continue; // not a model of the data: nothing to answer with
             }
             Outcome o =
                     Outcome.newBuilder()
                             .setQueryId(d.getQueryId())
                             .setPool(d.getPool())
-                            .setModel(data.models().get(m))
+                            .setModel(model)
                             .setScore(row.scores()[m])
                             .setCost(row.costs() == null ? 0 : row.costs()[m])
                             .setTs(Instant.now())
@@ -113,8 +115,8 @@ final class ReplayGateway {
         return outcomes.get();
     }
 
-    long shadowQueries() {
-        return shadow.get();
+    long exploredQueries() {
+        return explored.get();
     }
 
     /** Mean true score of the chosen models before the shift (all of them without one). */

@@ -29,15 +29,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Replays benchmark prompts as live traffic: each query goes to {@code router.queries} at the
  * configured rate (switching to the second traffic at the shift, if any). Its {@link ReplayGateway}
- * answers the decisions as the LLM gateway would, with a shadow share of queries getting every
- * model's outcome (what the windowed AUC is computed on), and its {@link ReplayConsole} prints
- * progress, alerts and the closed windows.
+ * answers the decisions as an LLM gateway would, with the chosen model's outcome and, on the
+ * queries the router explores, every other model's too (what the windowed AUC is computed on), and
+ * its {@link ReplayConsole} prints progress, alerts and the closed windows.
  */
 public final class Replayer {
     /**
      * @param queries queries to send; the traffic rows are cycled (each send gets a fresh id)
      * @param rate queries per second
-     * @param shadowShare share of queries answered with every model's outcome
      * @param shiftAfter queries of the first traffic before switching to the second; -1: no shift
      */
     public record Settings(
@@ -45,7 +44,6 @@ public final class Replayer {
             String pool,
             int queries,
             double rate,
-            double shadowShare,
             @Nullable Double lambda,
             int shiftAfter,
             Duration progressEvery) {
@@ -56,10 +54,6 @@ public final class Replayer {
             if (!(rate > 0)) {
                 throw new IllegalArgumentException("--rate must be > 0, got " + rate);
             }
-            if (!(shadowShare >= 0 && shadowShare <= 1)) {
-                throw new IllegalArgumentException(
-                        "--shadow-share must be in [0, 1], got " + shadowShare);
-            }
         }
     }
 
@@ -68,7 +62,7 @@ public final class Replayer {
             long sent,
             long decided,
             long outcomes,
-            long shadowQueries,
+            long exploredQueries,
             double meanScoreBeforeShift,
             double meanScoreAfterShift,
             List<WindowMetrics> windows,
@@ -94,13 +88,13 @@ public final class Replayer {
         public void print(PrintStream out, boolean shifted, double seconds) {
             out.printf(
                     Locale.ROOT,
-                    "%nreplayed %d queries in %.0f s: %d decided, %d outcomes reported (%d shadow"
-                            + " queries)%n",
+                    "%nreplayed %d queries in %.0f s: %d decided, %d outcomes reported (%d queries"
+                            + " explored)%n",
                     sent,
                     seconds,
                     decided,
                     outcomes,
-                    shadowQueries);
+                    exploredQueries);
             if (shifted) {
                 out.printf(
                         Locale.ROOT,
@@ -180,7 +174,6 @@ public final class Replayer {
         ReplayGateway gateway =
                 new ReplayGateway(
                         data,
-                        s.shadowShare(),
                         wire.codec(RoutingDecision.class, Topics.DECISIONS),
                         wire.codec(Outcome.class, Topics.OUTCOMES),
                         producer);
@@ -245,7 +238,7 @@ public final class Replayer {
                     sent,
                     gateway.decided(),
                     gateway.outcomes(),
-                    gateway.shadowQueries(),
+                    gateway.exploredQueries(),
                     gateway.meanScoreBefore(),
                     gateway.meanScoreAfter(),
                     console.windows(),

@@ -5,6 +5,7 @@ import dev.pointsman.core.route.Predictions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The λ sweep and Pareto-AUC of shared/EVALUATION.md.
@@ -20,6 +21,11 @@ import java.util.List;
  *       point and extended flat to cost 1.
  *   <li>AUC = 100 · ∫₀¹ frontier.
  * </ol>
+ *
+ * <p>Every mean may be weighted per query (the overloads with {@code weights}): the live windows
+ * weight each explored query by its inverse propensity, so that the mean over the explored queries
+ * estimates the mean over all of them (a self-normalised inverse-propensity, or Hájek, estimate).
+ * Null weights are uniform and give exactly the unweighted figures.
  */
 public final class ParetoAuc {
     /** Number of finite positive λ values in the sweep. */
@@ -32,14 +38,20 @@ public final class ParetoAuc {
 
     /** C: the mean cost of the most expensive model on these queries. */
     public static double costNormalizer(Outcomes truth) {
+        return costNormalizer(truth, null);
+    }
+
+    /** C with each query's cost weighted. */
+    public static double costNormalizer(Outcomes truth, double @Nullable [] weights) {
         double[][] costs = requireCosts(truth);
+        double total = totalWeight(truth, weights);
         double max = 0;
         for (int m = 0; m < truth.modelCount(); m++) {
             double sum = 0;
-            for (double[] row : costs) {
-                sum += row[m];
+            for (int i = 0; i < costs.length; i++) {
+                sum += weight(weights, i) * costs[i][m];
             }
-            max = Math.max(max, sum / costs.length);
+            max = Math.max(max, sum / total);
         }
         return max;
     }
@@ -84,12 +96,19 @@ public final class ParetoAuc {
 
     /** The sweep's operating points for a router's predictions. */
     public static List<Point> sweep(Outcomes truth, Predictions predictions) {
+        return sweep(truth, predictions, null);
+    }
+
+    /** The sweep with weighted means. */
+    public static List<Point> sweep(
+            Outcomes truth, Predictions predictions, double @Nullable [] weights) {
         double[][] costs = requireCosts(truth);
         if (predictions.costs() == null) {
             throw new IllegalArgumentException("the router predicted no costs");
         }
         checkSize(truth, predictions);
-        double normalizer = costNormalizer(truth);
+        double normalizer = costNormalizer(truth, weights);
+        double total = totalWeight(truth, weights);
         int n = truth.size();
         List<Point> points = new ArrayList<>();
         for (double lambda : lambdas(normalizer)) {
@@ -97,10 +116,11 @@ public final class ParetoAuc {
             double score = 0;
             for (int i = 0; i < n; i++) {
                 int m = choose(predictions.scores()[i], predictions.costs()[i], lambda);
-                cost += costs[i][m];
-                score += truth.scores()[i][m];
+                double w = weight(weights, i);
+                cost += w * costs[i][m];
+                score += w * truth.scores()[i][m];
             }
-            points.add(new Point(normalise(cost / n, normalizer), score / n));
+            points.add(new Point(normalise(cost / total, normalizer), score / total));
         }
         return points;
     }
@@ -154,32 +174,52 @@ public final class ParetoAuc {
 
     /** Pareto-AUC of a router's predictions. */
     public static double auc(Outcomes truth, Predictions predictions) {
-        return area(frontier(sweep(truth, predictions)));
+        return auc(truth, predictions, null);
+    }
+
+    /** Pareto-AUC with weighted means. */
+    public static double auc(Outcomes truth, Predictions predictions, double @Nullable [] weights) {
+        return area(frontier(sweep(truth, predictions, weights)));
     }
 
     /** The oracle row: the router that knows the true scores and costs. */
     public static double oracle(Outcomes truth) {
-        return auc(truth, new Predictions(truth.scores(), truth.costs()));
+        return oracle(truth, null);
+    }
+
+    /** The oracle row with weighted means. */
+    public static double oracle(Outcomes truth, double @Nullable [] weights) {
+        return auc(truth, new Predictions(truth.scores(), truth.costs()), weights);
     }
 
     /** The random row: the single point (mean cost over all queries and models / C, mean score). */
     public static double random(Outcomes truth) {
-        return area(frontier(List.of(randomPoint(truth))));
+        return random(truth, null);
+    }
+
+    /** The random row with weighted means. */
+    public static double random(Outcomes truth, double @Nullable [] weights) {
+        return area(frontier(List.of(randomPoint(truth, weights))));
     }
 
     /** The random row's point. */
     public static Point randomPoint(Outcomes truth) {
+        return randomPoint(truth, null);
+    }
+
+    private static Point randomPoint(Outcomes truth, double @Nullable [] weights) {
         double[][] costs = requireCosts(truth);
         double cost = 0;
         double score = 0;
         for (int i = 0; i < truth.size(); i++) {
+            double w = weight(weights, i);
             for (int m = 0; m < truth.modelCount(); m++) {
-                cost += costs[i][m];
-                score += truth.scores()[i][m];
+                cost += w * costs[i][m];
+                score += w * truth.scores()[i][m];
             }
         }
-        double count = (double) truth.size() * truth.modelCount();
-        return new Point(normalise(cost / count, costNormalizer(truth)), score / count);
+        double count = totalWeight(truth, weights) * truth.modelCount();
+        return new Point(normalise(cost / count, costNormalizer(truth, weights)), score / count);
     }
 
     /** Each single model as a point (always routing to that model). */
@@ -201,13 +241,22 @@ public final class ParetoAuc {
 
     /** For quality-only data: mean true score of argmax ŝ (λ = 0, ties to name order). */
     public static double accuracyAtZero(Outcomes truth, Predictions predictions) {
+        return accuracyAtZero(truth, predictions, null);
+    }
+
+    /** {@link #accuracyAtZero} with weighted queries. */
+    public static double accuracyAtZero(
+            Outcomes truth, Predictions predictions, double @Nullable [] weights) {
         checkSize(truth, predictions);
+        double total = totalWeight(truth, weights);
         double sum = 0;
         double[] noCosts = new double[truth.modelCount()];
         for (int i = 0; i < truth.size(); i++) {
-            sum += truth.scores()[i][choose(predictions.scores()[i], noCosts, 0)];
+            sum +=
+                    weight(weights, i)
+                            * truth.scores()[i][choose(predictions.scores()[i], noCosts, 0)];
         }
-        return sum / truth.size();
+        return sum / total;
     }
 
     private static boolean turnsRight(Point o, Point a, Point b) {
@@ -222,6 +271,29 @@ public final class ParetoAuc {
             return 0; // every model is free: every point sits at cost 0
         }
         return Math.min(1, meanCost / normalizer);
+    }
+
+    private static double weight(double @Nullable [] weights, int i) {
+        return weights == null ? 1.0 : weights[i];
+    }
+
+    /** The sum of the weights (the query count when uniform); checks them. */
+    private static double totalWeight(Outcomes truth, double @Nullable [] weights) {
+        if (weights == null) {
+            return truth.size();
+        }
+        if (weights.length != truth.size()) {
+            throw new IllegalArgumentException(
+                    weights.length + " weights for " + truth.size() + " queries");
+        }
+        double total = 0;
+        for (double w : weights) {
+            if (!(w > 0) || Double.isInfinite(w)) {
+                throw new IllegalArgumentException("weights must be finite and > 0, got " + w);
+            }
+            total += w;
+        }
+        return total;
     }
 
     private static double[][] requireCosts(Outcomes truth) {

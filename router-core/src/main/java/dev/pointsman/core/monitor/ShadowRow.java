@@ -9,9 +9,36 @@ import java.util.Map;
  *
  * @param predicted model → {ŝ, ĉ}
  * @param observed model → {s, c}
+ * @param weight the query's weight in the window's means: 1/p for a query the router explored with
+ *     probability p (its inverse propensity), 1 for one the gateway observed in full on its own
  */
-public record ShadowRow(Map<String, double[]> predicted, Map<String, double[]> observed) {
+public record ShadowRow(
+        Map<String, double[]> predicted, Map<String, double[]> observed, double weight) {
+    /** A row of weight 1. */
+    public ShadowRow(Map<String, double[]> predicted, Map<String, double[]> observed) {
+        this(predicted, observed, 1.0);
+    }
+
+    /**
+     * The row of a query observed in full, weighted by its inverse exploration propensity when the
+     * router explored it.
+     *
+     * @param explored whether the decision picked the query for exploration
+     * @param probability the decision's exploration probability
+     */
+    public static ShadowRow of(
+            Map<String, double[]> predicted,
+            Map<String, double[]> observed,
+            boolean explored,
+            double probability) {
+        return new ShadowRow(
+                predicted, observed, explored && probability > 0 ? 1.0 / probability : 1.0);
+    }
+
     public ShadowRow {
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("weight must be finite and > 0, got " + weight);
+        }
         predicted = Map.copyOf(predicted);
         observed = Map.copyOf(observed);
         for (Map.Entry<String, double[]> e : predicted.entrySet()) {

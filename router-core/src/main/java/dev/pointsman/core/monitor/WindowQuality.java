@@ -13,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Pareto-AUC of a router over one window's shadow queries, with the oracle, random and global-trend
  * rows on the same queries (shared/EVALUATION.md). The models compared are those every row
- * predicted, so a model added or removed mid-window does not leave holes.
+ * predicted, so a model added or removed mid-window does not leave holes. Each row counts with its
+ * {@link ShadowRow#weight}: explored queries by their inverse propensity, so that the window's
+ * figures estimate those of all its queries, not only of the regions the router explored most.
  *
  * @param trendAuc null when the global trend does not cover every model yet
  */
@@ -52,8 +54,12 @@ public record WindowQuality(
         double[][] costs = new double[n][m];
         double[][] scoreHat = new double[n][m];
         double[][] costHat = new double[n][m];
+        double[] weights = new double[n];
+        boolean uniform = true;
         int i = 0;
         for (ShadowRow row : rows) {
+            weights[i] = row.weight();
+            uniform &= row.weight() == 1.0;
             for (int j = 0; j < m; j++) {
                 double[] observed = row.observed().get(models.get(j));
                 double[] predicted = row.predicted().get(models.get(j));
@@ -65,7 +71,8 @@ public record WindowQuality(
             i++;
         }
         Outcomes truth = new Outcomes(models, scores, costs);
-        double auc = ParetoAuc.auc(truth, new Predictions(scoreHat, costHat));
+        double[] w = uniform ? null : weights;
+        double auc = ParetoAuc.auc(truth, new Predictions(scoreHat, costHat), w);
         Double trendAuc = null;
         if (trend.keySet().containsAll(models)) {
             double[][] trendScores = new double[n][m];
@@ -77,14 +84,14 @@ public record WindowQuality(
                     trendCosts[r][j] = mean[1];
                 }
             }
-            trendAuc = ParetoAuc.auc(truth, new Predictions(trendScores, trendCosts));
+            trendAuc = ParetoAuc.auc(truth, new Predictions(trendScores, trendCosts), w);
         }
         return new WindowQuality(
                 List.copyOf(models),
                 n,
                 auc,
-                ParetoAuc.oracle(truth),
-                ParetoAuc.random(truth),
+                ParetoAuc.oracle(truth, w),
+                ParetoAuc.random(truth, w),
                 trendAuc);
     }
 }

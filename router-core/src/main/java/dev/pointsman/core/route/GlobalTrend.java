@@ -50,6 +50,44 @@ public final class GlobalTrend implements UtilityPredictor {
         return new GlobalTrend(columnMeans(outcomes.scores(), outcomes.modelCount()), costs);
     }
 
+    /**
+     * Means over the observed outcomes, each weighted by its inverse propensity (a self-normalised
+     * inverse-propensity estimate): a model's outcomes observed mostly where the router chose it
+     * would otherwise describe those queries rather than the traffic. A model never observed gets
+     * 0.
+     */
+    public static GlobalTrend fit(TrainingSet set) {
+        if (set.propensities() == null) {
+            return fit(set.outcomes());
+        }
+        Outcomes outcomes = set.outcomes();
+        int models = outcomes.modelCount();
+        double[] weightSum = new double[models];
+        double[] scores = new double[models];
+        double[] costs = outcomes.hasCosts() ? new double[models] : null;
+        for (int i = 0; i < outcomes.size(); i++) {
+            for (int m = 0; m < models; m++) {
+                double s = outcomes.scores()[i][m];
+                if (Double.isNaN(s)) {
+                    continue;
+                }
+                double w = 1.0 / set.propensity(i, m);
+                weightSum[m] += w;
+                scores[m] += w * s;
+                if (costs != null) {
+                    costs[m] += w * outcomes.costs()[i][m];
+                }
+            }
+        }
+        for (int m = 0; m < models; m++) {
+            scores[m] = weightSum[m] == 0 ? 0 : scores[m] / weightSum[m];
+            if (costs != null) {
+                costs[m] = weightSum[m] == 0 ? 0 : costs[m] / weightSum[m];
+            }
+        }
+        return new GlobalTrend(scores, costs);
+    }
+
     static double[] columnMeans(double[][] rows, int columns) {
         double[] sum = new double[columns];
         int[] count = new int[columns];

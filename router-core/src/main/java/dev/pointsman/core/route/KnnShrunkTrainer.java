@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code knn-shrunk}: the uniform kNN estimate shrunk toward the global trend. k and the prior
  * strength α are chosen together on the validation split by routing quality (Pareto-AUC, or
- * accuracy without costs); the first best pair in grid order wins, so the choice is repeatable.
+ * accuracy without costs); the first best pair in grid order wins, so the choice is repeatable. A
+ * live window of partly observed examples is fitted by {@link #fitLeaveOneOut} instead.
  */
 public final class KnnShrunkTrainer implements RouterTrainer {
     static final int[] K_GRID = {5, 10, 20, 50, 100, 200};
@@ -44,55 +45,166 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     @Override
     public UtilityPredictor fit(TrainingSet train, TrainingSet validation, long seed) {
         ExactKnn index = new ExactKnn(train.vectors());
-        GlobalTrend trend = GlobalTrend.fit(train.outcomes());
+        GlobalTrend trend = GlobalTrend.fit(train);
         int maxK = Math.min(kGrid[kGrid.length - 1], train.size());
         Neighbour[][] neighbours = new Neighbour[validation.size()][];
         IntStream.range(0, validation.size())
                 .parallel()
                 .forEach(i -> neighbours[i] = index.search(validation.vectors().row(i), maxK));
+        choose(neighbours, train, trend, validation.outcomes(), null);
+        shrinkage = new KnnShrinkage(chosenK, chosenAlpha, trend, observed(train.outcomes()));
+        return new KnnPredictor(index, train.outcomes(), trend, chosenK, false, chosenAlpha);
+    }
 
-        int models = train.outcomes().modelCount();
-        boolean costs = train.outcomes().hasCosts();
+    /**
+     * Fits on one window of live examples, most of them observed only for the model that was
+     * chosen. The trend is the inverse-propensity mean of every outcome ({@link
+     * GlobalTrend#fit(TrainingSet)}). k and α are chosen by leave-one-out routing quality on the
+     * examples observed for every model, each weighted by its inverse propensity ({@link
+     * TrainingSet#completeRows}): every example stays in the support, and the rare complete ones
+     * all serve as validation without a split that would leave a few of them. With fewer than
+     * {@value #MIN_COMPLETE} complete examples, k and α minimise the inverse-propensity-weighted
+     * squared error of ŝ on every observed outcome instead, leave-one-out as well.
+     */
+    public KnnShrinkage fitLeaveOneOut(TrainingSet all) {
+        ExactKnn index = new ExactKnn(all.vectors());
+        GlobalTrend trend = GlobalTrend.fit(all);
+        TrainingSet.Complete complete = all.completeRows();
+        boolean byQuality = complete.size() >= MIN_COMPLETE;
+        int[] rows = byQuality ? complete.rows() : IntStream.range(0, all.size()).toArray();
+        int maxK = Math.min(kGrid[kGrid.length - 1], all.size() - 1);
+        Neighbour[][] neighbours = new Neighbour[rows.length][];
+        IntStream.range(0, rows.length)
+                .parallel()
+                .forEach(i -> neighbours[i] = withoutSelf(index, all, rows[i], maxK));
+        if (byQuality) {
+            choose(neighbours, all, trend, all.outcomes().select(rows), complete.weights());
+        } else {
+            chooseBySquaredError(neighbours, all, trend, rows);
+        }
+        shrinkage = new KnnShrinkage(chosenK, chosenAlpha, trend, observed(all.outcomes()));
+        return shrinkage;
+    }
+
+    /** Fewest complete examples that choose k and α by routing quality. */
+    static final int MIN_COMPLETE = 10;
+
+    private static Neighbour[] withoutSelf(ExactKnn index, TrainingSet all, int row, int k) {
+        if (k <= 0) {
+            return new Neighbour[0];
+        }
+        Neighbour[] found = index.search(all.vectors().row(row), k + 1);
+        Neighbour[] out = new Neighbour[Math.min(k, found.length)];
+        int n = 0;
+        for (Neighbour nb : found) {
+            if (nb.index() != row && n < out.length) {
+                out[n++] = nb;
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Sets the first (k, α) of the grid with the best routing quality of the estimate from {@code
+     * support} over {@code neighbours}, one list per row of {@code truth}, weighted by {@code
+     * weights} (null: uniform).
+     */
+    private void choose(
+            Neighbour[][] neighbours,
+            TrainingSet support,
+            GlobalTrend trend,
+            Outcomes truth,
+            double @Nullable [] weights) {
+        int models = support.outcomes().modelCount();
+        boolean costs = support.outcomes().hasCosts();
         double best = Double.NEGATIVE_INFINITY;
-        int bestK = Math.min(kGrid[0], train.size());
-        double bestAlpha = 0;
+        int size = support.size();
+        chosenK = Math.min(kGrid[0], size);
+        chosenAlpha = 0;
         for (int k : kGrid) {
-            int kk = Math.min(k, train.size());
+            int kk = Math.min(k, size);
             for (double alpha : ALPHA_GRID) {
-                double[][] s = new double[validation.size()][models];
-                double[][] c = costs ? new double[validation.size()][models] : null;
-                for (int i = 0; i < validation.size(); i++) {
+                double[][] s = new double[truth.size()][models];
+                double[][] c = costs ? new double[truth.size()][models] : null;
+                for (int i = 0; i < truth.size(); i++) {
                     KnnPredictor.estimate(
                             neighbours[i],
-                            kk,
-                            train.outcomes(),
+                            Math.min(kk, neighbours[i].length),
+                            support.outcomes(),
                             trend,
                             false,
                             alpha,
                             s[i],
                             costs ? c[i] : new double[models]);
                 }
-                double quality = RoutingQuality.of(validation.outcomes(), new Predictions(s, c));
+                double quality = RoutingQuality.of(truth, new Predictions(s, c), weights);
                 if (quality > best) {
                     best = quality;
-                    bestK = kk;
-                    bestAlpha = alpha;
+                    chosenK = kk;
+                    chosenAlpha = alpha;
                 }
             }
-            if (k >= train.size()) {
+            if (k >= size) {
                 break;
             }
         }
-        chosenK = bestK;
-        chosenAlpha = bestAlpha;
-        boolean[] observed = new boolean[models];
-        for (double[] row : train.outcomes().scores()) {
-            for (int m = 0; m < models; m++) {
+    }
+
+    /**
+     * Sets the first (k, α) of the grid with the least inverse-propensity-weighted squared error of
+     * ŝ against each observed outcome of {@code rows}, the neighbours found without the row.
+     */
+    private void chooseBySquaredError(
+            Neighbour[][] neighbours, TrainingSet support, GlobalTrend trend, int[] rows) {
+        int models = support.outcomes().modelCount();
+        double best = Double.POSITIVE_INFINITY;
+        int size = support.size();
+        chosenK = Math.min(kGrid[0], size);
+        chosenAlpha = 0;
+        double[] s = new double[models];
+        double[] c = new double[models];
+        for (int k : kGrid) {
+            int kk = Math.min(k, size);
+            for (double alpha : ALPHA_GRID) {
+                double error = 0;
+                for (int i = 0; i < rows.length; i++) {
+                    KnnPredictor.estimate(
+                            neighbours[i],
+                            Math.min(kk, neighbours[i].length),
+                            support.outcomes(),
+                            trend,
+                            false,
+                            alpha,
+                            s,
+                            c);
+                    for (int m = 0; m < models; m++) {
+                        double truth = support.outcomes().scores()[rows[i]][m];
+                        if (!Double.isNaN(truth)) {
+                            double d = s[m] - truth;
+                            error += d * d / support.propensity(rows[i], m);
+                        }
+                    }
+                }
+                if (error < best) {
+                    best = error;
+                    chosenK = kk;
+                    chosenAlpha = alpha;
+                }
+            }
+            if (k >= size) {
+                break;
+            }
+        }
+    }
+
+    private static boolean[] observed(Outcomes outcomes) {
+        boolean[] observed = new boolean[outcomes.modelCount()];
+        for (double[] row : outcomes.scores()) {
+            for (int m = 0; m < observed.length; m++) {
                 observed[m] |= !Double.isNaN(row[m]);
             }
         }
-        shrinkage = new KnnShrinkage(bestK, bestAlpha, trend, observed);
-        return new KnnPredictor(index, train.outcomes(), trend, bestK, false, bestAlpha);
+        return observed;
     }
 
     /** k chosen by the last {@link #fit}. */

@@ -8,10 +8,13 @@ import org.jspecify.annotations.Nullable;
  * values, as a catalog carries them). Every key is optional.
  *
  * @param lambda the pool's λ, for queries that give none ({@code lambda}, ≥ 0; default 0)
- * @param exploration share of queries sent to an under-observed model ({@code exploration}, in [0,
- *     1]; default {@value #DEFAULT_EXPLORATION})
+ * @param exploration the most share of queries that every model answers, not only the chosen one
+ *     ({@code exploration}, in [0, 1]; default {@value #DEFAULT_EXPLORATION}); see {@link
+ *     Exploration}
  * @param minObserved a model is under-observed when fewer of a query's neighbours observed it
  *     ({@code exploration.min-observed}; default {@value #DEFAULT_MIN_OBSERVED})
+ * @param oodThreshold a query whose out-of-distribution score is above this is explored at the full
+ *     share ({@code exploration.ood-threshold}; default {@value #DEFAULT_OOD_THRESHOLD})
  * @param halfLifeS an example's weight halves every this many seconds of age ({@code
  *     decay.half-life-s}; 0, the default, is no decay)
  * @param dimension the embedding dimension the pool expects ({@code dimension}), or null for any
@@ -22,17 +25,27 @@ public record PoolSettings(
         double lambda,
         double exploration,
         int minObserved,
+        double oodThreshold,
         double halfLifeS,
         @Nullable Integer dimension,
         @Nullable String embedder,
         @Nullable RouterSpec router) {
 
-    public static final double DEFAULT_EXPLORATION = 0.05;
+    public static final double DEFAULT_EXPLORATION = 0.10;
     public static final int DEFAULT_MIN_OBSERVED = 3;
+    public static final double DEFAULT_OOD_THRESHOLD = 3.0;
 
     /** The settings of a catalog with no defaults. */
     public static final PoolSettings DEFAULTS =
-            new PoolSettings(0, DEFAULT_EXPLORATION, DEFAULT_MIN_OBSERVED, 0, null, null, null);
+            new PoolSettings(
+                    0,
+                    DEFAULT_EXPLORATION,
+                    DEFAULT_MIN_OBSERVED,
+                    DEFAULT_OOD_THRESHOLD,
+                    0,
+                    null,
+                    null,
+                    null);
 
     /**
      * Parses {@code defaults}; an error says which key of {@code pool}'s catalog is wrong and why.
@@ -51,6 +64,15 @@ public record PoolSettings(
                                 1_000_000,
                                 true,
                                 DEFAULT_MIN_OBSERVED);
+        double oodThreshold =
+                number(
+                        pool,
+                        defaults,
+                        "exploration.ood-threshold",
+                        Double.NEGATIVE_INFINITY,
+                        Double.POSITIVE_INFINITY,
+                        false,
+                        DEFAULT_OOD_THRESHOLD);
         double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
         Integer dimension =
                 defaults.containsKey("dimension")
@@ -76,6 +98,7 @@ public record PoolSettings(
                 lambda,
                 exploration,
                 minObserved,
+                oodThreshold,
                 halfLifeS,
                 dimension,
                 defaults.get("embedder"),
@@ -88,7 +111,14 @@ public record PoolSettings(
             return this;
         }
         return new PoolSettings(
-                lambda, exploration, minObserved, halfLifeS, dimension, embedder, router);
+                lambda,
+                exploration,
+                minObserved,
+                oodThreshold,
+                halfLifeS,
+                dimension,
+                embedder,
+                router);
     }
 
     /** The router this pool's trainer fits, or null when it runs a searched kNN. */

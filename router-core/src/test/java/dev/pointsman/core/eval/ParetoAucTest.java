@@ -74,6 +74,79 @@ class ParetoAucTest {
     }
 
     @Test
+    void weightedMeansOnAHandWorkedCase() {
+        double[] weights = {1, 3}; // q2 counts three times
+        // C = max(mean a 1, mean b 3) = 3. Oracle: λ < 1/2 → a on q1 (tie), b on q2: cost
+        // (1 + 9)/4 / 3 = 5/6, score 1; above → a,a: (1/3, 1/4), under the chord from the origin.
+        // Frontier (0,0)-(5/6,1)-(1,1): 5/12 + 1/6 = 7/12.
+        assertThat(ParetoAuc.oracle(TWO_MODELS, weights)).isCloseTo(700.0 / 12, within(EPS));
+        // Random: mean cost (4 + 12)/8 = 2 → 2/3, mean score (2 + 3)/8 = 5/8: 5/24 + 5/24.
+        assertThat(ParetoAuc.random(TWO_MODELS, weights)).isCloseTo(1000.0 / 24, within(EPS));
+        // Scaling every weight changes nothing; uniform weights are the unweighted figures.
+        assertThat(ParetoAuc.oracle(TWO_MODELS, new double[] {2, 2}))
+                .isEqualTo(ParetoAuc.oracle(TWO_MODELS));
+        assertThat(ParetoAuc.random(TWO_MODELS, new double[] {1, 1}))
+                .isEqualTo(ParetoAuc.random(TWO_MODELS));
+    }
+
+    @Test
+    void anIntegerWeightIsTheSameQueryRepeated() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        int n = 30;
+        double[] weights = new double[n];
+        double[][] s = new double[n][3];
+        double[][] c = new double[n][3];
+        double[][] sh = new double[n][3];
+        double[][] ch = new double[n][3];
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            weights[i] = 1 + random.nextInt(4);
+            total += (int) weights[i];
+            for (int m = 0; m < 3; m++) {
+                s[i][m] = random.nextInt(2);
+                c[i][m] = (m + 1) * random.nextDouble();
+                sh[i][m] = random.nextDouble();
+                ch[i][m] = c[i][m] * (0.5 + random.nextDouble());
+            }
+        }
+        double[][] rs = new double[total][];
+        double[][] rc = new double[total][];
+        double[][] rsh = new double[total][];
+        double[][] rch = new double[total][];
+        int r = 0;
+        for (int i = 0; i < n; i++) {
+            for (int copy = 0; copy < weights[i]; copy++, r++) {
+                rs[r] = s[i];
+                rc[r] = c[i];
+                rsh[r] = sh[i];
+                rch[r] = ch[i];
+            }
+        }
+        List<String> models = List.of("a", "b", "c");
+        Outcomes weighted = new Outcomes(models, s, c);
+        Outcomes repeated = new Outcomes(models, rs, rc);
+        assertThat(ParetoAuc.auc(weighted, new Predictions(sh, ch), weights))
+                .isCloseTo(ParetoAuc.auc(repeated, new Predictions(rsh, rch)), within(1e-9));
+        assertThat(ParetoAuc.oracle(weighted, weights))
+                .isCloseTo(ParetoAuc.oracle(repeated), within(1e-9));
+        assertThat(ParetoAuc.random(weighted, weights))
+                .isCloseTo(ParetoAuc.random(repeated), within(1e-9));
+    }
+
+    @Test
+    void weightsMustBeOnePositiveFiniteNumberPerQuery() {
+        assertThatThrownBy(() -> ParetoAuc.oracle(TWO_MODELS, new double[] {1}))
+                .hasMessage("1 weights for 2 queries");
+        assertThatThrownBy(() -> ParetoAuc.oracle(TWO_MODELS, new double[] {1, 0}))
+                .hasMessage("weights must be finite and > 0, got 0.0");
+        assertThatThrownBy(
+                        () ->
+                                ParetoAuc.random(
+                                        TWO_MODELS, new double[] {1, Double.POSITIVE_INFINITY}))
+                .hasMessage("weights must be finite and > 0, got Infinity");
+    }
+
+    @Test
     void costsAboveTheNormaliserAreClippedToOne() {
         // Per-model mean costs are both 1 (C = 1), but picking the dear model on each query costs
         // 2.

@@ -158,6 +158,11 @@ record RouteHandler(
         }
         out.put("supportSize", d.getSupportSize());
         out.put("shardsMissing", d.getShardsMissing());
+        // What the caller should also ask, so that the router learns (see Exploration).
+        out.put("explore", d.getExplore());
+        ArrayNode extra = out.putArray("exploreModels");
+        d.getExploreModels().forEach(extra::add);
+        out.put("exploreProbability", d.getExploreProbability());
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.pointsman.streams.ledger;
 
+import dev.pointsman.core.monitor.ShadowRow;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
@@ -30,11 +31,18 @@ final class LedgerEmitter {
         this.metrics = metrics;
     }
 
-    /** The query's feedback example with every outcome it has so far. */
+    /**
+     * The query's feedback example with every outcome it has so far, each with the probability it
+     * was observed with: 1 for the chosen model, the exploration probability for the others of an
+     * explored query, and 1 for any other outcome (a gateway's own choice, not the router's).
+     */
     void feedback(String id, LedgerEntry entry) {
         Map<String, ObservedOutcome> outcomes = new HashMap<>();
         entry.outcomes.forEach(
-                (model, pair) -> outcomes.put(model, new ObservedOutcome(pair[0], pair[1])));
+                (model, pair) ->
+                        outcomes.put(
+                                model,
+                                new ObservedOutcome(pair[0], pair[1], propensity(entry, model))));
         FeedbackExample example =
                 FeedbackExample.newBuilder()
                         .setExampleId(id)
@@ -46,6 +54,12 @@ final class LedgerEmitter {
                         .setTs(Instant.ofEpochMilli(entry.ts))
                         .build();
         context.forward(new Record<>(id, new LedgerOutput.Feedback(example), entry.ts));
+    }
+
+    static double propensity(LedgerEntry entry, String model) {
+        boolean explored =
+                entry.explored && entry.exploreProbability > 0 && !model.equals(entry.chosen);
+        return explored ? entry.exploreProbability : 1.0;
     }
 
     /** The decided query itself, for the window's counts, OOD share and drift. */
@@ -84,7 +98,15 @@ final class LedgerEmitter {
         for (String model : entry.predicted.keySet()) {
             observed.put(model, entry.outcomes.get(model));
         }
-        delta(entry, MetricDelta.shadow(entry.router, entry.predicted, observed));
+        delta(
+                entry,
+                MetricDelta.shadow(
+                        entry.router,
+                        ShadowRow.of(
+                                entry.predicted,
+                                observed,
+                                entry.explored,
+                                entry.exploreProbability)));
     }
 
     private void delta(LedgerEntry entry, MetricDelta delta) {

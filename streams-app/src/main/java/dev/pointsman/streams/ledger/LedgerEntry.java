@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * far, plus outcomes still waiting for a query that has not arrived. Mutable; stored per query id.
  */
 final class LedgerEntry {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /** An outcome record held until its query arrives, kept as received for the DLQ. */
     record Pending(byte @Nullable [] key, byte[] value, String topic, int partition, long offset) {}
@@ -38,6 +38,11 @@ final class LedgerEntry {
     @Nullable String router;
     @Nullable String chosen;
     double oodScore = Double.NaN;
+
+    /** Whether the decision explored the query, and with what probability (its propensity). */
+    boolean explored;
+
+    double exploreProbability;
 
     /** model → {ŝ, ĉ} of the decision. */
     final Map<String, double[]> predicted = new TreeMap<>();
@@ -76,10 +81,12 @@ final class LedgerEntry {
             out.writeLong(p.offset());
         }
         out.writeBoolean(e.shadowSent);
+        out.writeBoolean(e.explored);
+        out.writeDouble(e.exploreProbability);
     }
 
     private static LedgerEntry read(DataInputStream in) throws IOException {
-        Binary.readVersion(in, VERSION, "ledger entry");
+        int version = Binary.readVersion(in, 1, VERSION, "ledger entry");
         LedgerEntry e = new LedgerEntry();
         e.pool = Binary.readNullableString(in);
         e.ts = in.readLong();
@@ -101,6 +108,10 @@ final class LedgerEntry {
             e.pending.add(new Pending(key, value, in.readUTF(), in.readInt(), in.readLong()));
         }
         e.shadowSent = in.readBoolean();
+        if (version >= 2) {
+            e.explored = in.readBoolean();
+            e.exploreProbability = in.readDouble();
+        }
         return e;
     }
 

@@ -180,8 +180,10 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             return;
         }
         entry.hasDecision = true;
-        entry.router = baseRouter(d.getRouter());
+        entry.router = d.getRouter();
         entry.chosen = d.getModel();
+        entry.explored = d.getExplore();
+        entry.exploreProbability = d.getExploreProbability();
         entry.oodScore = d.getOodScore() == null ? Double.NaN : d.getOodScore();
         for (ModelPrediction p : d.getPredictions()) {
             entry.predicted.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
@@ -331,12 +333,6 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
 
     private void advance(long ts) {
         eventTime = Math.max(eventTime, ts);
-    }
-
-    /** Exploration decisions count toward the router that explores. */
-    static String baseRouter(String router) {
-        int slash = router.indexOf('/');
-        return slash < 0 ? router : router.substring(0, slash);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

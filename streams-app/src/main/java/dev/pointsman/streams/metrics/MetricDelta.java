@@ -1,5 +1,6 @@
 package dev.pointsman.streams.metrics;
 
+import dev.pointsman.core.monitor.ShadowRow;
 import dev.pointsman.streams.Binary;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -12,7 +13,9 @@ import org.jspecify.annotations.Nullable;
  * One fact about one routed query, on its way from the per-query ledger to its pool's window: the
  * query was decided ({@link Kind#QUERY}), an outcome came back ({@link Kind#OUTCOME}), or every
  * predicted model now has an outcome ({@link Kind#SHADOW}). Keyed by pool, timestamped with the
- * query's event time so that late outcomes land in the query's window.
+ * query's event time so that late outcomes land in the query's window. A shadow row carries its
+ * weight in the window's AUC (its inverse exploration propensity, see {@link
+ * dev.pointsman.core.monitor.ShadowRow}); other deltas weigh 1.
  */
 public record MetricDelta(
         Kind kind,
@@ -26,7 +29,8 @@ public record MetricDelta(
         double predictedScore,
         double predictedCost,
         Map<String, double[]> predicted,
-        Map<String, double[]> observed) {
+        Map<String, double[]> observed,
+        double weight) {
 
     public enum Kind {
         QUERY,
@@ -34,11 +38,23 @@ public record MetricDelta(
         SHADOW
     }
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     public static MetricDelta query(String router, double oodScore, float @Nullable [] vector) {
         return new MetricDelta(
-                Kind.QUERY, router, oodScore, vector, null, 0, 0, false, 0, 0, Map.of(), Map.of());
+                Kind.QUERY,
+                router,
+                oodScore,
+                vector,
+                null,
+                0,
+                0,
+                false,
+                0,
+                0,
+                Map.of(),
+                Map.of(),
+                1.0);
     }
 
     /**
@@ -64,11 +80,11 @@ public record MetricDelta(
                 predictedScore,
                 predictedCost,
                 Map.of(),
-                Map.of());
+                Map.of(),
+                1.0);
     }
 
-    public static MetricDelta shadow(
-            String router, Map<String, double[]> predicted, Map<String, double[]> observed) {
+    public static MetricDelta shadow(String router, ShadowRow row) {
         return new MetricDelta(
                 Kind.SHADOW,
                 router,
@@ -80,8 +96,9 @@ public record MetricDelta(
                 false,
                 0,
                 0,
-                predicted,
-                observed);
+                row.predicted(),
+                row.observed(),
+                row.weight());
     }
 
     public static Serde<MetricDelta> serde() {
@@ -105,27 +122,37 @@ public record MetricDelta(
         out.writeDouble(d.predictedCost);
         Binary.writePairs(out, d.predicted);
         Binary.writePairs(out, d.observed);
+        out.writeDouble(d.weight);
     }
 
     static MetricDelta read(DataInputStream in) throws IOException {
-        Binary.readVersion(in, VERSION, "metric delta");
+        int version = Binary.readVersion(in, 1, VERSION, "metric delta");
         Kind kind = Kind.values()[in.readUnsignedByte()];
         String router = in.readUTF();
         double ood = in.readDouble();
         float[] vector = in.readBoolean() ? Binary.readFloats(in) : null;
         String model = Binary.readNullableString(in);
+        double score = in.readDouble();
+        double cost = in.readDouble();
+        boolean chosen = in.readBoolean();
+        double predictedScore = in.readDouble();
+        double predictedCost = in.readDouble();
+        Map<String, double[]> predicted = Binary.readPairs(in);
+        Map<String, double[]> observed = Binary.readPairs(in);
+        double weight = version >= 2 ? in.readDouble() : 1.0;
         return new MetricDelta(
                 kind,
                 router,
                 ood,
                 vector,
                 model,
-                in.readDouble(),
-                in.readDouble(),
-                in.readBoolean(),
-                in.readDouble(),
-                in.readDouble(),
-                Binary.readPairs(in),
-                Binary.readPairs(in));
+                score,
+                cost,
+                chosen,
+                predictedScore,
+                predictedCost,
+                predicted,
+                observed,
+                weight);
     }
 }

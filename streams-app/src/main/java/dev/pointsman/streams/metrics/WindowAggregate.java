@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Kafka Streams' windowed aggregate.
  */
 public final class WindowAggregate {
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /** Per-router metrics and sums. */
     public static final class RouterStats {
@@ -100,7 +100,7 @@ public final class WindowAggregate {
             }
             case SHADOW -> {
                 if (stats.shadow.size() < shadowCap) {
-                    stats.shadow.add(new ShadowRow(d.predicted(), d.observed()));
+                    stats.shadow.add(new ShadowRow(d.predicted(), d.observed(), d.weight()));
                 } else {
                     stats.shadowDropped++;
                 }
@@ -157,6 +157,7 @@ public final class WindowAggregate {
             for (ShadowRow row : s.shadow) {
                 Binary.writePairs(out, row.predicted());
                 Binary.writePairs(out, row.observed());
+                out.writeDouble(row.weight());
             }
         }
         Binary.writeLongs(out, a.oodHistogram);
@@ -173,7 +174,7 @@ public final class WindowAggregate {
     }
 
     static WindowAggregate read(DataInputStream in) throws IOException {
-        Binary.readVersion(in, VERSION, "window aggregate");
+        int version = Binary.readVersion(in, 1, VERSION, "window aggregate");
         WindowAggregate a = new WindowAggregate();
         int routers = in.readInt();
         for (int r = 0; r < routers; r++) {
@@ -191,7 +192,10 @@ public final class WindowAggregate {
             s.shadowDropped = in.readLong();
             int rows = in.readInt();
             for (int i = 0; i < rows; i++) {
-                s.shadow.add(new ShadowRow(Binary.readPairs(in), Binary.readPairs(in)));
+                Map<String, double[]> predicted = Binary.readPairs(in);
+                Map<String, double[]> observed = Binary.readPairs(in);
+                s.shadow.add(
+                        new ShadowRow(predicted, observed, version >= 2 ? in.readDouble() : 1.0));
             }
         }
         long[] histogram = Binary.readLongs(in);

@@ -1,0 +1,76 @@
+package dev.pointsman.core.route;
+
+/**
+ * Which queries the router explores, and with what probability. The chosen model always answers; an
+ * explored query is also answered by every other model, so it becomes a complete example for the
+ * support set and a fully observed query for the windowed AUC. A pool spends at most its {@code
+ * exploration} share of queries on this: a query is explored with probability
+ *
+ * <p>p = share · max(floor, unseen, ood)
+ *
+ * <ul>
+ *   <li>unseen = max over models of 1 − min(n_m, minObserved) / minObserved, where n_m counts the
+ *       query's neighbours that observed model m: 1 where some model has no observation nearby, 0
+ *       where every model has at least minObserved;
+ *   <li>ood = 1 when the query's out-of-distribution score is above the pool's threshold (a region
+ *       the support set has not seen), else 0;
+ *   <li>floor = {@value #FLOOR}: well-known regions are still explored at half the rate, so that
+ *       the live AUC covers them too, and no explored query weighs more than twice another in the
+ *       inverse-propensity estimates (whose variance grows with that ratio).
+ * </ul>
+ *
+ * So exploration goes where the router is least sure, and its mean share never exceeds the pool's
+ * budget. The probability is the decision's logged propensity: inverse-propensity estimates weight
+ * an explored query by 1/p.
+ */
+public final class Exploration {
+    /** Share of the pool's budget spent on a query the router is sure about. */
+    public static final double FLOOR = 0.5;
+
+    private Exploration() {}
+
+    /**
+     * The exploration probability of one query.
+     *
+     * @param share the pool's exploration budget, in [0, 1]
+     * @param observed per model, how many of the query's neighbours observed it
+     * @param minObserved observations per model that count as enough; 0 disables the unseen term
+     * @param oodScore the query's out-of-distribution score, NaN when unknown
+     * @param oodThreshold a score above this is out of distribution
+     */
+    public static double probability(
+            double share, int[] observed, int minObserved, double oodScore, double oodThreshold) {
+        double uncertainty = FLOOR;
+        if (minObserved > 0) {
+            for (int n : observed) {
+                double unseen = 1.0 - (double) Math.min(n, minObserved) / minObserved;
+                uncertainty = Math.max(uncertainty, unseen);
+            }
+        }
+        if (oodScore > oodThreshold) {
+            uncertainty = 1.0;
+        }
+        return share * uncertainty;
+    }
+
+    /**
+     * Whether the query with this id is explored at {@code probability}: a uniform draw from a hash
+     * of the id, so the same query is decided the same way after a restart.
+     */
+    public static boolean draw(String queryId, double probability) {
+        return uniform(queryId) < probability;
+    }
+
+    /** A number in [0, 1) that depends only on {@code queryId}. */
+    static double uniform(String queryId) {
+        long h = mix(queryId.hashCode());
+        return (h >>> 11) * 0x1.0p-53;
+    }
+
+    /** SplitMix64's finaliser: spreads a hash over 64 bits. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+}

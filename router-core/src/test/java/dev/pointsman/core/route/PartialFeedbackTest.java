@@ -1,0 +1,129 @@
+package dev.pointsman.core.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pointsman.core.vector.VectorSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Learning from live windows where most examples carry only the chosen model's outcome. */
+class PartialFeedbackTest {
+    private static final double NA = Double.NaN;
+
+    private static TrainingSet set(double[][] scores, double[][] costs, double[][] propensities) {
+        List<float[]> vectors = new ArrayList<>();
+        for (int i = 0; i < scores.length; i++) {
+            vectors.add(new float[] {1, i});
+        }
+        return new TrainingSet(
+                VectorSet.ofNormalized(vectors),
+                new Outcomes(List.of("a", "b"), scores, costs),
+                propensities);
+    }
+
+    @Test
+    void theTrendWeightsEachOutcomeByItsInversePropensity() {
+        // "b" was chosen (propensity 1) on the first two queries and scored 1; explored with
+        // probability 0.25 on the third, where it scored 0. The plain mean says 2/3; the
+        // inverse-propensity mean (1 + 1 + 4·0) / (1 + 1 + 4) = 1/3.
+        TrainingSet s =
+                set(
+                        new double[][] {{NA, 1}, {NA, 1}, {1, 0}},
+                        new double[][] {{NA, 2}, {NA, 2}, {1, 4}},
+                        new double[][] {{1, 1}, {1, 1}, {1, 0.25}});
+        GlobalTrend trend = GlobalTrend.fit(s);
+        assertThat(trend.meanScore(1)).isCloseTo(1.0 / 3, within(1e-15));
+        assertThat(trend.meanCost(1)).isCloseTo((2 + 2 + 4 * 4) / 6.0, within(1e-15));
+        assertThat(trend.meanScore(0)).isEqualTo(1.0);
+        assertThat(GlobalTrend.fit(s.outcomes()).meanScore(1)).isCloseTo(2.0 / 3, within(1e-15));
+    }
+
+    @Test
+    void aCompleteRowWeighsOneOverItsLeastLikelyOutcome() {
+        TrainingSet s =
+                set(
+                        new double[][] {{1, 0}, {NA, 1}, {0, 1}},
+                        new double[][] {{1, 1}, {NA, 1}, {1, 1}},
+                        new double[][] {{1, 0.2}, {1, 1}, {1, 1}});
+        TrainingSet.Complete c = s.completeRows();
+        assertThat(c.rows()).containsExactly(0, 2);
+        assertThat(c.weights()).containsExactly(5.0, 1.0);
+        assertThat(s.select(new int[] {0}).propensity(0, 1)).isEqualTo(0.2);
+        assertThatThrownBy(
+                        () ->
+                                set(
+                                        new double[][] {{1, 0}},
+                                        new double[][] {{1, 1}},
+                                        new double[][] {{1, 0}}))
+                .hasMessageContaining("propensities must be in (0, 1]");
+    }
+
+    /**
+     * Outcomes that do not depend on the query at all: the best router is the trend, so k and α
+     * should come out large. Three quarters of the examples carry only one model's outcome (NaN for
+     * the other): a validation that ignored them would compare NaN AUCs and keep the first grid
+     * point, k 5 and α 0 (the bug this replaces).
+     */
+    @Test
+    void leaveOneOutOnTheCompleteRowsChoosesStrongShrinkageForNoiseAndIgnoresThePartialOnes() {
+        TrainingSet noise = noise(400, 4, new Random(5));
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
+        KnnShrinkage chosen = trainer.fitLeaveOneOut(noise);
+        assertThat(chosen.priorStrength()).isPositive();
+
+        // Without any complete example the squared-error criterion decides, with the same lesson.
+        TrainingSet partial = noise(400, 0, new Random(5));
+        assertThat(partial.completeRows().size()).isZero();
+        KnnShrinkage byError = trainer.fitLeaveOneOut(partial);
+        assertThat(byError.priorStrength()).isEqualTo(100);
+    }
+
+    /** Queries answered by the neighbours' model: a small k without shrinkage wins. */
+    @Test
+    void leaveOneOutKeepsTheNeighboursWhenTheyKnowBetter() {
+        TrainingSet clusters = Clusters.make(200, 3);
+        KnnShrinkage chosen = new KnnShrunkTrainer(100).fitLeaveOneOut(clusters);
+        // Both clusters are pure: any k up to a cluster's size predicts every query right.
+        assertThat(chosen.k()).isEqualTo(5);
+        assertThat(chosen.priorStrength()).isZero();
+    }
+
+    /**
+     * @param completeEvery every this many rows is observed for both models; the others for one (a
+     *     routed query), alternating
+     */
+    private static TrainingSet noise(int n, int completeEvery, Random random) {
+        List<float[]> vectors = new ArrayList<>();
+        double[][] scores = new double[n][2];
+        double[][] costs = new double[n][2];
+        double[][] propensities = new double[n][2];
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[8];
+            for (int j = 0; j < 8; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+            vectors.add(v);
+            scores[i] =
+                    new double[] {
+                        random.nextDouble() < 0.7 ? 1 : 0, random.nextDouble() < 0.4 ? 1 : 0
+                    };
+            costs[i] = new double[] {1, 0.1};
+            propensities[i] = new double[] {1, 1};
+            if (completeEvery > 0 && i % completeEvery == 0) {
+                propensities[i][1] = 0.25; // explored
+            } else {
+                int missing = i % 2;
+                scores[i][missing] = Double.NaN;
+                costs[i][missing] = Double.NaN;
+            }
+        }
+        return new TrainingSet(
+                VectorSet.ofNormalized(vectors),
+                new Outcomes(List.of("a", "b"), scores, costs),
+                propensities);
+    }
+}
