@@ -9,6 +9,7 @@ import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -235,6 +236,28 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                             alarms[0],
                             alarms[1]));
         }
+        md.append(
+                "\nFallbacks (the job routes by the global trend after its windows stay below it):");
+        md.append("\n\n");
+        for (AdaptExperiment.Pass p : List.of(still, online)) {
+            List<Alert> changes = p.fallbacks();
+            md.append("- ").append(p.name()).append(": ");
+            if (changes.isEmpty()) {
+                md.append("none\n");
+                continue;
+            }
+            List<String> items = new java.util.ArrayList<>();
+            for (Alert a : changes) {
+                items.add(
+                        String.format(
+                                Locale.ROOT,
+                                "%s at %+.0f s (AUC %+.2f against the trend)",
+                                a.getKind().substring(0, a.getKind().indexOf('/')),
+                                (a.getWindowEnd().toEpochMilli() - p.shiftedAtMillis()) / 1000.0,
+                                a.getValue()));
+            }
+            md.append(String.join(", ", items)).append('\n');
+        }
         md.append("\nWindows (seconds relative to the shift):\n\n");
         md.append(
                 "| router | t (s) | n | AUC | oracle | global trend | OOD share | PSI | shift |\n");
@@ -271,6 +294,11 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         for (AdaptExperiment.Pass p : List.of(still, online)) {
             Map<String, Object> levels = new LinkedHashMap<>();
             p.levels().forEach((k, v) -> levels.put(k, Double.isFinite(v) ? v : null));
+            levels.put(
+                    "fallbacks",
+                    p.fallbacks().stream()
+                            .filter(a -> a.getKind().startsWith("fallback/"))
+                            .count());
             root.put(p.name(), levels);
         }
         root.put("examples_to_positive_lift", online.examplesToPositiveLift());

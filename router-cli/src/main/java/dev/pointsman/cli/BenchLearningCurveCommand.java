@@ -20,10 +20,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Lift over the global trend as the support set grows, offline: per seed, one split of"
-                    + " the file (its own train/test split, or 70/10/20 of every row together, the"
-                    + " mixed traffic a live pool sees); each router and the trend are fitted on"
-                    + " the first N shuffled training rows (N nested, tuning on N/7 validation"
+            "Lift over the global trend as the support set grows, offline: per seed, the file's"
+                    + " in-distribution rows (all but its ood split) are split 70/10/20 together,"
+                    + " the mixed traffic of one live pool; each router and the trend are fitted"
+                    + " on the first N shuffled training rows (N nested, tuning on N/7 validation"
                     + " rows) and scored on the same test rows. Writes <name>.md, .csv and .png.",
         })
 public final class BenchLearningCurveCommand implements Callable<Integer> {
@@ -50,7 +50,7 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
             paramLabel = "N",
             defaultValue = "250,500,1000,2000,4000,8000,16000",
             description =
-                    "Support sizes; those above the training rows are dropped."
+                    "Support sizes; one above the training rows means all of them."
                             + " Default: ${DEFAULT-VALUE}.")
     int[] sizes;
 
@@ -130,7 +130,9 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
                         "%s, %d seeds, %s; %s lift over the global trend fitted on the same rows,"
                                 + " mean ± std over seeds (router's and trend's mean %s in"
                                 + " brackets).%n%n",
-                        data.hasFixedSplits() ? "the file's train/test split" : "one mixed split",
+                        data.hasFixedSplits()
+                                ? "train and test rows split 70/10/20 together (ood rows left out)"
+                                : "every row split 70/10/20 together",
                         seeds,
                         embedding.toConfig().embedderId(),
                         metric,

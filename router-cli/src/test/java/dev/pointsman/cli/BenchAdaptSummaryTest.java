@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pointsman.cli.demo.AdaptExperiment;
+import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +30,7 @@ class BenchAdaptSummaryTest {
                 .setMeanCost(0)
                 .setOodShare(0)
                 .setN(n)
+                .setTrend(java.util.Map.of()) // a default would need Avro's trusted classes
                 .build();
     }
 
@@ -73,5 +75,37 @@ class BenchAdaptSummaryTest {
         JsonNode none = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, never));
         assertThat(none.get("examples_to_positive_lift").isNull()).isTrue();
         assertThat(none.get("online").get("after_auc").isNull()).as("no settled window").isTrue();
+    }
+
+    @Test
+    void countsTheJobsFallbacksButNotItsRecoveriesOrOtherAlerts() throws Exception {
+        List<Alert> alerts =
+                List.of(
+                        alert("fallback/knn-shrunk", 60),
+                        alert("drift-psi", 40),
+                        alert("recovered/knn-shrunk", 90),
+                        alert("fallback/knn-shrunk", 120));
+        AdaptExperiment.Pass online =
+                new AdaptExperiment.Pass(
+                        "online", List.of(window(20, 30, 85.0, 80.0)), alerts, SHIFT);
+        assertThat(online.fallbacks())
+                .extracting(Alert::getKind)
+                .containsExactly(
+                        "fallback/knn-shrunk", "recovered/knn-shrunk", "fallback/knn-shrunk");
+        JsonNode json =
+                new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online));
+        assertThat(json.get("online").get("fallbacks").asLong()).isEqualTo(2);
+        assertThat(json.get("static").get("fallbacks").asLong()).isZero();
+    }
+
+    private static Alert alert(String kind, long endS) {
+        return Alert.newBuilder()
+                .setPool("adapt")
+                .setKind(kind)
+                .setValue(-2)
+                .setThreshold(0)
+                .setWindowStart(Instant.ofEpochMilli(endS * 1000 - 10_000))
+                .setWindowEnd(Instant.ofEpochMilli(endS * 1000))
+                .build();
     }
 }

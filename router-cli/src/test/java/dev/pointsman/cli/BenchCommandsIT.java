@@ -80,12 +80,15 @@ class BenchCommandsIT {
                         "--name",
                         "sample");
         assertThat(run.exit()).as(run.err()).isZero();
-        // 70% of the 300 sample rows train: 5000 is dropped.
+        // 70% of the 300 sample rows train: 5000 means all 210.
         java.util.List<String> csv = java.nio.file.Files.readAllLines(out.resolve("sample.csv"));
-        assertThat(csv).hasSize(1 + 2 * 2 * 2);
+        assertThat(csv).hasSize(1 + 2 * 3 * 2);
         assertThat(csv.get(1)).startsWith("knn-shrunk,50,0,");
         String md = java.nio.file.Files.readString(out.resolve("sample.md"));
-        assertThat(md).contains("| support | knn-shrunk | knn-10 |").contains("| 150 |");
+        assertThat(md)
+                .contains("| support | knn-shrunk | knn-10 |")
+                .contains("| 150 |")
+                .contains("| 210 |");
         assertThat(java.nio.file.Files.size(out.resolve("sample.png"))).isPositive();
 
         CliRun bad =

@@ -99,6 +99,7 @@ public final class StreamsMain implements Callable<Integer> {
                         value(TopologySettings.OOD_THRESHOLD),
                         value(TopologySettings.SHADOW_CAP),
                         value(TopologySettings.HISTORY),
+                        value(TopologySettings.TREND_HALF_LIFE),
                         new TopologySettings.AlertThresholds(
                                 value(TopologySettings.AlertThresholds.MIN_QUERIES),
                                 value(TopologySettings.AlertThresholds.AUC_BELOW_TREND),

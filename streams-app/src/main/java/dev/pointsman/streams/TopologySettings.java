@@ -19,6 +19,8 @@ import java.util.List;
  *     nearest-neighbour similarity) is above this counts as out of distribution
  * @param shadowCap {@code --shadow-cap}: shadow queries kept per window and router
  * @param history {@code --history}: how long windows and alerts stay queryable
+ * @param trendHalfLife {@code --trend-half-life}: the global trend's weight of a window's outcomes
+ *     halves every this many later windows, so the trend follows the traffic (0: never)
  * @param alerts the alert thresholds
  */
 public record TopologySettings(
@@ -29,6 +31,7 @@ public record TopologySettings(
         double oodThreshold,
         int shadowCap,
         Duration history,
+        double trendHalfLife,
         AlertThresholds alerts) {
 
     /**
@@ -137,6 +140,15 @@ public record TopologySettings(
                     "How long windows and alerts stay queryable.",
                     Duration.ZERO);
 
+    public static final Setting<Double> TREND_HALF_LIFE =
+            Setting.number(
+                    "trend-half-life",
+                    10.0,
+                    "Windows after which a window's outcomes count half in the global trend (0:"
+                            + " never decay).",
+                    v -> v >= 0 && Double.isFinite(v),
+                    "must be a finite number of windows >= 0");
+
     /** Every setting of the topology, for the command line. */
     public static final List<Setting<?>> ALL =
             List.of(
@@ -147,6 +159,7 @@ public record TopologySettings(
                     OOD_THRESHOLD,
                     SHADOW_CAP,
                     HISTORY,
+                    TREND_HALF_LIFE,
                     AlertThresholds.MIN_QUERIES,
                     AlertThresholds.AUC_BELOW_TREND,
                     AlertThresholds.OOD_SHARE,
@@ -166,6 +179,7 @@ public record TopologySettings(
         OOD_THRESHOLD.check(oodThreshold);
         SHADOW_CAP.check(shadowCap);
         HISTORY.check(history);
+        TREND_HALF_LIFE.check(trendHalfLife);
         require(history.compareTo(window) >= 0, "--history", "must be >= --window", history);
     }
 
@@ -178,6 +192,7 @@ public record TopologySettings(
                 OOD_THRESHOLD.defaultValue(),
                 SHADOW_CAP.defaultValue(),
                 HISTORY.defaultValue(),
+                TREND_HALF_LIFE.defaultValue(),
                 AlertThresholds.defaults());
     }
 
@@ -207,7 +222,13 @@ public record TopologySettings(
                 oodThreshold,
                 shadowCap,
                 history,
+                trendHalfLife,
                 alerts);
+    }
+
+    /** The factor that carries the trend's sums from one window to the next. */
+    public double trendCarry() {
+        return trendHalfLife == 0 ? 1.0 : Math.pow(0.5, 1.0 / trendHalfLife);
     }
 
     static void require(boolean ok, String key, String rule, Object value) {

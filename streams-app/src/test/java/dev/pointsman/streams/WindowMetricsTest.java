@@ -139,6 +139,9 @@ class WindowMetricsTest {
         }
         assertThat(w2.getGlobalTrendAuc())
                 .isEqualTo(ParetoAuc.auc(truth2, new Predictions(ts, tc)));
+        assertThat(w2.getTrend()).containsOnlyKeys(MODELS);
+        assertThat(w2.getTrend().get("b").getScore()).isEqualTo(column(first.s(), 1));
+        assertThat(w2.getTrend().get("c").getCost()).isEqualTo(column(first.c(), 2));
         assertThat(w2.getDrift()).isZero();
         assertThat(w2.getEmbeddingShift()).isCloseTo(0, within(1e-3));
         assertThat(f.alerts.isEmpty()).as("same traffic, no alert").isTrue();
@@ -164,6 +167,47 @@ class WindowMetricsTest {
         assertThat(m.getAuc()).isNotEqualTo(ParetoAuc.auc(truth, predictions));
         assertThat(m.getOracleAuc()).isEqualTo(ParetoAuc.oracle(truth, weights));
         assertThat(m.getRandomAuc()).isEqualTo(ParetoAuc.random(truth, weights));
+    }
+
+    @Test
+    void theTrendWeighsExploredOutcomesByTheirInversePropensityAndForgetsOldWindows() {
+        // Window 1: on even queries "a" is chosen and right, and "b" is explored (p 0.25) and
+        // wrong; on odd ones "b" is chosen and right. Window 2: "a" chosen and wrong throughout.
+        for (int w = 0; w < 2; w++) {
+            for (int i = 0; i < 10; i++) {
+                String id = "t" + w + "-" + i;
+                long ts = w * WINDOW + 1_000 + i * 100L;
+                boolean toB = w == 0 && i % 2 == 1;
+                boolean explored = w == 0 && !toB;
+                f.query(id, ts, 1, 0, 0, 0);
+                f.decision(
+                        id,
+                        ts,
+                        toB ? "b" : "a",
+                        0.0,
+                        Map.of("a", new double[] {0.9, 1}, "b", new double[] {0.5, 1}),
+                        explored ? 0.25 : 0);
+                if (toB) {
+                    f.outcome(id, "b", 1, 1, ts + 100);
+                } else {
+                    f.outcome(id, "a", w == 0 ? 1 : 0, 1, ts + 100);
+                }
+                if (explored) {
+                    f.outcome(id, "b", 0, 1, ts + 200);
+                }
+            }
+        }
+        closeWindowsBefore(3 * WINDOW);
+        closeWindowsBefore(5 * WINDOW);
+        List<WindowMetrics> rows = f.metrics.readValuesToList();
+        // b where it was chosen scored 1, where explored 0: the plain mean says 0.5, the
+        // inverse-propensity mean (5·1 + 5·4·0) / (5 + 20) = 0.2.
+        assertThat(rows.get(1).getTrend().get("b").getScore()).isCloseTo(0.2, within(1e-12));
+        // The third window (the first tick's) sees a's window-1 outcomes carried by 2^(−1/10) and
+        // window 2's in full: c·5·1 / (c·5 + 10).
+        double c = Math.pow(0.5, 0.1);
+        assertThat(rows.get(2).getTrend().get("a").getScore())
+                .isCloseTo(c * 5 / (c * 5 + 10), within(1e-12));
     }
 
     @Test

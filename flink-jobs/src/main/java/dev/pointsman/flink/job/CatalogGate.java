@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.ListState;
@@ -24,6 +26,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +44,13 @@ abstract class CatalogGate<IN, OUT>
                     "catalogs",
                     Types.STRING,
                     PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
+    /**
+     * Each pool's newest fallback verdict ({@link Referee}), where the broadcast carries weights.
+     */
+    static final MapStateDescriptor<String, CatalogUpdate> FALLBACKS =
+            new MapStateDescriptor<>(
+                    "fallbacks", Types.STRING, TypeInformation.of(CatalogUpdate.class));
 
     /** The newest trained router per pool, where the broadcast carries weights. */
     static final MapStateDescriptor<String, CatalogUpdate> WEIGHTS =
@@ -87,9 +97,26 @@ abstract class CatalogGate<IN, OUT>
      */
     transient @Nullable ReadOnlyBroadcastState<String, CatalogUpdate> weights;
 
-    /** Whether this gate's broadcast carries {@link #WEIGHTS} (only the decider's does). */
+    /** The fallback broadcast state while {@link #handle} runs, for gates that use weights. */
+    transient @Nullable ReadOnlyBroadcastState<String, CatalogUpdate> fallbacks;
+
+    /**
+     * Whether this gate's broadcast carries {@link #WEIGHTS} and {@link #FALLBACKS} (only the
+     * decider's does).
+     */
     boolean usesWeights() {
         return false;
+    }
+
+    /** The side outputs of the call {@link #handle} runs in, for {@link #output}. */
+    private transient @Nullable BiConsumer<OutputTag<KeyedBytes>, KeyedBytes> sideOutput;
+
+    /** Emits {@code value} to a side output; only while {@link #handle} runs. */
+    void output(OutputTag<KeyedBytes> tag, KeyedBytes value) {
+        if (sideOutput == null) {
+            throw new IllegalStateException("side output outside handle");
+        }
+        sideOutput.accept(tag, value);
     }
 
     /** Routes or transforms {@code in}; returns why it is unusable, or null. */
@@ -103,6 +130,8 @@ abstract class CatalogGate<IN, OUT>
     @Override
     public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
+        fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
+        sideOutput = ctx::output;
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
         if (catalog != null) {
             String problem = handle(in, catalog, out);
@@ -130,9 +159,15 @@ abstract class CatalogGate<IN, OUT>
             }
             return;
         }
+        if (update.isVerdict()) {
+            ctx.getBroadcastState(FALLBACKS).put(update.pool, update);
+            return;
+        }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(CATALOGS);
         state.put(update.pool, update.encoded);
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
+        fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
+        sideOutput = ctx::output;
         Pool catalog = catalog(state, update.pool);
         ctx.applyToKeyedState(
                 pendingDescriptor,
@@ -156,6 +191,8 @@ abstract class CatalogGate<IN, OUT>
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
         timer.clear();
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
+        fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
+        sideOutput = ctx::output;
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
         List<IN> waiting = new ArrayList<>();
         pending.get().forEach(waiting::add);

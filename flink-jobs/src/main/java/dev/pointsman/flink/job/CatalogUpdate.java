@@ -1,9 +1,10 @@
 package dev.pointsman.flink.job;
 
 /**
- * What is broadcast to every operator that needs it: a pool's catalog (single-object bytes), or a
+ * What is broadcast to every operator that needs it: a pool's catalog (single-object bytes), a
  * newly trained version of the pool's trained router (router-core's {@code TrainedRouters}
- * encoding, with the model order it predicts in). A POJO.
+ * encoding, with the model order it predicts in), or the {@link Referee}'s fallback verdict. A
+ * POJO.
  */
 public class CatalogUpdate {
     public String pool;
@@ -22,7 +23,32 @@ public class CatalogUpdate {
     /** The trained router, encoded by {@code TrainedRouters}. */
     public byte[] weights;
 
+    /** For a verdict: whether the pool routes by the trend now. */
+    public boolean fallback;
+
+    /** For a verdict: the trend to route by, as in {@link WindowEvent}; null otherwise. */
+    public String[] trendModels;
+
+    public double[] trendScores;
+    public double[] trendCosts;
+
     public CatalogUpdate() {}
+
+    /** The referee's verdict after window {@code w}. */
+    public static CatalogUpdate verdict(WindowEvent w, boolean fallback) {
+        CatalogUpdate u = new CatalogUpdate();
+        u.pool = w.pool;
+        u.version = w.windowEnd;
+        u.fallback = fallback;
+        u.trendModels = w.trendModels;
+        u.trendScores = w.trendScores;
+        u.trendCosts = w.trendCosts;
+        return u;
+    }
+
+    public boolean isVerdict() {
+        return trendModels != null;
+    }
 
     public CatalogUpdate(String pool, byte[] encoded) {
         this.pool = pool;

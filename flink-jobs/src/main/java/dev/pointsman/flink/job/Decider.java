@@ -43,6 +43,12 @@ import org.jspecify.annotations.Nullable;
 final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private static final long serialVersionUID = 1L;
 
+    /** knn-shrunk's prior strength is multiplied by this for an out-of-distribution query. */
+    static final double OOD_SHRINK = 4.0;
+
+    /** What chooses while a pool has fallen back. */
+    static final String FALLBACK_ROUTER = "global-trend";
+
     /** Prior quality of a catalog model that declares none. */
     static final double DEFAULT_PRIOR = 0.5;
 
@@ -114,7 +120,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         } catch (Exception e) {
             throw new IllegalStateException("reading the trained router of " + n.pool, e);
         }
-        RoutingDecision decision = decide(n, pool, k, p);
+        RoutingDecision decision = decide(n, pool, k, p, fallback(pool.name()));
         if (decision != null) {
             lastVersion = decision.getRouterVersion();
         }
@@ -126,16 +132,32 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     static @Nullable RoutingDecision decide(Neighbourhood n, Pool pool, int k) {
-        return decide(n, pool, k, null);
+        return decide(n, pool, k, null, null);
+    }
+
+    /** The pool's fallback verdict if it routes by the trend now, else null. */
+    private @Nullable CatalogUpdate fallback(String pool) {
+        try {
+            CatalogUpdate v = fallbacks == null ? null : fallbacks.get(pool);
+            return v != null && v.fallback ? v : null;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the fallback of " + pool, e);
+        }
     }
 
     /**
      * The decision, or null when the catalog lists no model. With a trained router ({@code
      * parametric} non-null, for this catalog's models) and the query vector at hand, ŝ and ĉ come
-     * from it; otherwise from the neighbours.
+     * from it; otherwise from the neighbours. With a {@code fallback} verdict the model is the
+     * argmax of the verdict's trend instead (a model the trend lacks keeps the router's
+     * prediction), while the decision still lists the router's predictions.
      */
     static @Nullable RoutingDecision decide(
-            Neighbourhood n, Pool pool, int k, @Nullable Parametric parametric) {
+            Neighbourhood n,
+            Pool pool,
+            int k,
+            @Nullable Parametric parametric,
+            @Nullable CatalogUpdate fallback) {
         List<CatalogModel> byName = new ArrayList<>(pool.catalog().getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
         PoolSettings settings = pool.settings();
@@ -196,7 +218,9 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         long version = 0;
         if (parametric != null && parametric.models().equals(names)) {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
-                shrinkage.estimate(neighbours, weights, used, outcomes, priors, s, c);
+                // Out of distribution: the neighbours are far, so lean harder on the trend.
+                double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
+                shrinkage.estimate(neighbours, weights, used, outcomes, priors, scale, s, c);
                 decidedBy = parametric.name();
                 version = parametric.version();
             } else if (n.vector != null
@@ -207,9 +231,22 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             }
         }
         double lambda = Double.isNaN(n.lambda) ? settings.lambda() : n.lambda;
+        double[] chooseS = s;
+        double[] chooseC = c;
+        if (fallback != null) {
+            chooseS = s.clone();
+            chooseC = c.clone();
+            for (int t = 0; t < fallback.trendModels.length; t++) {
+                Integer m = column.get(fallback.trendModels[t]);
+                if (m != null) {
+                    chooseS[m] = fallback.trendScores[t];
+                    chooseC[m] = fallback.trendCosts[t];
+                }
+            }
+        }
         int best = 0;
         for (int m = 1; m < models; m++) {
-            if (s[m] - lambda * c[m] > s[best] - lambda * c[best]) {
+            if (chooseS[m] - lambda * chooseC[m] > chooseS[best] - lambda * chooseC[best]) {
                 best = m;
             }
         }
@@ -262,6 +299,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setExplore(explore)
                 .setExploreModels(extra)
                 .setExploreProbability(probability)
+                .setFallback(fallback == null ? null : FALLBACK_ROUTER)
                 .build();
     }
 

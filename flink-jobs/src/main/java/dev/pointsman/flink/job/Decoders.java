@@ -6,8 +6,10 @@ import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ModelMean;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
@@ -110,6 +112,55 @@ final class Decoders {
             e.ts = q.getQuery().getTs().toEpochMilli();
             e.source = record;
             out.collect(e);
+            return null;
+        }
+    }
+
+    /** The streams app's closed windows, for the {@link Referee}. */
+    static final class Windows extends Decoder<WindowEvent> {
+        private static final long serialVersionUID = 1L;
+        private transient RecordCodec<WindowMetrics> codec;
+
+        Windows(@Nullable String registryUrl) {
+            super(registryUrl);
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            codec = wire().codec(WindowMetrics.class, Topics.METRICS);
+        }
+
+        @Override
+        @Nullable String decode(KafkaRecord record, Collector<WindowEvent> out)
+                throws UndecodableRecordException {
+            WindowMetrics m = codec.decode(record.value);
+            WindowEvent w = new WindowEvent();
+            w.pool = m.getPool();
+            w.router = m.getRouter();
+            w.windowStart = m.getWindowStart().toEpochMilli();
+            w.windowEnd = m.getWindowEnd().toEpochMilli();
+            w.auc = m.getAuc() == null ? Double.NaN : m.getAuc();
+            w.trendAuc = m.getGlobalTrendAuc() == null ? Double.NaN : m.getGlobalTrendAuc();
+            w.shadowQueries = m.getShadowQueries();
+            Map<String, ModelMean> trend = new TreeMap<>(m.getTrend());
+            w.trendModels = trend.keySet().toArray(new String[0]);
+            w.trendScores = new double[trend.size()];
+            w.trendCosts = new double[trend.size()];
+            int i = 0;
+            for (ModelMean mean : trend.values()) {
+                if (!Double.isFinite(mean.getScore()) || !Double.isFinite(mean.getCost())) {
+                    return "window of "
+                            + w.pool
+                            + ": trend of "
+                            + w.trendModels[i]
+                            + " is not finite";
+                }
+                w.trendScores[i] = mean.getScore();
+                w.trendCosts[i] = mean.getCost();
+                i++;
+            }
+            w.source = record;
+            out.collect(w);
             return null;
         }
     }

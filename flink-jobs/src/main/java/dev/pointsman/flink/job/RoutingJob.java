@@ -147,8 +147,21 @@ public final class RoutingJob {
                                         s.router()))
                         .uid("trainer")
                         .name("train parametric routers");
+        SingleOutputStreamOperator<WindowEvent> windows =
+                source(env, s, Topics.METRICS)
+                        .process(new Decoders.Windows(s.schemaRegistry()))
+                        .uid("decode-metrics")
+                        .name("decode metrics");
+        SingleOutputStreamOperator<CatalogUpdate> verdicts =
+                windows.keyBy(w -> w.pool)
+                        .connect(catalog)
+                        .process(new Referee(s.k(), s.catalogWait(), s.router()))
+                        .uid("referee")
+                        .name("fall back on the live windows");
         BroadcastStream<CatalogUpdate> catalogAndWeights =
-                catalogs.union(trained).broadcast(CatalogGate.CATALOGS, CatalogGate.WEIGHTS);
+                catalogs.union(trained, verdicts)
+                        .broadcast(
+                                CatalogGate.CATALOGS, CatalogGate.WEIGHTS, CatalogGate.FALLBACKS);
         SingleOutputStreamOperator<KeyedBytes> decisions =
                 merged.keyBy(n -> n.pool)
                         .connect(catalogAndWeights)
@@ -157,6 +170,9 @@ public final class RoutingJob {
                         .name("decide");
 
         decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
+        verdicts.getSideOutput(Referee.ALERTS)
+                .sinkTo(sink(s, Topics.ALERTS, "alerts"))
+                .uid("alerts-sink");
         DataStream<KeyedBytes> dlq =
                 queries.getSideOutput(DeadLetters.TAG)
                         .union(
@@ -166,6 +182,8 @@ public final class RoutingJob {
                                 examples.getSideOutput(DeadLetters.TAG),
                                 trained.getSideOutput(DeadLetters.TAG),
                                 partials.getSideOutput(DeadLetters.TAG),
+                                windows.getSideOutput(DeadLetters.TAG),
+                                verdicts.getSideOutput(DeadLetters.TAG),
                                 decisions.getSideOutput(DeadLetters.TAG));
         dlq.sinkTo(sink(s, Topics.DLQ, "dlq")).uid("dlq-sink");
     }

@@ -184,7 +184,7 @@ class DeciderTest {
                         new boolean[] {true, true});
         Decider.Parametric version =
                 new Decider.Parametric("knn-shrunk", 7, List.of("big", "small"), shrinkage);
-        RoutingDecision d = Decider.decide(hood("q"), Pool.of(catalog), 4, version);
+        RoutingDecision d = Decider.decide(hood("q"), Pool.of(catalog), 4, version, null);
         assertThat(d.getRouter()).isEqualTo("knn-shrunk");
         assertThat(d.getRouterVersion()).isEqualTo(7);
         // Two of the four neighbours: big (2 × 0.8 + 2 × 0.2) / 4, small (2 × 0.6 + 2 × 0.9) / 4.
@@ -197,11 +197,43 @@ class DeciderTest {
         // λ 0: the higher ŝ wins, though plain knn-4 prefers big (0.8 > 0.6).
         assertThat(d.getModel()).isEqualTo("small");
         assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4).getModel()).isEqualTo("big");
+        // Out of distribution, α is four times 2: big (2 × 0.8 + 8 × 0.2) / 10.
+        Neighbourhood far = hood("q");
+        far.oodScore = 5;
+        RoutingDecision ood = Decider.decide(far, Pool.of(catalog), 4, version, null);
+        assertThat(ood.getPredictions().get(0).getScore()).isCloseTo(0.32, within(1e-12));
+        assertThat(ood.getPredictions().get(1).getScore()).isCloseTo(0.84, within(1e-12));
         // A version fitted for another model list is not used.
         Decider.Parametric stale =
                 new Decider.Parametric("knn-shrunk", 8, List.of("big", "gone"), shrinkage);
-        assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4, stale).getRouter())
+        assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4, stale, null).getRouter())
                 .isEqualTo("knn-4");
+    }
+
+    @Test
+    void aPoolThatFellBackChoosesByTheTrendButStillListsItsRoutersPredictions() {
+        PoolCatalog cat =
+                catalog(
+                        Map.of("exploration", "0"),
+                        model("big", null),
+                        model("small", null),
+                        model("fresh", 0.1));
+        WindowEvent w = new WindowEvent();
+        w.pool = "p";
+        w.windowEnd = 60_000;
+        // The trend knows nothing of "fresh" (it keeps the router's 0.1) and prefers small.
+        w.trendModels = new String[] {"big", "small", "gone"};
+        w.trendScores = new double[] {0.2, 0.7, 1.0};
+        w.trendCosts = new double[] {0.1, 0.01, 0.0};
+        RoutingDecision d =
+                Decider.decide(hood("q"), Pool.of(cat), 4, null, CatalogUpdate.verdict(w, true));
+        assertThat(d.getModel()).isEqualTo("small");
+        assertThat(d.getFallback()).isEqualTo("global-trend");
+        assertThat(d.getRouter()).isEqualTo("knn-4");
+        assertThat(d.getPredictions().get(0).getScore()).isEqualTo(0.8); // big, the router's
+        RoutingDecision normal = Decider.decide(hood("q"), Pool.of(cat), 4);
+        assertThat(normal.getModel()).isEqualTo("big");
+        assertThat(normal.getFallback()).isNull();
     }
 
     @Test

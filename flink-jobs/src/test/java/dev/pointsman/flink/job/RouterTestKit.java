@@ -1,14 +1,17 @@
 package dev.pointsman.flink.job;
 
 import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
+import dev.pointsman.schemas.ModelMean;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.topics.Topics;
@@ -274,16 +277,26 @@ final class RouterTestKit implements AutoCloseable {
 
     /** Reads dead letters from the start until {@code count} arrived or {@code timeout} passed. */
     List<DeadLetter> deadLetters(int count, Duration timeout) throws Exception {
-        SingleObjectCodec<DeadLetter> codec = SingleObjectCodec.of(DeadLetter.class);
+        return readAll(Topics.DLQ, DeadLetter.class, count, timeout);
+    }
+
+    /** Reads alerts from the start until {@code count} arrived or {@code timeout} passed. */
+    List<Alert> alerts(int count, Duration timeout) throws Exception {
+        return readAll(Topics.ALERTS, Alert.class, count, timeout);
+    }
+
+    private <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(
+            String topic, Class<T> type, int count, Duration timeout) throws Exception {
+        SingleObjectCodec<T> codec = SingleObjectCodec.of(type);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kit-dlq-" + System.nanoTime());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "kit-" + topic + "-" + System.nanoTime());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        List<DeadLetter> out = new ArrayList<>();
+        List<T> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c =
                 new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(Topics.DLQ));
+            c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
@@ -292,6 +305,39 @@ final class RouterTestKit implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * A closed window of {@code pool} on {@code router.metrics}, as the streams app writes it.
+     *
+     * @param trend model → {mean score, mean cost}
+     */
+    void window(
+            String pool,
+            String router,
+            long windowEnd,
+            double auc,
+            double trendAuc,
+            Map<String, double[]> trend) {
+        Map<String, ModelMean> means = new java.util.TreeMap<>();
+        trend.forEach((m, v) -> means.put(m, new ModelMean(v[0], v[1])));
+        WindowMetrics w =
+                WindowMetrics.newBuilder()
+                        .setPool(pool)
+                        .setRouter(router)
+                        .setWindowStart(java.time.Instant.ofEpochMilli(windowEnd - 10_000))
+                        .setWindowEnd(java.time.Instant.ofEpochMilli(windowEnd))
+                        .setAuc(auc)
+                        .setGlobalTrendAuc(trendAuc)
+                        .setShadowQueries(20)
+                        .setMeanScore(0)
+                        .setMeanCost(0)
+                        .setOodShare(0)
+                        .setN(40)
+                        .setTrend(means)
+                        .build();
+        send(Topics.METRICS, pool, SingleObjectCodec.of(WindowMetrics.class).encode(w));
+        producer.flush();
     }
 
     @Override

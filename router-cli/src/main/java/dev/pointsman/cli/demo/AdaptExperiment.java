@@ -178,6 +178,20 @@ public final class AdaptExperiment {
             return (w.getWindowStart().toEpochMilli() - shiftedAtMillis) / 1000.0;
         }
 
+        /**
+         * The routing job's fallback and recovery alerts ({@code fallback/<router>}, {@code
+         * recovered/<router>}), oldest first.
+         */
+        public List<Alert> fallbacks() {
+            return alerts.stream()
+                    .filter(
+                            a ->
+                                    a.getKind().startsWith("fallback/")
+                                            || a.getKind().startsWith("recovered/"))
+                    .sorted(java.util.Comparator.comparing(Alert::getWindowEnd))
+                    .toList();
+        }
+
         /** {drift alerts, windows} before the shift: the false-alarm count and its denominator. */
         public long[] driftAlarmsWithoutShift() {
             long windowsBefore =

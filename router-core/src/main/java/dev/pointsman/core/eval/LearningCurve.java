@@ -13,15 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Lift over the global trend as the support set grows: the claim an online router lives by. Per
- * seed the data is split as {@link Splits} says (the file's fixed train/test split, or one seeded
- * 70/10/20 split of every row together: the mixed traffic a live pool sees), the training rows are
+ * seed the in-distribution rows (every row, or those of a file's train and test splits, not its ood
+ * rows) are split 70/10/20 together, as the mixed traffic of one live pool, the training rows are
  * shuffled once, and each size n fits every router on the first n of them, with the first n/7 of
- * the (shuffled) validation rows to tune on, as a pool that has seen n examples would. The trend is
- * fitted on the same n rows, and both are scored on the same test rows, so the lift at each size
- * compares like with like. The sizes are nested, so the curve shows what more data buys.
+ * the (shuffled) validation rows to tune on, as a pool that has seen n examples would. A size above
+ * the training rows is replaced by all of them (the largest point). The trend is fitted on the same
+ * n rows, and both are scored on the same test rows, so the lift at each size compares like with
+ * like. The sizes are nested, so the curve shows what more data buys.
  */
 public final class LearningCurve {
     /** One point: a router's quality, the trend's and the lift at one support size, per seed. */
@@ -56,7 +58,7 @@ public final class LearningCurve {
     }
 
     /**
-     * @param sizes support sizes, ascending; sizes above the training rows are dropped
+     * @param sizes support sizes; one above the training rows means all of them
      * @param progress called after each fitted router
      */
     public List<Point> run(EvalData data, int[] sizes, IntConsumer progress) {
@@ -111,23 +113,18 @@ public final class LearningCurve {
     /** The sizes that fit in every seed's training split (the split sizes do not vary by seed). */
     static int[] usableSizes(EvalData data, int[] sizes) {
         int available = split(data, 0).train().length;
-        int[] out = Arrays.stream(sizes).filter(n -> n > 0 && n <= available).sorted().toArray();
-        if (out.length == 0) {
-            throw new IllegalArgumentException(
-                    "no size fits the " + available + " training rows: " + Arrays.toString(sizes));
+        if (Arrays.stream(sizes).anyMatch(n -> n <= 0)) {
+            throw new IllegalArgumentException("sizes must be > 0: " + Arrays.toString(sizes));
         }
-        return out;
+        return Arrays.stream(sizes).map(n -> Math.min(n, available)).distinct().sorted().toArray();
     }
 
     private static Splits.Split split(EvalData data, int seed) {
-        if (data.hasFixedSplits()) {
-            return Splits.fixed(data.splits(), seed);
-        }
-        int[] all = new int[data.size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return Splits.random(all, seed);
+        int[] rows =
+                IntStream.range(0, data.size())
+                        .filter(i -> !"ood".equals(data.splits().get(i)))
+                        .toArray();
+        return Splits.random(rows, seed);
     }
 
     private static int[] shuffled(int[] rows, long seed) {

@@ -77,6 +77,23 @@ public final class KnnShrinkage {
             GlobalTrend priors,
             double[] scores,
             double[] costs) {
+        estimate(neighbours, weights, count, support, priors, 1.0, scores, costs);
+    }
+
+    /**
+     * {@link #estimate} with the prior strength multiplied by {@code strengthScale}: the streaming
+     * router shrinks harder toward the trend for a query out of distribution, whose neighbours are
+     * far and say less about it.
+     */
+    public void estimate(
+            Neighbour[] neighbours,
+            double @Nullable [] weights,
+            int count,
+            Outcomes support,
+            GlobalTrend priors,
+            double strengthScale,
+            double[] scores,
+            double[] costs) {
         int models = support.modelCount();
         if (models != observed.length) {
             throw new IllegalArgumentException(
@@ -90,12 +107,12 @@ public final class KnnShrinkage {
         }
         GlobalTrend target = GlobalTrend.of(meanScores, meanCosts);
         int used = Math.min(k, count);
+        double alpha = priorStrength * strengthScale;
         if (weights == null) {
-            KnnPredictor.estimate(
-                    neighbours, used, support, target, false, priorStrength, scores, costs);
+            KnnPredictor.estimate(neighbours, used, support, target, false, alpha, scores, costs);
         } else {
             KnnPredictor.estimateWeighted(
-                    neighbours, weights, used, support, target, priorStrength, scores, costs);
+                    neighbours, weights, used, support, target, alpha, scores, costs);
         }
     }
 

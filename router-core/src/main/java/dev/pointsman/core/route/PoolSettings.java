@@ -15,6 +15,11 @@ import org.jspecify.annotations.Nullable;
  *     ({@code exploration.min-observed}; default {@value #DEFAULT_MIN_OBSERVED})
  * @param oodThreshold a query whose out-of-distribution score is above this is explored at the full
  *     share ({@code exploration.ood-threshold}; default {@value #DEFAULT_OOD_THRESHOLD})
+ * @param fallbackWindows the pool routes by the global trend after this many live windows in a row
+ *     below it, and back by its router after as many above ({@code fallback.windows}; 0 disables;
+ *     default {@value #DEFAULT_FALLBACK_WINDOWS})
+ * @param fallbackMinQueries a window counts with at least this many fully observed queries ({@code
+ *     fallback.min-queries}; default {@value #DEFAULT_FALLBACK_MIN_QUERIES})
  * @param halfLifeS an example's weight halves every this many seconds of age ({@code
  *     decay.half-life-s}; 0, the default, is no decay)
  * @param dimension the embedding dimension the pool expects ({@code dimension}), or null for any
@@ -26,6 +31,8 @@ public record PoolSettings(
         double exploration,
         int minObserved,
         double oodThreshold,
+        int fallbackWindows,
+        int fallbackMinQueries,
         double halfLifeS,
         @Nullable Integer dimension,
         @Nullable String embedder,
@@ -34,6 +41,8 @@ public record PoolSettings(
     public static final double DEFAULT_EXPLORATION = 0.10;
     public static final int DEFAULT_MIN_OBSERVED = 3;
     public static final double DEFAULT_OOD_THRESHOLD = 3.0;
+    public static final int DEFAULT_FALLBACK_WINDOWS = 3;
+    public static final int DEFAULT_FALLBACK_MIN_QUERIES = 10;
 
     /** The settings of a catalog with no defaults. */
     public static final PoolSettings DEFAULTS =
@@ -42,6 +51,8 @@ public record PoolSettings(
                     DEFAULT_EXPLORATION,
                     DEFAULT_MIN_OBSERVED,
                     DEFAULT_OOD_THRESHOLD,
+                    DEFAULT_FALLBACK_WINDOWS,
+                    DEFAULT_FALLBACK_MIN_QUERIES,
                     0,
                     null,
                     null,
@@ -73,6 +84,26 @@ public record PoolSettings(
                         Double.POSITIVE_INFINITY,
                         false,
                         DEFAULT_OOD_THRESHOLD);
+        int fallbackWindows =
+                (int)
+                        number(
+                                pool,
+                                defaults,
+                                "fallback.windows",
+                                0,
+                                1_000_000,
+                                true,
+                                DEFAULT_FALLBACK_WINDOWS);
+        int fallbackMinQueries =
+                (int)
+                        number(
+                                pool,
+                                defaults,
+                                "fallback.min-queries",
+                                1,
+                                1_000_000,
+                                true,
+                                DEFAULT_FALLBACK_MIN_QUERIES);
         double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
         Integer dimension =
                 defaults.containsKey("dimension")
@@ -99,6 +130,8 @@ public record PoolSettings(
                 exploration,
                 minObserved,
                 oodThreshold,
+                fallbackWindows,
+                fallbackMinQueries,
                 halfLifeS,
                 dimension,
                 defaults.get("embedder"),
@@ -115,6 +148,8 @@ public record PoolSettings(
                 exploration,
                 minObserved,
                 oodThreshold,
+                fallbackWindows,
+                fallbackMinQueries,
                 halfLifeS,
                 dimension,
                 embedder,

@@ -44,15 +44,15 @@ class LearningCurveTest {
     }
 
     @Test
-    void theLiftGrowsWithTheSupportAndSizesBeyondTheTrainingRowsAreDropped() {
+    void theLiftGrowsWithTheSupportAndASizeBeyondTheTrainingRowsMeansAllOfThem() {
         EvalData data = clusters(2000, 1);
         LearningCurve curve = new LearningCurve(List.of("knn-shrunk"), 3);
         int[] calls = {0};
         List<LearningCurve.Point> points =
-                curve.run(data, new int[] {40, 1000, 99_999}, done -> calls[0] = done);
-        // 70% of 2000 rows train: 99,999 is dropped, 2 sizes × 3 seeds fitted.
-        assertThat(points).extracting(LearningCurve.Point::size).containsExactly(40, 1000);
-        assertThat(calls[0]).isEqualTo(6).isEqualTo(curve.work(data, new int[] {40, 1000, 99_999}));
+                curve.run(data, new int[] {1000, 40, 99_999}, done -> calls[0] = done);
+        // 70% of 2000 rows train: 99,999 means all 1,400; 3 sizes × 3 seeds fitted.
+        assertThat(points).extracting(LearningCurve.Point::size).containsExactly(40, 1000, 1400);
+        assertThat(calls[0]).isEqualTo(9).isEqualTo(curve.work(data, new int[] {40, 1000, 99_999}));
         LearningCurve.Point small = points.get(0);
         LearningCurve.Point large = points.get(1);
         // Accuracy in percent: routing to each cluster's model gets about 90, the trend about 57.
@@ -64,13 +64,11 @@ class LearningCurveTest {
     }
 
     @Test
-    void noUsableSizeOrRouterIsAnError() {
+    void aSizeBelowOneOrAnUnknownRouterIsAnError() {
         EvalData data = clusters(100, 2);
         assertThatThrownBy(
-                        () ->
-                                new LearningCurve(List.of("knn-shrunk"), 1)
-                                        .work(data, new int[] {500}))
-                .hasMessageContaining("no size fits the 70 training rows");
+                        () -> new LearningCurve(List.of("knn-shrunk"), 1).work(data, new int[] {0}))
+                .hasMessage("sizes must be > 0: [0]");
         assertThatThrownBy(() -> new LearningCurve(List.of("nope"), 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -82,7 +82,8 @@ final class LedgerEmitter {
                         observed[1],
                         model.equals(entry.chosen),
                         predicted == null ? Double.NaN : predicted[0],
-                        predicted == null ? Double.NaN : predicted[1]));
+                        predicted == null ? Double.NaN : predicted[1],
+                        1.0 / propensity(entry, model)));
     }
 
     /** The query as a shadow row, once every predicted model has an outcome (only once). */

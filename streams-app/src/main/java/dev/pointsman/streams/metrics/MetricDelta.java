@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * predicted model now has an outcome ({@link Kind#SHADOW}). Keyed by pool, timestamped with the
  * query's event time so that late outcomes land in the query's window. A shadow row carries its
  * weight in the window's AUC (its inverse exploration propensity, see {@link
- * dev.pointsman.core.monitor.ShadowRow}); other deltas weigh 1.
+ * dev.pointsman.core.monitor.ShadowRow}), an outcome its weight in the global trend (1 / the
+ * probability it was observed); a query delta weighs 1.
  */
 public record MetricDelta(
         Kind kind,
@@ -59,6 +60,7 @@ public record MetricDelta(
 
     /**
      * @param predictedScore NaN when the decision made no prediction for the model
+     * @param weight 1 / the probability that this outcome was observed
      */
     public static MetricDelta outcome(
             String router,
@@ -67,7 +69,8 @@ public record MetricDelta(
             double cost,
             boolean chosen,
             double predictedScore,
-            double predictedCost) {
+            double predictedCost,
+            double weight) {
         return new MetricDelta(
                 Kind.OUTCOME,
                 router,
@@ -81,7 +84,7 @@ public record MetricDelta(
                 predictedCost,
                 Map.of(),
                 Map.of(),
-                1.0);
+                weight);
     }
 
     public static MetricDelta shadow(String router, ShadowRow row) {

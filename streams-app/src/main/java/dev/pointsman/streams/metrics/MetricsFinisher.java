@@ -3,6 +3,7 @@ package dev.pointsman.streams.metrics;
 import dev.pointsman.core.monitor.Drift;
 import dev.pointsman.core.monitor.WindowQuality;
 import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.ModelMean;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.streams.Binary;
@@ -12,6 +13,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,10 +31,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a closed window of one pool into {@link WindowMetrics} (one per router) and {@link Alert}s.
- * The global trend a window is compared with is the per-model mean of every outcome observed in the
- * pool's earlier windows; drift is measured against the pool's reference window, the first one with
- * at least {@code --alert-min-queries} queries. Keeps the recent windows and alerts in queryable
- * stores for the HTTP API and the dashboard.
+ * The global trend a window is compared with is the per-model mean of the outcomes observed in the
+ * pool's earlier windows, each weighted by its inverse propensity (so that the outcomes of the
+ * chosen models do not outweigh those of the explored ones) and decayed by {@code
+ * --trend-half-life} windows (so that it follows the traffic); it is written into each window's
+ * metrics, where the routing job's fallback reads it. Drift is measured against the pool's
+ * reference window, the first one with at least {@code --alert-min-queries} queries. Keeps the
+ * recent windows and alerts in queryable stores for the HTTP API and the dashboard.
  */
 public final class MetricsFinisher
         implements Processor<Windowed<String>, WindowAggregate, String, SpecificRecord> {
@@ -147,6 +152,7 @@ public final class MetricsFinisher
                             .setEmbeddingShift(shift)
                             .setN(s.queries)
                             .setOutcomes(s.outcomes)
+                            .setTrend(means(trend))
                             .build();
             context.forward(new Record<>(pool, metrics, end));
             history.put(historyKey(pool, start, router), metricsCodec.encode(metrics));
@@ -173,6 +179,8 @@ public final class MetricsFinisher
             alerts.put(historyKey(pool, start, a.getKind()), alertCodec.encode(a));
         }
 
+        double carry = settings.trendCarry();
+        trendSums.values().forEach(total -> Arrays.setAll(total, i -> total[i] * carry));
         window.observed()
                 .forEach(
                         (model, sums) -> {
@@ -184,6 +192,12 @@ public final class MetricsFinisher
         trends.put(pool, writeTrend(trendSums));
         prune(history, pool, end - settings.history().toMillis());
         prune(alerts, pool, end - settings.history().toMillis());
+    }
+
+    private static Map<String, ModelMean> means(Map<String, double[]> trend) {
+        Map<String, ModelMean> out = new TreeMap<>();
+        trend.forEach((model, mean) -> out.put(model, new ModelMean(mean[0], mean[1])));
+        return out;
     }
 
     private static Alert alert(

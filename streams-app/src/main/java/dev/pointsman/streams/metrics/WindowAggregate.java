@@ -50,7 +50,10 @@ public final class WindowAggregate {
     double @Nullable [] embeddingSum;
     long embedded;
 
-    /** model → {count, score sum, cost sum} of every outcome observed in the window. */
+    /**
+     * model → {weight sum, weighted score sum, weighted cost sum} of every outcome observed in the
+     * window, each weighted by its inverse propensity.
+     */
     final Map<String, double[]> observed = new TreeMap<>();
 
     /**
@@ -94,9 +97,9 @@ public final class WindowAggregate {
                     stats.absCostError += Math.abs(d.predictedCost() - d.cost());
                 }
                 double[] sums = observed.computeIfAbsent(d.model(), m -> new double[3]);
-                sums[0]++;
-                sums[1] += d.score();
-                sums[2] += d.cost();
+                sums[0] += d.weight();
+                sums[1] += d.weight() * d.score();
+                sums[2] += d.weight() * d.cost();
             }
             case SHADOW -> {
                 if (stats.shadow.size() < shadowCap) {

@@ -1,0 +1,120 @@
+package dev.pointsman.flink.job;
+
+import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.core.route.RouterSpec;
+import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.flink.records.KeyedBytes;
+import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keyed by pool, reads the streams app's closed windows ({@code router.metrics}) and applies the
+ * {@link Fallback} rule to the windows of the router the pool runs that have at least {@code
+ * fallback.min-queries} fully observed queries and a trend. While the pool has fallen back it
+ * broadcasts the newest window's trend to the deciders, which then choose by it; the change itself
+ * is an alert on {@code router.alerts}: {@code fallback/<router>} (value: the window's AUC minus
+ * the trend's) or {@code recovered/<router>}.
+ */
+final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
+    private static final long serialVersionUID = 1L;
+
+    static final OutputTag<KeyedBytes> ALERTS =
+            new OutputTag<>("alerts", TypeInformation.of(KeyedBytes.class));
+
+    private final int k;
+    private transient ValueState<Fallback.State> state;
+    private transient SingleObjectCodec<Alert> alerts;
+    private transient @Nullable Context current;
+
+    Referee(int k, Duration catalogWait, @Nullable RouterSpec defaultRouter) {
+        super(WindowEvent.class, catalogWait, defaultRouter);
+        this.k = k;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        super.open(context);
+        state =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "fallback", TypeInformation.of(Fallback.State.class)));
+        alerts = SingleObjectCodec.of(Alert.class);
+    }
+
+    /** The name the pool's decisions carry, so its windows are the ones counted. */
+    static String routerName(PoolSettings settings, int k) {
+        RouterSpec trained = settings.trainedRouter();
+        return trained != null ? trained.name() : settings.knn(k).name();
+    }
+
+    @Override
+    @Nullable String handle(WindowEvent w, Pool pool, Collector<CatalogUpdate> out) {
+        PoolSettings settings = pool.settings();
+        int windows = settings.fallbackWindows();
+        if (windows == 0 || !w.router.equals(routerName(settings, k))) {
+            return null;
+        }
+        try {
+            Fallback.State s = state.value();
+            if (s == null) {
+                s = new Fallback.State();
+            }
+            if (w.windowEnd <= s.lastWindowEnd) {
+                return null; // counted already
+            }
+            s.lastWindowEnd = w.windowEnd;
+            if (Double.isNaN(w.auc)
+                    || Double.isNaN(w.trendAuc)
+                    || w.shadowQueries < settings.fallbackMinQueries()) {
+                state.update(s);
+                return null;
+            }
+            Fallback.Change change = Fallback.observe(s, w.auc, w.trendAuc, windows);
+            state.update(s);
+            if (s.active || change == Fallback.Change.RECOVERED) {
+                out.collect(CatalogUpdate.verdict(w, s.active));
+            }
+            if (change != Fallback.Change.NONE) {
+                alert(w, change, windows);
+            }
+            return null;
+        } catch (Exception e) {
+            throw new IllegalStateException("fallback state of " + w.pool, e);
+        }
+    }
+
+    private void alert(WindowEvent w, Fallback.Change change, int windows) {
+        Alert a =
+                Alert.newBuilder()
+                        .setPool(w.pool)
+                        .setKind(
+                                (change == Fallback.Change.FELL_BACK ? "fallback/" : "recovered/")
+                                        + w.router)
+                        .setValue(w.auc - w.trendAuc)
+                        .setThreshold(0)
+                        .setWindowStart(Instant.ofEpochMilli(w.windowStart))
+                        .setWindowEnd(Instant.ofEpochMilli(w.windowEnd))
+                        .build();
+        output(ALERTS, new KeyedBytes(Decoders.utf8(w.pool), alerts.encode(a)));
+    }
+
+    @Override
+    KafkaRecord source(WindowEvent w) {
+        return w.source;
+    }
+
+    @Override
+    String pool(WindowEvent w) {
+        return w.pool;
+    }
+}
