@@ -260,17 +260,21 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         }
         md.append("\nWindows (seconds relative to the shift):\n\n");
         md.append(
-                "| router | t (s) | n | AUC | oracle | global trend | OOD share | PSI | shift |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+                "| router | t (s) | n | AUC, all queries | trend, all queries | explored | live AUC"
+                        + " | live oracle | live trend | OOD share | PSI | shift |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (AdaptExperiment.Pass p : List.of(still, online)) {
             for (WindowMetrics w : p.windows()) {
                 md.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %s | %.0f | %d | %s | %s | %s | %.2f | %s | %s |%n",
+                                "| %s | %.0f | %d | %s | %s | %d | %s | %s | %s | %.2f | %s | %s |%n",
                                 p.name(),
                                 p.secondsSinceShift(w),
                                 w.getN(),
+                                fmt(p.auc(w)),
+                                fmt(p.trendAuc(w)),
+                                w.getShadowQueries(),
                                 fmt(w.getAuc()),
                                 fmt(w.getOracleAuc()),
                                 fmt(w.getGlobalTrendAuc()),
@@ -310,16 +314,19 @@ public final class BenchAdaptCommand implements Callable<Integer> {
     private static String csv(AdaptExperiment.Pass still, AdaptExperiment.Pass online) {
         StringBuilder out =
                 new StringBuilder(
-                        "router,seconds_since_shift,n,auc,oracle_auc,global_trend_auc,ood_share,psi,embedding_shift\n");
+                        "router,seconds_since_shift,n,full_auc,full_trend_auc,shadow_queries,auc,oracle_auc,global_trend_auc,ood_share,psi,embedding_shift\n");
         for (AdaptExperiment.Pass p : List.of(still, online)) {
             for (WindowMetrics w : p.windows()) {
                 out.append(
                         String.format(
                                 Locale.ROOT,
-                                "%s,%.1f,%d,%s,%s,%s,%.4f,%s,%s%n",
+                                "%s,%.1f,%d,%s,%s,%d,%s,%s,%s,%.4f,%s,%s%n",
                                 p.name(),
                                 p.secondsSinceShift(w),
                                 w.getN(),
+                                csvNum(p.auc(w)),
+                                csvNum(p.trendAuc(w)),
+                                w.getShadowQueries(),
                                 csvNum(w.getAuc()),
                                 csvNum(w.getOracleAuc()),
                                 csvNum(w.getGlobalTrendAuc()),

@@ -61,12 +61,7 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
             description = "Seeds (splits, shuffles and training). Default: ${DEFAULT-VALUE}.")
     int seeds;
 
-    @Option(
-            names = "--cache-dir",
-            paramLabel = "DIR",
-            description = "Embedding cache directory. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${user.home}/.cache/pointsman/embeddings")
-    Path cacheDir;
+    @Mixin CachedEmbeddings cache;
 
     @Option(
             names = "--out",
@@ -89,8 +84,7 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--routers: " + e.getMessage(), e);
         }
         Benchmark bench = BenchmarkFiles.load(data);
-        EvalData evalData =
-                EvalData.of(bench, CachedEmbeddings.of(bench, embedding.toConfig(), cacheDir));
+        EvalData evalData = EvalData.of(bench, cache.embed(bench, embedding.toConfig()));
         int total;
         try {
             total = curve.work(evalData, sizes);

@@ -10,10 +10,27 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
 
-/** Every prompt of a benchmark embedded, through the embedding cache, with a progress bar. */
+/**
+ * {@code --cache-dir} and {@code --no-cache}, and every prompt of a benchmark embedded through that
+ * cache with a progress bar.
+ */
 final class CachedEmbeddings {
-    private CachedEmbeddings() {}
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
+            description = "Embedding cache directory. Default: ${DEFAULT-VALUE}.",
+            defaultValue = "${user.home}/.cache/pointsman/embeddings")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Do not read or write the embedding cache.")
+    boolean noCache;
+
+    /** The benchmark's prompts embedded with {@code config}, through the cache the options name. */
+    List<float[]> embed(Benchmark benchmark, EmbedderConfig config) throws IOException {
+        return of(benchmark, config, noCache ? null : cacheDir);
+    }
 
     /**
      * @param cacheDir the cache directory, or null to embed without one

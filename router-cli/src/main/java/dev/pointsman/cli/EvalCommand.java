@@ -84,15 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Draw each dataset's Pareto fronts (seed 0) as PNG into DIR.")
     Path plot;
 
-    @Option(
-            names = "--cache-dir",
-            paramLabel = "DIR",
-            description = "Embedding cache directory. Default: ${DEFAULT-VALUE}.",
-            defaultValue = "${user.home}/.cache/pointsman/embeddings")
-    Path cacheDir;
-
-    @Option(names = "--no-cache", description = "Do not read or write the embedding cache.")
-    boolean noCache;
+    @Mixin CachedEmbeddings cache;
 
     @Override
     public Integer call() throws IOException {
@@ -117,7 +109,7 @@ public final class EvalCommand implements Callable<Integer> {
                         ? "with costs (Pareto-AUC)"
                         : "quality only (accuracy at λ = 0)");
 
-        List<float[]> vectors = CachedEmbeddings.of(benchmark, config, noCache ? null : cacheDir);
+        List<float[]> vectors = cache.embed(benchmark, config);
         EvalData evalData = EvalData.of(benchmark, vectors);
 
         ProgressBar training = ProgressBar.onStderr("training");

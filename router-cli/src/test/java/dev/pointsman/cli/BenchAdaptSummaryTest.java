@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pointsman.cli.demo.AdaptExperiment;
+import dev.pointsman.core.monitor.WindowQuality;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +32,7 @@ class BenchAdaptSummaryTest {
                 .setMeanCost(0)
                 .setOodShare(0)
                 .setN(n)
+                .setShadowQueries(n)
                 .setTrend(java.util.Map.of()) // a default would need Avro's trusted classes
                 .build();
     }
@@ -96,6 +99,37 @@ class BenchAdaptSummaryTest {
                 new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online));
         assertThat(json.get("online").get("fallbacks").asLong()).isEqualTo(2);
         assertThat(json.get("static").get("fallbacks").asLong()).isZero();
+    }
+
+    @Test
+    void aWindowJudgedOnEveryQueryIsReadFromThatAndWeighedByItsQueries() throws Exception {
+        // Live figures from a handful of explored queries; the replay judged all of them.
+        WindowMetrics before = window(0, 100, 50.0, 60.0);
+        WindowMetrics first = window(30, 100, 10.0, 10.0);
+        WindowMetrics settled = window(40, 100, 95.0, 20.0);
+        WindowMetrics lastLiveOnly = window(50, 100, 70.0, 80.0);
+        Map<Long, WindowQuality> full =
+                Map.of(0L, quality(300, 80.0, 70.0), 40_000L, quality(100, 75.0, 78.0));
+        AdaptExperiment.Pass online =
+                new AdaptExperiment.Pass(
+                        "online",
+                        List.of(before, first, settled, lastLiveOnly),
+                        List.of(),
+                        SHIFT,
+                        full);
+        assertThat(online.auc(before)).isEqualTo(80.0);
+        assertThat(online.trendAuc(settled)).isEqualTo(78.0);
+        assertThat(online.auc(lastLiveOnly)).isEqualTo(70.0); // no judged queries: live
+        JsonNode json =
+                new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online));
+        assertThat(json.get("online").get("before_auc").asDouble()).isEqualTo(80.0);
+        // After: the judged window (100 queries, 75) and the live one (100 shadow queries, 70).
+        assertThat(json.get("online").get("after_auc").asDouble()).isCloseTo(72.5, within(1e-9));
+        assertThat(json.get("online").get("after_trend").asDouble()).isCloseTo(79.0, within(1e-9));
+    }
+
+    private static WindowQuality quality(int queries, double auc, double trend) {
+        return new WindowQuality(List.of("a", "b"), queries, auc, 99.0, 40.0, trend);
     }
 
     private static Alert alert(String kind, long endS) {

@@ -213,13 +213,24 @@ class WindowMetricsTest {
     @Test
     void aShiftRaisesDriftAndOodAlertsAgainstTheReferenceWindow() {
         SplittableRandom random = new SplittableRandom(12);
-        shadowWindow(0, 20, random, new float[] {1, 0, 0, 0}, 0.2);
-        shadowWindow(WINDOW, 20, random, new float[] {1, 0, 0, 0}, 0.3);
-        shadowWindow(2 * WINDOW, 20, random, new float[] {0, 1, 0, 0}, 5.0);
+        Window w0 = shadowWindow(0, 20, random, new float[] {1, 0, 0, 0}, 0.2);
+        Window w1 = shadowWindow(WINDOW, 20, random, new float[] {1, 0, 0, 0}, 0.3);
+        Window w2 = shadowWindow(2 * WINDOW, 20, random, new float[] {0, 1, 0, 0}, 5.0);
         closeWindowsBefore(4 * WINDOW);
+        closeWindowsBefore(6 * WINDOW);
 
         List<WindowMetrics> rows = f.metrics.readValuesToList();
-        assertThat(rows).hasSize(3);
+        assertThat(rows).hasSize(4);
+        // The drift window ages the trend by four windows at once: the next window's trend of a
+        // is (c⁴·(c·Σ₀ + Σ₁) + Σ₂) / (c⁴·(c·20 + 20) + 20), c = 2^(−1/10).
+        double c = Math.pow(0.5, 0.1);
+        double c4 = Math.pow(c, 4);
+        double sum0 = column(w0.s(), 0) * 20;
+        double sum1 = column(w1.s(), 0) * 20;
+        double sum2 = column(w2.s(), 0) * 20;
+        assertThat(rows.get(3).getTrend().get("a").getScore())
+                .isCloseTo(
+                        (c4 * (c * sum0 + sum1) + sum2) / (c4 * (c * 20 + 20) + 20), within(1e-12));
         assertThat(rows.get(1).getDrift()).isZero();
         assertThat(rows.get(2).getOodShare()).isEqualTo(1.0);
         long[] reference = new long[Drift.OOD_BINS];

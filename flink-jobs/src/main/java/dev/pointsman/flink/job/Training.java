@@ -67,7 +67,7 @@ final class Training {
                         propensities);
         if (router.kind() == RouterSpec.Kind.KNN_SHRUNK) {
             // Applied to the k neighbours the shards find: it may not choose more.
-            return new KnnShrunkTrainer(k).fitLeaveOneOut(all);
+            return new KnnShrunkTrainer(k).fitLeaveOneOut(all, seed);
         }
         RouterTrainer trainer = Routers.of(router);
         int[] rows = new int[examples.size()];

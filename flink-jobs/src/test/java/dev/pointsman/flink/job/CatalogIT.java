@@ -3,7 +3,6 @@ package dev.pointsman.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.schemas.ModelPrediction;
-import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.RoutingDecision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,15 +33,7 @@ class CatalogIT {
                         Map.of("exploration", "0"),
                         RouterTestKit.model("big", null),
                         RouterTestKit.model("small", null));
-                for (int i = 0; i < 20; i++) {
-                    kit.example(
-                            POOL,
-                            "x" + i,
-                            i,
-                            Map.of(
-                                    "big", new ObservedOutcome(0.9, 0.01, 1.0),
-                                    "small", new ObservedOutcome(0.5, 0.001, 1.0)));
-                }
+                kit.bigAndSmallExamples(POOL, 20);
                 kit.awaitSupport(POOL, 20);
                 List<String> before = kit.queries(POOL, "before", 20);
                 Map<String, RoutingDecision> first =

@@ -3,7 +3,6 @@ package dev.pointsman.flink.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.schemas.Alert;
-import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.RoutingDecision;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,15 +38,7 @@ class FallbackIT {
                         Map.of("exploration", "0", "fallback.windows", "2"),
                         RouterTestKit.model("big", null),
                         RouterTestKit.model("small", null));
-                for (int i = 0; i < 10; i++) {
-                    kit.example(
-                            POOL,
-                            "x" + i,
-                            i,
-                            Map.of(
-                                    "big", new ObservedOutcome(0.9, 0.01, 1.0),
-                                    "small", new ObservedOutcome(0.5, 0.001, 1.0)));
-                }
+                kit.bigAndSmallExamples(POOL, 10);
                 kit.awaitSupport(POOL, 10);
                 assertThat(probe(kit, "before").getModel()).isEqualTo("big");
 

@@ -275,6 +275,22 @@ final class RouterTestKit implements AutoCloseable {
         return out;
     }
 
+    /**
+     * {@code n} examples where every model was observed: "big" scores 0.9 at 0.01, "small" 0.5 at
+     * 0.001, so a kNN decision at λ 0 picks big.
+     */
+    void bigAndSmallExamples(String pool, int n) {
+        for (int i = 0; i < n; i++) {
+            example(
+                    pool,
+                    "x" + i,
+                    i,
+                    Map.of(
+                            "big", new ObservedOutcome(0.9, 0.01, 1.0),
+                            "small", new ObservedOutcome(0.5, 0.001, 1.0)));
+        }
+    }
+
     /** Reads dead letters from the start until {@code count} arrived or {@code timeout} passed. */
     List<DeadLetter> deadLetters(int count, Duration timeout) throws Exception {
         return readAll(Topics.DLQ, DeadLetter.class, count, timeout);

@@ -1,6 +1,7 @@
 package dev.pointsman.cli.demo;
 
 import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.monitor.WindowQuality;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
@@ -40,18 +41,54 @@ public final class AdaptExperiment {
             double exploration,
             String router) {}
 
-    /** One pass: the closed windows and alerts, and when the traffic shifted. */
+    /**
+     * One pass: the closed windows and alerts, when the traffic shifted, and per window (by start)
+     * its quality on every decided query ({@link Judged}). The levels and counts below read a
+     * window's AUC and trend AUC from that full-information quality where there is one (the replay
+     * knows every model's outcome, so it need not estimate from the few explored queries the live
+     * window sees), else from the live window.
+     */
     public record Pass(
-            String name, List<WindowMetrics> windows, List<Alert> alerts, long shiftedAtMillis) {
+            String name,
+            List<WindowMetrics> windows,
+            List<Alert> alerts,
+            long shiftedAtMillis,
+            Map<Long, WindowQuality> full) {
 
-        /** Mean AUC of the windows entirely before the shift. */
+        /** A pass judged by its live windows only. */
+        public Pass(
+                String name,
+                List<WindowMetrics> windows,
+                List<Alert> alerts,
+                long shiftedAtMillis) {
+            this(name, windows, alerts, shiftedAtMillis, Map.of());
+        }
+
+        /** The window's AUC: on every decided query where known, else the live estimate. */
+        public @Nullable Double auc(WindowMetrics w) {
+            WindowQuality q = full.get(w.getWindowStart().toEpochMilli());
+            return q != null ? Double.valueOf(q.auc()) : w.getAuc();
+        }
+
+        /** The window's global-trend AUC, read as {@link #auc} is. */
+        public @Nullable Double trendAuc(WindowMetrics w) {
+            WindowQuality q = full.get(w.getWindowStart().toEpochMilli());
+            return q != null ? q.trendAuc() : w.getGlobalTrendAuc();
+        }
+
+        /** The queries behind the window's {@link #auc}. */
+        long weight(WindowMetrics w) {
+            WindowQuality q = full.get(w.getWindowStart().toEpochMilli());
+            return q != null ? q.queries() : w.getShadowQueries();
+        }
+
+        /** Mean AUC of the windows entirely before the shift (see {@link #mean}). */
         public double levelBefore() {
-            return windows.stream()
-                    .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
-                    .filter(w -> w.getAuc() != null)
-                    .mapToDouble(WindowMetrics::getAuc)
-                    .average()
-                    .orElse(Double.NaN);
+            return mean(
+                    windows.stream()
+                            .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
+                            .toList(),
+                    this::auc);
         }
 
         /** Windows entirely after the shift, oldest first. */
@@ -61,13 +98,9 @@ public final class AdaptExperiment {
                     .toList();
         }
 
-        /** Mean AUC of the windows entirely after the shift. */
+        /** Mean AUC of the windows entirely after the shift (see {@link #mean}). */
         public double levelAfter() {
-            return after().stream()
-                    .filter(w -> w.getAuc() != null)
-                    .mapToDouble(WindowMetrics::getAuc)
-                    .average()
-                    .orElse(Double.NaN);
+            return mean(after(), this::auc);
         }
 
         /**
@@ -80,7 +113,8 @@ public final class AdaptExperiment {
             long seen = 0;
             for (WindowMetrics w : after()) {
                 seen += w.getN();
-                if (w.getAuc() != null && w.getAuc() >= level - points) {
+                Double auc = auc(w);
+                if (auc != null && auc >= level - points) {
                     return seen;
                 }
             }
@@ -100,10 +134,10 @@ public final class AdaptExperiment {
                             .toList();
             List<WindowMetrics> settled = after().stream().skip(1).toList();
             Map<String, Double> out = new LinkedHashMap<>();
-            out.put("before_auc", mean(before, WindowMetrics::getAuc));
-            out.put("before_trend", mean(before, WindowMetrics::getGlobalTrendAuc));
-            out.put("after_auc", mean(settled, WindowMetrics::getAuc));
-            out.put("after_trend", mean(settled, WindowMetrics::getGlobalTrendAuc));
+            out.put("before_auc", mean(before, this::auc));
+            out.put("before_trend", mean(before, this::trendAuc));
+            out.put("after_auc", mean(settled, this::auc));
+            out.put("after_trend", mean(settled, this::trendAuc));
             return out;
         }
 
@@ -118,10 +152,12 @@ public final class AdaptExperiment {
             int start = -1;
             for (int i = 0; i < after.size(); i++) {
                 WindowMetrics w = after.get(i);
-                if (w.getAuc() == null || w.getGlobalTrendAuc() == null) {
+                Double auc = auc(w);
+                Double trend = trendAuc(w);
+                if (auc == null || trend == null) {
                     continue;
                 }
-                if (w.getAuc() > w.getGlobalTrendAuc()) {
+                if (auc > trend) {
                     start = start < 0 ? i : start;
                 } else {
                     start = -1;
@@ -137,14 +173,24 @@ public final class AdaptExperiment {
             return seen;
         }
 
-        private static double mean(
-                List<WindowMetrics> windows, Function<WindowMetrics, Double> figure) {
-            return windows.stream()
-                    .map(figure)
-                    .filter(v -> v != null && Double.isFinite(v))
-                    .mapToDouble(Double::doubleValue)
-                    .average()
-                    .orElse(Double.NaN);
+        /**
+         * The mean of a window figure, each window weighted by the queries behind it (all decided
+         * queries for a full-information figure, the fully observed ones for a live one): a live
+         * window with two explored queries says little, and with the router's own exploration a
+         * short window may have only that many.
+         */
+        private double mean(List<WindowMetrics> windows, Function<WindowMetrics, Double> figure) {
+            double sum = 0;
+            double weight = 0;
+            for (WindowMetrics w : windows) {
+                Double v = figure.apply(w);
+                long n = weight(w);
+                if (v != null && Double.isFinite(v) && n > 0) {
+                    sum += n * v;
+                    weight += n;
+                }
+            }
+            return weight == 0 ? Double.NaN : sum / weight;
         }
 
         /**
@@ -284,8 +330,19 @@ public final class AdaptExperiment {
             if (summary.shiftedAt() == null) {
                 throw new IllegalStateException("the replay stopped before the shift");
             }
+            Map<Long, WindowQuality> full = new java.util.HashMap<>();
+            for (WindowMetrics w : summary.windows()) {
+                WindowQuality q = Judged.of(w, summary.judged());
+                if (q != null) {
+                    full.put(w.getWindowStart().toEpochMilli(), q);
+                }
+            }
             return new Pass(
-                    name, summary.windows(), summary.alerts(), summary.shiftedAt().toEpochMilli());
+                    name,
+                    summary.windows(),
+                    summary.alerts(),
+                    summary.shiftedAt().toEpochMilli(),
+                    full);
         }
     }
 }

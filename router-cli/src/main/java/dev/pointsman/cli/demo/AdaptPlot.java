@@ -93,9 +93,10 @@ public final class AdaptPlot {
         // Drift alerts of the online pass, on its line.
         g.setColor(new Color(0x7C3AED));
         for (WindowMetrics w : online.windows()) {
-            if (online.driftAlerted(w) && w.getAuc() != null) {
+            Double auc = online.auc(w);
+            if (online.driftAlerted(w) && auc != null) {
                 double x = online.secondsSinceShift(w);
-                g.fillRect(f.x(x) - 5, f.y(w.getAuc()) - 5, 10, 10);
+                g.fillRect(f.x(x) - 5, f.y(auc) - 5, 10, 10);
             }
         }
         int lx = W - R - 260;
@@ -123,7 +124,7 @@ public final class AdaptPlot {
     private static List<double[]> series(AdaptExperiment.Pass pass, boolean trend) {
         List<double[]> points = new ArrayList<>();
         for (WindowMetrics w : pass.windows()) {
-            Double v = trend ? w.getGlobalTrendAuc() : w.getAuc();
+            Double v = trend ? pass.trendAuc(w) : pass.auc(w);
             if (v != null) {
                 points.add(new double[] {pass.secondsSinceShift(w), v});
             }

@@ -35,6 +35,10 @@ final class ReplayGateway {
     private final KafkaProducer<byte[], byte[]> producer;
 
     private final Map<String, Sent> pending = new ConcurrentHashMap<>();
+
+    /** Every decided query with its predictions and every model's true outcome. */
+    private final List<Judged> judged = java.util.Collections.synchronizedList(new ArrayList<>());
+
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong outcomes = new AtomicLong();
     private final AtomicLong explored = new AtomicLong();
@@ -73,6 +77,7 @@ final class ReplayGateway {
         }
         BenchmarkRow row = sent.row();
         decided.incrementAndGet();
+        judged.add(Judged.of(d, data, row));
         int chosen = data.models().indexOf(d.getModel());
         if (chosen >= 0) {
             (sent.afterShift() ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
@@ -113,6 +118,13 @@ final class ReplayGateway {
 
     long outcomes() {
         return outcomes.get();
+    }
+
+    /** Every decided query so far, judged against all its true outcomes. */
+    List<Judged> judged() {
+        synchronized (judged) {
+            return List.copyOf(judged);
+        }
     }
 
     long exploredQueries() {

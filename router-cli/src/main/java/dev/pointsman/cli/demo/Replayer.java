@@ -67,7 +67,8 @@ public final class Replayer {
             double meanScoreAfterShift,
             List<WindowMetrics> windows,
             List<Alert> alerts,
-            @Nullable Instant shiftedAt) {
+            @Nullable Instant shiftedAt,
+            List<Judged> judged) {
 
         /**
          * The mean of AUC − global-trend AUC over the windows that have both, and how many there
@@ -243,7 +244,8 @@ public final class Replayer {
                     gateway.meanScoreAfter(),
                     console.windows(),
                     console.alerts(),
-                    shiftedAt);
+                    shiftedAt,
+                    gateway.judged());
         }
     }
 

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
@@ -71,8 +70,8 @@ public final class LearningCurve {
         int done = 0;
         for (int seed = 0; seed < seeds; seed++) {
             Splits.Split split = split(data, seed);
-            int[] train = shuffled(split.train(), seed);
-            int[] validation = shuffled(split.validation(), seed + 1_000_003L);
+            int[] train = Splits.shuffled(split.train(), seed);
+            int[] validation = Splits.shuffled(split.validation(), seed + 1_000_003L);
             Outcomes truth = data.outcomes().select(split.test());
             var testVectors = data.vectors().select(split.test());
             for (int s = 0; s < usable.length; s++) {
@@ -125,18 +124,6 @@ public final class LearningCurve {
                         .filter(i -> !"ood".equals(data.splits().get(i)))
                         .toArray();
         return Splits.random(rows, seed);
-    }
-
-    private static int[] shuffled(int[] rows, long seed) {
-        int[] out = rows.clone();
-        Random random = new Random(seed);
-        for (int i = out.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = out[i];
-            out[i] = out[j];
-            out[j] = t;
-        }
-        return out;
     }
 
     private static TrainingSet select(EvalData data, int[] rows) {

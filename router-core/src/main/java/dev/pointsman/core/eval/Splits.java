@@ -77,7 +77,8 @@ public final class Splits {
                 test.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    private static int[] shuffled(int[] rows, long seed) {
+    /** A seeded Fisher–Yates shuffle of a copy of {@code rows}. */
+    static int[] shuffled(int[] rows, long seed) {
         int[] out = rows.clone();
         Random random = new Random(seed);
         for (int i = out.length - 1; i > 0; i--) {

@@ -64,21 +64,30 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      * TrainingSet#completeRows}): every example stays in the support, and the rare complete ones
      * all serve as validation without a split that would leave a few of them. With fewer than
      * {@value #MIN_COMPLETE} complete examples, k and α minimise the inverse-propensity-weighted
-     * squared error of ŝ on every observed outcome instead, leave-one-out as well.
+     * squared error of ŝ on every observed outcome instead, leave-one-out as well. At most {@value
+     * #MAX_HELD_OUT} examples (a sample drawn with {@code seed}) are held out.
      */
-    public KnnShrinkage fitLeaveOneOut(TrainingSet all) {
+    public KnnShrinkage fitLeaveOneOut(TrainingSet all, long seed) {
         ExactKnn index = new ExactKnn(all.vectors());
         GlobalTrend trend = GlobalTrend.fit(all);
         TrainingSet.Complete complete = all.completeRows();
         boolean byQuality = complete.size() >= MIN_COMPLETE;
-        int[] rows = byQuality ? complete.rows() : IntStream.range(0, all.size()).toArray();
+        int[] candidates = byQuality ? complete.rows() : IntStream.range(0, all.size()).toArray();
+        // At most MAX_HELD_OUT of them, a seeded sample, so a fit stays cheap on a large window.
+        int[] pick = sample(candidates.length, MAX_HELD_OUT, seed);
+        int[] rows = new int[pick.length];
+        double[] weights = new double[pick.length];
+        for (int i = 0; i < pick.length; i++) {
+            rows[i] = candidates[pick[i]];
+            weights[i] = byQuality ? complete.weights()[pick[i]] : 1.0;
+        }
         int maxK = Math.min(kGrid[kGrid.length - 1], all.size() - 1);
         Neighbour[][] neighbours = new Neighbour[rows.length][];
         IntStream.range(0, rows.length)
                 .parallel()
                 .forEach(i -> neighbours[i] = withoutSelf(index, all, rows[i], maxK));
         if (byQuality) {
-            choose(neighbours, all, trend, all.outcomes().select(rows), complete.weights());
+            choose(neighbours, all, trend, all.outcomes().select(rows), weights);
         } else {
             chooseBySquaredError(neighbours, all, trend, rows);
         }
@@ -88,6 +97,27 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     /** Fewest complete examples that choose k and α by routing quality. */
     static final int MIN_COMPLETE = 10;
+
+    /** Most examples held out one at a time in a {@link #fitLeaveOneOut}. */
+    static final int MAX_HELD_OUT = 2000;
+
+    /** {@code n} indices when {@code n <= max}, else a seeded sample of {@code max}, ascending. */
+    static int[] sample(int n, int max, long seed) {
+        int[] all = IntStream.range(0, n).toArray();
+        if (n <= max) {
+            return all;
+        }
+        java.util.Random random = new java.util.Random(seed);
+        for (int i = 0; i < max; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = all[i];
+            all[i] = all[j];
+            all[j] = t;
+        }
+        int[] out = java.util.Arrays.copyOf(all, max);
+        java.util.Arrays.sort(out);
+        return out;
+    }
 
     private static Neighbour[] withoutSelf(ExactKnn index, TrainingSet all, int row, int k) {
         if (k <= 0) {

@@ -66,15 +66,13 @@ public record PoolSettings(
         double exploration =
                 number(pool, defaults, "exploration", 0, 1, false, DEFAULT_EXPLORATION);
         int minObserved =
-                (int)
-                        number(
-                                pool,
-                                defaults,
-                                "exploration.min-observed",
-                                0,
-                                1_000_000,
-                                true,
-                                DEFAULT_MIN_OBSERVED);
+                integer(
+                        pool,
+                        defaults,
+                        "exploration.min-observed",
+                        0,
+                        1_000_000,
+                        DEFAULT_MIN_OBSERVED);
         double oodThreshold =
                 number(
                         pool,
@@ -85,29 +83,19 @@ public record PoolSettings(
                         false,
                         DEFAULT_OOD_THRESHOLD);
         int fallbackWindows =
-                (int)
-                        number(
-                                pool,
-                                defaults,
-                                "fallback.windows",
-                                0,
-                                1_000_000,
-                                true,
-                                DEFAULT_FALLBACK_WINDOWS);
+                integer(pool, defaults, "fallback.windows", 0, 1_000_000, DEFAULT_FALLBACK_WINDOWS);
         int fallbackMinQueries =
-                (int)
-                        number(
-                                pool,
-                                defaults,
-                                "fallback.min-queries",
-                                1,
-                                1_000_000,
-                                true,
-                                DEFAULT_FALLBACK_MIN_QUERIES);
+                integer(
+                        pool,
+                        defaults,
+                        "fallback.min-queries",
+                        1,
+                        1_000_000,
+                        DEFAULT_FALLBACK_MIN_QUERIES);
         double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
         Integer dimension =
                 defaults.containsKey("dimension")
-                        ? (int) number(pool, defaults, "dimension", 1, 1_000_000, true, 0)
+                        ? integer(pool, defaults, "dimension", 1, 1_000_000, 0)
                         : null;
         RouterSpec router = null;
         String name = defaults.get("router");
@@ -169,6 +157,11 @@ public record PoolSettings(
         return router != null && router.kind() == RouterSpec.Kind.KNN && router.k() <= jobK
                 ? router
                 : RouterSpec.knn(jobK, false);
+    }
+
+    private static int integer(
+            String pool, Map<String, String> defaults, String key, int min, int max, int fallback) {
+        return (int) number(pool, defaults, key, min, max, true, fallback);
     }
 
     private static double number(

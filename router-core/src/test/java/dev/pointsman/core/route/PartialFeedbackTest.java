@@ -72,21 +72,31 @@ class PartialFeedbackTest {
     void leaveOneOutOnTheCompleteRowsChoosesStrongShrinkageForNoiseAndIgnoresThePartialOnes() {
         TrainingSet noise = noise(400, 4, new Random(5));
         KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
-        KnnShrinkage chosen = trainer.fitLeaveOneOut(noise);
+        KnnShrinkage chosen = trainer.fitLeaveOneOut(noise, 1);
         assertThat(chosen.priorStrength()).isPositive();
 
         // Without any complete example the squared-error criterion decides, with the same lesson.
         TrainingSet partial = noise(400, 0, new Random(5));
         assertThat(partial.completeRows().size()).isZero();
-        KnnShrinkage byError = trainer.fitLeaveOneOut(partial);
+        KnnShrinkage byError = trainer.fitLeaveOneOut(partial, 1);
         assertThat(byError.priorStrength()).isEqualTo(100);
+    }
+
+    @Test
+    void aLargeWindowHoldsOutASeededSampleOfAtMostTwoThousand() {
+        assertThat(KnnShrunkTrainer.sample(5, 2000, 1)).containsExactly(0, 1, 2, 3, 4);
+        int[] picked = KnnShrunkTrainer.sample(20_000, 2000, 7);
+        assertThat(picked).hasSize(2000).isSorted().doesNotHaveDuplicates();
+        assertThat(picked[picked.length - 1]).isLessThan(20_000);
+        assertThat(KnnShrunkTrainer.sample(20_000, 2000, 7)).containsExactly(picked);
+        assertThat(KnnShrunkTrainer.sample(20_000, 2000, 8)).isNotEqualTo(picked);
     }
 
     /** Queries answered by the neighbours' model: a small k without shrinkage wins. */
     @Test
     void leaveOneOutKeepsTheNeighboursWhenTheyKnowBetter() {
         TrainingSet clusters = Clusters.make(200, 3);
-        KnnShrinkage chosen = new KnnShrunkTrainer(100).fitLeaveOneOut(clusters);
+        KnnShrinkage chosen = new KnnShrunkTrainer(100).fitLeaveOneOut(clusters, 1);
         // Both clusters are pure: any k up to a cluster's size predicts every query right.
         assertThat(chosen.k()).isEqualTo(5);
         assertThat(chosen.priorStrength()).isZero();

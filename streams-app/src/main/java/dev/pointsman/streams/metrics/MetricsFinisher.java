@@ -34,14 +34,19 @@ import org.jspecify.annotations.Nullable;
  * The global trend a window is compared with is the per-model mean of the outcomes observed in the
  * pool's earlier windows, each weighted by its inverse propensity (so that the outcomes of the
  * chosen models do not outweigh those of the explored ones) and decayed by {@code
- * --trend-half-life} windows (so that it follows the traffic); it is written into each window's
- * metrics, where the routing job's fallback reads it. Drift is measured against the pool's
- * reference window, the first one with at least {@code --alert-min-queries} queries. Keeps the
- * recent windows and alerts in queryable stores for the HTTP API and the dashboard.
+ * --trend-half-life} windows (four times as fast across a window that raised a drift alert), so
+ * that it follows the traffic; it is written into each window's metrics, where the routing job's
+ * fallback reads it. Drift is measured against the pool's reference window, the first one with at
+ * least {@code --alert-min-queries} queries. Keeps the recent windows and alerts in queryable
+ * stores for the HTTP API and the dashboard.
  */
 public final class MetricsFinisher
         implements Processor<Windowed<String>, WindowAggregate, String, SpecificRecord> {
     public static final String TREND_STORE = "metrics-trend";
+
+    /** How many windows' worth a window with a drift alert ages the trend by. */
+    static final int DRIFT_AGEING = 4;
+
     public static final String REFERENCE_STORE = "metrics-reference";
     public static final String HISTORY_STORE = "metrics-history";
     public static final String ALERTS_STORE = "alerts-history";
@@ -179,7 +184,15 @@ public final class MetricsFinisher
             alerts.put(historyKey(pool, start, a.getKind()), alertCodec.encode(a));
         }
 
-        double carry = settings.trendCarry();
+        // A window that raised a drift alert ages the earlier outcomes four times as fast: the
+        // traffic they describe is going away.
+        boolean drifted =
+                raised.stream()
+                        .anyMatch(
+                                a ->
+                                        a.getKind().equals("drift-psi")
+                                                || a.getKind().equals("embedding-shift"));
+        double carry = Math.pow(settings.trendCarry(), drifted ? DRIFT_AGEING : 1);
         trendSums.values().forEach(total -> Arrays.setAll(total, i -> total[i] * carry));
         window.observed()
                 .forEach(
