@@ -147,37 +147,24 @@ public final class KnnShrunkTrainer implements RouterTrainer {
             double @Nullable [] weights) {
         int models = support.outcomes().modelCount();
         boolean costs = support.outcomes().hasCosts();
-        double best = Double.NEGATIVE_INFINITY;
-        int size = support.size();
-        chosenK = Math.min(kGrid[0], size);
-        chosenAlpha = 0;
-        for (int k : kGrid) {
-            int kk = Math.min(k, size);
-            for (double alpha : ALPHA_GRID) {
-                double[][] s = new double[truth.size()][models];
-                double[][] c = costs ? new double[truth.size()][models] : null;
-                for (int i = 0; i < truth.size(); i++) {
-                    KnnPredictor.estimate(
-                            neighbours[i],
-                            Math.min(kk, neighbours[i].length),
-                            support.outcomes(),
-                            trend,
-                            false,
-                            alpha,
-                            s[i],
-                            costs ? c[i] : new double[models]);
-                }
-                double quality = RoutingQuality.of(truth, new Predictions(s, c), weights);
-                if (quality > best) {
-                    best = quality;
-                    chosenK = kk;
-                    chosenAlpha = alpha;
-                }
-            }
-            if (k >= size) {
-                break;
-            }
-        }
+        searchGrid(
+                support.size(),
+                (k, alpha) -> {
+                    double[][] s = new double[truth.size()][models];
+                    double[][] c = costs ? new double[truth.size()][models] : null;
+                    for (int i = 0; i < truth.size(); i++) {
+                        KnnPredictor.estimate(
+                                neighbours[i],
+                                Math.min(k, neighbours[i].length),
+                                support.outcomes(),
+                                trend,
+                                false,
+                                alpha,
+                                s[i],
+                                costs ? c[i] : new double[models]);
+                    }
+                    return RoutingQuality.of(truth, new Predictions(s, c), weights);
+                });
     }
 
     /**
@@ -187,36 +174,54 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     private void chooseBySquaredError(
             Neighbour[][] neighbours, TrainingSet support, GlobalTrend trend, int[] rows) {
         int models = support.outcomes().modelCount();
-        double best = Double.POSITIVE_INFINITY;
-        int size = support.size();
-        chosenK = Math.min(kGrid[0], size);
-        chosenAlpha = 0;
         double[] s = new double[models];
         double[] c = new double[models];
+        searchGrid(
+                support.size(),
+                (k, alpha) -> {
+                    double error = 0;
+                    for (int i = 0; i < rows.length; i++) {
+                        KnnPredictor.estimate(
+                                neighbours[i],
+                                Math.min(k, neighbours[i].length),
+                                support.outcomes(),
+                                trend,
+                                false,
+                                alpha,
+                                s,
+                                c);
+                        for (int m = 0; m < models; m++) {
+                            double truth = support.outcomes().scores()[rows[i]][m];
+                            if (!Double.isNaN(truth)) {
+                                double d = s[m] - truth;
+                                error += d * d / support.propensity(rows[i], m);
+                            }
+                        }
+                    }
+                    return -error;
+                });
+    }
+
+    /** A (k, α) pair's score in {@link #searchGrid}: higher is better. */
+    private interface GridScore {
+        double of(int k, double alpha);
+    }
+
+    /**
+     * Sets {@link #chosenK} and {@link #chosenAlpha} to the first pair of the grid, in order, with
+     * the highest score; k never above {@code size}, and the grid stops at the first k that reaches
+     * it.
+     */
+    private void searchGrid(int size, GridScore score) {
+        double best = Double.NEGATIVE_INFINITY;
+        chosenK = Math.min(kGrid[0], size);
+        chosenAlpha = 0;
         for (int k : kGrid) {
             int kk = Math.min(k, size);
             for (double alpha : ALPHA_GRID) {
-                double error = 0;
-                for (int i = 0; i < rows.length; i++) {
-                    KnnPredictor.estimate(
-                            neighbours[i],
-                            Math.min(kk, neighbours[i].length),
-                            support.outcomes(),
-                            trend,
-                            false,
-                            alpha,
-                            s,
-                            c);
-                    for (int m = 0; m < models; m++) {
-                        double truth = support.outcomes().scores()[rows[i]][m];
-                        if (!Double.isNaN(truth)) {
-                            double d = s[m] - truth;
-                            error += d * d / support.propensity(rows[i], m);
-                        }
-                    }
-                }
-                if (error < best) {
-                    best = error;
+                double quality = score.of(kk, alpha);
+                if (quality > best) {
+                    best = quality;
                     chosenK = kk;
                     chosenAlpha = alpha;
                 }
