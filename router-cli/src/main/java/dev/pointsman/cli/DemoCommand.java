@@ -75,6 +75,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        replay.check();
         Benchmark bench = replay.load();
         TrafficSplit traffic = replay.split(bench);
         emptyWorkingDirectory(dir);

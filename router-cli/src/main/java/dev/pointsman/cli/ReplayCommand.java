@@ -54,6 +54,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        replay.check();
         Benchmark bench = replay.load();
         TrafficSplit traffic = replay.split(bench);
         WireFormat wire = WireFormat.of(schemaRegistry);

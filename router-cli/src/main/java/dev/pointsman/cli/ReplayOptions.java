@@ -61,6 +61,12 @@ final class ReplayOptions {
                             + " observed queries to measure. Default: ${DEFAULT-VALUE}.")
     double exploration;
 
+    /** Checks the pool's options before anything starts; an error names the option. */
+    void check() {
+        router();
+        exploration();
+    }
+
     /** The exploration share, checked; out of range is an error naming the option. */
     double exploration() {
         return ExplorationOption.check(exploration);

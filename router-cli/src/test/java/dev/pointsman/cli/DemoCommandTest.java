@@ -53,5 +53,16 @@ class DemoCommandTest {
         assertThat(cli.execute("demo", "--shift", "--shift-to", "nope", "--dir", dir.toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("--shift-to nope is not a dataset of the data");
+
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute("demo", "--exploration", "1.5", "--dir", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--exploration must be in [0, 1], got 1.5");
+        assertThat(dir).doesNotExist();
+
+        err.getBuffer().setLength(0);
+        assertThat(cli.execute("demo", "--router", "knn-zero", "--dir", dir.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--router");
     }
 }
