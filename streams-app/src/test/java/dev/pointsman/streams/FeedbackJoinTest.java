@@ -80,6 +80,24 @@ class FeedbackJoinTest {
     }
 
     @Test
+    void anOutcomeBeforeItsExploringDecisionIsSentAgainWithItsPropensity() {
+        f.query("q2", 1_000, 0.6f, 0.8f, 0, 0);
+        f.outcome("q2", "b", 0.0, 0.1, 1_500);
+        f.decision(
+                "q2",
+                1_000,
+                "a",
+                0.1,
+                Map.of("a", new double[] {0.9, 1}, "b", new double[] {0.5, 0.1}),
+                0.2);
+
+        List<FeedbackExample> examples = f.feedback.readValuesToList();
+        assertThat(examples).hasSize(2);
+        assertThat(examples.get(0).getOutcomes().get("b").getPropensity()).isEqualTo(1.0);
+        assertThat(examples.get(1).getOutcomes().get("b").getPropensity()).isEqualTo(0.2);
+    }
+
+    @Test
     void anOutcomeBeforeItsQueryWaitsForIt() {
         f.outcome("q2", "a", 0.5, 0.2, 1_500);
         assertThat(f.feedback.isEmpty()).isTrue();

@@ -196,6 +196,11 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             }
         }
         out.queryDelta(entry);
+        if (entry.explored && entry.hasQuery && !entry.outcomes.isEmpty()) {
+            // Outcomes that came before their decision went out as observed for certain; now
+            // their propensities are known.
+            out.feedback(id, entry);
+        }
         // Outcomes that came before their decision count now.
         for (Map.Entry<String, double[]> o : entry.outcomes.entrySet()) {
             out.outcomeDelta(entry, o.getKey(), o.getValue());
