@@ -84,11 +84,14 @@ public final class AdaptExperiment {
 
         /** Mean AUC of the windows entirely before the shift (see {@link #mean}). */
         public double levelBefore() {
-            return mean(
-                    windows.stream()
-                            .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
-                            .toList(),
-                    this::auc);
+            return mean(before(), this::auc);
+        }
+
+        /** Windows entirely before the shift, oldest first. */
+        public List<WindowMetrics> before() {
+            return windows.stream()
+                    .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
+                    .toList();
         }
 
         /** Windows entirely after the shift, oldest first. */
@@ -128,10 +131,7 @@ public final class AdaptExperiment {
          * from the old traffic). NaN where no window has the figure.
          */
         public Map<String, Double> levels() {
-            List<WindowMetrics> before =
-                    windows.stream()
-                            .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
-                            .toList();
+            List<WindowMetrics> before = before();
             List<WindowMetrics> settled = after().stream().skip(1).toList();
             Map<String, Double> out = new LinkedHashMap<>();
             out.put("before_auc", mean(before, this::auc));
@@ -240,10 +240,7 @@ public final class AdaptExperiment {
 
         /** {drift alerts, windows} before the shift: the false-alarm count and its denominator. */
         public long[] driftAlarmsWithoutShift() {
-            long windowsBefore =
-                    windows.stream()
-                            .filter(w -> w.getWindowEnd().toEpochMilli() <= shiftedAtMillis)
-                            .count();
+            long windowsBefore = before().size();
             long alarms =
                     alerts.stream()
                             .filter(a -> DRIFT.contains(a.getKind()))

@@ -3,6 +3,7 @@ package dev.pointsman.core.eval;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.core.route.Outcomes;
+import dev.pointsman.core.route.TrainingSet;
 import dev.pointsman.core.vector.VectorSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,11 @@ public record EvalData(
 
     public int size() {
         return ids.size();
+    }
+
+    /** The vectors and outcomes of {@code rows}, in that order. */
+    public TrainingSet trainingSet(int[] rows) {
+        return new TrainingSet(vectors.select(rows), outcomes.select(rows));
     }
 
     /** Whether every row carries a train/test/ood split of its own. */

@@ -117,8 +117,8 @@ public final class Evaluation {
 
     private Map<String, Predictions> trainAndPredict(
             EvalData data, Splits.Split split, int seed, String label, int[] done, int total) {
-        TrainingSet train = select(data, split.train());
-        TrainingSet validation = select(data, split.validation());
+        TrainingSet train = data.trainingSet(split.train());
+        TrainingSet validation = data.trainingSet(split.validation());
         var testVectors = data.vectors().select(split.test());
         Map<String, Predictions> out = new LinkedHashMap<>();
         out.put(EvalReport.GLOBAL_TREND, GlobalTrend.fit(train.outcomes()).predictAll(testVectors));
@@ -207,10 +207,6 @@ public final class Evaluation {
             }
         }
         return new Predictions(s, c);
-    }
-
-    private static TrainingSet select(EvalData data, int[] rows) {
-        return new TrainingSet(data.vectors().select(rows), data.outcomes().select(rows));
     }
 
     private static List<String> distinct(List<String> values) {

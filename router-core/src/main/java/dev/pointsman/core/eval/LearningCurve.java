@@ -76,9 +76,9 @@ public final class LearningCurve {
             var testVectors = data.vectors().select(split.test());
             for (int s = 0; s < usable.length; s++) {
                 int n = usable[s];
-                TrainingSet fit = select(data, Arrays.copyOf(train, n));
+                TrainingSet fit = data.trainingSet(Arrays.copyOf(train, n));
                 int v = Math.min(validation.length, Math.max(10, n / 7));
-                TrainingSet tune = select(data, Arrays.copyOf(validation, v));
+                TrainingSet tune = data.trainingSet(Arrays.copyOf(validation, v));
                 Predictions trendPredictions =
                         GlobalTrend.fit(fit.outcomes()).predictAll(testVectors);
                 trend[s][seed] = RoutingQuality.of(truth, trendPredictions);
@@ -124,9 +124,5 @@ public final class LearningCurve {
                         .filter(i -> !"ood".equals(data.splits().get(i)))
                         .toArray();
         return Splits.random(rows, seed);
-    }
-
-    private static TrainingSet select(EvalData data, int[] rows) {
-        return new TrainingSet(data.vectors().select(rows), data.outcomes().select(rows));
     }
 }
