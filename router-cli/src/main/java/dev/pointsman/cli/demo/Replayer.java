@@ -75,11 +75,33 @@ public final class Replayer {
          * are: the number an online router lives by.
          */
         public static double[] meanLift(List<WindowMetrics> windows) {
+            return meanLift(windows, w -> new Double[] {w.getAuc(), w.getGlobalTrendAuc()});
+        }
+
+        /**
+         * {@link #meanLift(List)} with each window judged on every decided query of it ({@link
+         * Judged}) instead of on its few explored ones: a replay knows every model's outcome.
+         */
+        public static double[] judgedLift(List<WindowMetrics> windows, List<Judged> judged) {
+            return meanLift(
+                    windows,
+                    w -> {
+                        var q = w.getTrend().isEmpty() ? null : Judged.of(w, judged);
+                        return q == null
+                                ? new Double[] {null, null}
+                                : new Double[] {q.auc(), q.trendAuc()};
+                    });
+        }
+
+        private static double[] meanLift(
+                List<WindowMetrics> windows,
+                java.util.function.Function<WindowMetrics, Double[]> aucAndTrend) {
             double sum = 0;
             int n = 0;
             for (WindowMetrics w : windows) {
-                if (w.getAuc() != null && w.getGlobalTrendAuc() != null) {
-                    sum += w.getAuc() - w.getGlobalTrendAuc();
+                Double[] figures = aucAndTrend.apply(w);
+                if (figures[0] != null && figures[1] != null) {
+                    sum += figures[0] - figures[1];
                     n++;
                 }
             }
@@ -116,6 +138,14 @@ public final class Replayer {
                         "mean lift over the global trend: %+.2f AUC over %d windows with a trend%n",
                         lift[0],
                         (int) lift[1]);
+            }
+            double[] all = judgedLift(windows, judged);
+            if (all[1] > 0) {
+                out.printf(
+                        Locale.ROOT,
+                        "  on every decided query of those windows, not only the explored ones:"
+                                + " %+.2f AUC%n",
+                        all[0]);
             }
             for (WindowMetrics w : windows) {
                 out.printf(
