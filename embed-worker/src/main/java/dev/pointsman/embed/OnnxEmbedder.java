@@ -25,12 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns prompts into unit-length sentence vectors with a Hugging Face tokenizer and ONNX Runtime:
- * tokenize without special tokens, keep at most {@code maxTokens − 2} tokens by the configured
- * {@link Truncation}, wrap in [CLS] … [SEP], run the encoder in length-sorted batches (less
- * padding), pool by the model's rule and L2-normalise. Models that are not {@linkplain
- * EmbeddingModel#batchInvariant() batch-invariant} run one text per call, so a vector depends on
- * its text alone (the cache and the streaming worker rely on that). Thread-safe: ONNX Runtime
- * sessions and the tokenizer may be called concurrently.
+ * tokenize without special tokens, keep as many tokens as fit in {@code maxTokens} beside [CLS],
+ * the model's query prefix and [SEP] by the configured {@link Truncation}, wrap them, run the
+ * encoder in length-sorted batches (less padding), pool by the model's rule and L2-normalise.
+ * Models that are not {@linkplain EmbeddingModel#batchInvariant() batch-invariant} run one text per
+ * call, so a vector depends on its text alone (the cache and the streaming worker rely on that).
+ * Thread-safe: ONNX Runtime sessions and the tokenizer may be called concurrently.
  */
 public final class OnnxEmbedder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxEmbedder.class);
@@ -66,7 +66,7 @@ public final class OnnxEmbedder implements AutoCloseable {
         this.config = config;
         EmbeddingModel model = config.model();
         nativeThread = newNativeThread(model.id());
-        try (InputStream json = resource(model.tokenizerResource())) {
+        try (InputStream json = model.openTokenizer()) {
             Map<String, String> options = new HashMap<>();
             options.put("addSpecialTokens", "false");
             options.put("truncation", "false");
@@ -85,15 +85,30 @@ public final class OnnxEmbedder implements AutoCloseable {
                             + specials.length
                             + " special tokens");
         }
-        prefix = new long[] {specials[0]};
+        // [CLS], then the model's query prefix (E5's "query: "), kept whatever the truncation.
+        long[] queryPrefix =
+                model.queryPrefix().isEmpty()
+                        ? new long[0]
+                        : onLargeStack(
+                                () -> tokenizer.encode(model.queryPrefix(), false, false).getIds());
+        if (queryPrefix.length + 2 >= config.maxTokens()) {
+            throw new IllegalArgumentException(
+                    model.id()
+                            + ": max tokens "
+                            + config.maxTokens()
+                            + " leave no room after its query prefix");
+        }
+        prefix = new long[1 + queryPrefix.length];
+        prefix[0] = specials[0];
+        System.arraycopy(queryPrefix, 0, prefix, 1, queryPrefix.length);
         suffix = new long[] {specials[1]};
 
         batchSize = model.batchInvariant() ? config.batchSize() : 1;
         // Loading the native library runs large static initialisers: on the native thread too.
         env = onLargeStack(OrtEnvironment::getEnvironment);
         byte[] onnx;
-        try (InputStream in = resource(model.onnxResource())) {
-            onnx = in.readAllBytes();
+        try {
+            onnx = model.onnxBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ONNX model of " + model.id(), e);
         }
@@ -175,17 +190,6 @@ public final class OnnxEmbedder implements AutoCloseable {
             options.setIntraOpNumThreads(config.intraOpThreads());
         }
         return options;
-    }
-
-    private static InputStream resource(String name) {
-        InputStream in = OnnxEmbedder.class.getClassLoader().getResourceAsStream(name);
-        if (in == null) {
-            throw new IllegalStateException(
-                    "model resource '"
-                            + name
-                            + "' is not on the class path (its langchain4j embeddings jar is missing)");
-        }
-        return in;
     }
 
     public EmbedderConfig config() {

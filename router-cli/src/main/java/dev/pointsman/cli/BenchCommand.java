@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
             BenchEmbedCommand.class,
             BenchRouteCommand.class,
             BenchAdaptCommand.class,
-            BenchLearningCurveCommand.class
+            BenchLearningCurveCommand.class,
+            BenchAblationCommand.class
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -84,7 +84,7 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--routers: " + e.getMessage(), e);
         }
         Benchmark bench = BenchmarkFiles.load(data);
-        EvalData evalData = EvalData.of(bench, cache.embed(bench, embedding.toConfig()));
+        EvalData evalData = EvalData.of(bench, cache.embed(bench, embedding));
         int total;
         try {
             total = curve.work(evalData, sizes);
@@ -128,7 +128,7 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
                                 ? "train and test rows split 70/10/20 together (ood rows left out)"
                                 : "every row split 70/10/20 together",
                         seeds,
-                        embedding.toConfig().embedderId(),
+                        embedding.embedderId(),
                         metric,
                         metric));
         int[] used = points.stream().mapToInt(LearningCurve.Point::size).distinct().toArray();

@@ -3,8 +3,10 @@ package dev.pointsman.cli;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
 import dev.pointsman.embed.Truncation;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The embedder options every command that embeds shares. */
@@ -12,7 +14,10 @@ final class EmbedderOptions {
     @Option(
             names = "--embedder",
             paramLabel = "NAME",
-            description = "Embedding model: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",
+            description =
+                    "Embedding model: ${COMPLETION-CANDIDATES}, or a directory with model.onnx and"
+                            + " tokenizer.json (and optionally pointsman-embedder.properties:"
+                            + " pooling, query-prefix, batch-invariant). Default: ${DEFAULT-VALUE}.",
             completionCandidates = EmbedderNames.class,
             defaultValue = "all-minilm-l6-v2")
     String embedder;
@@ -55,10 +60,26 @@ final class EmbedderOptions {
             description = "Embed on CUDA when available (falls back to CPU, saying why).")
     boolean cuda;
 
-    /** Validated configuration; a bad value fails with a message naming it. */
+    /** The pseudo-encoder of {@link #parts}: the prompt's cheap text features. */
+    static final String FEATURES = "features";
+
+    /**
+     * Validated configuration; a bad value fails with a message naming it. A concatenation ({@code
+     * a+b}) is refused: only the offline commands take one ({@link #parts}).
+     */
     EmbedderConfig toConfig() {
+        if (embedder.contains("+")) {
+            throw new IllegalArgumentException(
+                    "--embedder "
+                            + embedder
+                            + ": concatenated encoders are for eval and bench learning-curve only");
+        }
+        return config(embedder);
+    }
+
+    private EmbedderConfig config(String model) {
         return new EmbedderConfig(
-                EmbeddingModel.byId(embedder),
+                EmbeddingModel.byId(model),
                 maxTokens,
                 Truncation.byId(truncation),
                 batchSize,
@@ -66,10 +87,36 @@ final class EmbedderOptions {
                 cuda);
     }
 
+    /**
+     * The encoders whose unit vectors are concatenated, in order: {@code --embedder a+b+features}
+     * names two models and the prompt's {@link dev.pointsman.core.features.QueryFeatures} ({@code
+     * features}, a null entry here). One model is a list of one.
+     */
+    List<@Nullable EmbedderConfig> parts() {
+        List<@Nullable EmbedderConfig> out = new ArrayList<>();
+        for (String part : embedder.split("\\+", -1)) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("--embedder " + embedder + ": empty part");
+            }
+            out.add(part.equals(FEATURES) ? null : config(part));
+        }
+        if (out.stream().allMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException(
+                    "--embedder " + embedder + ": features need an encoder beside them");
+        }
+        return out;
+    }
+
+    /** What the vectors depend on: the encoders' ids joined by {@code +}. */
+    String embedderId() {
+        return String.join(
+                "+", parts().stream().map(c -> c == null ? FEATURES : c.embedderId()).toList());
+    }
+
     static final class EmbedderNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
-            return Arrays.stream(EmbeddingModel.values()).map(EmbeddingModel::id).iterator();
+            return EmbeddingModel.BUILT_IN.stream().map(EmbeddingModel::id).iterator();
         }
     }
 }

@@ -6,7 +6,6 @@ import dev.pointsman.core.eval.EvalReport;
 import dev.pointsman.core.eval.Evaluation;
 import dev.pointsman.core.route.Predictions;
 import dev.pointsman.core.route.Routers;
-import dev.pointsman.embed.EmbedderConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -91,7 +90,7 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<String> routerNames = routers == null || routers.isEmpty() ? Routers.DEFAULT : routers;
         routerNames.forEach(Routers::byName);
-        EmbedderConfig config = embedding.toConfig();
+        String embedderId = embedding.embedderId();
         if (seeds <= 0) {
             throw new IllegalArgumentException("--seeds must be > 0, got " + seeds);
         }
@@ -109,7 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
                         ? "with costs (Pareto-AUC)"
                         : "quality only (accuracy at λ = 0)");
 
-        List<float[]> vectors = cache.embed(benchmark, config);
+        List<float[]> vectors = cache.embed(benchmark, embedding);
         EvalData evalData = EvalData.of(benchmark, vectors);
 
         ProgressBar training = ProgressBar.onStderr("training");
@@ -150,7 +149,7 @@ public final class EvalCommand implements Callable<Integer> {
                 "%n%s on %s — embedder %s, %d seeds (mean ± std)%n",
                 result.metric().equals("auc") ? "Pareto-AUC" : "Accuracy at λ = 0 (%)",
                 data,
-                config.embedderId(),
+                embedderId,
                 seeds);
         out.print(ResultTable.quality(result));
         out.printf("%nLift over global-trend%n");
@@ -162,7 +161,7 @@ public final class EvalCommand implements Callable<Integer> {
                             data,
                             embedding.embedder,
                             embedding.truncation,
-                            config.maxTokens(),
+                            embedding.maxTokens,
                             seeds),
                     result);
             out.printf("%nreport: %s%n", report);

@@ -69,7 +69,7 @@ final class ResultTable {
     /**
      * Average columns: "mean" over all test sets, or "test mean" and "ood mean" with fixed splits.
      */
-    private static Map<String, List<DatasetResult>> summaryGroups(EvalReport report) {
+    static Map<String, List<DatasetResult>> summaryGroups(EvalReport report) {
         Map<String, List<DatasetResult>> groups = new LinkedHashMap<>();
         if (report.datasets().size() < 2) {
             return groups;
@@ -82,7 +82,7 @@ final class ResultTable {
     }
 
     /** Per seed, the mean over the group's test sets. */
-    private static double[] average(
+    static double[] average(
             List<DatasetResult> group,
             String row,
             Function<EvalReport.RowResult, double[]> values) {
@@ -99,7 +99,7 @@ final class ResultTable {
         return sum;
     }
 
-    private static String cell(double[] perSeed) {
+    static String cell(double[] perSeed) {
         return String.format("%.2f ± %.2f", SeedStats.mean(perSeed), SeedStats.std(perSeed));
     }
 

@@ -19,7 +19,7 @@ final class RouterOption {
     /** The router, checked; an unknown name is an error naming the option. */
     String name() {
         try {
-            return RouterSpec.parse(router).name();
+            return RouterSpec.parseLive(router).name();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--router: " + e.getMessage(), e);
         }

@@ -104,6 +104,50 @@ class BenchCommandsIT {
     }
 
     @Test
+    void ablatesEncodersAndRoutersOnTheSample() throws Exception {
+        Path out = dir.resolve("ablation");
+        CliRun run =
+                CliRun.execute(
+                        "bench",
+                        "ablation",
+                        "--data",
+                        BenchmarkFiles.SAMPLE,
+                        "--embedders",
+                        "all-minilm-l6-v2,all-minilm-l6-v2+features",
+                        "--routers",
+                        "knn-shrunk,linear",
+                        "--seeds",
+                        "2",
+                        "--mixed",
+                        "--cache-dir",
+                        dir.resolve("cache").toString(),
+                        "--out",
+                        out.toString(),
+                        "--name",
+                        "sample");
+        assertThat(run.exit()).as(run.err()).isZero();
+        String md = java.nio.file.Files.readString(out.resolve("sample.md"));
+        assertThat(md)
+                .contains("every row as one mixed pool, 2 seeds")
+                .contains("| all-minilm-l6-v2/tail/128 | knn-shrunk |")
+                .contains("| all-minilm-l6-v2/tail/128+features | linear |");
+        JsonNode root = new ObjectMapper().readTree(out.resolve("sample.json").toFile());
+        JsonNode plain = root.get("encoders").get("all-minilm-l6-v2/tail/128");
+        JsonNode stacked = root.get("encoders").get("all-minilm-l6-v2/tail/128+features");
+        // One mixed test set; the trend ignores the query, so both encoders give it the same AUC,
+        // while the features move the query-aware routers.
+        assertThat(plain.get("global-trend").get("mixed").get("quality"))
+                .isEqualTo(stacked.get("global-trend").get("mixed").get("quality"));
+        assertThat(plain.get("linear").get("mixed").get("lift"))
+                .isNotEqualTo(stacked.get("linear").get("mixed").get("lift"));
+        assertThat(plain.get("linear").get("mixed").get("lift")).hasSize(2);
+
+        CliRun live = CliRun.execute("bench", "embed", "--embedder", "all-minilm-l6-v2+features");
+        assertThat(live.exit()).isEqualTo(2);
+        assertThat(live.err()).contains("--embedder").contains("eval and bench");
+    }
+
+    @Test
     void refusesTheSingleBatchSizeOption() {
         CliRun bad = CliRun.execute("bench", "embed", "--batch-size", "8");
         assertThat(bad.exit()).isEqualTo(2);

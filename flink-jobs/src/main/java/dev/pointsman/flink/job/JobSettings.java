@@ -296,7 +296,7 @@ public record JobSettings(
         /** What a pool whose catalog names no router runs, by name ({@code --router}). */
         public Builder router(String name) {
             try {
-                this.router = RouterSpec.parse(ROUTER.check(name));
+                this.router = RouterSpec.parseLive(ROUTER.check(name));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--router: " + e.getMessage(), e);
             }

@@ -17,6 +17,7 @@ public final class KnnPredictor implements UtilityPredictor {
     private final int k;
     private final boolean weighted;
     private final double priorStrength;
+    private final double temperature;
 
     public KnnPredictor(
             ExactKnn index,
@@ -25,6 +26,21 @@ public final class KnnPredictor implements UtilityPredictor {
             int k,
             boolean weighted,
             double priorStrength) {
+        this(index, support, trend, k, weighted, priorStrength, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * @param temperature of the similarity kernel ({@link #kernelWeights}); infinite for uniform
+     *     weights
+     */
+    public KnnPredictor(
+            ExactKnn index,
+            Outcomes support,
+            GlobalTrend trend,
+            int k,
+            boolean weighted,
+            double priorStrength,
+            double temperature) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be > 0, got " + k);
         }
@@ -40,6 +56,10 @@ public final class KnnPredictor implements UtilityPredictor {
         this.k = k;
         this.weighted = weighted;
         this.priorStrength = priorStrength;
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
+        this.temperature = temperature;
     }
 
     @Override
@@ -55,6 +75,18 @@ public final class KnnPredictor implements UtilityPredictor {
     @Override
     public void predict(float[] unitQuery, double[] scores, double[] costs) {
         Neighbour[] neighbours = index.search(unitQuery, k);
+        if (temperature != Double.POSITIVE_INFINITY) {
+            estimateWeighted(
+                    neighbours,
+                    kernelWeights(neighbours, neighbours.length, temperature),
+                    neighbours.length,
+                    support,
+                    trend,
+                    priorStrength,
+                    scores,
+                    costs);
+            return;
+        }
         estimate(
                 neighbours,
                 neighbours.length,
@@ -87,6 +119,23 @@ public final class KnnPredictor implements UtilityPredictor {
             weights[j] = weighted ? similarityWeight(neighbours[j].similarity()) : 1.0;
         }
         estimateWeighted(neighbours, weights, count, support, trend, priorStrength, scores, costs);
+    }
+
+    /**
+     * Softmax kernel weights of the first {@code count} neighbours (best first): exp((simᵢ − sim₁)
+     * / T), so the nearest weighs 1 and α keeps its meaning of "that many nearest neighbours"; an
+     * infinite temperature gives every neighbour weight 1.
+     */
+    public static double[] kernelWeights(Neighbour[] neighbours, int count, double temperature) {
+        double[] weights = new double[count];
+        double top = count > 0 ? neighbours[0].similarity() : 0;
+        for (int j = 0; j < count; j++) {
+            weights[j] =
+                    temperature == Double.POSITIVE_INFINITY
+                            ? 1.0
+                            : Math.exp((neighbours[j].similarity() - top) / temperature);
+        }
+        return weights;
     }
 
     /** A neighbour's weight in the similarity-weighted estimate: its similarity, clipped at 0. */

@@ -16,9 +16,16 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     static final int[] K_GRID = {5, 10, 20, 50, 100, 200};
     static final double[] ALPHA_GRID = {0, 1, 2, 5, 10, 20, 50, 100};
 
+    /** Kernel temperatures {@code knn-kernel} tries, infinite (uniform weights) first. */
+    static final double[] TEMPERATURE_GRID = {Double.POSITIVE_INFINITY, 0.2, 0.1, 0.05, 0.02};
+
+    private static final double[] UNIFORM = {Double.POSITIVE_INFINITY};
+
     private final int[] kGrid;
+    private final double[] temperatureGrid;
     private int chosenK;
     private double chosenAlpha;
+    private double chosenTemperature = Double.POSITIVE_INFINITY;
     private @Nullable KnnShrinkage shrinkage;
 
     public KnnShrunkTrainer() {
@@ -30,6 +37,16 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      * many neighbours (the streaming job's --k).
      */
     public KnnShrunkTrainer(int kLimit) {
+        this(kLimit, false);
+    }
+
+    /**
+     * {@code knn-kernel} when {@code kernel}: the neighbours also weighted by a softmax kernel of
+     * their similarity ({@link KnnPredictor#kernelWeights}) whose temperature is chosen with k and
+     * α. Only {@link #fit} tries temperatures; {@link #fitLeaveOneOut} keeps uniform weights.
+     */
+    public KnnShrunkTrainer(int kLimit, boolean kernel) {
+        this.temperatureGrid = kernel ? TEMPERATURE_GRID : UNIFORM;
         if (kLimit <= 0) {
             throw new IllegalArgumentException("k limit must be > 0, got " + kLimit);
         }
@@ -39,7 +56,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     @Override
     public String name() {
-        return "knn-shrunk";
+        return temperatureGrid.length > 1 ? "knn-kernel" : "knn-shrunk";
     }
 
     @Override
@@ -51,9 +68,10 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         IntStream.range(0, validation.size())
                 .parallel()
                 .forEach(i -> neighbours[i] = index.search(validation.vectors().row(i), maxK));
-        choose(neighbours, train, trend, validation.outcomes(), null);
+        choose(neighbours, train, trend, validation.outcomes(), null, temperatureGrid);
         shrinkage = new KnnShrinkage(chosenK, chosenAlpha, trend, observed(train.outcomes()));
-        return new KnnPredictor(index, train.outcomes(), trend, chosenK, false, chosenAlpha);
+        return new KnnPredictor(
+                index, train.outcomes(), trend, chosenK, false, chosenAlpha, chosenTemperature);
     }
 
     /**
@@ -87,7 +105,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                 .parallel()
                 .forEach(i -> neighbours[i] = withoutSelf(index, all, rows[i], maxK));
         if (byQuality) {
-            choose(neighbours, all, trend, all.outcomes().select(rows), weights);
+            choose(neighbours, all, trend, all.outcomes().select(rows), weights, UNIFORM);
         } else {
             chooseBySquaredError(neighbours, all, trend, rows);
         }
@@ -144,27 +162,50 @@ public final class KnnShrunkTrainer implements RouterTrainer {
             TrainingSet support,
             GlobalTrend trend,
             Outcomes truth,
-            double @Nullable [] weights) {
+            double @Nullable [] weights,
+            double[] temperatures) {
         int models = support.outcomes().modelCount();
         boolean costs = support.outcomes().hasCosts();
-        searchGrid(
-                support.size(),
-                (k, alpha) -> {
-                    double[][] s = new double[truth.size()][models];
-                    double[][] c = costs ? new double[truth.size()][models] : null;
-                    for (int i = 0; i < truth.size(); i++) {
-                        KnnPredictor.estimate(
-                                neighbours[i],
-                                Math.min(k, neighbours[i].length),
-                                support.outcomes(),
-                                trend,
-                                false,
-                                alpha,
-                                s[i],
-                                costs ? c[i] : new double[models]);
-                    }
-                    return RoutingQuality.of(truth, new Predictions(s, c), weights);
-                });
+        double best = Double.NEGATIVE_INFINITY;
+        int bestK = 0;
+        double bestAlpha = 0;
+        double bestTemperature = Double.POSITIVE_INFINITY;
+        for (double temperature : temperatures) {
+            double[][] kernel = new double[truth.size()][];
+            for (int i = 0; i < truth.size(); i++) {
+                kernel[i] =
+                        KnnPredictor.kernelWeights(
+                                neighbours[i], neighbours[i].length, temperature);
+            }
+            double quality =
+                    searchGrid(
+                            support.size(),
+                            (k, alpha) -> {
+                                double[][] s = new double[truth.size()][models];
+                                double[][] c = costs ? new double[truth.size()][models] : null;
+                                for (int i = 0; i < truth.size(); i++) {
+                                    KnnPredictor.estimateWeighted(
+                                            neighbours[i],
+                                            kernel[i],
+                                            Math.min(k, neighbours[i].length),
+                                            support.outcomes(),
+                                            trend,
+                                            alpha,
+                                            s[i],
+                                            costs ? c[i] : new double[models]);
+                                }
+                                return RoutingQuality.of(truth, new Predictions(s, c), weights);
+                            });
+            if (quality > best || bestK == 0) {
+                best = quality;
+                bestK = chosenK;
+                bestAlpha = chosenAlpha;
+                bestTemperature = temperature;
+            }
+        }
+        chosenK = bestK;
+        chosenAlpha = bestAlpha;
+        chosenTemperature = bestTemperature;
     }
 
     /**
@@ -209,10 +250,10 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     /**
      * Sets {@link #chosenK} and {@link #chosenAlpha} to the first pair of the grid, in order, with
-     * the highest score; k never above {@code size}, and the grid stops at the first k that reaches
-     * it.
+     * the highest score, and returns that score; k never above {@code size}, and the grid stops at
+     * the first k that reaches it.
      */
-    private void searchGrid(int size, GridScore score) {
+    private double searchGrid(int size, GridScore score) {
         double best = Double.NEGATIVE_INFINITY;
         chosenK = Math.min(kGrid[0], size);
         chosenAlpha = 0;
@@ -230,6 +271,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                 break;
             }
         }
+        return best;
     }
 
     private static boolean[] observed(Outcomes outcomes) {
@@ -256,6 +298,11 @@ public final class KnnShrunkTrainer implements RouterTrainer {
             throw new IllegalStateException("not fitted yet");
         }
         return shrinkage;
+    }
+
+    /** Kernel temperature chosen by the last {@link #fit}; infinite for uniform weights. */
+    public double chosenTemperature() {
+        return chosenTemperature;
     }
 
     /** α chosen by the last {@link #fit}. */

@@ -101,7 +101,7 @@ public record PoolSettings(
         String name = defaults.get("router");
         if (name != null) {
             try {
-                router = RouterSpec.parse(name);
+                router = RouterSpec.parseLive(name);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         "catalog of "
@@ -109,8 +109,12 @@ public record PoolSettings(
                                 + ": router '"
                                 + name
                                 + "' is not one the job runs ("
-                                + RouterSpec.KNOWN
-                                + ")");
+                                + RouterSpec.LIVE
+                                + ")"
+                                + (e.getMessage().contains(RouterSpec.OFFLINE_ONLY)
+                                        ? ": it is " + RouterSpec.OFFLINE_ONLY
+                                        : ""),
+                        e);
             }
         }
         return new PoolSettings(

@@ -1,33 +1,65 @@
 package dev.pointsman.core.route;
 
+import dev.pointsman.core.eval.RoutingQuality;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code linear}: one ridge regression per model for the score and one for the cost, with an
- * unpenalised intercept. Each target's penalty is chosen on the validation split by mean squared
- * error. Solved in closed form (Cholesky on the centred Gram matrix), so training is deterministic.
+ * unpenalised intercept. One penalty for the scores and one for the costs are chosen together on
+ * the validation split by routing quality ({@link RoutingQuality}); {@code linear-mse} chooses each
+ * target's penalty by its mean squared error instead. Solved in closed form (Cholesky on the
+ * centred Gram matrix), so training is deterministic.
  */
 public final class RidgeTrainer implements RouterTrainer {
     static final double[] PENALTY_GRID = {1e-3, 1e-2, 1e-1, 1, 10, 100, 1000};
 
+    /** How the penalties are chosen on the validation split. */
+    public enum Selection {
+        /** One penalty for every score target and one for every cost target, by routing quality. */
+        ROUTING_QUALITY,
+        /** Each target's own penalty by its mean squared error (the earlier rule). */
+        SQUARED_ERROR
+    }
+
+    private final Selection selection;
+    private final double[] penalties;
+
+    /** Penalties chosen by routing quality, as every router here is tuned. */
+    public RidgeTrainer() {
+        this(Selection.ROUTING_QUALITY);
+    }
+
+    public RidgeTrainer(Selection selection) {
+        this(selection, PENALTY_GRID);
+    }
+
+    /** A trainer that tries only {@code penalties}, in order. */
+    RidgeTrainer(Selection selection, double[] penalties) {
+        this.selection = selection;
+        this.penalties = penalties.clone();
+    }
+
     @Override
     public String name() {
-        return "linear";
+        return selection == Selection.ROUTING_QUALITY ? "linear" : "linear-mse";
     }
 
     @Override
     public UtilityPredictor fit(TrainingSet train, TrainingSet validation, long seed) {
         int d = train.vectors().dimension();
+        int models = train.outcomes().modelCount();
         double[][] y = TargetMatrix.of(train.outcomes());
         double[][] yVal = TargetMatrix.of(validation.outcomes());
         int targets = y[0].length;
-        double[][] weights = new double[targets][];
-        double[] intercepts = new double[targets];
+        // Every target's solution under every penalty of the grid.
+        double[][][] weights = new double[penalties.length][targets][];
+        double[][] intercepts = new double[penalties.length][targets];
+        double[][] errors = new double[penalties.length][targets];
         double[][] x = train.vectors().toDoubleRows();
         double[][] xVal = validation.vectors().toDoubleRows();
         // Targets observed on the same rows share one centred Gram matrix and its factors; with
@@ -40,24 +72,103 @@ public final class RidgeTrainer implements RouterTrainer {
             BitSet observed = group.getKey();
             double[] mean = columnMean(x, observed, d);
             double[][] gram = gram(x, observed, mean);
-            double[] bestError = new double[targets];
-            Arrays.fill(bestError, Double.POSITIVE_INFINITY);
-            for (double penalty : PENALTY_GRID) {
-                Cholesky factor = new Cholesky(gram, penalty);
+            for (int p = 0; p < penalties.length; p++) {
+                Cholesky factor = new Cholesky(gram, penalties[p]);
                 for (int t : group.getValue()) {
                     double yMean = targetMean(y, t, observed);
                     double[] w = factor.solve(xty(x, y, t, observed, mean, yMean));
-                    double b = yMean - dot(w, mean);
-                    double error = validationError(xVal, yVal, t, w, b);
-                    if (error < bestError[t]) {
-                        bestError[t] = error;
-                        weights[t] = w;
-                        intercepts[t] = b;
+                    weights[p][t] = w;
+                    intercepts[p][t] = yMean - dot(w, mean);
+                    errors[p][t] = validationError(xVal, yVal, t, w, intercepts[p][t]);
+                }
+            }
+        }
+        int[] chosen =
+                selection == Selection.ROUTING_QUALITY
+                        ? byRoutingQuality(weights, intercepts, xVal, validation.outcomes(), models)
+                        : null;
+        if (chosen == null) {
+            chosen = bySquaredError(errors, targets);
+        }
+        return predictor(weights, intercepts, chosen, models);
+    }
+
+    /**
+     * Per target, the penalty index with the least validation error (the first on a tie; a target
+     * with no validation outcome keeps the first).
+     */
+    private static int[] bySquaredError(double[][] errors, int targets) {
+        int[] chosen = new int[targets];
+        for (int t = 0; t < targets; t++) {
+            for (int p = 1; p < errors.length; p++) {
+                if (errors[p][t] < errors[chosen[t]][t]) {
+                    chosen[t] = p;
+                }
+            }
+        }
+        return chosen;
+    }
+
+    /**
+     * Per target, the penalty index of the (score penalty, cost penalty) pair with the best routing
+     * quality on the validation split, the first in grid order on a tie; null when no pair gives a
+     * finite quality (a validation split without a complete row).
+     */
+    private int @Nullable [] byRoutingQuality(
+            double[][][] weights,
+            double[][] intercepts,
+            double[][] xVal,
+            Outcomes truth,
+            int models) {
+        int targets = weights[0].length;
+        int n = xVal.length;
+        // Every target's validation prediction under every penalty, computed once.
+        double[][][] predicted = new double[penalties.length][targets][n];
+        for (int p = 0; p < penalties.length; p++) {
+            for (int t = 0; t < targets; t++) {
+                for (int i = 0; i < n; i++) {
+                    predicted[p][t][i] = dot(weights[p][t], xVal[i]) + intercepts[p][t];
+                }
+            }
+        }
+        boolean costs = targets > models;
+        int costGrid = costs ? penalties.length : 1;
+        double best = Double.NEGATIVE_INFINITY;
+        int[] chosen = null;
+        for (int ps = 0; ps < penalties.length; ps++) {
+            for (int pc = 0; pc < costGrid; pc++) {
+                double[][] s = new double[n][models];
+                double[][] c = costs ? new double[n][models] : null;
+                for (int i = 0; i < n; i++) {
+                    double[] packed = new double[targets];
+                    for (int t = 0; t < targets; t++) {
+                        packed[t] = predicted[t < models ? ps : pc][t][i];
+                    }
+                    TargetMatrix.unpack(packed, models, s[i], costs ? c[i] : new double[models]);
+                }
+                double quality = RoutingQuality.of(truth, new Predictions(s, c));
+                if (quality > best) {
+                    best = quality;
+                    chosen = new int[targets];
+                    for (int t = 0; t < targets; t++) {
+                        chosen[t] = t < models ? ps : pc;
                     }
                 }
             }
         }
-        return new LinearPredictor(weights, intercepts, train.outcomes().modelCount());
+        return chosen;
+    }
+
+    private static LinearPredictor predictor(
+            double[][][] weights, double[][] intercepts, int[] chosen, int models) {
+        int targets = chosen.length;
+        double[][] w = new double[targets][];
+        double[] b = new double[targets];
+        for (int t = 0; t < targets; t++) {
+            w[t] = weights[chosen[t]][t];
+            b[t] = intercepts[chosen[t]][t];
+        }
+        return new LinearPredictor(w, b, models);
     }
 
     private static BitSet observed(double[][] y, int t) {

@@ -14,15 +14,19 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
 
     /** The names {@link #parse} reads, for error messages. */
     public static final String KNOWN =
-            "knn-K, knn-K-weighted, knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf";
+            "knn-K, knn-K-weighted, knn-shrunk, knn-kernel, knn-linear, global-trend, linear,"
+                    + " linear-mse, mlp, linear-mf, mlp-mf";
 
     private static final Pattern KNN = Pattern.compile("knn-(\\d+)(-weighted)?");
 
     public enum Kind {
         KNN(null),
         KNN_SHRUNK("knn-shrunk"),
+        KNN_KERNEL("knn-kernel"),
+        KNN_LINEAR("knn-linear"),
         GLOBAL_TREND("global-trend"),
         LINEAR("linear"),
+        LINEAR_MSE("linear-mse"),
         MLP("mlp"),
         LINEAR_MF("linear-mf"),
         MLP_MF("mlp-mf");
@@ -65,6 +69,28 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
             }
         }
         throw new IllegalArgumentException("unknown router '" + name + "'; known: " + KNOWN);
+    }
+
+    /** What an error says of a router {@link #parseLive} refuses. */
+    public static final String OFFLINE_ONLY = "for offline evaluation only";
+
+    /** The routers the streaming job can run, for error messages. */
+    public static final String LIVE =
+            "knn-K, knn-K-weighted, knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf";
+
+    /**
+     * {@link #parse}, refusing the routers only offline evaluation runs ({@code knn-kernel}, {@code
+     * knn-linear}, {@code linear-mse}: ablation rows, see the README) with the live ones named.
+     */
+    public static RouterSpec parseLive(String name) {
+        RouterSpec spec = parse(name);
+        if (spec.kind == Kind.KNN_KERNEL
+                || spec.kind == Kind.KNN_LINEAR
+                || spec.kind == Kind.LINEAR_MSE) {
+            throw new IllegalArgumentException(
+                    "router '" + name + "' is " + OFFLINE_ONLY + "; live routers: " + LIVE);
+        }
+        return spec;
     }
 
     /** Whether the router is fitted on examples (every kind but plain kNN, which only searches). */

@@ -34,7 +34,10 @@ public final class Routers {
             case KNN -> KnnPredictor.trainer(spec.k(), spec.weighted());
             case GLOBAL_TREND -> GlobalTrend.trainer();
             case KNN_SHRUNK -> new KnnShrunkTrainer();
+            case KNN_KERNEL -> new KnnShrunkTrainer(Integer.MAX_VALUE, true);
+            case KNN_LINEAR -> new BlendTrainer();
             case LINEAR -> new RidgeTrainer();
+            case LINEAR_MSE -> new RidgeTrainer(RidgeTrainer.Selection.SQUARED_ERROR);
             case MLP -> new NeuralTrainer(NeuralTrainer.Architecture.MLP, TrainingConfig.DEFAULT);
             case LINEAR_MF ->
                     new NeuralTrainer(NeuralTrainer.Architecture.LINEAR_MF, TrainingConfig.DEFAULT);

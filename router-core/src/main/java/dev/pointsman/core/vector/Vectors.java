@@ -59,6 +59,15 @@ public final class Vectors {
         return a;
     }
 
+    /** {@code a} rounded to floats. */
+    public static float[] toFloats(double[] a) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) a[i];
+        }
+        return out;
+    }
+
     /** A unit-length copy of {@code a}. */
     public static float[] l2Normalized(float[] a) {
         return l2NormalizeInPlace(a.clone());

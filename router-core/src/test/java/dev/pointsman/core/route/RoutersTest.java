@@ -23,7 +23,10 @@ class RoutersTest {
                 "knn-10",
                 "knn-10-weighted",
                 "knn-shrunk",
+                "knn-kernel",
+                "knn-linear",
                 "linear",
+                "linear-mse",
                 "mlp",
                 "linear-mf",
                 "mlp-mf"

@@ -1,0 +1,184 @@
+package dev.pointsman.core.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pointsman.core.eval.RoutingQuality;
+import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.knn.Neighbour;
+import dev.pointsman.core.vector.VectorSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The routers of the README's ablation: kernel kNN, ridge tuned by routing quality, the blend. */
+class AblationRoutersTest {
+
+    @Test
+    void kernelWeightsAreASoftmaxOfSimilarityRelativeToTheNearest() {
+        Neighbour[] n = {new Neighbour(0, 0.9f), new Neighbour(1, 0.8f), new Neighbour(2, 0.5f)};
+        double[] w = KnnPredictor.kernelWeights(n, 3, 0.1);
+        assertThat(w[0]).isEqualTo(1.0);
+        assertThat(w[1]).isCloseTo(Math.exp(-1), within(1e-6));
+        assertThat(w[2]).isCloseTo(Math.exp(-4), within(1e-6));
+        assertThat(KnnPredictor.kernelWeights(n, 2, Double.POSITIVE_INFINITY))
+                .containsExactly(1.0, 1.0);
+    }
+
+    @Test
+    void aKernelKnnPredictsTheKernelWeightedMeanShrunkTowardTheTrend() {
+        // Query (1, 0); support at cosines 1, 0.8 and 0: weights 1, e^-2 and e^-10 at T = 0.1.
+        VectorSet support =
+                VectorSet.ofNormalized(
+                        List.of(new float[] {1, 0}, new float[] {0.8f, 0.6f}, new float[] {0, 1}));
+        Outcomes outcomes =
+                new Outcomes(
+                        List.of("a"),
+                        new double[][] {{1}, {0}, {0}},
+                        new double[][] {{2}, {4}, {6}});
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.5}, new double[] {3});
+        KnnPredictor knn =
+                new KnnPredictor(new ExactKnn(support), outcomes, trend, 3, false, 1, 0.1);
+        double[] s = new double[1];
+        double[] c = new double[1];
+        knn.predict(new float[] {1, 0}, s, c);
+        double w1 = Math.exp(-2);
+        double w2 = Math.exp(-10);
+        double sum = 1 + w1 + w2 + 1;
+        assertThat(s[0]).isCloseTo((1 + 0.5) / sum, within(1e-6));
+        assertThat(c[0]).isCloseTo((2 + 4 * w1 + 6 * w2 + 3) / sum, within(1e-6));
+        assertThatThrownBy(
+                        () ->
+                                new KnnPredictor(
+                                        new ExactKnn(support), outcomes, trend, 3, false, 1, 0))
+                .hasMessageContaining("temperature must be > 0");
+    }
+
+    @Test
+    void knnKernelChoosesItsTemperatureFromTheGrid() {
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer(Integer.MAX_VALUE, true);
+        trainer.fit(Clusters.make(200, 1), Clusters.make(40, 2), 0);
+        assertThat(trainer.name()).isEqualTo("knn-kernel");
+        assertThat(KnnShrunkTrainer.TEMPERATURE_GRID).contains(trainer.chosenTemperature());
+        KnnShrunkTrainer uniform = new KnnShrunkTrainer();
+        uniform.fit(Clusters.make(200, 1), Clusters.make(40, 2), 0);
+        assertThat(uniform.chosenTemperature()).isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    /** Two models whose better one depends on x₀, with a third of the labels flipped. */
+    private static TrainingSet noisy(int n, long seed) {
+        Random random = new Random(seed);
+        List<float[]> vectors = new ArrayList<>();
+        double[][] scores = new double[n][];
+        for (int i = 0; i < n; i++) {
+            float[] v = new float[6];
+            for (int j = 0; j < v.length; j++) {
+                v[j] = (float) random.nextGaussian();
+            }
+            vectors.add(v);
+            boolean a = v[0] + 0.5 * v[1] > 0 ^ random.nextDouble() < 0.33;
+            scores[i] = a ? new double[] {1, 0} : new double[] {0, 1};
+        }
+        return new TrainingSet(
+                VectorSet.ofNormalized(vectors), new Outcomes(List.of("a", "b"), scores, null));
+    }
+
+    @Test
+    void ridgeTakesThePenaltyWithTheBestValidationRoutingQualityTheFirstOnATie() {
+        TrainingSet train = noisy(60, 1);
+        TrainingSet validation = noisy(80, 2);
+        double[] grid = RidgeTrainer.PENALTY_GRID;
+        double best = Double.NEGATIVE_INFINITY;
+        Predictions expected = null;
+        for (double penalty : grid) {
+            UtilityPredictor one =
+                    new RidgeTrainer(RidgeTrainer.Selection.ROUTING_QUALITY, new double[] {penalty})
+                            .fit(train, validation, 0);
+            Predictions p = one.predictAll(validation.vectors());
+            double quality = RoutingQuality.of(validation.outcomes(), p);
+            if (quality > best) {
+                best = quality;
+                expected = p;
+            }
+        }
+        Predictions chosen =
+                new RidgeTrainer().fit(train, validation, 0).predictAll(validation.vectors());
+        assertThat(RoutingQuality.of(validation.outcomes(), chosen)).isEqualTo(best);
+        for (int i = 0; i < validation.size(); i++) {
+            assertThat(chosen.scores()[i]).containsExactly(expected.scores()[i]);
+        }
+    }
+
+    @Test
+    void ridgeFallsBackToSquaredErrorWhenNoValidationRowIsComplete() {
+        TrainingSet train = noisy(60, 1);
+        TrainingSet full = noisy(20, 2);
+        double[][] partial = new double[full.size()][];
+        for (int i = 0; i < partial.length; i++) {
+            partial[i] = full.outcomes().scores()[i].clone();
+            partial[i][i % 2] = Double.NaN;
+        }
+        TrainingSet validation =
+                new TrainingSet(full.vectors(), new Outcomes(List.of("a", "b"), partial, null));
+        Predictions byQuality =
+                new RidgeTrainer().fit(train, validation, 0).predictAll(full.vectors());
+        Predictions byError =
+                new RidgeTrainer(RidgeTrainer.Selection.SQUARED_ERROR)
+                        .fit(train, validation, 0)
+                        .predictAll(full.vectors());
+        for (int i = 0; i < full.size(); i++) {
+            assertThat(byQuality.scores()[i]).containsExactly(byError.scores()[i]);
+        }
+    }
+
+    @Test
+    void aBlendIsTheWeightedMeanOfItsTwoPredictors() {
+        UtilityPredictor first = GlobalTrend.of(new double[] {0.2, 0.8}, new double[] {1, 3});
+        UtilityPredictor second = GlobalTrend.of(new double[] {0.6, 0.4}, new double[] {5, 7});
+        UtilityPredictor blend = new BlendTrainer.Blend(first, second, 0.25);
+        double[] s = new double[2];
+        double[] c = new double[2];
+        blend.predict(new float[] {1}, s, c);
+        assertThat(s[0]).isCloseTo(0.25 * 0.2 + 0.75 * 0.6, within(1e-12));
+        assertThat(s[1]).isCloseTo(0.25 * 0.8 + 0.75 * 0.4, within(1e-12));
+        assertThat(c[1]).isCloseTo(0.25 * 3 + 0.75 * 7, within(1e-12));
+    }
+
+    @Test
+    void theBlendWeightIsTheFirstBestOfItsGridOnValidation() {
+        TrainingSet train = noisy(120, 3);
+        TrainingSet validation = noisy(80, 4);
+        BlendTrainer trainer = new BlendTrainer();
+        Predictions blended = trainer.fit(train, validation, 0).predictAll(validation.vectors());
+        UtilityPredictor knn = new KnnShrunkTrainer().fit(train, validation, 0);
+        UtilityPredictor linear = new RidgeTrainer().fit(train, validation, 0);
+        Predictions a = knn.predictAll(validation.vectors());
+        Predictions b = linear.predictAll(validation.vectors());
+        double best = Double.NEGATIVE_INFINITY;
+        double bestWeight = Double.NaN;
+        for (double w : BlendTrainer.WEIGHT_GRID) {
+            double q = RoutingQuality.of(validation.outcomes(), BlendTrainer.blend(a, b, w));
+            if (q > best) {
+                best = q;
+                bestWeight = w;
+            }
+        }
+        assertThat(trainer.chosenWeight()).isEqualTo(bestWeight);
+        assertThat(RoutingQuality.of(validation.outcomes(), blended)).isEqualTo(best);
+    }
+
+    @Test
+    void theOfflineOnlyRoutersAreRefusedWhereTheStreamingJobWouldRunThem() {
+        for (String name : List.of("knn-kernel", "knn-linear", "linear-mse")) {
+            assertThat(Routers.byName(name).name()).isEqualTo(name);
+            assertThatThrownBy(() -> RouterSpec.parseLive(name))
+                    .hasMessageContaining("offline evaluation only");
+            assertThatThrownBy(() -> PoolSettings.parse("p", Map.of("router", name)))
+                    .hasMessageContaining("offline evaluation only");
+        }
+        assertThat(RouterSpec.parseLive("knn-shrunk").kind()).isEqualTo(RouterSpec.Kind.KNN_SHRUNK);
+    }
+}
