@@ -178,15 +178,23 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         int size = n.size();
         double[][] scores = new double[size][models];
         double[][] costs = new double[size][models];
+        double[][] propensities = new double[size][models];
+        boolean explored = false;
         Neighbour[] neighbours = new Neighbour[size];
         for (int i = 0; i < size; i++) {
             Arrays.fill(scores[i], Double.NaN);
             Arrays.fill(costs[i], Double.NaN);
+            Arrays.fill(propensities[i], 1.0);
             for (int j = 0; j < n.models.length; j++) {
                 Integer m = column.get(n.models[j]);
                 if (m != null) { // outcomes of models no longer in the catalog are ignored
-                    scores[i][m] = n.scores[i * n.models.length + j];
-                    costs[i][m] = n.costs[i * n.models.length + j];
+                    int cell = i * n.models.length + j;
+                    scores[i][m] = n.scores[cell];
+                    costs[i][m] = n.costs[cell];
+                    if (n.propensities != null && !Double.isNaN(n.scores[cell])) {
+                        propensities[i][m] = n.propensities[cell];
+                        explored |= n.propensities[cell] < 1.0;
+                    }
                 }
             }
             neighbours[i] = new Neighbour(i, n.similarities[i]);
@@ -198,8 +206,11 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         RouterSpec knn = settings.knn(k);
         int used = Math.min(knn.k(), size);
         double halfLifeS = settings.halfLifeS();
+        // Explored outcomes weigh by their inverse propensity (KnnPredictor.estimateWeighted); with
+        // none among the neighbours the estimate is the plain one, bit for bit.
+        double @Nullable [][] ips = explored ? propensities : null;
         double @Nullable [] weights = null;
-        if (halfLifeS > 0 || knn.weighted()) {
+        if (halfLifeS > 0 || knn.weighted() || explored) {
             weights = new double[used];
             for (int i = 0; i < used; i++) {
                 double w = knn.weighted() ? KnnPredictor.similarityWeight(n.similarities[i]) : 1.0;
@@ -210,7 +221,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 }
                 weights[i] = w;
             }
-            KnnPredictor.estimateWeighted(neighbours, weights, used, outcomes, priors, 0, s, c);
+            KnnPredictor.estimateWeighted(
+                    neighbours, weights, used, outcomes, ips, priors, 0, s, c);
         } else {
             KnnPredictor.estimate(neighbours, used, outcomes, priors, false, 0, s, c);
         }
@@ -220,7 +232,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
                 // Out of distribution: the neighbours are far, so lean harder on the trend.
                 double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
-                shrinkage.estimate(neighbours, weights, used, outcomes, priors, scale, s, c);
+                shrinkage.estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
                 decidedBy = parametric.name();
                 version = parametric.version();
             } else if (n.vector != null

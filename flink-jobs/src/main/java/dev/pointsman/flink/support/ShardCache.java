@@ -137,8 +137,10 @@ final class ShardCache {
         out.models = models.toArray(new String[0]);
         out.scores = new double[hits.length * models.size()];
         out.costs = new double[hits.length * models.size()];
+        out.propensities = new double[hits.length * models.size()];
         Arrays.fill(out.scores, Double.NaN);
         Arrays.fill(out.costs, Double.NaN);
+        Arrays.fill(out.propensities, 1.0);
         for (int i = 0; i < hits.length; i++) {
             FeedbackExample example = bySlot.get(hits[i].slot());
             out.ids[i] = example.getExampleId();
@@ -148,6 +150,8 @@ final class ShardCache {
                 int cell = i * models.size() + modelIndex.get(e.getKey());
                 out.scores[cell] = e.getValue().getScore();
                 out.costs[cell] = e.getValue().getCost();
+                double p = e.getValue().getPropensity();
+                out.propensities[cell] = p > 0 && p <= 1 ? p : 1.0; // a producer's bug: certain
             }
         }
         return out;

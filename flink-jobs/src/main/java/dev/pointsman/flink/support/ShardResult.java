@@ -37,6 +37,12 @@ public class ShardResult {
     public double[] scores;
     public double[] costs;
 
+    /**
+     * Per cell as {@link #scores}, the probability that the outcome was observed (1 for a routed
+     * model, the exploration probability for an explored one, 1 where there is none).
+     */
+    public double[] propensities;
+
     public ShardResult() {}
 
     public int size() {

@@ -247,6 +247,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         out.models = new String[0];
         out.scores = new double[0];
         out.costs = new double[0];
+        out.propensities = new double[0];
         return out;
     }
 }

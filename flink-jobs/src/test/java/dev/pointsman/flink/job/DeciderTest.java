@@ -169,6 +169,29 @@ class DeciderTest {
     }
 
     @Test
+    void anExploredNeighboursOutcomeWeighsByItsInversePropensity() {
+        Neighbourhood n = hood("q");
+        // "big" succeeded on the three queries it was chosen for and failed on the one explored
+        // with probability 1/5, which stands for five such queries: (3·1 + 5·0) / 8.
+        for (int i = 0; i < 4; i++) {
+            n.scores[i * 3] = i < 3 ? 1.0 : 0.0;
+        }
+        n.propensities = new double[12];
+        java.util.Arrays.fill(n.propensities, 1.0);
+        n.propensities[3 * 3] = 0.2;
+        PoolCatalog cat =
+                catalog(Map.of("exploration", "0"), model("big", null), model("small", null));
+        assertThat(Decider.decide(n, Pool.of(cat), 4).getPredictions().get(0).getScore())
+                .isCloseTo(3.0 / 8, within(1e-12));
+        // "small" was certain everywhere: its plain mean.
+        assertThat(Decider.decide(n, Pool.of(cat), 4).getPredictions().get(1).getScore())
+                .isCloseTo(0.6, within(1e-12));
+        n.propensities = null; // a neighbourhood from before propensities were carried
+        assertThat(Decider.decide(n, Pool.of(cat), 4).getPredictions().get(0).getScore())
+                .isEqualTo(0.75);
+    }
+
+    @Test
     void aKnnShrunkVersionShrinksTheBestKNeighboursTowardItsTrend() {
         PoolCatalog catalog =
                 catalog(

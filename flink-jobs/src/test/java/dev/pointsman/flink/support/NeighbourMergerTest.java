@@ -57,7 +57,11 @@ class NeighbourMergerTest {
                 Map<String, ObservedOutcome> outcomes =
                         i % 2 == 0
                                 ? Map.of("a", new ObservedOutcome(i / 100.0, 1.0 * i, 1.0))
-                                : Map.of("b", new ObservedOutcome(1 - i / 100.0, 2.0 * i, 1.0));
+                                : Map.of(
+                                        "b",
+                                        // Explored with a propensity that the merge must carry.
+                                        new ObservedOutcome(
+                                                1 - i / 100.0, 2.0 * i, 0.25 * (1 + i % 4)));
                 FeedbackExample e =
                         FeedbackExample.newBuilder()
                                 .setExampleId("x" + i)
@@ -107,6 +111,8 @@ class NeighbourMergerTest {
                 assertThat(got.models).containsExactly(want.models);
                 assertThat(got.scores).containsExactly(want.scores);
                 assertThat(got.costs).containsExactly(want.costs);
+                assertThat(got.propensities).containsExactly(want.propensities);
+                assertThat(got.propensities).contains(0.5).contains(1.0);
             }
         }
     }

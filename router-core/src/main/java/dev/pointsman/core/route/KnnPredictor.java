@@ -2,6 +2,7 @@ package dev.pointsman.core.route;
 
 import dev.pointsman.core.knn.ExactKnn;
 import dev.pointsman.core.knn.Neighbour;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Predicts each model's score and cost as the average over the query's k nearest neighbours (by
@@ -156,6 +157,44 @@ public final class KnnPredictor implements UtilityPredictor {
             double priorStrength,
             double[] scores,
             double[] costs) {
+        estimateWeighted(
+                neighbours, weights, count, support, null, trend, priorStrength, scores, costs);
+    }
+
+    /**
+     * {@link #estimateWeighted} correcting the selection of partly observed outcomes: a model's
+     * neighbourhood mean weighs each outcome by wᵢ / πᵢ, πᵢ the probability that it was observed
+     * (self-normalised inverse propensity), while its evidence against the prior stays n = Σ wᵢ,
+     * the outcomes actually seen: ŝ = (n·μ̂ + α·ḡ) / (n + α) with μ̂ = Σ (wᵢ/πᵢ) sᵢ / Σ (wᵢ/πᵢ). A
+     * model chosen where the router expected it to do well is observed mostly there; the explored
+     * queries where it was not chosen stand for the rest of the neighbourhood. With every π = 1 (or
+     * {@code propensities} null) this is {@link #estimateWeighted} exactly.
+     *
+     * @param propensities per support row and model, or null where every outcome was certain
+     */
+    public static void estimateWeighted(
+            Neighbour[] neighbours,
+            double[] weights,
+            int count,
+            Outcomes support,
+            double @Nullable [][] propensities,
+            GlobalTrend trend,
+            double priorStrength,
+            double[] scores,
+            double[] costs) {
+        if (propensities != null) {
+            estimateInversePropensity(
+                    neighbours,
+                    weights,
+                    count,
+                    support,
+                    propensities,
+                    trend,
+                    priorStrength,
+                    scores,
+                    costs);
+            return;
+        }
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
         for (int m = 0; m < models; m++) {
@@ -180,6 +219,57 @@ public final class KnnPredictor implements UtilityPredictor {
                 scores[m] = (scoreSum + priorStrength * trend.meanScore(m)) / denominator;
                 if (supportCosts != null) {
                     costs[m] = (costSum + priorStrength * trend.meanCost(m)) / denominator;
+                }
+            } else {
+                scores[m] = trend.meanScore(m);
+                if (supportCosts != null) {
+                    costs[m] = trend.meanCost(m);
+                }
+            }
+        }
+    }
+
+    private static void estimateInversePropensity(
+            Neighbour[] neighbours,
+            double[] weights,
+            int count,
+            Outcomes support,
+            double[][] propensities,
+            GlobalTrend trend,
+            double priorStrength,
+            double[] scores,
+            double[] costs) {
+        int models = support.modelCount();
+        double[][] supportCosts = support.costs();
+        for (int m = 0; m < models; m++) {
+            double seen = 0;
+            double ipsWeight = 0;
+            double ipsScore = 0;
+            double ipsCost = 0;
+            for (int j = 0; j < count; j++) {
+                int row = neighbours[j].index();
+                double s = support.scores()[row][m];
+                if (Double.isNaN(s)) {
+                    continue;
+                }
+                double w = weights[j];
+                double v = w / propensities[row][m];
+                seen += w;
+                ipsWeight += v;
+                ipsScore += v * s;
+                if (supportCosts != null) {
+                    ipsCost += v * supportCosts[row][m];
+                }
+            }
+            double denominator = seen + priorStrength;
+            if (seen > 0) {
+                scores[m] =
+                        (seen * ipsScore / ipsWeight + priorStrength * trend.meanScore(m))
+                                / denominator;
+                if (supportCosts != null) {
+                    costs[m] =
+                            (seen * ipsCost / ipsWeight + priorStrength * trend.meanCost(m))
+                                    / denominator;
                 }
             } else {
                 scores[m] = trend.meanScore(m);

@@ -94,6 +94,26 @@ public final class KnnShrinkage {
             double strengthScale,
             double[] scores,
             double[] costs) {
+        estimate(neighbours, weights, count, support, null, priors, strengthScale, scores, costs);
+    }
+
+    /**
+     * {@link #estimate} with the neighbours' outcomes weighted by their inverse propensities
+     * ({@link KnnPredictor#estimateWeighted(Neighbour[], double[], int, Outcomes, double[][],
+     * GlobalTrend, double, double[], double[])}).
+     *
+     * @param propensities per row of {@code support} and model, or null where all were certain
+     */
+    public void estimate(
+            Neighbour[] neighbours,
+            double @Nullable [] weights,
+            int count,
+            Outcomes support,
+            double @Nullable [][] propensities,
+            GlobalTrend priors,
+            double strengthScale,
+            double[] scores,
+            double[] costs) {
         int models = support.modelCount();
         if (models != observed.length) {
             throw new IllegalArgumentException(
@@ -108,11 +128,16 @@ public final class KnnShrinkage {
         GlobalTrend target = GlobalTrend.of(meanScores, meanCosts);
         int used = Math.min(k, count);
         double alpha = priorStrength * strengthScale;
-        if (weights == null) {
+        if (weights == null && propensities == null) {
             KnnPredictor.estimate(neighbours, used, support, target, false, alpha, scores, costs);
         } else {
+            double[] w = weights;
+            if (w == null) {
+                w = new double[used];
+                java.util.Arrays.fill(w, 1.0);
+            }
             KnnPredictor.estimateWeighted(
-                    neighbours, weights, used, support, target, alpha, scores, costs);
+                    neighbours, w, used, support, propensities, target, alpha, scores, costs);
         }
     }
 

@@ -189,6 +189,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                             kernel[i],
                                             Math.min(k, neighbours[i].length),
                                             support.outcomes(),
+                                            support.propensities(),
                                             trend,
                                             alpha,
                                             s[i],
@@ -222,12 +223,15 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                 (k, alpha) -> {
                     double error = 0;
                     for (int i = 0; i < rows.length; i++) {
-                        KnnPredictor.estimate(
+                        int used = Math.min(k, neighbours[i].length);
+                        KnnPredictor.estimateWeighted(
                                 neighbours[i],
-                                Math.min(k, neighbours[i].length),
+                                KnnPredictor.kernelWeights(
+                                        neighbours[i], used, Double.POSITIVE_INFINITY),
+                                used,
                                 support.outcomes(),
+                                support.propensities(),
                                 trend,
-                                false,
                                 alpha,
                                 s,
                                 c);

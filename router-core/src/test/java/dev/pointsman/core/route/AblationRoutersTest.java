@@ -172,7 +172,7 @@ class AblationRoutersTest {
 
     @Test
     void theOfflineOnlyRoutersAreRefusedWhereTheStreamingJobWouldRunThem() {
-        for (String name : List.of("knn-kernel", "knn-linear", "linear-mse")) {
+        for (String name : List.of("knn-kernel", "knn-linear", "clusters", "linear-mse")) {
             assertThat(Routers.byName(name).name()).isEqualTo(name);
             assertThatThrownBy(() -> RouterSpec.parseLive(name))
                     .hasMessageContaining("offline evaluation only");
@@ -180,5 +180,73 @@ class AblationRoutersTest {
                     .hasMessageContaining("offline evaluation only");
         }
         assertThat(RouterSpec.parseLive("knn-shrunk").kind()).isEqualTo(RouterSpec.Kind.KNN_SHRUNK);
+    }
+
+    @Test
+    void clusterProfilesAreEachClustersShrunkMeansAndAQueryGetsItsNearestCentroids() {
+        float[][] centroids = {{1, 0}, {0, 1}};
+        int[] members = {0, 0, 1};
+        Outcomes outcomes =
+                new Outcomes(
+                        List.of("a", "b"),
+                        new double[][] {{1, 0}, {0, Double.NaN}, {1, 1}},
+                        new double[][] {{2, 4}, {4, Double.NaN}, {6, 8}});
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.5, 0.25}, new double[] {3, 5});
+        ClusterTrainer.Profiles p =
+                ClusterTrainer.Profiles.of(centroids, members, outcomes, trend, 2);
+        double[] s = new double[2];
+        double[] c = new double[2];
+        p.predict(new float[] {0.8f, 0.6f}, s, c);
+        assertThat(s[0]).isCloseTo((1 + 0 + 2 * 0.5) / 4, within(1e-12));
+        assertThat(s[1]).isCloseTo((0 + 2 * 0.25) / 3, within(1e-12)); // b observed once there
+        assertThat(c[0]).isCloseTo((2 + 4 + 2 * 3) / 4.0, within(1e-12));
+        p.predict(new float[] {0.1f, 0.9f}, s, c);
+        assertThat(s[1]).isCloseTo((1 + 2 * 0.25) / 3, within(1e-12));
+    }
+
+    @Test
+    void kMeansSeparatesTwoTightGroupsWhateverTheSeed() {
+        TrainingSet data = Clusters.make(100, 9);
+        for (long seed = 0; seed < 5; seed++) {
+            float[][] centroids = ClusterTrainer.kMeans(data.vectors(), 2, new Random(seed));
+            int[] members = ClusterTrainer.assign(data.vectors(), centroids);
+            for (int i = 2; i < data.size(); i++) {
+                // Clusters.make alternates the two groups.
+                assertThat(members[i] == members[i % 2]).isTrue();
+            }
+            assertThat(members[0]).isNotEqualTo(members[1]);
+        }
+        ClusterTrainer trainer = new ClusterTrainer();
+        trainer.fit(Clusters.make(200, 1), Clusters.make(40, 2), 0);
+        assertThat(ClusterTrainer.CLUSTER_GRID).contains(trainer.chosenClusters());
+    }
+
+    @Test
+    void exploredOutcomesWeighByTheirInversePropensityWhileTheEvidenceIsWhatWasSeen() {
+        // Model a was chosen (π = 1) on the two queries where it scored 1 and explored (π = 1/4)
+        // on the one where it scored 0: the explored one stands for four such queries.
+        Neighbour[] n = {new Neighbour(0, 0.9f), new Neighbour(1, 0.8f), new Neighbour(2, 0.7f)};
+        Outcomes support =
+                new Outcomes(
+                        List.of("a"),
+                        new double[][] {{1}, {1}, {0}},
+                        new double[][] {{2}, {2}, {6}});
+        double[][] propensities = {{1}, {1}, {0.25}};
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.5}, new double[] {4});
+        double[] s = new double[1];
+        double[] c = new double[1];
+        double[] ones = {1, 1, 1};
+        KnnPredictor.estimateWeighted(n, ones, 3, support, propensities, trend, 1, s, c);
+        // μ = (1 + 1 + 4·0) / 6 = 1/3 on n = 3 seen, shrunk with α = 1: (3·1/3 + 0.5) / 4.
+        assertThat(s[0]).isCloseTo(0.375, within(1e-12));
+        // cost μ = (2 + 2 + 4·6) / 6 = 14/3: (3·14/3 + 4) / 4.
+        assertThat(c[0]).isCloseTo(4.5, within(1e-12));
+        // Certain outcomes: the plain estimate (2 + 0.5) / 4.
+        KnnPredictor.estimateWeighted(
+                n, ones, 3, support, new double[][] {{1}, {1}, {1}}, trend, 1, s, c);
+        assertThat(s[0]).isCloseTo(0.625, within(1e-12));
+        double[] plain = new double[1];
+        KnnPredictor.estimateWeighted(n, ones, 3, support, trend, 1, plain, new double[1]);
+        assertThat(plain[0]).isCloseTo(s[0], within(1e-12));
     }
 }

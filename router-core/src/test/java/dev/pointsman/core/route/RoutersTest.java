@@ -25,6 +25,7 @@ class RoutersTest {
                 "knn-shrunk",
                 "knn-kernel",
                 "knn-linear",
+                "clusters",
                 "linear",
                 "linear-mse",
                 "mlp",
