@@ -5,6 +5,7 @@ import dev.pointsman.core.eval.EvalData;
 import dev.pointsman.core.eval.EvalReport;
 import dev.pointsman.core.eval.Evaluation;
 import dev.pointsman.core.route.Predictions;
+import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.Routers;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -56,8 +57,9 @@ public final class EvalCommand implements Callable<Integer> {
             split = ",",
             paramLabel = "ROUTER",
             description =
-                    "Routers: global-trend, knn-K, knn-K-weighted, knn-shrunk, linear, mlp,"
-                            + " linear-mf, mlp-mf. Default: all of "
+                    "Routers: "
+                            + RouterSpec.KNOWN
+                            + ". Default: all of "
                             + "global-trend,knn-10,knn-100,knn-100-weighted,knn-shrunk,linear,mlp,linear-mf,mlp-mf.")
     List<String> routers;
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -148,6 +149,52 @@ class BenchCommandsIT {
     }
 
     @Test
+    void drawsTheStreamingLearningCurveThroughTheJob() throws Exception {
+        Path out = dir.resolve("streaming");
+        CliRun run =
+                CliRun.execute(
+                        "bench",
+                        "learning-curve",
+                        "--streaming",
+                        "--data",
+                        BenchmarkFiles.SAMPLE,
+                        "--embedder",
+                        "all-minilm-l6-v2-q",
+                        "--sizes",
+                        "100,220",
+                        "--rate",
+                        "20",
+                        "--window",
+                        "2s",
+                        "--http-port",
+                        Integer.toString(freePort()),
+                        "--out",
+                        out.toString(),
+                        "--name",
+                        "sample");
+        assertThat(run.exit()).as(run.err()).isZero();
+        List<String> csv = java.nio.file.Files.readAllLines(out.resolve("sample-streaming.csv"));
+        assertThat(csv.get(0)).isEqualTo("support,queries,quality,trend,lift,explored");
+        assertThat(csv.size()).isGreaterThan(2);
+        // Windows in order: the first starts from the seed, each later one from more support.
+        long previous = 0;
+        long queries = 0;
+        for (String line : csv.subList(1, csv.size())) {
+            String[] f = line.split(",");
+            long support = Long.parseLong(f[0]);
+            assertThat(support).isGreaterThanOrEqualTo(previous == 0 ? 100 : previous + 1);
+            assertThat(Double.parseDouble(f[4]))
+                    .isCloseTo(
+                            Double.parseDouble(f[2]) - Double.parseDouble(f[3]),
+                            org.assertj.core.data.Offset.offset(1e-3));
+            previous = support;
+            queries += Long.parseLong(f[1]);
+        }
+        assertThat(queries).isLessThanOrEqualTo(120);
+        assertThat(java.nio.file.Files.size(out.resolve("sample-streaming.png"))).isPositive();
+    }
+
+    @Test
     void refusesTheSingleBatchSizeOption() {
         CliRun bad = CliRun.execute("bench", "embed", "--batch-size", "8");
         assertThat(bad.exit()).isEqualTo(2);
@@ -187,5 +234,11 @@ class BenchCommandsIT {
                 .isLessThanOrEqualTo(r.get("p99Ms").asDouble() + 1);
         // A decision is committed no earlier than it is written.
         assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(p50);
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }

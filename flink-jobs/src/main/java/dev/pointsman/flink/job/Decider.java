@@ -120,7 +120,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         } catch (Exception e) {
             throw new IllegalStateException("reading the trained router of " + n.pool, e);
         }
-        RoutingDecision decision = decide(n, pool, k, p, fallback(pool.name()));
+        RoutingDecision decision = decide(n, pool, k, p, verdict(pool.name()));
         if (decision != null) {
             lastVersion = decision.getRouterVersion();
         }
@@ -131,17 +131,40 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return null;
     }
 
+    /**
+     * {@code shrinkage} shrinking toward the verdict's live trend for every model that trend has
+     * (the trained trend for the others), or {@code shrinkage} itself without one.
+     */
+    static KnnShrinkage recent(
+            KnnShrinkage shrinkage, @Nullable CatalogUpdate verdict, Map<String, Integer> column) {
+        if (verdict == null || verdict.trendModels == null || verdict.trendModels.length == 0) {
+            return shrinkage;
+        }
+        int models = column.size();
+        double[] scores = new double[models];
+        double[] costs = new double[models];
+        boolean[] known = new boolean[models];
+        for (int t = 0; t < verdict.trendModels.length; t++) {
+            Integer m = column.get(verdict.trendModels[t]);
+            if (m != null) {
+                scores[m] = verdict.trendScores[t];
+                costs[m] = verdict.trendCosts[t];
+                known[m] = true;
+            }
+        }
+        return shrinkage.withTrend(scores, costs, known);
+    }
+
     static @Nullable RoutingDecision decide(Neighbourhood n, Pool pool, int k) {
         return decide(n, pool, k, null, null);
     }
 
-    /** The pool's fallback verdict if it routes by the trend now, else null. */
-    private @Nullable CatalogUpdate fallback(String pool) {
+    /** The referee's newest verdict on the pool: its live trend and whether it fell back. */
+    private @Nullable CatalogUpdate verdict(String pool) {
         try {
-            CatalogUpdate v = fallbacks == null ? null : fallbacks.get(pool);
-            return v != null && v.fallback ? v : null;
+            return fallbacks == null ? null : fallbacks.get(pool);
         } catch (Exception e) {
-            throw new IllegalStateException("reading the fallback of " + pool, e);
+            throw new IllegalStateException("reading the verdict on " + pool, e);
         }
     }
 
@@ -150,14 +173,19 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
      * parametric} non-null, for this catalog's models) and the query vector at hand, ŝ and ĉ come
      * from it; otherwise from the neighbours. With a {@code fallback} verdict the model is the
      * argmax of the verdict's trend instead (a model the trend lacks keeps the router's
-     * prediction), while the decision still lists the router's predictions.
+     * prediction), while the decision still lists the router's predictions. A {@code verdict} that
+     * carries the live trend (every window of the pool's router sends one) is also what knn-shrunk
+     * shrinks toward: the streams app's decayed, inverse-propensity trend follows the traffic
+     * within windows, faster after a drift alert, while the one the router was trained with is as
+     * old as its training window.
      */
     static @Nullable RoutingDecision decide(
             Neighbourhood n,
             Pool pool,
             int k,
             @Nullable Parametric parametric,
-            @Nullable CatalogUpdate fallback) {
+            @Nullable CatalogUpdate verdict) {
+        CatalogUpdate fallback = verdict != null && verdict.fallback ? verdict : null;
         List<CatalogModel> byName = new ArrayList<>(pool.catalog().getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
         PoolSettings settings = pool.settings();
@@ -232,7 +260,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
                 // Out of distribution: the neighbours are far, so lean harder on the trend.
                 double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
-                shrinkage.estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
+                recent(shrinkage, verdict, column)
+                        .estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
                 decidedBy = parametric.name();
                 version = parametric.version();
             } else if (n.vector != null

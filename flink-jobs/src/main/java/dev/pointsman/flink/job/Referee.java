@@ -19,10 +19,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Keyed by pool, reads the streams app's closed windows ({@code router.metrics}) and applies the
  * {@link Fallback} rule to the windows of the router the pool runs that have at least {@code
- * fallback.min-queries} fully observed queries and a trend. While the pool has fallen back it
- * broadcasts the newest window's trend to the deciders, which then choose by it; the change itself
- * is an alert on {@code router.alerts}: {@code fallback/<router>} (value: the window's AUC minus
- * the trend's) or {@code recovered/<router>}.
+ * fallback.min-queries} fully observed queries and a trend. Every window of that router with a
+ * trend sends the deciders its live trend (knn-shrunk shrinks toward it) and whether the pool has
+ * fallen back, in which case they choose by it; the change itself is an alert on {@code
+ * router.alerts}: {@code fallback/<router>} (value: the window's AUC minus the trend's) or {@code
+ * recovered/<router>}.
  */
 final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
@@ -61,7 +62,7 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
     @Nullable String handle(WindowEvent w, Pool pool, Collector<CatalogUpdate> out) {
         PoolSettings settings = pool.settings();
         int windows = settings.fallbackWindows();
-        if (windows == 0 || !w.router.equals(routerName(settings, k))) {
+        if (!w.router.equals(routerName(settings, k))) {
             return null;
         }
         try {
@@ -73,15 +74,18 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
                 return null; // counted already
             }
             s.lastWindowEnd = w.windowEnd;
-            if (Double.isNaN(w.auc)
-                    || Double.isNaN(w.trendAuc)
-                    || w.shadowQueries < settings.fallbackMinQueries()) {
-                state.update(s);
-                return null;
+            Fallback.Change change = Fallback.Change.NONE;
+            if (windows > 0
+                    && !Double.isNaN(w.auc)
+                    && !Double.isNaN(w.trendAuc)
+                    && w.shadowQueries >= settings.fallbackMinQueries()) {
+                change = Fallback.observe(s, w.auc, w.trendAuc, windows);
             }
-            Fallback.Change change = Fallback.observe(s, w.auc, w.trendAuc, windows);
             state.update(s);
-            if (s.active || change == Fallback.Change.RECOVERED) {
+            // Every window with a trend tells the deciders the live trend (what knn-shrunk
+            // shrinks toward) and whether the pool routes by it.
+            boolean hasTrend = w.trendModels != null && w.trendModels.length > 0;
+            if (hasTrend || s.active || change == Fallback.Change.RECOVERED) {
                 out.collect(CatalogUpdate.verdict(w, s.active));
             }
             if (change != Fallback.Change.NONE) {

@@ -231,6 +231,23 @@ class DeciderTest {
                 new Decider.Parametric("knn-shrunk", 8, List.of("big", "gone"), shrinkage);
         assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4, stale, null).getRouter())
                 .isEqualTo("knn-4");
+
+        // A verdict with the live trend (no fallback): big shrinks toward the live 0.6, small
+        // toward its trained 0.9, which the live trend lacks.
+        WindowEvent w = new WindowEvent();
+        w.pool = "p";
+        w.windowEnd = 60_000;
+        w.trendModels = new String[] {"big", "gone"};
+        w.trendScores = new double[] {0.6, 1.0};
+        w.trendCosts = new double[] {0.3, 0.0};
+        RoutingDecision live =
+                Decider.decide(
+                        hood("q"), Pool.of(catalog), 4, version, CatalogUpdate.verdict(w, false));
+        assertThat(live.getFallback()).isNull();
+        assertThat(live.getPredictions().get(0).getScore()).isCloseTo(0.7, within(1e-12));
+        assertThat(live.getPredictions().get(0).getCost())
+                .isCloseTo((0.2 + 0.6) / 4, within(1e-12));
+        assertThat(live.getPredictions().get(1).getScore()).isCloseTo(0.75, within(1e-12));
     }
 
     @Test

@@ -58,6 +58,28 @@ public final class KnnShrinkage {
         return k;
     }
 
+    /**
+     * The same k and α shrinking toward {@code scores} and {@code costs} for every model {@code
+     * known} marks (a more recent trend than the trained one), and toward the trained trend for the
+     * others.
+     */
+    public KnnShrinkage withTrend(double[] scores, double[] costs, boolean[] known) {
+        int models = observed.length;
+        if (scores.length != models || costs.length != models || known.length != models) {
+            throw new IllegalArgumentException(
+                    "fitted for " + models + " models, given a trend of " + scores.length);
+        }
+        double[] s = new double[models];
+        double[] c = new double[models];
+        boolean[] seen = new boolean[models];
+        for (int m = 0; m < models; m++) {
+            s[m] = known[m] ? scores[m] : trend.meanScore(m);
+            c[m] = known[m] ? costs[m] : trend.meanCost(m);
+            seen[m] = known[m] || observed[m];
+        }
+        return new KnnShrinkage(k, priorStrength, GlobalTrend.of(s, c), seen);
+    }
+
     public double priorStrength() {
         return priorStrength;
     }
