@@ -14,7 +14,8 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
 
     /** The names {@link #parse} reads, for error messages. */
     public static final String KNOWN =
-            "knn-K, knn-K-weighted, knn-shrunk, knn-kernel, knn-linear, clusters, global-trend, linear,"
+            "knn-K, knn-K-weighted, knn-shrunk, knn-shrunk-pm, knn-kernel, knn-linear, clusters,"
+                    + " global-trend, linear,"
                     + " linear-mse, mlp, linear-mf, mlp-mf";
 
     private static final Pattern KNN = Pattern.compile("knn-(\\d+)(-weighted)?");
@@ -23,6 +24,7 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
         KNN(null),
         KNN_SHRUNK("knn-shrunk"),
         KNN_KERNEL("knn-kernel"),
+        KNN_SHRUNK_PM("knn-shrunk-pm"),
         KNN_LINEAR("knn-linear"),
         CLUSTERS("clusters"),
         GLOBAL_TREND("global-trend"),
@@ -81,13 +83,14 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
 
     /**
      * {@link #parse}, refusing the routers only offline evaluation runs ({@code knn-kernel}, {@code
-     * knn-linear}, {@code clusters}, {@code linear-mse}: ablation rows, see the README) with the
-     * live ones named.
+     * knn-linear}, {@code knn-shrunk-pm}, {@code clusters}, {@code linear-mse}: ablation rows, see
+     * the README) with the live ones named.
      */
     public static RouterSpec parseLive(String name) {
         RouterSpec spec = parse(name);
         if (spec.kind == Kind.KNN_KERNEL
                 || spec.kind == Kind.KNN_LINEAR
+                || spec.kind == Kind.KNN_SHRUNK_PM
                 || spec.kind == Kind.CLUSTERS
                 || spec.kind == Kind.LINEAR_MSE) {
             throw new IllegalArgumentException(

@@ -36,6 +36,7 @@ public final class Routers {
             case KNN_SHRUNK -> new KnnShrunkTrainer();
             case KNN_KERNEL -> new KnnShrunkTrainer(Integer.MAX_VALUE, true);
             case KNN_LINEAR -> new BlendTrainer();
+            case KNN_SHRUNK_PM -> new PerModelShrinkTrainer();
             case CLUSTERS -> new ClusterTrainer();
             case LINEAR -> new RidgeTrainer();
             case LINEAR_MSE -> new RidgeTrainer(RidgeTrainer.Selection.SQUARED_ERROR);

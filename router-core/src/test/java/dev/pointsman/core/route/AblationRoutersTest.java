@@ -172,7 +172,8 @@ class AblationRoutersTest {
 
     @Test
     void theOfflineOnlyRoutersAreRefusedWhereTheStreamingJobWouldRunThem() {
-        for (String name : List.of("knn-kernel", "knn-linear", "clusters", "linear-mse")) {
+        for (String name :
+                List.of("knn-kernel", "knn-linear", "knn-shrunk-pm", "clusters", "linear-mse")) {
             assertThat(Routers.byName(name).name()).isEqualTo(name);
             assertThatThrownBy(() -> RouterSpec.parseLive(name))
                     .hasMessageContaining("offline evaluation only");
@@ -248,5 +249,26 @@ class AblationRoutersTest {
         double[] plain = new double[1];
         KnnPredictor.estimateWeighted(n, ones, 3, support, trend, 1, plain, new double[1]);
         assertThat(plain[0]).isCloseTo(s[0], within(1e-12));
+    }
+
+    @Test
+    void perModelPriorStrengthsNeverDoWorseOnValidationThanTheSharedOne() {
+        TrainingSet train = noisy(120, 5);
+        TrainingSet validation = noisy(80, 6);
+        KnnShrunkTrainer shared = new KnnShrunkTrainer();
+        double sharedQuality =
+                RoutingQuality.of(
+                        validation.outcomes(),
+                        shared.fit(train, validation, 0).predictAll(validation.vectors()));
+        PerModelShrinkTrainer perModel = new PerModelShrinkTrainer();
+        double perModelQuality =
+                RoutingQuality.of(
+                        validation.outcomes(),
+                        perModel.fit(train, validation, 0).predictAll(validation.vectors()));
+        assertThat(perModelQuality).isGreaterThanOrEqualTo(sharedQuality);
+        assertThat(perModel.chosenAlphas()).hasSize(2);
+        for (double a : perModel.chosenAlphas()) {
+            assertThat(KnnShrunkTrainer.ALPHA_GRID).contains(a);
+        }
     }
 }

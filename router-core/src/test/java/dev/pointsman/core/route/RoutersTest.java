@@ -25,6 +25,7 @@ class RoutersTest {
                 "knn-shrunk",
                 "knn-kernel",
                 "knn-linear",
+                "knn-shrunk-pm",
                 "clusters",
                 "linear",
                 "linear-mse",
