@@ -260,7 +260,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
                 // Out of distribution: the neighbours are far, so lean harder on the trend.
                 double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
-                recent(shrinkage, verdict, column)
+                recent(shrinkage, settings.liveTrend() ? verdict : null, column)
                         .estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
                 decidedBy = parametric.name();
                 version = parametric.version();

@@ -1,10 +1,12 @@
 package dev.pointsman.flink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnShrinkage;
+import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
@@ -248,6 +250,31 @@ class DeciderTest {
         assertThat(live.getPredictions().get(0).getCost())
                 .isCloseTo((0.2 + 0.6) / 4, within(1e-12));
         assertThat(live.getPredictions().get(1).getScore()).isCloseTo(0.75, within(1e-12));
+        // A pool that keeps its trained trend ignores the live one.
+        PoolCatalog trained =
+                catalog(
+                        Map.of(
+                                "router",
+                                "knn-shrunk",
+                                "exploration",
+                                "0",
+                                "shrink.prior",
+                                "trained-trend"),
+                        model("big", null),
+                        model("small", null));
+        assertThat(
+                        Decider.decide(
+                                        hood("q"),
+                                        Pool.of(trained),
+                                        4,
+                                        version,
+                                        CatalogUpdate.verdict(w, false))
+                                .getPredictions()
+                                .get(0)
+                                .getScore())
+                .isCloseTo(0.5, within(1e-12));
+        assertThatThrownBy(() -> PoolSettings.parse("p", Map.of("shrink.prior", "yesterday")))
+                .hasMessageContaining("shrink.prior must be live-trend or trained-trend");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.pointsman.cli.demo;
 
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.monitor.WindowQuality;
+import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
@@ -297,6 +298,8 @@ public final class AdaptExperiment {
                     pool,
                     s.router(),
                     s.exploration(),
+                    // Static: nothing live reaches the router, the windows' trend neither.
+                    online ? Map.of() : Map.of(PoolSettings.PRIOR, PoolSettings.TRAINED_TREND),
                     data,
                     traffic.seed(),
                     stack.embedder(),

@@ -40,6 +40,7 @@ public final class PoolSeeder {
             String pool,
             String router,
             double exploration,
+            Map<String, String> extra,
             Benchmark data,
             OnnxEmbedder embedder) {
         List<CatalogModel> models = new ArrayList<>();
@@ -51,16 +52,11 @@ public final class PoolSeeder {
                             .setOutputPrice(0)
                             .build());
         }
-        Map<String, String> defaults =
-                Map.of(
-                        "embedder",
-                        embedder.id(),
-                        "dimension",
-                        Integer.toString(embedder.dimension()),
-                        "router",
-                        router,
-                        "exploration",
-                        Double.toString(exploration));
+        Map<String, String> defaults = new HashMap<>(extra);
+        defaults.put("embedder", embedder.id());
+        defaults.put("dimension", Integer.toString(embedder.dimension()));
+        defaults.put("router", router);
+        defaults.put("exploration", Double.toString(exploration));
         PoolCatalog catalog =
                 PoolCatalog.newBuilder()
                         .setPool(pool)
@@ -93,7 +89,25 @@ public final class PoolSeeder {
             List<BenchmarkRow> rows,
             OnnxEmbedder embedder,
             BiConsumer<Integer, Integer> progress) {
-        declare(producer, wire, pool, router, exploration, data, embedder);
+        seed(producer, wire, pool, router, exploration, Map.of(), data, rows, embedder, progress);
+    }
+
+    /**
+     * {@link #seed} with more catalog defaults for the pool ({@code extra}, e.g. {@code
+     * shrink.prior}).
+     */
+    public static void seed(
+            KafkaProducer<byte[], byte[]> producer,
+            WireFormat wire,
+            String pool,
+            String router,
+            double exploration,
+            Map<String, String> extra,
+            Benchmark data,
+            List<BenchmarkRow> rows,
+            OnnxEmbedder embedder,
+            BiConsumer<Integer, Integer> progress) {
+        declare(producer, wire, pool, router, exploration, extra, data, embedder);
         var codec = wire.codec(FeedbackExample.class, Topics.FEEDBACK);
         for (int start = 0; start < rows.size(); start += BATCH) {
             List<BenchmarkRow> batch = rows.subList(start, Math.min(rows.size(), start + BATCH));

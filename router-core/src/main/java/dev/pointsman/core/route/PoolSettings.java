@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  *     fallback.min-queries}; default {@value #DEFAULT_FALLBACK_MIN_QUERIES})
  * @param halfLifeS an example's weight halves every this many seconds of age ({@code
  *     decay.half-life-s}; 0, the default, is no decay)
+ * @param liveTrend whether knn-shrunk shrinks toward the live windows' trend ({@code shrink.prior}
+ *     {@code live-trend}, the default) or only toward the trend it was trained with ({@code
+ *     trained-trend}: a pool, or a benchmark's static pass, that should not follow the traffic)
  * @param dimension the embedding dimension the pool expects ({@code dimension}), or null for any
  * @param embedder the embedder the pool expects ({@code embedder}), or null for any
  * @param router the router the pool runs ({@code router}), or null for the job's plain kNN
@@ -34,6 +37,7 @@ public record PoolSettings(
         int fallbackWindows,
         int fallbackMinQueries,
         double halfLifeS,
+        boolean liveTrend,
         @Nullable Integer dimension,
         @Nullable String embedder,
         @Nullable RouterSpec router) {
@@ -43,6 +47,12 @@ public record PoolSettings(
     public static final double DEFAULT_OOD_THRESHOLD = 3.0;
     public static final int DEFAULT_FALLBACK_WINDOWS = 3;
     public static final int DEFAULT_FALLBACK_MIN_QUERIES = 10;
+
+    /** The key that says what knn-shrunk shrinks toward, and its two values. */
+    public static final String PRIOR = "shrink.prior";
+
+    public static final String LIVE_TREND = "live-trend";
+    public static final String TRAINED_TREND = "trained-trend";
 
     /** The settings of a catalog with no defaults. */
     public static final PoolSettings DEFAULTS =
@@ -54,6 +64,7 @@ public record PoolSettings(
                     DEFAULT_FALLBACK_WINDOWS,
                     DEFAULT_FALLBACK_MIN_QUERIES,
                     0,
+                    true,
                     null,
                     null,
                     null);
@@ -93,6 +104,20 @@ public record PoolSettings(
                         1_000_000,
                         DEFAULT_FALLBACK_MIN_QUERIES);
         double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
+        String prior = defaults.getOrDefault(PRIOR, LIVE_TREND);
+        if (!prior.equals(LIVE_TREND) && !prior.equals(TRAINED_TREND)) {
+            throw new IllegalArgumentException(
+                    "catalog of "
+                            + pool
+                            + ": default "
+                            + PRIOR
+                            + " must be "
+                            + LIVE_TREND
+                            + " or "
+                            + TRAINED_TREND
+                            + ", got "
+                            + prior);
+        }
         Integer dimension =
                 defaults.containsKey("dimension")
                         ? integer(pool, defaults, "dimension", 1, 1_000_000, 0)
@@ -125,6 +150,7 @@ public record PoolSettings(
                 fallbackWindows,
                 fallbackMinQueries,
                 halfLifeS,
+                prior.equals(LIVE_TREND),
                 dimension,
                 defaults.get("embedder"),
                 router);
@@ -143,6 +169,7 @@ public record PoolSettings(
                 fallbackWindows,
                 fallbackMinQueries,
                 halfLifeS,
+                liveTrend,
                 dimension,
                 embedder,
                 router);
