@@ -182,23 +182,11 @@ public final class KnnPredictor implements UtilityPredictor {
             double priorStrength,
             double[] scores,
             double[] costs) {
-        if (propensities != null) {
-            estimateInversePropensity(
-                    neighbours,
-                    weights,
-                    count,
-                    support,
-                    propensities,
-                    trend,
-                    priorStrength,
-                    scores,
-                    costs);
-            return;
-        }
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
         for (int m = 0; m < models; m++) {
-            double weightSum = 0;
+            double seen = 0;
+            double ipsWeight = 0;
             double scoreSum = 0;
             double costSum = 0;
             for (int j = 0; j < count; j++) {
@@ -208,68 +196,23 @@ public final class KnnPredictor implements UtilityPredictor {
                     continue;
                 }
                 double w = weights[j];
-                weightSum += w;
-                scoreSum += w * s;
-                if (supportCosts != null) {
-                    costSum += w * supportCosts[row][m];
-                }
-            }
-            double denominator = weightSum + priorStrength;
-            if (denominator > 0) {
-                scores[m] = (scoreSum + priorStrength * trend.meanScore(m)) / denominator;
-                if (supportCosts != null) {
-                    costs[m] = (costSum + priorStrength * trend.meanCost(m)) / denominator;
-                }
-            } else {
-                scores[m] = trend.meanScore(m);
-                if (supportCosts != null) {
-                    costs[m] = trend.meanCost(m);
-                }
-            }
-        }
-    }
-
-    private static void estimateInversePropensity(
-            Neighbour[] neighbours,
-            double[] weights,
-            int count,
-            Outcomes support,
-            double[][] propensities,
-            GlobalTrend trend,
-            double priorStrength,
-            double[] scores,
-            double[] costs) {
-        int models = support.modelCount();
-        double[][] supportCosts = support.costs();
-        for (int m = 0; m < models; m++) {
-            double seen = 0;
-            double ipsWeight = 0;
-            double ipsScore = 0;
-            double ipsCost = 0;
-            for (int j = 0; j < count; j++) {
-                int row = neighbours[j].index();
-                double s = support.scores()[row][m];
-                if (Double.isNaN(s)) {
-                    continue;
-                }
-                double w = weights[j];
-                double v = w / propensities[row][m];
+                double v = propensities == null ? w : w / propensities[row][m];
                 seen += w;
                 ipsWeight += v;
-                ipsScore += v * s;
+                scoreSum += v * s;
                 if (supportCosts != null) {
-                    ipsCost += v * supportCosts[row][m];
+                    costSum += v * supportCosts[row][m];
                 }
             }
+            // n·μ̂; with every π = 1 the two weight sums agree exactly and this is Σ wᵢ sᵢ itself.
+            boolean certain = ipsWeight == seen;
+            double scoreMass = certain ? scoreSum : seen * scoreSum / ipsWeight;
+            double costMass = certain ? costSum : seen * costSum / ipsWeight;
             double denominator = seen + priorStrength;
-            if (seen > 0) {
-                scores[m] =
-                        (seen * ipsScore / ipsWeight + priorStrength * trend.meanScore(m))
-                                / denominator;
+            if (denominator > 0) {
+                scores[m] = (scoreMass + priorStrength * trend.meanScore(m)) / denominator;
                 if (supportCosts != null) {
-                    costs[m] =
-                            (seen * ipsCost / ipsWeight + priorStrength * trend.meanCost(m))
-                                    / denominator;
+                    costs[m] = (costMass + priorStrength * trend.meanCost(m)) / denominator;
                 }
             } else {
                 scores[m] = trend.meanScore(m);
