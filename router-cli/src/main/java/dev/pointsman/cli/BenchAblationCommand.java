@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pointsman bench ablation}: every router under every encoder, the lift over the global
@@ -89,8 +91,14 @@ public final class BenchAblationCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "Report file name.")
     String name;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--embedder")) {
+            throw new IllegalArgumentException(
+                    "--embedder: bench ablation runs every encoder of --embedders");
+        }
         if (seeds <= 0) {
             throw new IllegalArgumentException("--seeds must be > 0, got " + seeds);
         }

@@ -143,6 +143,19 @@ class BenchCommandsIT {
                 .isNotEqualTo(stacked.get("linear").get("mixed").get("lift"));
         assertThat(plain.get("linear").get("mixed").get("lift")).hasSize(2);
 
+        CliRun single =
+                CliRun.execute(
+                        "bench",
+                        "ablation",
+                        "--data",
+                        "sample",
+                        "--name",
+                        "x",
+                        "--embedder",
+                        "e5-small-v2-q");
+        assertThat(single.exit()).isEqualTo(2);
+        assertThat(single.err()).contains("--embedders");
+
         CliRun live = CliRun.execute("bench", "embed", "--embedder", "all-minilm-l6-v2+features");
         assertThat(live.exit()).isEqualTo(2);
         assertThat(live.err()).contains("--embedder").contains("eval and bench");
