@@ -41,11 +41,11 @@ public final class ClusterTrainer implements RouterTrainer {
             }
             float[][] centroids = kMeans(train.vectors(), clusters, new Random(seed + clusters));
             int[] members = assign(train.vectors(), centroids);
+            // The validation queries' clusters depend on the centroids only, not on α.
+            int[] validationClusters = assign(validation.vectors(), centroids);
             for (double alpha : KnnShrunkTrainer.ALPHA_GRID) {
                 Profiles p = Profiles.of(centroids, members, train.outcomes(), trend, alpha);
-                double q =
-                        RoutingQuality.of(
-                                validation.outcomes(), p.predictAll(validation.vectors()));
+                double q = RoutingQuality.of(validation.outcomes(), p.of(validationClusters));
                 if (chosen == null || q > best) {
                     best = q;
                     chosen = p;
@@ -186,6 +186,19 @@ public final class ClusterTrainer implements RouterTrainer {
                 }
             }
             return new Profiles(centroids, scores, costs);
+        }
+
+        /** The profiles of {@code clusters}, one per query. */
+        Predictions of(int[] clusters) {
+            double[][] s = new double[clusters.length][];
+            double[][] c = costs == null ? null : new double[clusters.length][];
+            for (int i = 0; i < clusters.length; i++) {
+                s[i] = scores[clusters[i]].clone();
+                if (c != null) {
+                    c[i] = costs[clusters[i]].clone();
+                }
+            }
+            return new Predictions(s, c);
         }
 
         @Override

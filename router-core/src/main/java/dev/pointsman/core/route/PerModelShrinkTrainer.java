@@ -124,13 +124,27 @@ public final class PerModelShrinkTrainer implements RouterTrainer {
         public void predict(float[] unitQuery, double[] scores, double[] costs) {
             Neighbour[] neighbours = index.search(unitQuery, k);
             int models = modelCount();
-            double[] s = new double[models];
-            double[] c = new double[models];
+            // One estimate per distinct α (the grid has a few), each model read from its own.
+            java.util.Map<Double, double[][]> byAlpha = new java.util.HashMap<>();
             for (int m = 0; m < models; m++) {
-                KnnPredictor.estimate(
-                        neighbours, neighbours.length, support, trend, false, alphas[m], s, c);
-                scores[m] = s[m];
-                costs[m] = c[m];
+                double[][] e =
+                        byAlpha.computeIfAbsent(
+                                alphas[m],
+                                alpha -> {
+                                    double[][] sc = new double[2][models];
+                                    KnnPredictor.estimate(
+                                            neighbours,
+                                            neighbours.length,
+                                            support,
+                                            trend,
+                                            false,
+                                            alpha,
+                                            sc[0],
+                                            sc[1]);
+                                    return sc;
+                                });
+                scores[m] = e[0][m];
+                costs[m] = e[1][m];
             }
         }
     }
