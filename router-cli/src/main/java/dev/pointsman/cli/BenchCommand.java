@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             BenchRouteCommand.class,
             BenchAdaptCommand.class,
             BenchLearningCurveCommand.class,
-            BenchAblationCommand.class
+            BenchAblationCommand.class,
+            BenchBudgetCommand.class
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

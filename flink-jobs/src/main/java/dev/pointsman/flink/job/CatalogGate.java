@@ -52,6 +52,11 @@ abstract class CatalogGate<IN, OUT>
             new MapStateDescriptor<>(
                     "fallbacks", Types.STRING, TypeInformation.of(CatalogUpdate.class));
 
+    /** Each pool's newest paced λ ({@link Pacer}), where the broadcast carries weights. */
+    static final MapStateDescriptor<String, CatalogUpdate> PACING =
+            new MapStateDescriptor<>(
+                    "pacing", Types.STRING, TypeInformation.of(CatalogUpdate.class));
+
     /** The newest trained router per pool, where the broadcast carries weights. */
     static final MapStateDescriptor<String, CatalogUpdate> WEIGHTS =
             new MapStateDescriptor<>(
@@ -100,9 +105,12 @@ abstract class CatalogGate<IN, OUT>
     /** The fallback broadcast state while {@link #handle} runs, for gates that use weights. */
     transient @Nullable ReadOnlyBroadcastState<String, CatalogUpdate> fallbacks;
 
+    /** The pacing broadcast state while {@link #handle} runs, for gates that use weights. */
+    transient @Nullable ReadOnlyBroadcastState<String, CatalogUpdate> pacing;
+
     /**
-     * Whether this gate's broadcast carries {@link #WEIGHTS} and {@link #FALLBACKS} (only the
-     * decider's does).
+     * Whether this gate's broadcast carries {@link #WEIGHTS}, {@link #FALLBACKS} and {@link
+     * #PACING} (only the decider's does).
      */
     boolean usesWeights() {
         return false;
@@ -131,6 +139,7 @@ abstract class CatalogGate<IN, OUT>
     public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
         fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
+        pacing = usesWeights() ? ctx.getBroadcastState(PACING) : null;
         sideOutput = ctx::output;
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
         if (catalog != null) {
@@ -163,10 +172,15 @@ abstract class CatalogGate<IN, OUT>
             ctx.getBroadcastState(FALLBACKS).put(update.pool, update);
             return;
         }
+        if (update.isPacing()) {
+            ctx.getBroadcastState(PACING).put(update.pool, update);
+            return;
+        }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(CATALOGS);
         state.put(update.pool, update.encoded);
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
         fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
+        pacing = usesWeights() ? ctx.getBroadcastState(PACING) : null;
         sideOutput = ctx::output;
         Pool catalog = catalog(state, update.pool);
         ctx.applyToKeyedState(
@@ -192,6 +206,7 @@ abstract class CatalogGate<IN, OUT>
         timer.clear();
         weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
         fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
+        pacing = usesWeights() ? ctx.getBroadcastState(PACING) : null;
         sideOutput = ctx::output;
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
         List<IN> waiting = new ArrayList<>();

@@ -3,8 +3,8 @@ package dev.pointsman.flink.job;
 /**
  * What is broadcast to every operator that needs it: a pool's catalog (single-object bytes), a
  * newly trained version of the pool's trained router (router-core's {@code TrainedRouters}
- * encoding, with the model order it predicts in), or the {@link Referee}'s fallback verdict. A
- * POJO.
+ * encoding, with the model order it predicts in), the {@link Referee}'s fallback verdict, or the
+ * {@link Pacer}'s λ. A POJO.
  */
 public class CatalogUpdate {
     public String pool;
@@ -32,7 +32,27 @@ public class CatalogUpdate {
     public double[] trendScores;
     public double[] trendCosts;
 
+    /** For a pacing update: the λ the pool's spend pacer set; NaN otherwise. */
+    public double pacedLambda = Double.NaN;
+
+    /** For a pacing update: the budget it paces to, USD per answered query. */
+    public double budget = Double.NaN;
+
     public CatalogUpdate() {}
+
+    /** The spend pacer's λ for {@code pool}, set after the answer of event time {@code ts}. */
+    public static CatalogUpdate pacing(String pool, double lambda, double budget, long ts) {
+        CatalogUpdate u = new CatalogUpdate();
+        u.pool = pool;
+        u.version = ts;
+        u.pacedLambda = lambda;
+        u.budget = budget;
+        return u;
+    }
+
+    public boolean isPacing() {
+        return !Double.isNaN(pacedLambda);
+    }
 
     /** The referee's verdict after window {@code w}. */
     public static CatalogUpdate verdict(WindowEvent w, boolean fallback) {

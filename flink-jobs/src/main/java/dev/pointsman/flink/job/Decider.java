@@ -10,6 +10,8 @@ import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.TrainedRouters;
 import dev.pointsman.core.route.UtilityPredictor;
+import dev.pointsman.core.spend.SpendPacer;
+import dev.pointsman.core.spend.SpendSettings;
 import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.records.KeyedBytes;
@@ -34,11 +36,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns a query's merged neighbourhood into a routing decision for its pool's current catalog: ŝ
  * and ĉ for every catalog model by router-core's kNN estimate (the arithmetic of {@code pointsman
- * eval}'s knn-K), a model no neighbour observed predicted from its catalog prior, and argmax ŝ −
- * λ·ĉ with the query's λ or the pool's default (ties go to the first model by name), and whether
- * every other model should answer it too ({@link Exploration}). A pool whose catalog names a
- * trained router uses its newest version instead: knn-shrunk shrinks the same neighbours' estimate
- * toward the pool's trend, the parametric routers predict from the vector.
+ * eval}'s knn-K), a model no neighbour observed predicted from its catalog priors (quality, and a
+ * cost from its prices and the pool's typical token counts), and argmax ŝ − λ·ĉ with the query's λ,
+ * else the λ the pool's {@link Pacer} set for its budget, else the pool's default (ties go to the
+ * first model by name), among the models whose ĉ is within the query's {@code budget} if it has one
+ * (the cheapest if none is), and whether every other model should answer it too ({@link
+ * Exploration}). A pool whose catalog names a trained router uses its newest version instead:
+ * knn-shrunk shrinks the same neighbours' estimate toward the pool's trend, the parametric routers
+ * predict from the vector.
  */
 final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private static final long serialVersionUID = 1L;
@@ -120,7 +125,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         } catch (Exception e) {
             throw new IllegalStateException("reading the trained router of " + n.pool, e);
         }
-        RoutingDecision decision = decide(n, pool, k, p, verdict(pool.name()));
+        RoutingDecision decision = decide(n, pool, k, p, verdict(pool.name()), pacedLambda(pool));
         if (decision != null) {
             lastVersion = decision.getRouterVersion();
         }
@@ -156,7 +161,37 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     static @Nullable RoutingDecision decide(Neighbourhood n, Pool pool, int k) {
-        return decide(n, pool, k, null, null);
+        return decide(n, pool, k, null, null, Double.NaN);
+    }
+
+    static @Nullable RoutingDecision decide(
+            Neighbourhood n,
+            Pool pool,
+            int k,
+            @Nullable Parametric parametric,
+            @Nullable CatalogUpdate verdict) {
+        return decide(n, pool, k, parametric, verdict, Double.NaN);
+    }
+
+    /**
+     * The λ the pool's pacer set, if it paces to a budget: the pacer's newest, or where it has sent
+     * none yet (no answer counted since the budget was set) the λ it starts from; NaN without a
+     * budget.
+     */
+    private double pacedLambda(Pool pool) {
+        SpendSettings spend = pool.settings().spend();
+        if (!spend.paced()) {
+            return Double.NaN;
+        }
+        try {
+            CatalogUpdate u = pacing == null ? null : pacing.get(pool.name());
+            if (u != null && u.budget == spend.perQuery()) {
+                return u.pacedLambda;
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the paced λ of " + pool.name(), e);
+        }
+        return SpendPacer.start(spend, pool.settings().lambda()).lambda();
     }
 
     /** The referee's newest verdict on the pool: its live trend and whether it fell back. */
@@ -184,7 +219,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             Pool pool,
             int k,
             @Nullable Parametric parametric,
-            @Nullable CatalogUpdate verdict) {
+            @Nullable CatalogUpdate verdict,
+            double pacedLambda) {
         CatalogUpdate fallback = verdict != null && verdict.fallback ? verdict : null;
         List<CatalogModel> byName = new ArrayList<>(pool.catalog().getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
@@ -202,6 +238,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             column.put(model.getName(), m);
             names.add(model.getName());
             priorScores[m] = model.getPrior() == null ? DEFAULT_PRIOR : model.getPrior();
+            priorCosts[m] =
+                    settings.spend().costPrior(model.getInputPrice(), model.getOutputPrice());
         }
         int size = n.size();
         double[][] scores = new double[size][models];
@@ -271,7 +309,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 version = parametric.version();
             }
         }
-        double lambda = Double.isNaN(n.lambda) ? settings.lambda() : n.lambda;
+        double lambda =
+                !Double.isNaN(n.lambda)
+                        ? n.lambda
+                        : !Double.isNaN(pacedLambda) ? pacedLambda : settings.lambda();
         double[] chooseS = s;
         double[] chooseC = c;
         if (fallback != null) {
@@ -285,12 +326,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 }
             }
         }
-        int best = 0;
-        for (int m = 1; m < models; m++) {
-            if (chooseS[m] - lambda * chooseC[m] > chooseS[best] - lambda * chooseC[best]) {
-                best = m;
-            }
-        }
+        int best = choose(chooseS, chooseC, lambda, n.budget);
         int[] observed = new int[models];
         for (int m = 0; m < models; m++) {
             for (int i = 0; i < used; i++) {
@@ -341,7 +377,29 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setExploreModels(extra)
                 .setExploreProbability(probability)
                 .setFallback(fallback == null ? null : FALLBACK_ROUTER)
+                .setSpendTarget(settings.spend().paced() ? settings.spend().perQuery() : null)
                 .build();
+    }
+
+    /**
+     * argmax ŝ − λ·ĉ (ties to the first) among the models whose ĉ is within {@code budget} (NaN: no
+     * ceiling); the cheapest predicted model when none is.
+     */
+    static int choose(double[] s, double[] c, double lambda, double budget) {
+        int best = -1;
+        int cheapest = 0;
+        for (int m = 0; m < s.length; m++) {
+            if (c[m] < c[cheapest]) {
+                cheapest = m;
+            }
+            if (!Double.isNaN(budget) && c[m] > budget) {
+                continue;
+            }
+            if (best < 0 || s[m] - lambda * c[m] > s[best] - lambda * c[best]) {
+                best = m;
+            }
+        }
+        return best < 0 ? cheapest : best;
     }
 
     @Override

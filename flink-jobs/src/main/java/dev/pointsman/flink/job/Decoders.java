@@ -103,12 +103,17 @@ final class Decoders {
             if (lambda != null && !(lambda >= 0 && Double.isFinite(lambda))) {
                 return "query " + q.getQuery().getId() + ": lambda must be a finite number >= 0";
             }
+            Double budget = q.getQuery().getBudget();
+            if (budget != null && !(budget >= 0 && Double.isFinite(budget))) {
+                return "query " + q.getQuery().getId() + ": budget must be a finite number >= 0";
+            }
             QueryEvent e = new QueryEvent();
             e.queryId = q.getQuery().getId();
             e.pool = q.getQuery().getPool();
             e.vector = vector;
             e.embedder = q.getEmbedder();
             e.lambda = lambda == null ? Double.NaN : lambda;
+            e.budget = budget == null ? Double.NaN : budget;
             e.ts = q.getQuery().getTs().toEpochMilli();
             e.source = record;
             out.collect(e);

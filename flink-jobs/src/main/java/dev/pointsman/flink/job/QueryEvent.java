@@ -12,6 +12,9 @@ public class QueryEvent {
     /** The query's λ, or NaN for the pool default. */
     public double lambda;
 
+    /** The query's cost ceiling in USD, NaN for none. */
+    public double budget = Double.NaN;
+
     public long ts;
     public KafkaRecord source;
 

@@ -45,6 +45,7 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
         for (int s = 0; s < shards; s++) {
             ShardEvent e = ShardEvent.query(q.pool, s, shards, q.queryId, q.vector, k, q.ts);
             e.lambda = q.lambda;
+            e.budget = q.budget;
             out.collect(e);
         }
         return null;

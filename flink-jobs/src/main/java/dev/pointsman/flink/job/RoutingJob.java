@@ -7,6 +7,7 @@ import dev.pointsman.flink.support.NeighbourMerger;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.flink.support.ShardResult;
+import dev.pointsman.flink.support.SpendEvent;
 import dev.pointsman.flink.support.SupportShardFunction;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
@@ -43,6 +44,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * queries  ─decode─▶ keyBy pool ⋈ catalog ─fan-out─┐
  * feedback ─decode─▶ keyBy pool ⋈ catalog ─owner──┴▶ keyBy (pool, shard): support shard
  *     ─▶ keyBy query id: merge top-k ─▶ keyBy pool ⋈ catalog: decide ─▶ router.decisions
+ * shards' new outcomes' cost ─▶ keyBy pool ⋈ catalog: pace λ to the budget ─▶ deciders
+ * router.metrics ─▶ keyBy pool ⋈ catalog: referee (fallback, live trend) ─▶ deciders
  * every step's rejects ─▶ router.dlq
  * </pre>
  */
@@ -158,10 +161,20 @@ public final class RoutingJob {
                         .process(new Referee(s.k(), s.catalogWait(), s.router()))
                         .uid("referee")
                         .name("fall back on the live windows");
+        SingleOutputStreamOperator<CatalogUpdate> paced =
+                partials.getSideOutput(SpendEvent.TAG)
+                        .keyBy(e -> e.pool)
+                        .connect(catalog)
+                        .process(new Pacer(s.catalogWait()))
+                        .uid("pacer")
+                        .name("pace spend to the budget");
         BroadcastStream<CatalogUpdate> catalogAndWeights =
-                catalogs.union(trained, verdicts)
+                catalogs.union(trained, verdicts, paced)
                         .broadcast(
-                                CatalogGate.CATALOGS, CatalogGate.WEIGHTS, CatalogGate.FALLBACKS);
+                                CatalogGate.CATALOGS,
+                                CatalogGate.WEIGHTS,
+                                CatalogGate.FALLBACKS,
+                                CatalogGate.PACING);
         SingleOutputStreamOperator<KeyedBytes> decisions =
                 merged.keyBy(n -> n.pool)
                         .connect(catalogAndWeights)
@@ -171,6 +184,7 @@ public final class RoutingJob {
 
         decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
         verdicts.getSideOutput(Referee.ALERTS)
+                .union(paced.getSideOutput(Referee.ALERTS))
                 .sinkTo(sink(s, Topics.ALERTS, "alerts"))
                 .uid("alerts-sink");
         DataStream<KeyedBytes> dlq =
@@ -184,6 +198,7 @@ public final class RoutingJob {
                                 partials.getSideOutput(DeadLetters.TAG),
                                 windows.getSideOutput(DeadLetters.TAG),
                                 verdicts.getSideOutput(DeadLetters.TAG),
+                                paced.getSideOutput(DeadLetters.TAG),
                                 decisions.getSideOutput(DeadLetters.TAG));
         dlq.sinkTo(sink(s, Topics.DLQ, "dlq")).uid("dlq-sink");
     }

@@ -155,6 +155,7 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         n.pool = first.pool;
         n.ts = first.ts;
         n.lambda = first.lambda;
+        n.budget = first.budget;
         n.shards = first.shards;
         n.shardsMissing = Math.max(0, first.shards - received.size());
         n.supportSize = supportSize;

@@ -12,6 +12,9 @@ public class Neighbourhood {
     /** The query's λ, NaN for the pool default (queries only). */
     public double lambda = Double.NaN;
 
+    /** The query's cost ceiling in USD, NaN for none (queries only). */
+    public double budget = Double.NaN;
+
     public int shards;
 
     /** Shards that had not answered when the merge gave up waiting; 0 for a complete answer. */

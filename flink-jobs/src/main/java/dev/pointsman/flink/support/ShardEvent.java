@@ -26,6 +26,9 @@ public class ShardEvent {
     /** The query's λ, NaN for the pool default (queries only). */
     public double lambda = Double.NaN;
 
+    /** The query's cost ceiling in USD, NaN for none (queries only). */
+    public double budget = Double.NaN;
+
     /** Event time of the query (queries only). */
     public long ts;
 

@@ -15,6 +15,9 @@ public class ShardResult {
     /** The query's λ, NaN for the pool default (queries only). */
     public double lambda = Double.NaN;
 
+    /** The query's cost ceiling in USD, NaN for none (queries only). */
+    public double budget = Double.NaN;
+
     /** Neighbours the query asked for. */
     public int k;
 

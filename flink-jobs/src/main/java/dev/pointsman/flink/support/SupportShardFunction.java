@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * mirrors it for the scan, rebuilt from state on the first event after a restore and kept in step
  * on every insert, merge and eviction. Feedback for a known example id merges its outcomes (newer
  * values win per model); a new example past the shard's capacity evicts the oldest. A query returns
- * the shard's best k neighbours with their outcomes.
+ * the shard's best k neighbours with their outcomes. What each example adds to the pool's spend
+ * (the cost of outcomes not stored before) goes to the {@link SpendEvent#TAG} side output, for the
+ * pool's spend pacer.
  *
  * <p>Inputs are validated before they reach a shard (dimension, embedder, finite values); an
  * example whose dimension or embedder differs from the shard's is dropped here and counted, as a
@@ -130,6 +132,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             if (event.shard == 0) {
                 result.vector = event.vector;
             }
+            result.budget = event.budget;
             // The nearest neighbour is the first of the k just found: no second search.
             float nearest = result.similarities.length > 0 ? result.similarities[0] : Float.NaN;
             result.oodZ = typicality(ctx.getCurrentKey()).zScore(nearest);
@@ -165,7 +168,17 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             return;
         }
         FeedbackExample known = cache.get(example.getExampleId());
+        long ts = example.getTs().toEpochMilli();
         if (known != null) {
+            double paid = 0;
+            for (Map.Entry<String, ObservedOutcome> e : example.getOutcomes().entrySet()) {
+                if (!known.getOutcomes().containsKey(e.getKey())) {
+                    paid += e.getValue().getCost();
+                }
+            }
+            if (paid > 0 && example.getPaid()) {
+                ctx.output(SpendEvent.TAG, new SpendEvent(event.pool, 0, paid, ts));
+            }
             Map<String, ObservedOutcome> outcomes = new HashMap<>(known.getOutcomes());
             outcomes.putAll(example.getOutcomes());
             FeedbackExample updated =
@@ -189,6 +202,13 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         examples.put(example.getExampleId(), event.example);
         cache.add(example);
         inserted.inc();
+        double paid = 0;
+        for (ObservedOutcome o : example.getOutcomes().values()) {
+            paid += o.getCost();
+        }
+        if (example.getPaid()) {
+            ctx.output(SpendEvent.TAG, new SpendEvent(event.pool, 1, paid, ts));
+        }
     }
 
     /** The current key's neighbour-similarity statistics, restored from state on first use. */
@@ -241,6 +261,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             out.vector = event.vector;
         }
         out.lambda = event.lambda;
+        out.budget = event.budget;
         out.ids = new String[0];
         out.similarities = new float[0];
         out.seqs = new long[0];

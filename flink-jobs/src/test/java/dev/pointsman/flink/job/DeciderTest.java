@@ -85,6 +85,65 @@ class DeciderTest {
     }
 
     @Test
+    void aModelNoNeighbourObservedCostsWhatItsPricesSayForATypicalQueryNotNothing() {
+        CatalogModel fresh =
+                CatalogModel.newBuilder()
+                        .setName("fresh")
+                        .setInputPrice(2e-6)
+                        .setOutputPrice(8e-6)
+                        .setPrior(0.9)
+                        .build();
+        PoolCatalog cat =
+                catalog(
+                        Map.of("exploration", "0", "lambda", "10", "tokens.input", "1000"),
+                        model("big", null),
+                        model("small", null),
+                        fresh);
+        RoutingDecision d = Decider.decide(hood("q"), Pool.of(cat), 4);
+        // 1,000 input tokens at $2/M and the default 250 output tokens at $8/M
+        assertThat(d.getPredictions().get(1).getModel()).isEqualTo("fresh");
+        assertThat(d.getPredictions().get(1).getCost()).isCloseTo(0.004, within(1e-15));
+        // 0.9 − 10·0.004 = 0.86 beats small's 0.5: a cost prior, not a free model
+        assertThat(d.getModel()).isEqualTo("fresh");
+    }
+
+    @Test
+    void aQueryBudgetLeavesOutTheModelsPredictedToCostMoreAndFallsToTheCheapest() {
+        PoolCatalog cat =
+                catalog(Map.of("exploration", "0"), model("big", null), model("small", null));
+        Neighbourhood capped = hood("q");
+        capped.budget = 0.05;
+        assertThat(Decider.decide(hood("q"), Pool.of(cat), 4).getModel()).isEqualTo("big");
+        assertThat(Decider.decide(capped, Pool.of(cat), 4).getModel()).isEqualTo("small");
+        assertThat(Decider.choose(new double[] {0.9, 0.5}, new double[] {0.3, 0.2}, 0, 0.1))
+                .isEqualTo(1);
+        assertThat(Decider.choose(new double[] {0.9, 0.5}, new double[] {0.3, 0.2}, 0, Double.NaN))
+                .isZero();
+    }
+
+    @Test
+    void aPacedPoolDecidesWithThePacersLambdaUnlessTheQueryGivesItsOwn() {
+        PoolCatalog cat =
+                catalog(
+                        Map.of("exploration", "0", "budget.per-1k-queries", "20"),
+                        model("big", null),
+                        model("small", null));
+        Pool pool = Pool.of(cat);
+        // The pacer's λ of 10: 0.8 − 1 < 0.6 − 0.1
+        RoutingDecision paced = Decider.decide(hood("q"), pool, 4, null, null, 10);
+        assertThat(paced.getModel()).isEqualTo("small");
+        assertThat(paced.getLambda()).isEqualTo(10);
+        assertThat(paced.getSpendTarget()).isCloseTo(0.02, within(1e-15));
+        Neighbourhood own = hood("q");
+        own.lambda = 0;
+        assertThat(Decider.decide(own, pool, 4, null, null, 10).getModel()).isEqualTo("big");
+        assertThat(
+                        Decider.decide(hood("q"), Pool.of(catalog(Map.of(), model("big", null))), 4)
+                                .getSpendTarget())
+                .isNull();
+    }
+
+    @Test
     void lambdaTradesQualityForCost() {
         PoolCatalog cat =
                 catalog(

@@ -154,6 +154,17 @@ final class RouterTestKit implements AutoCloseable {
             float[] vector,
             long ts,
             Map<String, ObservedOutcome> outcomes) {
+        example(pool, id, vector, ts, outcomes, true);
+    }
+
+    /** An example; {@code paid} false for a seed example, which no budget counts. */
+    void example(
+            String pool,
+            String id,
+            float[] vector,
+            long ts,
+            Map<String, ObservedOutcome> outcomes,
+            boolean paid) {
         send(
                 Topics.FEEDBACK,
                 id,
@@ -166,6 +177,7 @@ final class RouterTestKit implements AutoCloseable {
                                         .setDimension(vector.length)
                                         .setEmbedder(embedder)
                                         .setOutcomes(outcomes)
+                                        .setPaid(paid)
                                         .setTs(Instant.ofEpochMilli(1_000 + ts))
                                         .build()));
     }
@@ -284,11 +296,18 @@ final class RouterTestKit implements AutoCloseable {
             example(
                     pool,
                     "x" + i,
+                    vector(),
                     i,
                     Map.of(
                             "big", new ObservedOutcome(0.9, 0.01, 1.0),
-                            "small", new ObservedOutcome(0.5, 0.001, 1.0)));
+                            "small", new ObservedOutcome(0.5, 0.001, 1.0)),
+                    false);
         }
+    }
+
+    /** The decisions of {@code ids}, without waiting for the topic to go quiet. */
+    Map<String, RoutingDecision> readAll(List<String> ids) throws Exception {
+        return read(ids, Duration.ofSeconds(60), new HashMap<>(), 0);
     }
 
     /** Reads dead letters from the start until {@code count} arrived or {@code timeout} passed. */

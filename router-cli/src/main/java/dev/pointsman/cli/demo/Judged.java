@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
 public record Judged(long ts, ShadowRow row) {
 
     static Judged of(RoutingDecision d, Benchmark data, BenchmarkRow truth) {
+        return of(d, data, truth, Map.of());
+    }
+
+    /** {@link #of} with each named model's true cost times its factor (a price change). */
+    static Judged of(
+            RoutingDecision d, Benchmark data, BenchmarkRow truth, Map<String, Double> factors) {
         Map<String, double[]> predicted = new HashMap<>();
         Map<String, double[]> observed = new HashMap<>();
         for (ModelPrediction p : d.getPredictions()) {
@@ -33,7 +39,9 @@ public record Judged(long ts, ShadowRow row) {
                 observed.put(
                         p.getModel(),
                         new double[] {
-                            truth.scores()[m], truth.costs() == null ? 0 : truth.costs()[m]
+                            truth.scores()[m],
+                            (truth.costs() == null ? 0 : truth.costs()[m])
+                                    * factors.getOrDefault(p.getModel(), 1.0)
                         });
             }
         }

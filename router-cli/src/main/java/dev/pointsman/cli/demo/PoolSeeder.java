@@ -2,6 +2,7 @@ package dev.pointsman.cli.demo;
 
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.core.spend.SpendSettings;
 import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.FeedbackExample;
@@ -34,7 +35,7 @@ public final class PoolSeeder {
      * The pool's catalog: every model of the data, the embedder the vectors come from, the router
      * the pool runs and its exploration share.
      */
-    private static void declare(
+    private static PoolCatalog declare(
             KafkaProducer<byte[], byte[]> producer,
             WireFormat wire,
             String pool,
@@ -43,15 +44,7 @@ public final class PoolSeeder {
             Map<String, String> extra,
             Benchmark data,
             OnnxEmbedder embedder) {
-        List<CatalogModel> models = new ArrayList<>();
-        for (String name : data.models()) {
-            models.add(
-                    CatalogModel.newBuilder()
-                            .setName(name)
-                            .setInputPrice(0)
-                            .setOutputPrice(0)
-                            .build());
-        }
+        List<CatalogModel> models = catalogModels(data, Map.of());
         Map<String, String> defaults = new HashMap<>(extra);
         defaults.put("embedder", embedder.id());
         defaults.put("dimension", Integer.toString(embedder.dimension()));
@@ -63,10 +56,19 @@ public final class PoolSeeder {
                         .setModels(models)
                         .setDefaults(defaults)
                         .build();
+        publish(producer, wire, catalog);
+        return catalog;
+    }
+
+    /**
+     * Writes {@code catalog} to {@code router.catalog}: the pool's new models, prices, defaults.
+     */
+    public static void publish(
+            KafkaProducer<byte[], byte[]> producer, WireFormat wire, PoolCatalog catalog) {
         producer.send(
                 new ProducerRecord<>(
                         Topics.CATALOG,
-                        pool.getBytes(StandardCharsets.UTF_8),
+                        catalog.getPool().getBytes(StandardCharsets.UTF_8),
                         wire.codec(PoolCatalog.class, Topics.CATALOG).encode(catalog)));
         producer.flush();
     }
@@ -94,9 +96,9 @@ public final class PoolSeeder {
 
     /**
      * {@link #seed} with more catalog defaults for the pool ({@code extra}, e.g. {@code
-     * shrink.prior}).
+     * shrink.prior}); returns the catalog it declared.
      */
-    public static void seed(
+    public static PoolCatalog seed(
             KafkaProducer<byte[], byte[]> producer,
             WireFormat wire,
             String pool,
@@ -107,7 +109,8 @@ public final class PoolSeeder {
             List<BenchmarkRow> rows,
             OnnxEmbedder embedder,
             BiConsumer<Integer, Integer> progress) {
-        declare(producer, wire, pool, router, exploration, extra, data, embedder);
+        PoolCatalog catalog =
+                declare(producer, wire, pool, router, exploration, extra, data, embedder);
         var codec = wire.codec(FeedbackExample.class, Topics.FEEDBACK);
         for (int start = 0; start < rows.size(); start += BATCH) {
             List<BenchmarkRow> batch = rows.subList(start, Math.min(rows.size(), start + BATCH));
@@ -122,6 +125,7 @@ public final class PoolSeeder {
                                 .setDimension(vectors[i].length)
                                 .setEmbedder(embedder.id())
                                 .setOutcomes(outcomes(data, row))
+                                .setPaid(false)
                                 .setTs(Instant.now())
                                 .build();
                 producer.send(
@@ -133,6 +137,36 @@ public final class PoolSeeder {
             progress.accept(start + batch.size(), rows.size());
         }
         producer.flush();
+        return catalog;
+    }
+
+    /**
+     * Every model of the data, priced so that a typical query ({@link SpendSettings}' default token
+     * counts) costs what it costs on average in the data, times the model's {@code priceFactors}
+     * entry (1 where absent); free for quality-only data.
+     */
+    public static List<CatalogModel> catalogModels(
+            Benchmark data, Map<String, Double> priceFactors) {
+        int tokens = SpendSettings.DEFAULT_INPUT_TOKENS + SpendSettings.DEFAULT_OUTPUT_TOKENS;
+        List<CatalogModel> models = new ArrayList<>();
+        for (int m = 0; m < data.models().size(); m++) {
+            String name = data.models().get(m);
+            double mean = 0;
+            if (!data.rows().isEmpty() && data.rows().get(0).costs() != null) {
+                for (BenchmarkRow r : data.rows()) {
+                    mean += r.costs()[m];
+                }
+                mean /= data.rows().size();
+            }
+            double price = mean / tokens * priceFactors.getOrDefault(name, 1.0);
+            models.add(
+                    CatalogModel.newBuilder()
+                            .setName(name)
+                            .setInputPrice(price)
+                            .setOutputPrice(price)
+                            .build());
+        }
+        return models;
     }
 
     static Map<String, ObservedOutcome> outcomes(Benchmark data, BenchmarkRow row) {

@@ -26,8 +26,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * true score of the chosen models before and after a shift. Thread-safe.
  */
 final class ReplayGateway {
-    /** A query sent and not decided yet: its row, and whether it was sent after the shift. */
-    private record Sent(BenchmarkRow row, boolean afterShift) {}
+    /**
+     * A query sent and not decided yet: its row, whether it was sent after the shift, and its place
+     * in the replay.
+     */
+    private record Sent(BenchmarkRow row, boolean afterShift, int index) {}
+
+    /**
+     * A decided query as the gateway answered it: its place in the replay, the chosen model, its
+     * true score, what the pool paid for every model asked (at the prices of the moment), the λ it
+     * was decided with, and the decision judged against every model's true outcome (at those
+     * prices).
+     */
+    public record Answered(
+            int index, String model, double score, double paid, double lambda, Judged judged) {}
 
     private final Benchmark data;
     private final RecordCodec<RoutingDecision> decisionCodec;
@@ -35,6 +47,12 @@ final class ReplayGateway {
     private final KafkaProducer<byte[], byte[]> producer;
 
     private final Map<String, Sent> pending = new ConcurrentHashMap<>();
+
+    /** Model → factor on its true costs: a price change the replay made. */
+    private final Map<String, Double> priceFactors = new ConcurrentHashMap<>();
+
+    private final List<Answered> answered =
+            java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** Every decided query with its predictions and every model's true outcome. */
     private final List<Judged> judged = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -59,8 +77,20 @@ final class ReplayGateway {
     }
 
     /** Query {@code id} was sent for {@code row}: answer its decision when it comes. */
-    void expect(String id, BenchmarkRow row, boolean afterShift) {
-        pending.put(id, new Sent(row, afterShift));
+    void expect(String id, BenchmarkRow row, boolean afterShift, int index) {
+        pending.put(id, new Sent(row, afterShift, index));
+    }
+
+    /** From now on, each named model costs its true cost times its factor. */
+    void changePrices(Map<String, Double> factors) {
+        priceFactors.putAll(factors);
+    }
+
+    /** Every decided query so far, as answered. */
+    List<Answered> answered() {
+        synchronized (answered) {
+            return List.copyOf(answered);
+        }
     }
 
     /** Answers a decision record, if it decides one of the replayed queries. */
@@ -77,7 +107,9 @@ final class ReplayGateway {
         }
         BenchmarkRow row = sent.row();
         decided.incrementAndGet();
-        judged.add(Judged.of(d, data, row));
+        Map<String, Double> factors = Map.copyOf(priceFactors);
+        Judged judgedNow = Judged.of(d, data, row, factors);
+        judged.add(judgedNow);
         int chosen = data.models().indexOf(d.getModel());
         if (chosen >= 0) {
             (sent.afterShift() ? scoreAfter : scoreBefore).add(row.scores()[chosen]);
@@ -89,18 +121,22 @@ final class ReplayGateway {
             explored.incrementAndGet();
             asked.addAll(d.getExploreModels());
         }
+        double paid = 0;
         for (String model : asked) {
             int m = data.models().indexOf(model);
             if (m < 0) {
                 continue; // not a model of the data: nothing to answer with
             }
+            double cost =
+                    (row.costs() == null ? 0 : row.costs()[m]) * factors.getOrDefault(model, 1.0);
+            paid += cost;
             Outcome o =
                     Outcome.newBuilder()
                             .setQueryId(d.getQueryId())
                             .setPool(d.getPool())
                             .setModel(model)
                             .setScore(row.scores()[m])
-                            .setCost(row.costs() == null ? 0 : row.costs()[m])
+                            .setCost(cost)
                             .setTs(Instant.now())
                             .build();
             producer.send(
@@ -110,6 +146,14 @@ final class ReplayGateway {
                             outcomeCodec.encode(o)));
             outcomes.incrementAndGet();
         }
+        answered.add(
+                new Answered(
+                        sent.index(),
+                        d.getModel(),
+                        chosen >= 0 ? row.scores()[chosen] : Double.NaN,
+                        paid,
+                        d.getLambda(),
+                        judgedNow));
     }
 
     long decided() {

@@ -68,7 +68,8 @@ public final class Replayer {
             List<WindowMetrics> windows,
             List<Alert> alerts,
             @Nullable Instant shiftedAt,
-            List<Judged> judged) {
+            List<Judged> judged,
+            List<ReplayGateway.Answered> answered) {
 
         /**
          * The mean of AUC − global-trend AUC over the windows that have both, and how many there
@@ -171,6 +172,7 @@ public final class Replayer {
     private final WireFormat wire;
     private final PrintStream out;
     private final AtomicBoolean stop;
+    private java.util.function.Consumer<ReplayGateway> atShift = g -> {};
 
     /**
      * @param before the traffic (before the shift, if any)
@@ -194,6 +196,12 @@ public final class Replayer {
         this.wire = wire;
         this.out = out;
         this.stop = stop;
+    }
+
+    /** Runs {@code action} on the replay's gateway when the traffic shifts (e.g. prices change). */
+    public Replayer atShift(java.util.function.Consumer<ReplayGateway> action) {
+        this.atShift = action;
+        return this;
     }
 
     /**
@@ -235,13 +243,14 @@ public final class Replayer {
                 boolean isAfter = s.shiftAfter() >= 0 && sent >= s.shiftAfter() && !after.isEmpty();
                 if (isAfter && shiftedAt == null) {
                     shiftedAt = Instant.now();
+                    atShift.accept(gateway);
                 }
                 List<BenchmarkRow> traffic = isAfter ? after : before;
                 BenchmarkRow row = traffic.get(sent % traffic.size());
                 progress.phase =
                         isAfter ? "after the shift" : s.shiftAfter() >= 0 ? "before the shift" : "";
                 String id = String.format(Locale.ROOT, "%s-%06d-%s", s.pool(), sent, row.id());
-                gateway.expect(id, row, isAfter);
+                gateway.expect(id, row, isAfter, sent);
                 producer.send(
                         new ProducerRecord<>(
                                 Topics.QUERIES,
@@ -275,7 +284,8 @@ public final class Replayer {
                     console.windows(),
                     console.alerts(),
                     shiftedAt,
-                    gateway.judged());
+                    gateway.judged(),
+                    gateway.answered());
         }
     }
 

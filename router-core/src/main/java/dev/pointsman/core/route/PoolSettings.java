@@ -1,5 +1,6 @@
 package dev.pointsman.core.route;
 
+import dev.pointsman.core.spend.SpendSettings;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  * @param dimension the embedding dimension the pool expects ({@code dimension}), or null for any
  * @param embedder the embedder the pool expects ({@code embedder}), or null for any
  * @param router the router the pool runs ({@code router}), or null for the job's plain kNN
+ * @param spend the pool's budget, if any, and the token counts of its cost priors ({@code
+ *     budget.per-1k-queries}, {@code budget.step}, {@code tokens.input}, {@code tokens.output})
  */
 public record PoolSettings(
         double lambda,
@@ -40,7 +43,8 @@ public record PoolSettings(
         boolean liveTrend,
         @Nullable Integer dimension,
         @Nullable String embedder,
-        @Nullable RouterSpec router) {
+        @Nullable RouterSpec router,
+        SpendSettings spend) {
 
     public static final double DEFAULT_EXPLORATION = 0.10;
     public static final int DEFAULT_MIN_OBSERVED = 3;
@@ -67,7 +71,8 @@ public record PoolSettings(
                     true,
                     null,
                     null,
-                    null);
+                    null,
+                    SpendSettings.NONE);
 
     /**
      * Parses {@code defaults}; an error says which key of {@code pool}'s catalog is wrong and why.
@@ -153,7 +158,39 @@ public record PoolSettings(
                 prior.equals(LIVE_TREND),
                 dimension,
                 defaults.get("embedder"),
-                router);
+                router,
+                spend(pool, defaults));
+    }
+
+    private static SpendSettings spend(String pool, Map<String, String> defaults) {
+        double budget =
+                defaults.containsKey(SpendSettings.BUDGET)
+                        ? number(pool, defaults, SpendSettings.BUDGET, 1e-12, 1e12, false, 0) / 1000
+                        : Double.NaN;
+        return new SpendSettings(
+                budget,
+                number(
+                        pool,
+                        defaults,
+                        SpendSettings.STEP,
+                        1e-6,
+                        1,
+                        false,
+                        SpendSettings.DEFAULT_STEP),
+                integer(
+                        pool,
+                        defaults,
+                        SpendSettings.INPUT_TOKENS,
+                        0,
+                        10_000_000,
+                        SpendSettings.DEFAULT_INPUT_TOKENS),
+                integer(
+                        pool,
+                        defaults,
+                        SpendSettings.OUTPUT_TOKENS,
+                        0,
+                        10_000_000,
+                        SpendSettings.DEFAULT_OUTPUT_TOKENS));
     }
 
     /** These settings, running {@code router} where the catalog names none. */
@@ -172,7 +209,8 @@ public record PoolSettings(
                 liveTrend,
                 dimension,
                 embedder,
-                router);
+                router,
+                spend);
     }
 
     /** The router this pool's trainer fits, or null when it runs a searched kNN. */

@@ -1,0 +1,325 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.cli.demo.BudgetExperiment;
+import dev.pointsman.cli.demo.StopSignal;
+import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.cli.demo.TrafficSplit;
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.spend.SpendSettings;
+import dev.pointsman.core.spend.SpendTracking;
+import dev.pointsman.schemas.Alert;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pointsman bench budget}: a pool's spend paced to budgets, through a price change. */
+@Command(
+        name = "budget",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Replays the same traffic on the embedded stack once per budget, with the pool's λ"
+                    + " paced by the routing job to that budget; part way through, the catalog"
+                    + " raises some models' prices and the replay's gateway charges them. Reports"
+                    + " the spend over a trailing window against the budget, the queries the pacer"
+                    + " needs to come back within the tolerance after the price change, and the"
+                    + " quality the routing bought against the best fixed λ in hindsight at the same"
+                    + " spend (the same decisions' predictions, every model's true outcome). Writes"
+                    + " a table, a JSON and a PNG to --out."
+        })
+public final class BenchBudgetCommand implements Callable<Integer> {
+    @Mixin EmbedderOptions embedding;
+
+    @Mixin RouterOption router;
+
+    @Option(
+            names = "--data",
+            paramLabel = "FILE",
+            defaultValue = BenchmarkFiles.SAMPLE,
+            description = "Benchmark file with costs, or 'sample'. Default: ${DEFAULT-VALUE}.")
+    String data;
+
+    @Option(
+            names = "--budgets",
+            split = ",",
+            paramLabel = "USD",
+            defaultValue = "0.5,1,2",
+            description =
+                    "Budgets in USD per 1,000 queries, one run each. Default: ${DEFAULT-VALUE}.")
+    List<Double> budgets;
+
+    @Option(
+            names = "--queries",
+            defaultValue = "3000",
+            description = "Queries per run. Default: ${DEFAULT-VALUE}.")
+    int queries;
+
+    @Option(
+            names = "--change-at",
+            defaultValue = "1500",
+            description = "Query at which prices change; -1 for none. Default: ${DEFAULT-VALUE}.")
+    int changeAt;
+
+    @Option(
+            names = "--price-change",
+            split = ",",
+            paramLabel = "MODEL=FACTOR",
+            defaultValue = "gpt-4-1106-preview=2",
+            description =
+                    "Models whose price is multiplied at --change-at. Default: ${DEFAULT-VALUE}.")
+    Map<String, Double> priceChange;
+
+    @Option(
+            names = "--window",
+            defaultValue = "500",
+            description = "Trailing window of the spend, in queries. Default: ${DEFAULT-VALUE}.")
+    int window;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "500",
+            description = "Queries before the windows count. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(
+            names = "--tolerance",
+            defaultValue = "0.05",
+            description =
+                    "Spend within this share of the budget is on target. Default: ${DEFAULT-VALUE}.")
+    double tolerance;
+
+    @Option(
+            names = "--step",
+            description =
+                    "The pacer's step (budget.step). Default: " + SpendSettings.DEFAULT_STEP + ".")
+    double step = SpendSettings.DEFAULT_STEP;
+
+    @Option(
+            names = "--exploration",
+            paramLabel = "SHARE",
+            defaultValue = "0",
+            description =
+                    "The pool's exploration share. Default: ${DEFAULT-VALUE}, so that the spend is"
+                            + " the routing's alone and the fixed-λ comparison is like for like.")
+    double exploration;
+
+    @Option(
+            names = "--rate",
+            defaultValue = "20",
+            description = "Queries per second. Default: ${DEFAULT-VALUE}.")
+    double rate;
+
+    @Option(
+            names = "--max-seed",
+            defaultValue = "1000",
+            description = "Seed examples. Default: ${DEFAULT-VALUE}.")
+    int maxSeed;
+
+    @Option(names = "--k", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+    int k;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "18091",
+            description = "Port of the streams app during the runs. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(
+            names = "--out",
+            defaultValue = "bench/results/budget",
+            description = "Where the report goes. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(names = "--name", description = "Report file name (default: the data file's name).")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream log = System.out;
+        Benchmark bench = BenchmarkFiles.load(data);
+        check(bench);
+        TrafficSplit traffic =
+                TrafficSplit.byDataset(bench, null, 0.3, seed)
+                        .capped(maxSeed, Integer.MAX_VALUE, 0, seed);
+        String label =
+                name != null
+                        ? name
+                        : Path.of(data).getFileName().toString().replaceAll("\\.jsonl$", "");
+        Path work = Files.createTempDirectory("pointsman-budget");
+        BudgetExperiment experiment =
+                new BudgetExperiment(
+                        new BudgetExperiment.Settings(
+                                work,
+                                embedding.toConfig(),
+                                StreamsChild.locateJar(),
+                                httpPort,
+                                k,
+                                rate,
+                                exploration,
+                                router.name(),
+                                step,
+                                queries,
+                                changeAt,
+                                priceChange),
+                        log);
+        log.printf(
+                Locale.ROOT,
+                "bench budget %s: %d seed examples, %d queries per run from %d traffic rows, budgets"
+                        + " %s USD per 1,000 queries%n",
+                label,
+                traffic.seed().size(),
+                queries,
+                traffic.before().size(),
+                budgets);
+        List<BudgetExperiment.Run> runs = new ArrayList<>();
+        try (StopSignal signal = new StopSignal("bench-budget", () -> {})) {
+            for (double b : budgets) {
+                runs.add(experiment.run(b, bench, traffic, signal.stopping()));
+            }
+        }
+        DemoCommand.wipe(work);
+        Files.createDirectories(out);
+        String report = report(label, traffic, runs);
+        Files.writeString(out.resolve(label + ".md"), report);
+        Files.writeString(out.resolve(label + ".json"), json(runs));
+        BudgetPlot.write(
+                runs,
+                window,
+                warmup,
+                changeAt,
+                tolerance,
+                "Spend paced to a budget: " + label,
+                out.resolve(label + ".png"));
+        log.println();
+        log.println(report);
+        log.printf("written: %s/%s.{md,json,png}%n", out, label);
+        return 0;
+    }
+
+    private void check(Benchmark bench) {
+        if (bench.rows().isEmpty() || bench.rows().get(0).costs() == null) {
+            throw new IllegalArgumentException("--data " + data + " has no costs to pace");
+        }
+        for (double b : budgets) {
+            if (!(b > 0 && Double.isFinite(b))) {
+                throw new IllegalArgumentException("--budgets must be > 0, got " + b);
+            }
+        }
+        for (var e : priceChange.entrySet()) {
+            if (!bench.models().contains(e.getKey())) {
+                throw new IllegalArgumentException(
+                        "--price-change names "
+                                + e.getKey()
+                                + ", not a model of the data: "
+                                + bench.models());
+            }
+            if (!(e.getValue() > 0)) {
+                throw new IllegalArgumentException(
+                        "--price-change factor of " + e.getKey() + " must be > 0");
+            }
+        }
+        if (queries <= warmup + window) {
+            throw new IllegalArgumentException(
+                    "--queries must be more than --warmup + --window, got " + queries);
+        }
+        if (changeAt >= queries) {
+            throw new IllegalArgumentException("--change-at must be below --queries or -1");
+        }
+        if (!(tolerance > 0)) {
+            throw new IllegalArgumentException("--tolerance must be > 0");
+        }
+        ExplorationOption.check(exploration);
+    }
+
+    private SpendTracking.Result tracking(BudgetExperiment.Run run) {
+        return run.tracking(warmup, window, changeAt, tolerance);
+    }
+
+    private String report(String label, TrafficSplit traffic, List<BudgetExperiment.Run> runs) {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "# bench budget: %s%n%n", label));
+        md.append(
+                String.format(
+                        Locale.ROOT,
+                        "%d seed examples; %d queries per run at %.0f/s; router %s, k %d, pacer step"
+                                + " %.3f, exploration %.2f; prices ×%s at query %d. Spend over"
+                                + " trailing windows of %d queries, counted after the first %d;"
+                                + " on target within ±%.0f%%.%n%n",
+                        traffic.seed().size(),
+                        queries,
+                        rate,
+                        router.name(),
+                        k,
+                        step,
+                        exploration,
+                        priceChange,
+                        changeAt,
+                        window,
+                        warmup,
+                        100 * tolerance));
+        md.append(
+                "| budget (USD / 1k) | spend after warm-up | windows on target before the change |"
+                        + " worst window before | queries to recover after the change |"
+                        + " quality | best fixed λ at that spend | ratio | alerts |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        for (BudgetExperiment.Run run : runs) {
+            SpendTracking.Result r = tracking(run);
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %.2f | %.3f (%+.1f%%) | %.0f%% | %+.1f%% | %s | %.4f | %.4f | %.1f%% | %s |%n",
+                            run.budgetPer1k(),
+                            1000 * r.meanSpend(),
+                            100 * (r.meanSpend() / r.budget() - 1),
+                            100 * r.withinBefore(),
+                            100 * r.worstBefore(),
+                            changeAt < 0
+                                    ? "no change"
+                                    : r.toRecover() < 0 ? "not within the run" : r.toRecover(),
+                            r.quality(),
+                            r.hindsight(),
+                            100 * r.qualityRatio(),
+                            run.alerts().stream()
+                                    .map(Alert::getKind)
+                                    .filter(kind -> kind.startsWith("budget"))
+                                    .distinct()
+                                    .toList()));
+        }
+        md.append("\n![spend against budget](").append(label).append(".png)\n");
+        return md.toString();
+    }
+
+    private String json(List<BudgetExperiment.Run> runs) throws java.io.IOException {
+        List<Map<String, Object>> all = new ArrayList<>();
+        for (BudgetExperiment.Run run : runs) {
+            SpendTracking.Result r = tracking(run);
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("budget_per_1k", run.budgetPer1k());
+            o.put("spend_per_1k_after_warmup", 1000 * r.meanSpend());
+            o.put("windows_on_target_before_change", r.withinBefore());
+            o.put("worst_window_before_change", r.worstBefore());
+            o.put("queries_to_recover", r.toRecover());
+            o.put("quality", r.quality());
+            o.put("hindsight_quality", r.hindsight());
+            o.put("quality_ratio", r.qualityRatio());
+            o.put("paid", run.paid());
+            o.put("lambda", run.lambdas());
+            all.add(o);
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsString(all);
+    }
+}
