@@ -4,6 +4,7 @@ import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.records.KeyedBytes;
+import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
@@ -118,6 +119,20 @@ abstract class CatalogGate<IN, OUT>
 
     /** The side outputs of the call {@link #handle} runs in, for {@link #output}. */
     private transient @Nullable BiConsumer<OutputTag<KeyedBytes>, KeyedBytes> sideOutput;
+
+    /** The side output of the alerts an operator raises ({@link #alert}), for router.alerts. */
+    static final OutputTag<KeyedBytes> ALERTS =
+            new OutputTag<>("alerts", TypeInformation.of(KeyedBytes.class));
+
+    private transient @Nullable SingleObjectCodec<Alert> alertCodec;
+
+    /** Raises an alert on {@link #ALERTS}, keyed by its pool; only while {@link #handle} runs. */
+    void alert(Alert a) {
+        if (alertCodec == null) {
+            alertCodec = SingleObjectCodec.of(Alert.class);
+        }
+        output(ALERTS, new KeyedBytes(Decoders.utf8(a.getPool()), alertCodec.encode(a)));
+    }
 
     /** Emits {@code value} to a side output; only while {@link #handle} runs. */
     void output(OutputTag<KeyedBytes> tag, KeyedBytes value) {

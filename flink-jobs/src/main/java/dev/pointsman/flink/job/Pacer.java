@@ -3,10 +3,8 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.spend.SpendPacer;
 import dev.pointsman.core.spend.SpendSettings;
 import dev.pointsman.flink.records.KafkaRecord;
-import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.flink.support.SpendEvent;
 import dev.pointsman.schemas.Alert;
-import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,6 @@ final class Pacer extends CatalogGate<SpendEvent, CatalogUpdate> {
 
     private transient ValueState<SpendPacer.State> state;
     private transient ValueState<Double> sent;
-    private transient SingleObjectCodec<Alert> alerts;
 
     Pacer(Duration catalogWait) {
         super(SpendEvent.class, catalogWait);
@@ -53,7 +50,6 @@ final class Pacer extends CatalogGate<SpendEvent, CatalogUpdate> {
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "spend-pacer-sent", TypeInformation.of(Double.class)));
-        alerts = SingleObjectCodec.of(Alert.class);
     }
 
     @Override
@@ -96,7 +92,7 @@ final class Pacer extends CatalogGate<SpendEvent, CatalogUpdate> {
                         .setWindowStart(Instant.ofEpochMilli(e.ts))
                         .setWindowEnd(Instant.ofEpochMilli(e.ts))
                         .build();
-        output(Referee.ALERTS, new KeyedBytes(Decoders.utf8(e.pool), alerts.encode(a)));
+        alert(a);
     }
 
     @Override

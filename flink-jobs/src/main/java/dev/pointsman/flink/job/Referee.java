@@ -3,9 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.flink.records.KafkaRecord;
-import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.schemas.Alert;
-import dev.pointsman.schemas.codec.SingleObjectCodec;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,7 +11,6 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,12 +25,8 @@ import org.jspecify.annotations.Nullable;
 final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
 
-    static final OutputTag<KeyedBytes> ALERTS =
-            new OutputTag<>("alerts", TypeInformation.of(KeyedBytes.class));
-
     private final int k;
     private transient ValueState<Fallback.State> state;
-    private transient SingleObjectCodec<Alert> alerts;
     private transient @Nullable Context current;
 
     Referee(int k, Duration catalogWait, @Nullable RouterSpec defaultRouter) {
@@ -49,7 +42,6 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "fallback", TypeInformation.of(Fallback.State.class)));
-        alerts = SingleObjectCodec.of(Alert.class);
     }
 
     /** The name the pool's decisions carry, so its windows are the ones counted. */
@@ -109,7 +101,7 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
                         .setWindowStart(Instant.ofEpochMilli(w.windowStart))
                         .setWindowEnd(Instant.ofEpochMilli(w.windowEnd))
                         .build();
-        output(ALERTS, new KeyedBytes(Decoders.utf8(w.pool), alerts.encode(a)));
+        alert(a);
     }
 
     @Override

@@ -183,8 +183,8 @@ public final class RoutingJob {
                         .name("decide");
 
         decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
-        verdicts.getSideOutput(Referee.ALERTS)
-                .union(paced.getSideOutput(Referee.ALERTS))
+        verdicts.getSideOutput(CatalogGate.ALERTS)
+                .union(paced.getSideOutput(CatalogGate.ALERTS))
                 .sinkTo(sink(s, Topics.ALERTS, "alerts"))
                 .uid("alerts-sink");
         DataStream<KeyedBytes> dlq =

@@ -291,7 +291,6 @@ public final class AdaptExperiment {
                                 streamsArgs,
                                 null))) {
             String pool = "adapt";
-            long[] last = {0};
             PoolSeeder.seed(
                     stack.producer(),
                     stack.wire(),
@@ -303,12 +302,7 @@ public final class AdaptExperiment {
                     data,
                     traffic.seed(),
                     stack.embedder(),
-                    (done, total) -> {
-                        if (done == total || done - last[0] >= 256) {
-                            out.printf("seeded %d/%d%n", done, total);
-                            last[0] = done;
-                        }
-                    });
+                    PoolSeeder.progress(out));
             stack.startWorker();
             int queries = traffic.before().size() + traffic.after().size();
             Replayer.Summary summary =

@@ -108,7 +108,6 @@ public final class BudgetExperiment {
                                 List.of("--window", "30s", "--window-grace", "3s"),
                                 null))) {
             String pool = "budget";
-            long[] last = {0};
             PoolCatalog catalog =
                     PoolSeeder.seed(
                             stack.producer(),
@@ -124,12 +123,7 @@ public final class BudgetExperiment {
                             data,
                             traffic.seed(),
                             stack.embedder(),
-                            (done, total) -> {
-                                if (done == total || done - last[0] >= 256) {
-                                    out.printf("seeded %d/%d%n", done, total);
-                                    last[0] = done;
-                                }
-                            });
+                            PoolSeeder.progress(out));
             stack.startWorker();
             PoolCatalog changed =
                     PoolCatalog.newBuilder(catalog)

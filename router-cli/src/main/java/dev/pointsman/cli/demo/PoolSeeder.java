@@ -61,6 +61,19 @@ public final class PoolSeeder {
     }
 
     /**
+     * A {@code progress} for {@link #seed} that prints a line every 256 examples and at the end.
+     */
+    public static BiConsumer<Integer, Integer> progress(java.io.PrintStream out) {
+        int[] last = {0};
+        return (done, total) -> {
+            if (done.equals(total) || done - last[0] >= 256) {
+                out.printf("seeded %d/%d%n", done, total);
+                last[0] = done;
+            }
+        };
+    }
+
+    /**
      * Writes {@code catalog} to {@code router.catalog}: the pool's new models, prices, defaults.
      */
     public static void publish(

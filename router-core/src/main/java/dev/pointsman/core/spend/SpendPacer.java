@@ -113,17 +113,17 @@ public final class SpendPacer {
         double error = (cost - queries * b) / b;
         error = Math.max(-Math.max(1, queries), Math.min(MAX_ERROR * Math.max(1, queries), error));
         s.logLambda = clamp(s.logLambda + settings.step() * error, b);
-        long before = s.answered;
         s.answered += queries;
+        if (s.answered == 0) {
+            return;
+        }
+        // An exponential mean over the last SMOOTHING answers (a plain mean before that); more
+        // outcomes of an answer already counted add their cost to it.
+        double span = Math.min(SMOOTHING, s.answered);
         if (queries > 0) {
-            double a = 1.0 / Math.min(SMOOTHING, Math.max(1, s.answered));
-            double perQuery = cost / queries;
-            s.spend =
-                    before == 0
-                            ? perQuery
-                            : s.spend + Math.min(1, a * queries) * (perQuery - s.spend);
-        } else if (s.answered > 0) {
-            s.spend += cost / Math.min(SMOOTHING, s.answered);
+            s.spend += Math.min(1, queries / span) * (cost / queries - s.spend);
+        } else {
+            s.spend += cost / span;
         }
     }
 

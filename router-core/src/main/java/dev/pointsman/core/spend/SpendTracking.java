@@ -73,19 +73,15 @@ public final class SpendTracking {
             inside += dev <= tolerance ? 1 : 0;
             counted++;
         }
-        int toRecover = 0;
-        if (changeAt >= 0) {
-            toRecover = -1;
-            for (int j = n - 1; j >= changeAt; j--) {
-                if (Math.abs(trailing[j] / budget - 1) > tolerance) {
-                    toRecover = j + 1 < n ? j + 1 - changeAt : -1;
-                    break;
-                }
-                if (j == changeAt) {
-                    toRecover = 0;
-                }
+        // The last window after the change that is off target; the run recovered after it.
+        int lastOff = changeAt - 1;
+        for (int j = n - 1; changeAt >= 0 && j >= changeAt; j--) {
+            if (Math.abs(trailing[j] / budget - 1) > tolerance) {
+                lastOff = j;
+                break;
             }
         }
+        int toRecover = changeAt < 0 ? 0 : lastOff >= n - 1 ? -1 : lastOff + 1 - changeAt;
         double chosen = mean(chosenCost, 0, n);
         return new Result(
                 budget,
