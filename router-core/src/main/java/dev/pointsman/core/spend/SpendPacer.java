@@ -6,21 +6,26 @@ package dev.pointsman.core.spend;
  * "mean cost ≤ B"; after each answered query that cost c,
  *
  * <pre>
- *   log λ ← clamp(log λ + η · clamp((c − B) / B, −1, {@value #MAX_ERROR}), log λmin, log λmax)
+ *   e      ← (c − B) / B + carried
+ *   log λ  ← clamp(log λ + η · min(e, {@value #MAX_ERROR}), log λmin, log λmax)
+ *   carried ← e − min(e, {@value #MAX_ERROR})
  * </pre>
  *
  * <p>an integral controller on log λ (multiplicative steps, since λ's scale is unknown and spans
  * decades). Its integral action makes the cumulative overspend a bounded sum: spend above B raises
  * λ until the router buys cheaper models, below B lowers it. Cost is realised cost: it includes a
- * price change or a biased ĉ. An error is clipped so that one very expensive answer cannot throw λ
- * far. λ·B is kept within [{@value #MIN_LAMBDA_B}, {@value #MAX_LAMBDA_B}]: at the top every model
- * is about as unaffordable as λ can say, and a spend still above B there is one the pool cannot
- * meet ({@link State#unreachable}).
+ * price change or a biased ĉ. One answer moves λ by at most {@value #MAX_ERROR} budgets' worth, so
+ * that a very expensive answer cannot throw λ far at once; the rest of its error is carried to the
+ * next answers, not dropped (dropping it undercounted exactly the overspend of a price rise: {@code
+ * bench budget} overspent 13–18% at budgets a doubled gpt-4 answer exceeded 10-fold). λ·B is kept
+ * within [{@value #MIN_LAMBDA_B}, {@value #MAX_LAMBDA_B}]: at the top every model is about as
+ * unaffordable as λ can say, and a spend still above B there is one the pool cannot meet ({@link
+ * State#unreachable}).
  *
  * <p>The arithmetic is here, the state in the routing job's keyed state (checkpointed).
  */
 public final class SpendPacer {
-    /** Largest error one answer counts for, in budgets. */
+    /** Largest error one answer moves λ by, in budgets; the rest is carried. */
     static final double MAX_ERROR = 10;
 
     /** λ·B where the pacer starts without a pool λ: a budget's cost is worth 0.1 of quality. */
@@ -42,13 +47,15 @@ public final class SpendPacer {
      *
      * <p>{@code logLambda}: the current log λ; {@code answered}: answers counted; {@code spend}:
      * the exponential mean cost per answer; {@code budget}: the target the state was paced to (a
-     * new budget rescales λ, see {@link #retarget}).
+     * new budget rescales λ, see {@link #retarget}); {@code carried}: error counted but not yet
+     * applied to λ, in budgets.
      */
     public static final class State {
         public double logLambda;
         public long answered;
         public double spend;
         public double budget;
+        public double carried;
 
         public State() {}
 
@@ -110,9 +117,10 @@ public final class SpendPacer {
         double b = s.budget;
         // The error of these answers against their budget; more outcomes of a query already
         // counted (queries = 0) add their cost, as the answer that paid for them would have.
-        double error = (cost - queries * b) / b;
-        error = Math.max(-Math.max(1, queries), Math.min(MAX_ERROR * Math.max(1, queries), error));
-        s.logLambda = clamp(s.logLambda + settings.step() * error, b);
+        double error = (cost - queries * b) / b + s.carried;
+        double applied = Math.min(MAX_ERROR * Math.max(1, queries), error);
+        s.carried = error - applied;
+        s.logLambda = clamp(s.logLambda + settings.step() * applied, b);
         s.answered += queries;
         if (s.answered == 0) {
             return;

@@ -30,12 +30,33 @@ class SpendPacerTest {
     }
 
     @Test
-    void oneVeryExpensiveAnswerCountsForTenBudgetsAndAFreeOneForMinusOne() {
+    void oneVeryExpensiveAnswerMovesLambdaByTenBudgetsAtATimeAndCarriesTheRest() {
         SpendPacer.State s = SpendPacer.start(TWO_PER_1K, 100);
-        SpendPacer.observe(s, TWO_PER_1K, 1, 1.0); // 499 budgets over
+        SpendPacer.observe(s, TWO_PER_1K, 1, 0.026); // 12 budgets over
         assertThat(s.lambda()).isCloseTo(100 * Math.exp(0.05 * 10), within(1e-9));
+        assertThat(s.carried).isCloseTo(2, within(1e-9));
+        SpendPacer.observe(s, TWO_PER_1K, 1, 0); // −1, plus the 2 carried
+        assertThat(s.lambda()).isCloseTo(100 * Math.exp(0.05 * 11), within(1e-9));
+        assertThat(s.carried).isZero();
         SpendPacer.observe(s, TWO_PER_1K, 1, 0);
-        assertThat(s.lambda()).isCloseTo(100 * Math.exp(0.05 * 9), within(1e-9));
+        assertThat(s.lambda()).isCloseTo(100 * Math.exp(0.05 * 10), within(1e-9));
+    }
+
+    /**
+     * Every error is counted in the end: after 5 answers 20 budgets over and 100 free ones, λ is
+     * back where it started, the carried error spent.
+     */
+    @Test
+    void noErrorIsDroppedSoExpensiveAnswersArePaidBackInFull() {
+        SpendPacer.State s = SpendPacer.start(TWO_PER_1K, 100);
+        for (int i = 0; i < 5; i++) {
+            SpendPacer.observe(s, TWO_PER_1K, 1, 0.042); // 20 budgets over
+        }
+        for (int i = 0; i < 100; i++) {
+            SpendPacer.observe(s, TWO_PER_1K, 1, 0); // 1 budget under
+        }
+        assertThat(s.carried).isCloseTo(0, within(1e-9));
+        assertThat(s.lambda()).isCloseTo(100, within(1e-6));
     }
 
     @Test

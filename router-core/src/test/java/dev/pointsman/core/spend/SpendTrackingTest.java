@@ -1,0 +1,76 @@
+package dev.pointsman.core.spend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.pointsman.core.monitor.ShadowRow;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SpendTrackingTest {
+    /**
+     * A query where "big" is predicted 0.9 at 0.01 and "small" 0.5 at 0.001, and really scores
+     * {@code bigScore} and 0.5 at those costs.
+     */
+    private static ShadowRow row(double bigScore) {
+        return new ShadowRow(
+                Map.of("big", new double[] {0.9, 0.01}, "small", new double[] {0.5, 0.001}),
+                Map.of("big", new double[] {bigScore, 0.01}, "small", new double[] {0.5, 0.001}));
+    }
+
+    @Test
+    void trailingMeansAverageTheLastWindowAndFewerAtTheStart() {
+        assertThat(SpendTracking.trailing(new double[] {2, 4, 6, 8}, 2))
+                .containsExactly(2, 3, 5, 7);
+    }
+
+    @Test
+    void aFixedLambdaRoutesEveryRowByItsPredictionsAndPaysTheTrueCost() {
+        List<ShadowRow> rows = List.of(row(1.0), row(0.0));
+        // λ 0: big everywhere; λ 100: 0.9 − 1 < 0.5 − 0.1, small everywhere
+        assertThat(SpendTracking.fixedLambda(rows, 0)).containsExactly(0.5, 0.01);
+        assertThat(SpendTracking.fixedLambda(rows, 100)).containsExactly(0.5, 0.001);
+    }
+
+    @Test
+    void hindsightInterpolatesBetweenTheFixedLambdasThatBracketTheSpend() {
+        List<ShadowRow> rows = List.of(row(0.9), row(0.9));
+        // all big: 0.9 at 0.01; all small: 0.5 at 0.001; halfway in spend, halfway in quality
+        assertThat(SpendTracking.hindsight(rows, 0.0055, 0.005)).isCloseTo(0.7, within(1e-9));
+        assertThat(SpendTracking.hindsight(rows, 0.02, 0.005)).isEqualTo(0.9);
+        assertThat(SpendTracking.hindsight(rows, 0.0001, 0.005)).isEqualTo(0.5);
+    }
+
+    @Test
+    void countsTheWindowsOnTargetBeforeTheChangeAndTheQueriesToComeBackAfterIt() {
+        int n = 40;
+        double[] paid = new double[n];
+        Arrays.fill(paid, 1.0);
+        paid[5] = 1.2; // off target in the window ending at 5 (and 6)
+        for (int i = 24; i < 30; i++) {
+            paid[i] = 2.0; // the change: off until the window is past it
+        }
+        double[] score = new double[n];
+        double[] chosen = new double[n];
+        Arrays.fill(chosen, 0.01);
+        List<ShadowRow> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(row(0.9));
+        }
+        SpendTracking.Result r = SpendTracking.of(1.0, paid, score, chosen, rows, 2, 2, 20, 0.05);
+        // windows end at 3..19: 17 windows, those ending at 5 and 6 are off
+        assertThat(r.withinBefore()).isCloseTo(15.0 / 17, within(1e-12));
+        assertThat(r.worstBefore()).isCloseTo(0.1, within(1e-12));
+        // the last window off target ends at 30 (paid[29] = 2, paid[30] = 1): 11 queries after 20
+        assertThat(r.toRecover()).isEqualTo(11);
+        assertThat(r.hindsight()).isCloseTo(0.9, within(1e-12));
+        paid[n - 1] = 3.0;
+        assertThat(SpendTracking.of(1.0, paid, score, chosen, rows, 2, 2, 20, 0.05).toRecover())
+                .isEqualTo(-1);
+        assertThat(SpendTracking.of(1.0, paid, score, chosen, rows, 2, 2, -1, 0.05).toRecover())
+                .isZero();
+    }
+}
