@@ -104,6 +104,15 @@ public final class BenchBudgetCommand implements Callable<Integer> {
     double step = SpendSettings.DEFAULT_STEP;
 
     @Option(
+            names = "--forecast",
+            arity = "1",
+            defaultValue = "true",
+            description =
+                    "Whether the deciders count each decision's predicted cost at once"
+                            + " (budget.forecast). Default: ${DEFAULT-VALUE}.")
+    boolean forecast;
+
+    @Option(
             names = "--exploration",
             paramLabel = "SHARE",
             defaultValue = "0",
@@ -170,6 +179,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                                 exploration,
                                 router.name(),
                                 step,
+                                forecast,
                                 queries,
                                 changeAt,
                                 priceChange),
@@ -254,7 +264,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                 String.format(
                         Locale.ROOT,
                         "%d seed examples; %d queries per run at %.0f/s; router %s, k %d, pacer step"
-                                + " %.3f, exploration %.2f; prices ×%s at query %d. Spend over"
+                                + " %.3f, forecast %s, exploration %.2f; prices ×%s at query %d. Spend over"
                                 + " trailing windows of %d queries, counted after the first %d;"
                                 + " on target within ±%.0f%%.%n%n",
                         traffic.seed().size(),
@@ -263,6 +273,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                         router.name(),
                         k,
                         step,
+                        forecast,
                         exploration,
                         priceChange,
                         changeAt,
@@ -271,20 +282,24 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                         100 * tolerance));
         md.append(
                 "| budget (USD / 1k) | spend after warm-up | windows on target before the change |"
-                        + " worst window before | queries to recover after the change |"
-                        + " quality | best fixed λ at that spend | ratio | alerts |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+                        + " worst window before | windows on target, whole run | windows over |"
+                        + " queries to recover after the change | quality | best fixed λ at that"
+                        + " spend | ratio | alerts |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (BudgetExperiment.Run run : runs) {
             SpendTracking.Result r = tracking(run);
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %.2f | %.3f (%+.1f%%) | %.0f%% | %+.1f%% | %s | %.4f | %.4f | %.1f%% | %s |%n",
+                            "| %.2f | %.3f (%+.1f%%) | %.0f%% | %+.1f%% | %.0f%% | %.0f%% | %s | %.4f |"
+                                    + " %.4f | %.1f%% | %s |%n",
                             run.budgetPer1k(),
                             1000 * r.meanSpend(),
                             100 * (r.meanSpend() / r.budget() - 1),
                             100 * r.withinBefore(),
                             100 * r.worstBefore(),
+                            100 * r.within(),
+                            100 * r.over(),
                             changeAt < 0
                                     ? "no change"
                                     : r.toRecover() < 0 ? "not within the run" : r.toRecover(),
@@ -310,6 +325,8 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             o.put("spend_per_1k_after_warmup", 1000 * r.meanSpend());
             o.put("windows_on_target_before_change", r.withinBefore());
             o.put("worst_window_before_change", r.worstBefore());
+            o.put("windows_on_target", r.within());
+            o.put("windows_over", r.over());
             o.put("queries_to_recover", r.toRecover());
             o.put("quality", r.quality());
             o.put("hindsight_quality", r.hindsight());

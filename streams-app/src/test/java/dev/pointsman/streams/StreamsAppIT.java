@@ -340,6 +340,8 @@ class StreamsAppIT {
         assertThat(dom).contains("data-series=\"knn-10\"");
         assertThat(dom).contains("data-series=\"oracle\"");
         assertThat(dom).contains("data-series=\"global trend\"");
+        assertThat(dom).contains("data-series=\"spend\"");
+        assertThat(dom).containsPattern("id=\"latest-spend\">\\$[0-9]+\\.[0-9]{3}<");
         assertThat(dom).containsPattern("data-points=\"[2-9]|data-points=\"[1-9][0-9]");
         assertThat(dom).containsPattern("id=\"latest-auc\">[0-9]+\\.[0-9]{2}<");
 

@@ -90,6 +90,11 @@ final class TopologyFixture implements AutoCloseable {
     /**
      * @param predicted model → {ŝ, ĉ}
      */
+    /** The λ and budget per query (null: none) the next decisions carry. */
+    double lambda = 0;
+
+    Double spendTarget = null;
+
     void decision(String id, long ts, String chosen, Double ood, Map<String, double[]> predicted) {
         decision(id, ts, chosen, ood, predicted, 0);
     }
@@ -117,7 +122,8 @@ final class TopologyFixture implements AutoCloseable {
                         .setQueryId(id)
                         .setPool(POOL)
                         .setModel(chosen)
-                        .setLambda(0)
+                        .setLambda(lambda)
+                        .setSpendTarget(spendTarget)
                         .setPredictions(predictions)
                         .setRouter("knn-10")
                         .setRouterVersion(1)

@@ -123,6 +123,11 @@ class WindowMetricsTest {
         assertThat(w1.getMae()).isCloseTo(meanAbs(first.sh(), first.s()), within(1e-12));
         assertThat(w1.getMaeCost()).isCloseTo(meanAbs(first.ch(), first.c()), within(1e-12));
         assertThat(w1.getDrift()).as("the first window is the reference").isNull();
+        assertThat(w1.getSpend())
+                .as("every outcome paid, over the window's queries")
+                .isCloseTo(sum(first.c()) / 30, within(1e-12));
+        assertThat(w1.getLambda()).isZero();
+        assertThat(w1.getBudget()).isNull();
 
         // The second window's global trend is the per-model mean of the first window's outcomes.
         WindowMetrics w2 = rows.get(1);
@@ -145,6 +150,26 @@ class WindowMetricsTest {
         assertThat(w2.getDrift()).isZero();
         assertThat(w2.getEmbeddingShift()).isCloseTo(0, within(1e-3));
         assertThat(f.alerts.isEmpty()).as("same traffic, no alert").isTrue();
+    }
+
+    @Test
+    void aPacedPoolsWindowCarriesItsMeanLambdaItsSpendAndItsBudget() {
+        f.spendTarget = 0.002;
+        for (int i = 0; i < 4; i++) {
+            String id = "paced-" + i;
+            long ts = 1_000 + i * 100L;
+            f.query(id, ts, 1, 0, 0, 0);
+            f.lambda = 40 + 10 * i;
+            f.decision(id, ts, "a", 0.0, Map.of("a", new double[] {0.5, 0.001}));
+            f.outcome(id, "a", 1, 0.001 * (i + 1), ts + 10);
+        }
+        f.spendTarget = null;
+        f.lambda = 0;
+        closeWindowsBefore(3 * WINDOW);
+        WindowMetrics w = f.metrics.readValuesToList().get(0);
+        assertThat(w.getLambda()).isCloseTo(55, within(1e-12));
+        assertThat(w.getSpend()).isCloseTo(0.0025, within(1e-15));
+        assertThat(w.getBudget()).isEqualTo(0.002);
     }
 
     @Test
@@ -275,5 +300,15 @@ class WindowMetricsTest {
             sum += row[m];
         }
         return sum / values.length;
+    }
+
+    private static double sum(double[][] x) {
+        double total = 0;
+        for (double[] row : x) {
+            for (double v : row) {
+                total += v;
+            }
+        }
+        return total;
     }
 }

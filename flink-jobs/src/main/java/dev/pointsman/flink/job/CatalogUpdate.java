@@ -32,26 +32,29 @@ public class CatalogUpdate {
     public double[] trendScores;
     public double[] trendCosts;
 
-    /** For a pacing update: the λ the pool's spend pacer set; NaN otherwise. */
-    public double pacedLambda = Double.NaN;
+    /**
+     * For a pacing update: the pacer's part of the pool's log λ (with the deciders' forecast it is
+     * not clamped, and only their sum is λ); NaN otherwise.
+     */
+    public double pacedLogLambda = Double.NaN;
 
     /** For a pacing update: the budget it paces to, USD per answered query. */
     public double budget = Double.NaN;
 
     public CatalogUpdate() {}
 
-    /** The spend pacer's λ for {@code pool}, set after the answer of event time {@code ts}. */
-    public static CatalogUpdate pacing(String pool, double lambda, double budget, long ts) {
+    /** The spend pacer's log λ for {@code pool}, set after the answer of event time {@code ts}. */
+    public static CatalogUpdate pacing(String pool, double logLambda, double budget, long ts) {
         CatalogUpdate u = new CatalogUpdate();
         u.pool = pool;
         u.version = ts;
-        u.pacedLambda = lambda;
+        u.pacedLogLambda = logLambda;
         u.budget = budget;
         return u;
     }
 
     public boolean isPacing() {
-        return !Double.isNaN(pacedLambda);
+        return !Double.isNaN(pacedLogLambda);
     }
 
     /** The referee's verdict after window {@code w}. */

@@ -16,6 +16,7 @@ import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.flink.support.Neighbourhood;
+import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.NeighbourRef;
@@ -30,6 +31,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
 
@@ -63,6 +67,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private transient SingleObjectCodec<RoutingDecision> codec;
     private transient Map<String, Parametric> loaded;
     private transient volatile long lastVersion;
+    private transient ValueState<SpendPacer.Forecast> forecast;
 
     /**
      * A trained router version for the catalog's {@code models}, in that order: a {@link
@@ -81,6 +86,12 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         super.open(context);
         codec = SingleObjectCodec.of(RoutingDecision.class);
         loaded = new HashMap<>();
+        forecast =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "spend-forecast",
+                                        TypeInformation.of(SpendPacer.Forecast.class)));
         getRuntimeContext()
                 .getMetricGroup()
                 .gauge("routerVersion", (org.apache.flink.metrics.Gauge<Long>) () -> lastVersion);
@@ -125,12 +136,40 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         } catch (Exception e) {
             throw new IllegalStateException("reading the trained router of " + n.pool, e);
         }
-        RoutingDecision decision = decide(n, pool, k, p, verdict(pool.name()), pacedLambda(pool));
-        if (decision != null) {
-            lastVersion = decision.getRouterVersion();
+        SpendSettings spend = pool.settings().spend();
+        SpendPacer.Forecast f = null;
+        double pacerLog = Double.NaN;
+        double paced = Double.NaN;
+        if (spend.paced()) {
+            f = forecastOf();
+            pacerLog = pacerLogLambda(pool);
+            paced = SpendPacer.lambda(f, pacerLog, spend.perQuery());
         }
+        RoutingDecision decision = decide(n, pool, k, p, verdict(pool.name()), paced);
         if (decision == null) {
             return "pool " + n.pool + " has no models in its catalog";
+        }
+        lastVersion = decision.getRouterVersion();
+        if (f != null) {
+            boolean wasUnreachable = f.unreachable(Math.log(paced));
+            SpendPacer.decided(f, spend, askedCost(decision), pacerLog);
+            try {
+                forecast.update(f);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("writing the spend forecast of " + n.pool, e);
+            }
+            double after = SpendPacer.lambda(f, pacerLog, spend.perQuery());
+            if (f.unreachable(Math.log(after)) != wasUnreachable) {
+                alert(
+                        Alert.newBuilder()
+                                .setPool(n.pool)
+                                .setKind(wasUnreachable ? "budget-reachable" : "budget-unreachable")
+                                .setValue(1000 * f.spend)
+                                .setThreshold(1000 * spend.perQuery())
+                                .setWindowStart(Instant.ofEpochMilli(n.ts))
+                                .setWindowEnd(Instant.ofEpochMilli(n.ts))
+                                .build());
+            }
         }
         out.collect(new KeyedBytes(Decoders.utf8(n.queryId), codec.encode(decision)));
         return null;
@@ -174,24 +213,42 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     /**
-     * The λ the pool's pacer set, if it paces to a budget: the pacer's newest, or where it has sent
-     * none yet (no answer counted since the budget was set) the λ it starts from; NaN without a
-     * budget.
+     * The pacer's part of a budgeted pool's log λ: its newest, or where it has sent none yet (no
+     * answer counted since the budget was set) the log λ it starts from.
      */
-    private double pacedLambda(Pool pool) {
+    private double pacerLogLambda(Pool pool) {
         SpendSettings spend = pool.settings().spend();
-        if (!spend.paced()) {
-            return Double.NaN;
-        }
         try {
             CatalogUpdate u = pacing == null ? null : pacing.get(pool.name());
             if (u != null && u.budget == spend.perQuery()) {
-                return u.pacedLambda;
+                return u.pacedLogLambda;
             }
         } catch (Exception e) {
             throw new IllegalStateException("reading the paced λ of " + pool.name(), e);
         }
-        return SpendPacer.start(spend, pool.settings().lambda()).lambda();
+        return SpendPacer.start(spend, pool.settings().lambda()).logLambda;
+    }
+
+    /** The current pool's forecast state, new if it has none. */
+    private SpendPacer.Forecast forecastOf() {
+        try {
+            SpendPacer.Forecast f = forecast.value();
+            return f == null ? new SpendPacer.Forecast() : f;
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the spend forecast", e);
+        }
+    }
+
+    /** What the decision's asked models are predicted to cost: the chosen and any explored. */
+    static double askedCost(RoutingDecision d) {
+        double cost = 0;
+        for (ModelPrediction p : d.getPredictions()) {
+            if (p.getModel().equals(d.getModel())
+                    || (d.getExplore() && d.getExploreModels().contains(p.getModel()))) {
+                cost += Math.max(0, p.getCost());
+            }
+        }
+        return cost;
     }
 
     /** The referee's newest verdict on the pool: its live trend and whether it fell back. */

@@ -4,10 +4,8 @@ import dev.pointsman.core.spend.SpendPacer;
 import dev.pointsman.core.spend.SpendSettings;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.support.SpendEvent;
-import dev.pointsman.schemas.Alert;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -17,12 +15,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Keyed by pool, paces the λ of every pool whose catalog sets a budget ({@link SpendPacer}) on the
- * spend the support shards report (each answered query's outcomes, once), and broadcasts λ to the
- * deciders when it has moved by {@value #RESEND}% since it was last sent (one update per answer
- * would broadcast every answer to every decider). The pacer's state is keyed state, in every
- * checkpoint. A budget the pool cannot meet raises {@code budget-unreachable} on {@code
- * router.alerts} (value: recent spend per 1,000 queries, threshold: the budget), and {@code
- * budget-reachable} when it can again.
+ * spend the support shards report (each answered query's outcomes, once: their real cost against
+ * the budget, or against the cost their decision predicted where the deciders forecast), and
+ * broadcasts its part of log λ to the deciders when it has moved by {@value #RESEND}% since it was
+ * last sent (one update per answer would broadcast every answer to every decider). The pacer's
+ * state is keyed state, in every checkpoint.
  */
 final class Pacer extends CatalogGate<SpendEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
@@ -65,34 +62,17 @@ final class Pacer extends CatalogGate<SpendEvent, CatalogUpdate> {
                     s == null
                             ? SpendPacer.start(spend, pool.settings().lambda())
                             : SpendPacer.retarget(s, spend);
-            boolean wasUnreachable = s.unreachable();
-            SpendPacer.observe(s, spend, e.queries, e.cost);
+            SpendPacer.observe(s, spend, e.queries, e.decided, e.cost, e.predicted);
             state.update(s);
             Double last = sent.value();
             if (last == null || Math.abs(s.logLambda - last) >= Math.log1p(RESEND / 100.0)) {
                 sent.update(s.logLambda);
-                out.collect(CatalogUpdate.pacing(e.pool, s.lambda(), s.budget, e.ts));
-            }
-            if (s.unreachable() != wasUnreachable) {
-                alert(e, s);
+                out.collect(CatalogUpdate.pacing(e.pool, s.logLambda, s.budget, e.ts));
             }
             return null;
         } catch (Exception ex) {
             throw new IllegalStateException("spend pacer of " + e.pool, ex);
         }
-    }
-
-    private void alert(SpendEvent e, SpendPacer.State s) {
-        Alert a =
-                Alert.newBuilder()
-                        .setPool(e.pool)
-                        .setKind(s.unreachable() ? "budget-unreachable" : "budget-reachable")
-                        .setValue(1000 * s.spend)
-                        .setThreshold(1000 * s.budget)
-                        .setWindowStart(Instant.ofEpochMilli(e.ts))
-                        .setWindowEnd(Instant.ofEpochMilli(e.ts))
-                        .build();
-        alert(a);
     }
 
     @Override

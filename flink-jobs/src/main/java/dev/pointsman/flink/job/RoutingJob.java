@@ -184,7 +184,7 @@ public final class RoutingJob {
 
         decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
         verdicts.getSideOutput(CatalogGate.ALERTS)
-                .union(paced.getSideOutput(CatalogGate.ALERTS))
+                .union(decisions.getSideOutput(CatalogGate.ALERTS))
                 .sinkTo(sink(s, Topics.ALERTS, "alerts"))
                 .uid("alerts-sink");
         DataStream<KeyedBytes> dlq =

@@ -170,14 +170,11 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         FeedbackExample known = cache.get(example.getExampleId());
         long ts = example.getTs().toEpochMilli();
         if (known != null) {
-            double paid = 0;
-            for (Map.Entry<String, ObservedOutcome> e : example.getOutcomes().entrySet()) {
-                if (!known.getOutcomes().containsKey(e.getKey())) {
-                    paid += e.getValue().getCost();
+            if (example.getPaid()) {
+                SpendEvent spend = SpendEvent.of(event.pool, ts, example, known.getOutcomes());
+                if (spend.cost > 0 || spend.predicted > 0) {
+                    ctx.output(SpendEvent.TAG, spend);
                 }
-            }
-            if (paid > 0 && example.getPaid()) {
-                ctx.output(SpendEvent.TAG, new SpendEvent(event.pool, 0, paid, ts));
             }
             Map<String, ObservedOutcome> outcomes = new HashMap<>(known.getOutcomes());
             outcomes.putAll(example.getOutcomes());
@@ -202,12 +199,8 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         examples.put(example.getExampleId(), event.example);
         cache.add(example);
         inserted.inc();
-        double paid = 0;
-        for (ObservedOutcome o : example.getOutcomes().values()) {
-            paid += o.getCost();
-        }
         if (example.getPaid()) {
-            ctx.output(SpendEvent.TAG, new SpendEvent(event.pool, 1, paid, ts));
+            ctx.output(SpendEvent.TAG, SpendEvent.of(event.pool, ts, example, null));
         }
     }
 

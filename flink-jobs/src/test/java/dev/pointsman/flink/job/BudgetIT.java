@@ -131,7 +131,8 @@ class BudgetIT {
                             1_000_000 + r,
                             Map.of(
                                     d.getModel(),
-                                    new ObservedOutcome(isBig ? 0.9 : 0.5, cost, 1.0)));
+                                    new ObservedOutcome(
+                                            isBig ? 0.9 : 0.5, cost, 1.0, predicted(d))));
                     if (pool.equals("paced")) {
                         paid += cost;
                         big += isBig ? 1 : 0;
@@ -143,5 +144,14 @@ class BudgetIT {
             }
         }
         return new Phase(paid / n, (double) big / n, lambda / n);
+    }
+
+    /** The decision's ĉ of its chosen model, as the ledger copies it into the example. */
+    private static double predicted(RoutingDecision d) {
+        return d.getPredictions().stream()
+                .filter(p -> p.getModel().equals(d.getModel()))
+                .findFirst()
+                .orElseThrow()
+                .getCost();
     }
 }

@@ -299,8 +299,8 @@ final class RouterTestKit implements AutoCloseable {
                     vector(),
                     i,
                     Map.of(
-                            "big", new ObservedOutcome(0.9, 0.01, 1.0),
-                            "small", new ObservedOutcome(0.5, 0.001, 1.0)),
+                            "big", new ObservedOutcome(0.9, 0.01, 1.0, null),
+                            "small", new ObservedOutcome(0.5, 0.001, 1.0, null)),
                     false);
         }
     }

@@ -127,7 +127,7 @@ class RoutingJobIT {
                         "stranger",
                         raw.get(0),
                         base,
-                        Map.of("no-such-model", new ObservedOutcome(0.5, 0.1, 1.0)));
+                        Map.of("no-such-model", new ObservedOutcome(0.5, 0.1, 1.0, null)));
                 kit.producer.flush();
                 kit.awaitSupport(pool, split.train().length, raw.get(split.test()[0]));
 
@@ -183,7 +183,9 @@ class RoutingJobIT {
         Map<String, ObservedOutcome> out = new LinkedHashMap<>();
         for (int m = 0; m < models.size(); m++) {
             if (!Double.isNaN(row.scores()[m])) {
-                out.put(models.get(m), new ObservedOutcome(row.scores()[m], row.costs()[m], 1.0));
+                out.put(
+                        models.get(m),
+                        new ObservedOutcome(row.scores()[m], row.costs()[m], 1.0, null));
             }
         }
         return out;

@@ -45,8 +45,8 @@ class RoutingJobRestartIT {
                         "x" + i,
                         i,
                         Map.of(
-                                "big", new ObservedOutcome(0.9, 0.01, 1.0),
-                                "small", new ObservedOutcome((double) (i % 2), 0.001, 1.0)));
+                                "big", new ObservedOutcome(0.9, 0.01, 1.0, null),
+                                "small", new ObservedOutcome((double) (i % 2), 0.001, 1.0, null)));
             }
             List<String> all = new ArrayList<>(kit.awaitSupport(POOL, EXAMPLES));
             List<String> batch1 = kit.queries(POOL, "a", 30);

@@ -60,8 +60,8 @@ class TrainerIT {
                             v,
                             i,
                             Map.of(
-                                    "big", new ObservedOutcome(truth(v), 0.01, 1.0),
-                                    "small", new ObservedOutcome(0.5, 0.001, 1.0)));
+                                    "big", new ObservedOutcome(truth(v), 0.01, 1.0, null),
+                                    "small", new ObservedOutcome(0.5, 0.001, 1.0, null)));
                 }
                 kit.producer.flush();
                 // Three fits happen (the first once 30 examples are in, then every 100); wait for

@@ -41,10 +41,12 @@ class TrainingTest {
                                     i % 2 == 0
                                             ? Map.of(
                                                     "a",
-                                                    new ObservedOutcome(truth, 0.1, 1.0),
+                                                    new ObservedOutcome(truth, 0.1, 1.0, null),
                                                     "b",
-                                                    new ObservedOutcome(0.3, 0.2, 1.0))
-                                            : Map.of("a", new ObservedOutcome(truth, 0.1, 1.0)))
+                                                    new ObservedOutcome(0.3, 0.2, 1.0, null))
+                                            : Map.of(
+                                                    "a",
+                                                    new ObservedOutcome(truth, 0.1, 1.0, null)))
                             .setTs(Instant.ofEpochMilli(i))
                             .build());
         }

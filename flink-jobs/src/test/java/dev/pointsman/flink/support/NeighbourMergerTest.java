@@ -56,12 +56,12 @@ class NeighbourMergerTest {
                 // Some models only on some examples, so the union of models matters.
                 Map<String, ObservedOutcome> outcomes =
                         i % 2 == 0
-                                ? Map.of("a", new ObservedOutcome(i / 100.0, 1.0 * i, 1.0))
+                                ? Map.of("a", new ObservedOutcome(i / 100.0, 1.0 * i, 1.0, null))
                                 : Map.of(
                                         "b",
                                         // Explored with a propensity that the merge must carry.
                                         new ObservedOutcome(
-                                                1 - i / 100.0, 2.0 * i, 0.25 * (1 + i % 4)));
+                                                1 - i / 100.0, 2.0 * i, 0.25 * (1 + i % 4), null));
                 FeedbackExample e =
                         FeedbackExample.newBuilder()
                                 .setExampleId("x" + i)

@@ -67,7 +67,7 @@ class SupportShardFunctionTest {
     }
 
     private static ObservedOutcome outcome(double score, double cost) {
-        return new ObservedOutcome(score, cost, 1.0);
+        return new ObservedOutcome(score, cost, 1.0, null);
     }
 
     private static ShardResult ask(
@@ -288,6 +288,55 @@ class SupportShardFunctionTest {
             restored.initializeState(snapshot);
             restored.open();
             assertThat(ask(restored, far, 3).oodZ).isEqualTo(farZ);
+        }
+    }
+
+    /**
+     * The pacer's input: a new paid example reports all its outcomes' cost and their predicted cost
+     * as one decided query; a re-sent one only the outcomes it adds; seed examples nothing.
+     */
+    @Test
+    void eachPaidOutcomeIsReportedToThePacerOnceWithItsPredictedCost() throws Exception {
+        try (var h = harness(100)) {
+            h.open();
+            float[] v = vector(new Random(3));
+            ObservedOutcome chosen = new ObservedOutcome(1.0, 0.004, 1.0, 0.003);
+            ObservedOutcome explored = new ObservedOutcome(0.0, 0.001, 0.5, 0.002);
+            h.processElement(
+                    ShardEvent.feedback("p", 0, 1, example("q1", v, 5, Map.of("big", chosen))), 0L);
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p",
+                            0,
+                            1,
+                            example("q1", v, 5, Map.of("big", chosen, "small", explored))),
+                    0L);
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p",
+                            0,
+                            1,
+                            example("q1", v, 5, Map.of("big", chosen, "small", explored))),
+                    0L);
+            byte[] seed =
+                    CODEC.encode(
+                            FeedbackExample.newBuilder(
+                                            CODEC.decode(
+                                                    example("s1", v, 5, Map.of("big", chosen))))
+                                    .setPaid(false)
+                                    .build());
+            h.processElement(ShardEvent.feedback("p", 0, 1, seed), 0L);
+            List<SpendEvent> spend =
+                    h.getSideOutput(SpendEvent.TAG).stream().map(r -> r.getValue()).toList();
+            assertThat(spend).hasSize(2);
+            assertThat(spend.get(0).queries).isEqualTo(1);
+            assertThat(spend.get(0).decided).isEqualTo(1);
+            assertThat(spend.get(0).cost).isEqualTo(0.004);
+            assertThat(spend.get(0).predicted).isEqualTo(0.003);
+            assertThat(spend.get(1).queries).isZero();
+            assertThat(spend.get(1).cost).isEqualTo(0.001);
+            assertThat(spend.get(1).predicted).isEqualTo(0.002);
+            assertThat(spend.get(1).ts).isEqualTo(5);
         }
     }
 

@@ -233,7 +233,8 @@ public final class RouteBenchmark {
             for (int m = 0; m < MODELS; m++) {
                 outcomes.put(
                         "model-" + m,
-                        new ObservedOutcome(random.nextDouble(), random.nextDouble() * 1e-3, 1.0));
+                        new ObservedOutcome(
+                                random.nextDouble(), random.nextDouble() * 1e-3, 1.0, null));
             }
             String id = "support-" + i;
             producer.send(

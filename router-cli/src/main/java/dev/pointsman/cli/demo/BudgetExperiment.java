@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class BudgetExperiment {
     /**
      * @param step the pacer's step ({@code budget.step})
+     * @param forecast whether the deciders count predicted costs at once ({@code budget.forecast})
      * @param queries queries per run
      * @param changeAt the query at which prices change; -1 for none
      * @param priceFactors model → factor on its price from {@code changeAt}
@@ -39,6 +40,7 @@ public final class BudgetExperiment {
             double exploration,
             String router,
             double step,
+            boolean forecast,
             int queries,
             int changeAt,
             Map<String, Double> priceFactors) {}
@@ -119,7 +121,9 @@ public final class BudgetExperiment {
                                     SpendSettings.BUDGET,
                                     Double.toString(budgetPer1k),
                                     SpendSettings.STEP,
-                                    Double.toString(s.step())),
+                                    Double.toString(s.step()),
+                                    SpendSettings.FORECAST,
+                                    Boolean.toString(s.forecast())),
                             data,
                             traffic.seed(),
                             stack.embedder(),

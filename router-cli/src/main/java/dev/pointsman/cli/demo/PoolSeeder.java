@@ -188,7 +188,7 @@ public final class PoolSeeder {
             out.put(
                     data.models().get(m),
                     new ObservedOutcome(
-                            row.scores()[m], row.costs() == null ? 0 : row.costs()[m], 1.0));
+                            row.scores()[m], row.costs() == null ? 0 : row.costs()[m], 1.0, null));
         }
         return out;
     }

@@ -190,7 +190,26 @@ public record PoolSettings(
                         SpendSettings.OUTPUT_TOKENS,
                         0,
                         10_000_000,
-                        SpendSettings.DEFAULT_OUTPUT_TOKENS));
+                        SpendSettings.DEFAULT_OUTPUT_TOKENS),
+                bool(pool, defaults, SpendSettings.FORECAST, true));
+    }
+
+    private static boolean bool(
+            String pool, Map<String, String> defaults, String key, boolean fallback) {
+        String value = defaults.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new IllegalArgumentException(
+                    "catalog of "
+                            + pool
+                            + ": default "
+                            + key
+                            + " must be true or false, got "
+                            + value);
+        }
+        return value.equals("true");
     }
 
     /** These settings, running {@code router} where the catalog names none. */

@@ -13,12 +13,18 @@ package dev.pointsman.core.spend;
  *     #DEFAULT_INPUT_TOKENS})
  * @param outputTokens a typical answer's tokens ({@code tokens.output}; default {@value
  *     #DEFAULT_OUTPUT_TOKENS})
+ * @param forecast whether the deciders count each decision's predicted cost at once and the pacer
+ *     only the difference the real cost makes when it arrives ({@code budget.forecast}; default
+ *     true), or the pacer counts each answer's real cost when it arrives (false), seconds later;
+ *     see {@link SpendPacer}
  */
-public record SpendSettings(double perQuery, double step, int inputTokens, int outputTokens) {
+public record SpendSettings(
+        double perQuery, double step, int inputTokens, int outputTokens, boolean forecast) {
     public static final String BUDGET = "budget.per-1k-queries";
     public static final String STEP = "budget.step";
     public static final String INPUT_TOKENS = "tokens.input";
     public static final String OUTPUT_TOKENS = "tokens.output";
+    public static final String FORECAST = "budget.forecast";
 
     public static final double DEFAULT_STEP = 0.02;
     public static final int DEFAULT_INPUT_TOKENS = 500;
@@ -27,7 +33,7 @@ public record SpendSettings(double perQuery, double step, int inputTokens, int o
     /** No budget; the default token counts. */
     public static final SpendSettings NONE =
             new SpendSettings(
-                    Double.NaN, DEFAULT_STEP, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS);
+                    Double.NaN, DEFAULT_STEP, DEFAULT_INPUT_TOKENS, DEFAULT_OUTPUT_TOKENS, true);
 
     public SpendSettings {
         if (!Double.isNaN(perQuery) && !(perQuery > 0 && Double.isFinite(perQuery))) {

@@ -16,6 +16,9 @@ public final class SpendTracking {
      * @param withinBefore share of the trailing windows that start after the warm-up and end before
      *     the price change whose spend is within the tolerance of the budget (NaN: none)
      * @param worstBefore the largest |spend/budget − 1| of those windows
+     * @param within share of all the trailing windows after the warm-up within the tolerance
+     * @param over share of them more than the tolerance above the budget: overspend, where a window
+     *     below is one in which the router found nothing worth the money
      * @param toRecover queries after the price change until every later trailing window is within
      *     the tolerance; -1 if the run ends outside it, 0 without a change
      * @param quality mean true score of the chosen models
@@ -28,6 +31,8 @@ public final class SpendTracking {
             double meanSpend,
             double withinBefore,
             double worstBefore,
+            double within,
+            double over,
             int toRecover,
             double quality,
             double chosenSpend,
@@ -82,12 +87,23 @@ public final class SpendTracking {
             }
         }
         int toRecover = changeAt < 0 ? 0 : lastOff >= n - 1 ? -1 : lastOff + 1 - changeAt;
+        int all = 0;
+        int allInside = 0;
+        int allOver = 0;
+        for (int j = warmup + window - 1; j < n; j++) {
+            double dev = trailing[j] / budget - 1;
+            all++;
+            allInside += Math.abs(dev) <= tolerance ? 1 : 0;
+            allOver += dev > tolerance ? 1 : 0;
+        }
         double chosen = mean(chosenCost, 0, n);
         return new Result(
                 budget,
                 mean(paid, warmup, n),
                 counted == 0 ? Double.NaN : (double) inside / counted,
                 worst,
+                all == 0 ? Double.NaN : (double) allInside / all,
+                all == 0 ? Double.NaN : (double) allOver / all,
                 toRecover,
                 mean(score, 0, n),
                 chosen,

@@ -64,6 +64,9 @@ class SpendTrackingTest {
         // windows end at 3..19: 17 windows, those ending at 5 and 6 are off
         assertThat(r.withinBefore()).isCloseTo(15.0 / 17, within(1e-12));
         assertThat(r.worstBefore()).isCloseTo(0.1, within(1e-12));
+        // windows end at 3..39: 37; off at 5, 6 (over) and 24..30 (over)
+        assertThat(r.within()).isCloseTo(28.0 / 37, within(1e-12));
+        assertThat(r.over()).isCloseTo(9.0 / 37, within(1e-12));
         // the last window off target ends at 30 (paid[29] = 2, paid[30] = 1): 11 queries after 20
         assertThat(r.toRecover()).isEqualTo(11);
         assertThat(r.hindsight()).isCloseTo(0.9, within(1e-12));

@@ -67,6 +67,9 @@ record PoolEndpoints(Auth auth, MetricsView metrics) {
         putNullable(out, "maeCost", w.getMaeCost());
         putNullable(out, "drift", w.getDrift());
         putNullable(out, "embeddingShift", w.getEmbeddingShift());
+        putNullable(out, "lambda", w.getLambda());
+        out.put("spend", w.getSpend());
+        putNullable(out, "budget", w.getBudget());
         return out;
     }
 

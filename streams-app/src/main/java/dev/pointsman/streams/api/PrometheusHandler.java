@@ -40,6 +40,12 @@ final class PrometheusHandler implements Handler {
                 "The global trend's Pareto-AUC.",
                 WindowMetrics::getGlobalTrendAuc);
         window("mean_cost", "Mean cost of the chosen models.", WindowMetrics::getMeanCost);
+        window("lambda", "Mean λ of the pool's decisions.", WindowMetrics::getLambda);
+        window(
+                "spend",
+                "USD paid per decided query, explored answers included.",
+                WindowMetrics::getSpend);
+        window("budget", "The pool's budget, USD per query.", WindowMetrics::getBudget);
         window("ood_share", "Share of out-of-distribution queries.", WindowMetrics::getOodShare);
         window("drift_psi", "PSI of the OOD score against the reference.", WindowMetrics::getDrift);
     }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the ledger sends on: feedback examples, the metric deltas of the pool's window, and
@@ -34,7 +35,8 @@ final class LedgerEmitter {
     /**
      * The query's feedback example with every outcome it has so far, each with the probability it
      * was observed with: 1 for the chosen model, the exploration probability for the others of an
-     * explored query, and 1 for any other outcome (a gateway's own choice, not the router's).
+     * explored query, and 1 for any other outcome (a gateway's own choice, not the router's); and
+     * the cost the decision predicted for it, for a budgeted pool's pacer.
      */
     void feedback(String id, LedgerEntry entry) {
         Map<String, ObservedOutcome> outcomes = new HashMap<>();
@@ -42,7 +44,11 @@ final class LedgerEmitter {
                 (model, pair) ->
                         outcomes.put(
                                 model,
-                                new ObservedOutcome(pair[0], pair[1], propensity(entry, model))));
+                                new ObservedOutcome(
+                                        pair[0],
+                                        pair[1],
+                                        propensity(entry, model),
+                                        predictedCost(entry, model))));
         FeedbackExample example =
                 FeedbackExample.newBuilder()
                         .setExampleId(id)
@@ -56,18 +62,32 @@ final class LedgerEmitter {
         context.forward(new Record<>(id, new LedgerOutput.Feedback(example), entry.ts));
     }
 
+    /** The decision's ĉ of {@code model}, or null where it predicted none. */
+    static @Nullable Double predictedCost(LedgerEntry entry, String model) {
+        double[] p = entry.predicted.get(model);
+        return p == null ? null : p[1];
+    }
+
     static double propensity(LedgerEntry entry, String model) {
         boolean explored =
                 entry.explored && entry.exploreProbability > 0 && !model.equals(entry.chosen);
         return explored ? entry.exploreProbability : 1.0;
     }
 
-    /** The decided query itself, for the window's counts, OOD share and drift. */
-    void queryDelta(LedgerEntry entry) {
+    /**
+     * The decided query itself, for the window's counts, OOD share, drift, λ and budget.
+     *
+     * @param spendTarget the decision's budget per query, NaN for none
+     */
+    void queryDelta(LedgerEntry entry, double lambda, double spendTarget) {
         delta(
                 entry,
                 MetricDelta.query(
-                        entry.router, entry.oodScore, entry.hasQuery ? floats(entry) : null));
+                        entry.router,
+                        entry.oodScore,
+                        entry.hasQuery ? floats(entry) : null,
+                        lambda,
+                        spendTarget));
     }
 
     /** One observed outcome of a decided query. */

@@ -195,7 +195,8 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                 expiry.schedule(id, entry, entry.ts + settings.feedbackGrace().toMillis());
             }
         }
-        out.queryDelta(entry);
+        out.queryDelta(
+                entry, d.getLambda(), d.getSpendTarget() == null ? Double.NaN : d.getSpendTarget());
         if (entry.explored && entry.hasQuery && !entry.outcomes.isEmpty()) {
             // Outcomes that came before their decision went out as observed for certain; now
             // their propensities are known.

@@ -31,7 +31,9 @@ public record MetricDelta(
         double predictedCost,
         Map<String, double[]> predicted,
         Map<String, double[]> observed,
-        double weight) {
+        double weight,
+        double lambda,
+        double spendTarget) {
 
     public enum Kind {
         QUERY,
@@ -39,9 +41,18 @@ public record MetricDelta(
         SHADOW
     }
 
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
-    public static MetricDelta query(String router, double oodScore, float @Nullable [] vector) {
+    /**
+     * @param lambda the decision's λ
+     * @param spendTarget the pool's budget per query when its λ is paced, NaN otherwise
+     */
+    public static MetricDelta query(
+            String router,
+            double oodScore,
+            float @Nullable [] vector,
+            double lambda,
+            double spendTarget) {
         return new MetricDelta(
                 Kind.QUERY,
                 router,
@@ -55,7 +66,9 @@ public record MetricDelta(
                 0,
                 Map.of(),
                 Map.of(),
-                1.0);
+                1.0,
+                lambda,
+                spendTarget);
     }
 
     /**
@@ -84,7 +97,9 @@ public record MetricDelta(
                 predictedCost,
                 Map.of(),
                 Map.of(),
-                weight);
+                weight,
+                Double.NaN,
+                Double.NaN);
     }
 
     public static MetricDelta shadow(String router, ShadowRow row) {
@@ -101,7 +116,9 @@ public record MetricDelta(
                 0,
                 row.predicted(),
                 row.observed(),
-                row.weight());
+                row.weight(),
+                Double.NaN,
+                Double.NaN);
     }
 
     public static Serde<MetricDelta> serde() {
@@ -126,6 +143,8 @@ public record MetricDelta(
         Binary.writePairs(out, d.predicted);
         Binary.writePairs(out, d.observed);
         out.writeDouble(d.weight);
+        out.writeDouble(d.lambda);
+        out.writeDouble(d.spendTarget);
     }
 
     static MetricDelta read(DataInputStream in) throws IOException {
@@ -143,6 +162,8 @@ public record MetricDelta(
         Map<String, double[]> predicted = Binary.readPairs(in);
         Map<String, double[]> observed = Binary.readPairs(in);
         double weight = version >= 2 ? in.readDouble() : 1.0;
+        double lambda = version >= 3 ? in.readDouble() : Double.NaN;
+        double spendTarget = version >= 3 ? in.readDouble() : Double.NaN;
         return new MetricDelta(
                 kind,
                 router,
@@ -156,6 +177,8 @@ public record MetricDelta(
                 predictedCost,
                 predicted,
                 observed,
-                weight);
+                weight,
+                lambda,
+                spendTarget);
     }
 }

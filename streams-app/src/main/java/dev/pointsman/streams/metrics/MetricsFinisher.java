@@ -158,6 +158,9 @@ public final class MetricsFinisher
                             .setN(s.queries)
                             .setOutcomes(s.outcomes)
                             .setTrend(means(trend))
+                            .setLambda(finite(window.meanLambda()))
+                            .setSpend(window.spend())
+                            .setBudget(finite(window.spendTarget()))
                             .build();
             context.forward(new Record<>(pool, metrics, end));
             history.put(historyKey(pool, start, router), metricsCodec.encode(metrics));

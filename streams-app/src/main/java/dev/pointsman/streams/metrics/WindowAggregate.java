@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Kafka Streams' windowed aggregate.
  */
 public final class WindowAggregate {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     /** Per-router metrics and sums. */
     public static final class RouterStats {
@@ -56,6 +56,17 @@ public final class WindowAggregate {
      */
     final Map<String, double[]> observed = new TreeMap<>();
 
+    /** The pool's decisions' λ: their sum and how many. */
+    double lambdaSum;
+
+    long lambdas;
+
+    /** USD of every outcome of the window's queries: what the pool paid. */
+    double paid;
+
+    /** The pool's budget per query, from its newest decision in the window; NaN for none. */
+    double spendTarget = Double.NaN;
+
     /**
      * Folds one delta in.
      *
@@ -67,6 +78,11 @@ public final class WindowAggregate {
         switch (d.kind()) {
             case QUERY -> {
                 stats.queries++;
+                if (Double.isFinite(d.lambda())) {
+                    lambdaSum += d.lambda();
+                    lambdas++;
+                }
+                spendTarget = d.spendTarget();
                 if (!Double.isNaN(d.oodScore())) {
                     oodHistogram[Drift.oodBin(d.oodScore())]++;
                     if (d.oodScore() > oodThreshold) {
@@ -86,6 +102,7 @@ public final class WindowAggregate {
             }
             case OUTCOME -> {
                 stats.outcomes++;
+                paid += d.cost();
                 if (d.chosen()) {
                     stats.realised++;
                     stats.realisedScore += d.score();
@@ -126,6 +143,21 @@ public final class WindowAggregate {
 
     public Map<String, double[]> observed() {
         return observed;
+    }
+
+    /** Mean λ of the window's decisions; NaN without one. */
+    public double meanLambda() {
+        return lambdas == 0 ? Double.NaN : lambdaSum / lambdas;
+    }
+
+    /** USD paid per decided query: every outcome's cost over the pool's queries; 0 without. */
+    public double spend() {
+        long n = queries();
+        return n == 0 ? 0 : paid / n;
+    }
+
+    public double spendTarget() {
+        return spendTarget;
     }
 
     public long queries() {
@@ -174,6 +206,10 @@ public final class WindowAggregate {
             out.writeUTF(e.getKey());
             Binary.writeDoubles(out, e.getValue());
         }
+        out.writeDouble(a.lambdaSum);
+        out.writeLong(a.lambdas);
+        out.writeDouble(a.paid);
+        out.writeDouble(a.spendTarget);
     }
 
     static WindowAggregate read(DataInputStream in) throws IOException {
@@ -210,6 +246,12 @@ public final class WindowAggregate {
         int models = in.readInt();
         for (int i = 0; i < models; i++) {
             a.observed.put(in.readUTF(), Binary.readDoubles(in));
+        }
+        if (version >= 3) {
+            a.lambdaSum = in.readDouble();
+            a.lambdas = in.readLong();
+            a.paid = in.readDouble();
+            a.spendTarget = in.readDouble();
         }
         return a;
     }
