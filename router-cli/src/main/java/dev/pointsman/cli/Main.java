@@ -21,12 +21,17 @@ import picocli.CommandLine.Command;
             EmbedWorkerCommand.class,
             RouteCommand.class,
             BenchCommand.class,
+            dev.pointsman.cli.pool.PoolCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        java.nio.file.Path logs = EngineLogs.redirect(args, EngineLogs.defaultDir());
+        if (logs != null) {
+            System.out.println("engine logs: " + logs + " (--verbose shows them here)");
+        }
         System.exit(commandLine().execute(args));
     }
 
@@ -46,6 +51,7 @@ public final class Main implements Runnable {
                 });
         SettingOptions.add(
                 cli.getSubcommands().get("route").getCommandSpec(), RouteCommand.SETTINGS);
+        EngineLogs.addVerboseOption(cli);
         return withErrorHandling(cli);
     }
 

@@ -32,6 +32,18 @@ public final class AppMetrics {
             counter("ledger_duplicate_decisions", "Decisions for a query that had one already.");
     private final Counter outcomesWaiting =
             counter("ledger_outcomes_waiting", "Outcomes that arrived before their query.");
+    private final Counter gatewayRequests =
+            counter(
+                    "gateway_requests",
+                    "Gateway completions, by result (answered, fallback, failed, rejected).",
+                    "result");
+    private final Counter upstreamFailures =
+            counter(
+                    "gateway_upstream_failures",
+                    "Upstream calls that failed or timed out, by model.",
+                    "model");
+    private final Counter gatewayFeedback =
+            counter("gateway_feedback", "Scores from POST /v1/feedback written as outcomes.");
     private final Counter deadLetters =
             counter("dlq", "Records sent to the dead-letter topic, by reason.", "reason");
 
@@ -85,6 +97,25 @@ public final class AppMetrics {
 
     public void duplicateDecision() {
         duplicateDecisions.inc();
+    }
+
+    /**
+     * A gateway completion ended: answered, fallback (answered by a later model), failed, rejected.
+     */
+    public void gatewayRequest(String result) {
+        gatewayRequests.labelValues(result).inc();
+    }
+
+    public void upstreamFailure(String model) {
+        upstreamFailures.labelValues(model).inc();
+    }
+
+    public void gatewayFeedback() {
+        gatewayFeedback.inc();
+    }
+
+    public long gatewayRequests(String result) {
+        return (long) gatewayRequests.labelValues(result).get();
     }
 
     public void outcomeWaiting() {

@@ -2,14 +2,19 @@ package dev.pointsman.streams;
 
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.Outcome;
+import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiServer;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.api.DecisionWaiter;
 import dev.pointsman.streams.api.StoreMetricsView;
+import dev.pointsman.streams.gateway.CatalogView;
+import dev.pointsman.streams.gateway.Gateway;
+import dev.pointsman.streams.gateway.GatewaySettings;
 import dev.pointsman.topics.TopicSpec;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
@@ -52,6 +57,7 @@ public final class StreamsApp implements AutoCloseable {
             int partitions,
             TopologySettings topology,
             ApiSettings api,
+            GatewaySettings gateway,
             String feedbackTopic) {
         public Settings {
             if (bootstrap.isBlank()) {
@@ -72,6 +78,7 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final KafkaProducer<String, byte[]> producer;
     private final DecisionWaiter decisions;
+    private final CatalogView catalogs;
     private final ApiServer api;
     private final AppMetrics metrics;
 
@@ -79,11 +86,13 @@ public final class StreamsApp implements AutoCloseable {
             KafkaStreams streams,
             KafkaProducer<String, byte[]> producer,
             DecisionWaiter decisions,
+            CatalogView catalogs,
             ApiServer api,
             AppMetrics metrics) {
         this.streams = streams;
         this.producer = producer;
         this.decisions = decisions;
+        this.catalogs = catalogs;
         this.api = api;
         this.metrics = metrics;
     }
@@ -142,19 +151,41 @@ public final class StreamsApp implements AutoCloseable {
         if (!decisions.awaitReady(Duration.ofSeconds(30))) {
             LOG.warn("the decision reader is not at the topic's end after 30 s");
         }
+        CatalogView catalogs =
+                new CatalogView(
+                        s.bootstrap(),
+                        Topics.CATALOG,
+                        wire.codec(PoolCatalog.class, Topics.CATALOG));
+        if (!catalogs.awaitReady(Duration.ofSeconds(30))) {
+            LOG.warn("the catalog reader has not read the catalogs after 30 s");
+        }
+        RecordCodec<Query> queryCodec = wire.codec(Query.class, Topics.QUERIES);
+        RecordCodec<Outcome> outcomeCodec = wire.codec(Outcome.class, Topics.OUTCOMES);
         ApiServer api =
                 new ApiServer(
                         s.api(),
                         producer,
-                        wire.codec(Query.class, Topics.QUERIES),
-                        wire.codec(Outcome.class, Topics.OUTCOMES),
+                        queryCodec,
+                        outcomeCodec,
                         decisions,
                         new StoreMetricsView(
                                 streams,
                                 wire.codec(WindowMetrics.class, Topics.METRICS),
                                 wire.codec(Alert.class, Topics.ALERTS)),
                         metrics,
-                        () -> streams.state().name());
+                        () -> streams.state().name(),
+                        auth ->
+                                new Gateway(
+                                        s.gateway(),
+                                        auth,
+                                        producer,
+                                        queryCodec,
+                                        outcomeCodec,
+                                        decisions,
+                                        catalogs,
+                                        s.api().routeTimeout(),
+                                        metrics,
+                                        System::getenv));
         LOG.info(
                 "pointsman streams-app: {} ({}), window {} + grace {}, feedback grace {}; API and"
                         + " dashboard on http://{}:{}/{}",
@@ -166,7 +197,7 @@ public final class StreamsApp implements AutoCloseable {
                 s.api().host(),
                 api.port(),
                 s.api().tokens().isEmpty() ? "" : " (bearer tokens required)");
-        return new StreamsApp(streams, producer, decisions, api, metrics);
+        return new StreamsApp(streams, producer, decisions, catalogs, api, metrics);
     }
 
     public int apiPort() {
@@ -185,6 +216,7 @@ public final class StreamsApp implements AutoCloseable {
     public void close() throws InterruptedException {
         api.close();
         decisions.close();
+        catalogs.close();
         producer.close(Duration.ofSeconds(10));
         // Leave the group so that another instance takes the partitions over at once instead of
         // after the session timeout.

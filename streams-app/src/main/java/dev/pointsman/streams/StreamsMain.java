@@ -3,6 +3,7 @@ package dev.pointsman.streams;
 import dev.pointsman.settings.Setting;
 import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.streams.api.ApiSettings;
+import dev.pointsman.streams.gateway.GatewaySettings;
 import dev.pointsman.topics.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,6 +86,7 @@ public final class StreamsMain implements Callable<Integer> {
     private static List<Setting<?>> allSettings() {
         List<Setting<?>> all = new ArrayList<>(TopologySettings.ALL);
         all.addAll(ApiSettings.ALL);
+        all.addAll(GatewaySettings.ALL);
         return List.copyOf(all);
     }
 
@@ -112,6 +114,12 @@ public final class StreamsMain implements Callable<Integer> {
                         value(ApiSettings.PORT),
                         value(ApiSettings.ROUTE_TIMEOUT),
                         tokens);
+        GatewaySettings gateway =
+                new GatewaySettings(
+                        value(GatewaySettings.UPSTREAM_TIMEOUT),
+                        value(GatewaySettings.MAX_CONCURRENT),
+                        value(GatewaySettings.ANSWER_MEMORY),
+                        value(GatewaySettings.MAX_ANSWERS));
         return new StreamsApp.Settings(
                 bootstrap,
                 registry,
@@ -120,6 +128,7 @@ public final class StreamsMain implements Callable<Integer> {
                 partitions,
                 topology,
                 api,
+                gateway,
                 feedbackTopic);
     }
 

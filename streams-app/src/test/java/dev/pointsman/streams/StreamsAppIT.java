@@ -17,6 +17,7 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiSettings;
+import dev.pointsman.streams.gateway.GatewaySettings;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -89,6 +90,7 @@ class StreamsAppIT {
                                         0,
                                         Duration.ofSeconds(20),
                                         Map.of("p", TOKEN_P, "q", TOKEN_Q)),
+                                GatewaySettings.DEFAULTS,
                                 Topics.FEEDBACK));
         upstream = new Upstream(kafka.bootstrapServers());
         upstream.start();

@@ -10,6 +10,7 @@ import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiSettings;
+import dev.pointsman.streams.gateway.GatewaySettings;
 import dev.pointsman.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +51,7 @@ class StreamsAppRestartIT {
                         2,
                         TopologySettings.defaults(),
                         new ApiSettings("127.0.0.1", 0, Duration.ofSeconds(30), Map.of()),
+                        GatewaySettings.DEFAULTS,
                         Topics.FEEDBACK));
     }
 

@@ -19,8 +19,6 @@ import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
-import dev.pointsman.schemas.codec.RecordCodec;
-import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.topics.Topics;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -30,14 +28,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -124,7 +116,8 @@ class EndToEndIT {
             assertThat(summary.exploredQueries()).isPositive();
 
             // The router picked the explored queries and named the models to ask: every other one.
-            List<RoutingDecision> decisions = read(stack, Topics.DECISIONS, RoutingDecision.class);
+            List<RoutingDecision> decisions =
+                    Committed.read(stack, Topics.DECISIONS, RoutingDecision.class);
             assertThat(decisions)
                     .filteredOn(RoutingDecision::getExplore)
                     .hasSize((int) summary.exploredQueries())
@@ -137,7 +130,8 @@ class EndToEndIT {
                             });
 
             // Outcomes became feedback with the query's vector and every explored outcome.
-            List<FeedbackExample> feedback = read(stack, Topics.FEEDBACK, FeedbackExample.class);
+            List<FeedbackExample> feedback =
+                    Committed.read(stack, Topics.FEEDBACK, FeedbackExample.class);
             List<FeedbackExample> live =
                     feedback.stream().filter(e -> e.getExampleId().startsWith(POOL + "-")).toList();
             assertThat(live).isNotEmpty();
@@ -151,10 +145,11 @@ class EndToEndIT {
             assertThat(largest).isGreaterThan(seed.size());
 
             // Windows with AUC against oracle and trend, and a drift alert after the shift.
-            List<WindowMetrics> windows = read(stack, Topics.METRICS, WindowMetrics.class);
+            List<WindowMetrics> windows =
+                    Committed.read(stack, Topics.METRICS, WindowMetrics.class);
             assertThat(windows).anySatisfy(w -> assertThat(w.getAuc()).isNotNull());
             assertThat(windows).anySatisfy(w -> assertThat(w.getGlobalTrendAuc()).isNotNull());
-            List<Alert> alerts = read(stack, Topics.ALERTS, Alert.class);
+            List<Alert> alerts = Committed.read(stack, Topics.ALERTS, Alert.class);
             assertThat(alerts)
                     .extracting(Alert::getKind)
                     .containsAnyOf("drift-psi", "embedding-shift");
@@ -187,35 +182,5 @@ class EndToEndIT {
                 s.streamsJar(),
                 s.streamsArgs(),
                 kafka.bootstrapServers());
-    }
-
-    /** Every committed record of a topic so far. */
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(
-            LocalStack stack, String topic, Class<T> type) {
-        RecordCodec<T> codec = stack.wire().codec(type, topic);
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-read-" + topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<T> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(
-                        props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            int quiet = 0;
-            while (quiet < 4) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                quiet = records.isEmpty() && !consumer.assignment().isEmpty() ? quiet + 1 : 0;
-                for (ConsumerRecord<byte[], byte[]> r : records) {
-                    try {
-                        out.add(codec.decode(r.value()));
-                    } catch (UndecodableRecordException e) {
-                        throw new AssertionError("undecodable record on " + topic, e);
-                    }
-                }
-            }
-        }
-        return out;
     }
 }

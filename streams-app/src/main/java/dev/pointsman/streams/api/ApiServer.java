@@ -4,19 +4,23 @@ import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.streams.AppMetrics;
+import dev.pointsman.streams.gateway.Gateway;
 import java.io.IOException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
  * The HTTP API and dashboard, one handler per endpoint on an {@link HttpTransport}: {@code POST
  * /v1/route}, {@code POST /v1/outcomes}, {@code GET /v1/metrics?pool=}, {@code GET /v1/pools},
- * {@code GET /metrics} (Prometheus), {@code GET /healthz} and {@code GET /} (the dashboard).
- * Invalid requests get a 4xx with {@code {"error": reason}}; {@link Auth} guards the {@code /v1}
- * calls when tokens are configured.
+ * {@code GET /metrics} (Prometheus), {@code GET /healthz}, {@code GET /} (the dashboard), and the
+ * OpenAI-compatible {@link Gateway}: {@code POST /v1/chat/completions}, {@code /v1/completions},
+ * {@code /v1/feedback} and {@code GET /v1/models}. Invalid requests get a 4xx with {@code {"error":
+ * reason}}; {@link Auth} guards the {@code /v1} calls when tokens are configured.
  */
 public final class ApiServer implements AutoCloseable {
-    private static final int THREADS = 16;
+    /** Request threads: a gateway request holds one for the whole answer it streams. */
+    private static final int THREADS = 128;
 
     private final HttpTransport transport;
 
@@ -31,9 +35,11 @@ public final class ApiServer implements AutoCloseable {
             DecisionWaiter decisions,
             MetricsView metrics,
             AppMetrics appMetrics,
-            Supplier<String> state)
+            Supplier<String> state,
+            Function<Auth, Gateway> gateway)
             throws IOException {
         Auth auth = new Auth(settings.tokens());
+        Gateway g = gateway.apply(auth);
         PoolEndpoints pools = new PoolEndpoints(auth, metrics);
         transport =
                 new HttpTransport(settings.host(), settings.port(), THREADS, appMetrics)
@@ -56,6 +62,16 @@ public final class ApiServer implements AutoCloseable {
                                         outcomeCodec,
                                         settings.routeTimeout(),
                                         appMetrics))
+                        .route(
+                                "/v1/chat/completions",
+                                "POST",
+                                r -> g.complete(r, Gateway.Kind.CHAT))
+                        .route(
+                                "/v1/completions",
+                                "POST",
+                                r -> g.complete(r, Gateway.Kind.COMPLETIONS))
+                        .route("/v1/feedback", "POST", g::feedback)
+                        .route("/v1/models", "GET", g::models)
                         .route("/v1/metrics", "GET", pools::windows)
                         .route("/v1/pools", "GET", pools::pools)
                         .route(

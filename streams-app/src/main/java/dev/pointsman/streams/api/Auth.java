@@ -10,18 +10,18 @@ import java.util.TreeSet;
  * Per-pool bearer tokens. Without tokens the API is open; with any, every {@code /v1} call needs
  * {@code Authorization: Bearer <token>}, and a token reaches only its own pool.
  */
-final class Auth {
+public final class Auth {
     private final Map<String, String> tokens;
 
     /**
      * @param tokens pool → token
      */
-    Auth(Map<String, String> tokens) {
+    public Auth(Map<String, String> tokens) {
         this.tokens = Map.copyOf(tokens);
     }
 
     /** Passes when the request may reach {@code pool}; 401 without a token, 403 with another. */
-    void authorize(Request request, String pool) throws BadRequest {
+    public void authorize(Request request, String pool) throws BadRequest {
         if (tokens.isEmpty()) {
             return;
         }
@@ -31,7 +31,7 @@ final class Auth {
     }
 
     /** The pools of {@code pools} the request may see. */
-    Set<String> visible(Request request, Set<String> pools) throws BadRequest {
+    public Set<String> visible(Request request, Set<String> pools) throws BadRequest {
         Set<String> visible = new TreeSet<>(pools);
         if (!tokens.isEmpty()) {
             String token = bearer(request);

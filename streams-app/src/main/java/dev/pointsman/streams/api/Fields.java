@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.jspecify.annotations.Nullable;
 
 /** Reads and checks the fields of a JSON request body; a bad field is a 400 naming it. */
-final class Fields {
+public final class Fields {
     private Fields() {}
 
-    static String requiredText(JsonNode node, String field) throws BadRequest {
+    public static String requiredText(JsonNode node, String field) throws BadRequest {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             throw new BadRequest(400, "'" + field + "' is required");
@@ -18,7 +18,7 @@ final class Fields {
         return v.asText();
     }
 
-    static double requiredNumber(JsonNode node, String field, double min, double max)
+    public static double requiredNumber(JsonNode node, String field, double min, double max)
             throws BadRequest {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
@@ -44,8 +44,8 @@ final class Fields {
         return d;
     }
 
-    static @Nullable Double optionalNumber(JsonNode node, String field, double min, double max)
-            throws BadRequest {
+    public static @Nullable Double optionalNumber(
+            JsonNode node, String field, double min, double max) throws BadRequest {
         return node.hasNonNull(field) ? requiredNumber(node, field, min, max) : null;
     }
 }

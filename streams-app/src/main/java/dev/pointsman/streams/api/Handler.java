@@ -4,6 +4,6 @@ import java.io.IOException;
 
 /** One endpoint: answers a request, or throws {@link BadRequest} with the caller's mistake. */
 @FunctionalInterface
-interface Handler {
+public interface Handler {
     Response handle(Request request) throws BadRequest, IOException;
 }

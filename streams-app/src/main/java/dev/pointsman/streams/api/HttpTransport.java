@@ -63,9 +63,21 @@ final class HttpTransport implements AutoCloseable {
         }
         metrics.httpResponse(response.status());
         exchange.getResponseHeaders().add("Content-Type", response.contentType());
-        exchange.sendResponseHeaders(response.status(), response.body().length);
+        response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+        if (response.stream() == null) {
+            exchange.sendResponseHeaders(response.status(), response.body().length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+            return;
+        }
+        // Length 0: chunked; every flush reaches the client (server-sent events).
+        exchange.sendResponseHeaders(response.status(), 0);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(response.body());
+            response.stream().write(out);
+        } catch (IOException | RuntimeException e) {
+            // The status is sent; all that is left is to cut the stream, which the client sees.
+            LOG.warn("streaming {} stopped: {}", exchange.getRequestURI(), e.toString());
         }
     }
 

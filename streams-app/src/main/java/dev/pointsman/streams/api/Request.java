@@ -10,9 +10,9 @@ import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
 /** What a handler reads of an HTTP request: its path, query parameters, headers and JSON body. */
-final class Request {
+public final class Request {
     /** The largest body read; a larger one is answered 413. */
-    static final int MAX_BODY = 1 << 20;
+    public static final int MAX_BODY = 1 << 20;
 
     private final HttpExchange exchange;
 
@@ -20,16 +20,16 @@ final class Request {
         this.exchange = exchange;
     }
 
-    String path() {
+    public String path() {
         return exchange.getRequestURI().getPath();
     }
 
-    @Nullable String header(String name) {
+    public @Nullable String header(String name) {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
     /** The body as JSON; 413 when too large, 400 when empty or not JSON. */
-    JsonNode json() throws BadRequest, IOException {
+    public JsonNode json() throws BadRequest, IOException {
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
             bytes = in.readNBytes(MAX_BODY + 1);
@@ -49,7 +49,7 @@ final class Request {
     }
 
     /** The query parameter {@code name}, decoded; "" when it has no value, null when absent. */
-    @Nullable String queryParam(String name) {
+    public @Nullable String queryParam(String name) {
         String query = exchange.getRequestURI().getRawQuery();
         if (query == null) {
             return null;

@@ -1,0 +1,562 @@
+package dev.pointsman.streams.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.Outcome;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.streams.AppMetrics;
+import dev.pointsman.streams.api.Auth;
+import dev.pointsman.streams.api.BadRequest;
+import dev.pointsman.streams.api.DecisionWaiter;
+import dev.pointsman.streams.api.Fields;
+import dev.pointsman.streams.api.Request;
+import dev.pointsman.streams.api.Response;
+import dev.pointsman.topics.Topics;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenAI-compatible gateway: {@code POST /v1/chat/completions} and {@code /v1/completions} with
+ * {@code model: "pointsman/<pool>"} route the request like every query (through {@code
+ * router.queries}, the embed worker and the routing job), send it to the chosen model's upstream,
+ * and stream the answer back unchanged with the decision in {@code x-pointsman-*} headers. A model
+ * that fails or is too slow to start answering is recorded as a failed outcome and the next model
+ * of the decision's ranking answers instead. {@code POST /v1/feedback} turns a score or a thumb for
+ * an answer into its outcome on {@code router.outcomes}; {@code GET /v1/models} lists the pools.
+ */
+public final class Gateway {
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+    /** Names a pool in a request's {@code model}: {@code pointsman/<pool>} (or the bare pool). */
+    public static final String MODEL_PREFIX = "pointsman/";
+
+    /** Keeps a conversation on the model that answered its first request. */
+    public static final String SESSION_HEADER = "x-pointsman-session";
+
+    private static final int MAX_ANSWER_BYTES = 64 << 20;
+    private static final int MAX_SESSION_CHARS = 256;
+
+    /** The two completion endpoints: the upstream path and where the routing text is. */
+    public enum Kind {
+        CHAT("/chat/completions"),
+        COMPLETIONS("/completions");
+
+        final String path;
+
+        Kind(String path) {
+            this.path = path;
+        }
+    }
+
+    /** What the gateway remembers of an answer until its feedback. */
+    record Answer(String pool, String model, double cost, long latencyMs, boolean rated) {}
+
+    private final Auth auth;
+    private final Producer<String, byte[]> producer;
+    private final RecordCodec<Query> queries;
+    private final RecordCodec<Outcome> outcomes;
+    private final DecisionWaiter decisions;
+    private final CatalogView catalogs;
+    private final Upstreams upstreams;
+    private final Duration decisionTimeout;
+    private final AppMetrics metrics;
+    private final Memory<Answer> answers;
+    private final Memory<String> sessions;
+
+    /**
+     * @param env reads the environment variables that hold the upstreams' keys
+     */
+    public Gateway(
+            GatewaySettings settings,
+            Auth auth,
+            Producer<String, byte[]> producer,
+            RecordCodec<Query> queries,
+            RecordCodec<Outcome> outcomes,
+            DecisionWaiter decisions,
+            CatalogView catalogs,
+            Duration decisionTimeout,
+            AppMetrics metrics,
+            Function<String, @Nullable String> env) {
+        this.auth = auth;
+        this.producer = producer;
+        this.queries = queries;
+        this.outcomes = outcomes;
+        this.decisions = decisions;
+        this.catalogs = catalogs;
+        this.upstreams = new Upstreams(settings, env);
+        this.decisionTimeout = decisionTimeout;
+        this.metrics = metrics;
+        this.answers =
+                new Memory<>(
+                        settings.answerMemory(), settings.maxAnswers(), System::currentTimeMillis);
+        this.sessions =
+                new Memory<>(
+                        settings.answerMemory(), settings.maxAnswers(), System::currentTimeMillis);
+    }
+
+    /** {@code POST /v1/chat/completions} or {@code /v1/completions}. */
+    public Response complete(Request request, Kind kind) throws IOException {
+        try {
+            return route(request, kind);
+        } catch (BadRequest e) {
+            metrics.gatewayRequest("rejected");
+            return error(e.status, e.getMessage(), e.status == 404 ? "model_not_found" : null);
+        }
+    }
+
+    private Response route(Request request, Kind kind) throws BadRequest, IOException {
+        JsonNode body = request.json();
+        if (!body.isObject()) {
+            throw new BadRequest(400, "the request body must be a JSON object");
+        }
+        String model = Fields.requiredText(body, "model");
+        String pool =
+                model.startsWith(MODEL_PREFIX) ? model.substring(MODEL_PREFIX.length()) : model;
+        // Before the lookup, so that with tokens a caller learns nothing of other pools' names.
+        auth.authorize(request, pool);
+        PoolCatalog catalog = catalogs.get(pool);
+        if (catalog == null) {
+            throw new BadRequest(
+                    404,
+                    "model '"
+                            + model
+                            + "' names no Pointsman pool; use \""
+                            + MODEL_PREFIX
+                            + "<pool>\" with a pool declared in the catalog");
+        }
+        if (catalog.getModels().stream().noneMatch(m -> m.getUpstream() != null)) {
+            throw new BadRequest(
+                    400, "pool '" + pool + "' has no model with an upstream in its catalog");
+        }
+        String text = RoutingText.of(body, kind);
+        String session = session(request);
+        Query query =
+                Query.newBuilder()
+                        .setId(UUID.randomUUID().toString())
+                        .setPool(pool)
+                        .setText(text)
+                        .setLambda(headerNumber(request, "x-pointsman-lambda"))
+                        .setBudget(headerNumber(request, "x-pointsman-budget"))
+                        .setTs(Instant.now())
+                        .setAttributes(Map.of("source", "gateway"))
+                        .build();
+        RoutingDecision decision = decide(query);
+        if (decision == null) {
+            metrics.gatewayRequest("failed");
+            return error(
+                    504,
+                    "no routing decision for request "
+                            + query.getId()
+                            + " within "
+                            + decisionTimeout.toMillis()
+                            + " ms",
+                    "timeout");
+        }
+        String sessionModel = session == null ? null : sessions.get(pool + "\u0000" + session);
+        return answer(
+                body, kind, catalog, decision, ranking(catalog, decision, sessionModel), session);
+    }
+
+    private @Nullable RoutingDecision decide(Query query) throws IOException {
+        String id = query.getId();
+        CompletableFuture<RoutingDecision> decision = decisions.expect(id);
+        try {
+            producer.send(new ProducerRecord<>(Topics.QUERIES, id, queries.encode(query)))
+                    .get(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return decision.get(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the decision", e);
+        } catch (ExecutionException e) {
+            throw new IOException("could not write the query: " + e.getCause(), e);
+        } finally {
+            decisions.forget(id);
+        }
+    }
+
+    /**
+     * The models to try in order: the session's model if it has one, then the decision's choice,
+     * then the others by the decision's utility ŝ − λ·ĉ; only models with an upstream.
+     */
+    static List<CatalogModel> ranking(
+            PoolCatalog catalog, RoutingDecision decision, @Nullable String sessionModel) {
+        Map<String, CatalogModel> byName = new LinkedHashMap<>();
+        catalog.getModels().forEach(m -> byName.put(m.getName(), m));
+        List<String> order = new ArrayList<>();
+        if (sessionModel != null) {
+            order.add(sessionModel);
+        }
+        order.add(decision.getModel());
+        decision.getPredictions().stream()
+                .sorted(
+                        Comparator.comparingDouble(
+                                (ModelPrediction p) ->
+                                        -(p.getScore() - decision.getLambda() * p.getCost())))
+                .forEach(p -> order.add(p.getModel()));
+        List<CatalogModel> out = new ArrayList<>();
+        for (String name : order) {
+            CatalogModel m = byName.remove(name);
+            if (m != null && m.getUpstream() != null) {
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private Response answer(
+            JsonNode body,
+            Kind kind,
+            PoolCatalog catalog,
+            RoutingDecision decision,
+            List<CatalogModel> ranking,
+            @Nullable String session)
+            throws IOException {
+        boolean stream = body.path("stream").asBoolean(false);
+        // A stream says its usage only when asked; the gateway asks, and hides the answer to a
+        // question the client did not ask.
+        boolean injectUsage =
+                stream && !body.path("stream_options").path("include_usage").asBoolean();
+        List<String> failed = new ArrayList<>();
+        for (CatalogModel m : ranking) {
+            long start = System.nanoTime();
+            Upstreams.Call call;
+            try {
+                call =
+                        upstreams.send(
+                                catalog.getPool(),
+                                m,
+                                kind.path,
+                                upstreamBody(body, m, injectUsage));
+            } catch (Upstreams.Unavailable e) {
+                failed.add(m.getName() + " (" + e.getMessage() + ")");
+                if (e.failed) {
+                    fail(decision, m.getName(), start);
+                }
+                LOG.info(
+                        "gateway: {} of pool {} {}",
+                        m.getName(),
+                        catalog.getPool(),
+                        e.getMessage());
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for an upstream", e);
+            }
+            Map<String, String> headers = headers(decision, m.getName(), failed);
+            int status = call.response.statusCode();
+            String type =
+                    call.response.headers().firstValue("content-type").orElse("application/json");
+            if (status >= 400) {
+                // The request's own fault (4xx): no other model would take it either.
+                try (call) {
+                    metrics.gatewayRequest("rejected");
+                    return new Response(status, type, call.response.body().readAllBytes())
+                            .withHeaders(headers);
+                }
+            }
+            String result = failed.isEmpty() ? "answered" : "fallback";
+            if (!stream) {
+                byte[] bytes;
+                try (call) {
+                    bytes = call.response.body().readNBytes(MAX_ANSWER_BYTES);
+                } catch (IOException e) {
+                    failed.add(m.getName() + " (its answer broke off: " + e + ")");
+                    fail(decision, m.getName(), start);
+                    continue;
+                }
+                metrics.gatewayRequest(result);
+                answered(decision, m, Relay.ofJson(bytes), start, session);
+                return new Response(status, type, bytes).withHeaders(headers);
+            }
+            metrics.gatewayRequest(result);
+            return Response.streamed(
+                            status,
+                            type,
+                            out -> {
+                                try (call;
+                                        InputStream in =
+                                                new BufferedInputStream(call.response.body())) {
+                                    Relay.Usage usage = Relay.copyEvents(in, out, injectUsage);
+                                    answered(decision, m, usage, start, session);
+                                } catch (Relay.ClientGone e) {
+                                    // The client left; the model did nothing wrong.
+                                    LOG.info(
+                                            "gateway: the client of decision {} left mid-answer",
+                                            decision.getQueryId());
+                                    throw e;
+                                } catch (IOException e) {
+                                    fail(decision, m.getName(), start);
+                                    throw e;
+                                }
+                            })
+                    .withHeaders(headers);
+        }
+        metrics.gatewayRequest("failed");
+        return error(
+                        502,
+                        "no model of pool '"
+                                + catalog.getPool()
+                                + "' could answer: "
+                                + String.join("; ", failed),
+                        "upstream_error")
+                .withHeaders(Map.of("x-pointsman-decision-id", decision.getQueryId()));
+    }
+
+    /** The client's request for one upstream: its model id, and usage asked for in a stream. */
+    private static byte[] upstreamBody(JsonNode body, CatalogModel m, boolean injectUsage)
+            throws IOException {
+        ObjectNode copy = ((ObjectNode) body).deepCopy();
+        String id = m.getUpstream().getModel();
+        copy.put("model", id == null ? m.getName() : id);
+        if (injectUsage) {
+            JsonNode options = copy.get("stream_options");
+            ObjectNode o = options instanceof ObjectNode on ? on : copy.putObject("stream_options");
+            o.put("include_usage", true);
+        }
+        return Response.JSON.writeValueAsBytes(copy);
+    }
+
+    private static Map<String, String> headers(
+            RoutingDecision d, String model, List<String> failed) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-pointsman-decision-id", d.getQueryId());
+        h.put("x-pointsman-pool", d.getPool());
+        h.put("x-pointsman-model", model);
+        h.put("x-pointsman-router", d.getRouter());
+        h.put("x-pointsman-lambda", number(d.getLambda()));
+        for (ModelPrediction p : d.getPredictions()) {
+            if (p.getModel().equals(model)) {
+                h.put("x-pointsman-predicted-score", number(p.getScore()));
+                h.put("x-pointsman-predicted-cost", number(p.getCost()));
+            }
+        }
+        if (!model.equals(d.getModel())) {
+            h.put("x-pointsman-routed-model", d.getModel());
+        }
+        if (!failed.isEmpty()) {
+            // Header values are printable ASCII: an upstream's error text may hold anything.
+            h.put(
+                    "x-pointsman-fallback",
+                    String.join(", ", failed).replaceAll("[^\\x20-\\x7e]", "?"));
+        }
+        return h;
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** Remembers an answer for its feedback (and the session's model); its cost from its usage. */
+    private void answered(
+            RoutingDecision decision,
+            CatalogModel m,
+            Relay.@Nullable Usage usage,
+            long start,
+            @Nullable String session) {
+        double cost =
+                usage == null
+                        ? predictedCost(decision, m.getName())
+                        : usage.promptTokens() * m.getInputPrice()
+                                + usage.completionTokens() * m.getOutputPrice();
+        if (usage == null) {
+            LOG.warn(
+                    "gateway: {} answered decision {} without usage; its cost is the predicted {}",
+                    m.getName(),
+                    decision.getQueryId(),
+                    cost);
+        }
+        answers.put(
+                decision.getQueryId(),
+                new Answer(decision.getPool(), m.getName(), cost, elapsedMs(start), false));
+        if (session != null) {
+            sessions.put(decision.getPool() + "\u0000" + session, m.getName());
+        }
+    }
+
+    /**
+     * Records a model's failure as its outcome: score 0, and the decision's predicted cost, since a
+     * failure says nothing about what the model costs (0 would teach the router that it is free).
+     */
+    private void fail(RoutingDecision decision, String model, long start) {
+        metrics.upstreamFailure(model);
+        write(
+                Outcome.newBuilder()
+                        .setQueryId(decision.getQueryId())
+                        .setPool(decision.getPool())
+                        .setModel(model)
+                        .setScore(0.0)
+                        .setCost(predictedCost(decision, model))
+                        .setLatencyMs(elapsedMs(start))
+                        .setTs(Instant.now())
+                        .build());
+    }
+
+    private void write(Outcome o) {
+        producer.send(
+                new ProducerRecord<>(Topics.OUTCOMES, o.getQueryId(), outcomes.encode(o)),
+                (meta, e) -> {
+                    if (e != null) {
+                        LOG.error("gateway: could not write the outcome of {}", o.getQueryId(), e);
+                    }
+                });
+    }
+
+    private static double predictedCost(RoutingDecision d, String model) {
+        return d.getPredictions().stream()
+                .filter(p -> p.getModel().equals(model))
+                .mapToDouble(ModelPrediction::getCost)
+                .findFirst()
+                .orElse(0.0);
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    private @Nullable String session(Request request) throws BadRequest {
+        String s = request.header(SESSION_HEADER);
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        if (s.length() > MAX_SESSION_CHARS) {
+            throw new BadRequest(
+                    400, SESSION_HEADER + " is longer than " + MAX_SESSION_CHARS + " characters");
+        }
+        return s;
+    }
+
+    private static @Nullable Double headerNumber(Request request, String name) throws BadRequest {
+        String v = request.header(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, name + " must be a number >= 0, got '" + v + "'");
+        }
+    }
+
+    /**
+     * {@code POST /v1/feedback}: {@code {"decisionId": ..., "score": 0..1}} or {@code "thumbs":
+     * "up"|"down"} (1 or 0) for an answer this gateway gave in the last {@code --answer-memory};
+     * written to {@code router.outcomes} with the answer's model, cost and latency.
+     */
+    public Response feedback(Request request) throws BadRequest, IOException {
+        JsonNode body = request.json();
+        String id = Fields.requiredText(body, "decisionId");
+        boolean hasScore = body.hasNonNull("score");
+        boolean hasThumbs = body.hasNonNull("thumbs");
+        if (hasScore == hasThumbs) {
+            throw new BadRequest(
+                    400,
+                    "give either 'score' (a number in [0, 1]) or 'thumbs' (\"up\" or \"down\")");
+        }
+        double score;
+        if (hasScore) {
+            score = Fields.requiredNumber(body, "score", 0, 1);
+        } else {
+            String thumbs = Fields.requiredText(body, "thumbs").toLowerCase(Locale.ROOT);
+            if (!thumbs.equals("up") && !thumbs.equals("down")) {
+                throw new BadRequest(
+                        400, "'thumbs' must be \"up\" or \"down\", got '" + thumbs + "'");
+            }
+            score = thumbs.equals("up") ? 1.0 : 0.0;
+        }
+        Answer a = answers.get(id);
+        if (a == null) {
+            throw new BadRequest(
+                    404,
+                    "this gateway has no answer for decision "
+                            + id
+                            + " (it remembers answers for --answer-memory; feedback goes to the"
+                            + " instance that answered)");
+        }
+        auth.authorize(request, a.pool());
+        if (a.rated()
+                || !answers.replace(
+                        id, new Answer(a.pool(), a.model(), a.cost(), a.latencyMs(), true))) {
+            throw new BadRequest(409, "decision " + id + " has feedback already");
+        }
+        write(
+                Outcome.newBuilder()
+                        .setQueryId(id)
+                        .setPool(a.pool())
+                        .setModel(a.model())
+                        .setScore(score)
+                        .setCost(a.cost())
+                        .setLatencyMs(a.latencyMs())
+                        .setTs(Instant.now())
+                        .build());
+        metrics.gatewayFeedback();
+        ObjectNode out =
+                Response.JSON
+                        .createObjectNode()
+                        .put("decisionId", id)
+                        .put("pool", a.pool())
+                        .put("model", a.model())
+                        .put("score", score)
+                        .put("cost", a.cost());
+        return Response.json(202, out);
+    }
+
+    /** {@code GET /v1/models}: the pools the caller may use, as OpenAI model objects. */
+    public Response models(Request request) throws BadRequest {
+        ObjectNode out = Response.JSON.createObjectNode().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        for (String pool : auth.visible(request, catalogs.pools())) {
+            data.addObject()
+                    .put("id", MODEL_PREFIX + pool)
+                    .put("object", "model")
+                    .put("created", 0)
+                    .put("owned_by", "pointsman");
+        }
+        return Response.json(200, out);
+    }
+
+    /** An error in OpenAI's shape, which its SDKs show: {@code {"error": {"message", "type"}}}. */
+    static Response error(int status, String message, @Nullable String code) {
+        ObjectNode out = Response.JSON.createObjectNode();
+        ObjectNode e = out.putObject("error");
+        e.put("message", message);
+        e.put("type", status < 500 ? "invalid_request_error" : "api_error");
+        if (code != null) {
+            e.put("code", code);
+        } else {
+            e.putNull("code");
+        }
+        return Response.json(status, out);
+    }
+}

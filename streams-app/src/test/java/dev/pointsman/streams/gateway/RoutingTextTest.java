@@ -1,0 +1,62 @@
+package dev.pointsman.streams.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.streams.api.BadRequest;
+import org.junit.jupiter.api.Test;
+
+class RoutingTextTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(String s) throws Exception {
+        return JSON.readTree(s);
+    }
+
+    @Test
+    void aChatIsRoutedByItsMessagesInOrder() throws Exception {
+        JsonNode body =
+                json(
+                        "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                                + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[]},"
+                                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Sum 2"
+                                + " and 3\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}]}");
+        assertThat(RoutingText.of(body, Gateway.Kind.CHAT)).isEqualTo("Be brief.\n\nSum 2 and 3");
+    }
+
+    @Test
+    void aCompletionIsRoutedByItsPrompt() throws Exception {
+        assertThat(RoutingText.of(json("{\"prompt\":\"def f():\"}"), Gateway.Kind.COMPLETIONS))
+                .isEqualTo("def f():");
+        assertThat(RoutingText.of(json("{\"prompt\":[\"one\"]}"), Gateway.Kind.COMPLETIONS))
+                .isEqualTo("one");
+    }
+
+    @Test
+    void requestsWithoutTextAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> RoutingText.of(json("{\"messages\":[]}"), Gateway.Kind.CHAT))
+                .isInstanceOf(BadRequest.class)
+                .hasMessageContaining("'messages' must be a non-empty array");
+        assertThatThrownBy(
+                        () ->
+                                RoutingText.of(
+                                        json(
+                                                "{\"messages\":[{\"role\":\"user\",\"content\":\" \"}]}"),
+                                        Gateway.Kind.CHAT))
+                .hasMessageContaining("no text to route by");
+        assertThatThrownBy(
+                        () ->
+                                RoutingText.of(
+                                        json("{\"messages\":[{\"role\":\"user\",\"content\":5}]}"),
+                                        Gateway.Kind.CHAT))
+                .hasMessageContaining("messages[0].content must be a string or an array");
+        assertThatThrownBy(
+                        () ->
+                                RoutingText.of(
+                                        json("{\"prompt\":[\"a\",\"b\"]}"),
+                                        Gateway.Kind.COMPLETIONS))
+                .hasMessageContaining("one prompt per request");
+    }
+}
