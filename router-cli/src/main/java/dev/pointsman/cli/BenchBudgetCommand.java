@@ -71,12 +71,30 @@ public final class BenchBudgetCommand implements Callable<Integer> {
 
     @Option(
             names = "--price-change",
-            split = ",",
-            paramLabel = "MODEL=FACTOR",
+            paramLabel = "MODEL=FACTOR[,...]|none",
             defaultValue = "gpt-4-1106-preview=2",
             description =
-                    "Models whose price is multiplied at --change-at. Default: ${DEFAULT-VALUE}.")
-    Map<String, Double> priceChange;
+                    "Models whose price is multiplied at --change-at, or none. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    String priceChangeSpec;
+
+    @Option(
+            names = "--shift-to",
+            paramLabel = "DATASET",
+            description =
+                    "A dataset of the data that never seeds the pool and is all the traffic from"
+                            + " --change-at on: a traffic shift the pacer must follow.")
+    String shiftTo;
+
+    @Option(
+            names = "--new-model",
+            paramLabel = "MODEL",
+            description =
+                    "A model of the data that the pool is declared and seeded without and that"
+                            + " joins its catalog at --change-at (e.g. a cheaper one).")
+    String newModel;
+
+    private Map<String, Double> priceChange = Map.of();
 
     @Option(
             names = "--window",
@@ -158,10 +176,11 @@ public final class BenchBudgetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream log = System.out;
         Benchmark bench = BenchmarkFiles.load(data);
+        priceChange = priceChanges(priceChangeSpec);
         check(bench);
         TrafficSplit traffic =
-                TrafficSplit.byDataset(bench, null, 0.3, seed)
-                        .capped(maxSeed, Integer.MAX_VALUE, 0, seed);
+                TrafficSplit.byDataset(bench, shiftTo, 0.3, seed)
+                        .capped(maxSeed, Integer.MAX_VALUE, Integer.MAX_VALUE, seed);
         String label =
                 name != null
                         ? name
@@ -182,7 +201,8 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                                 forecast,
                                 queries,
                                 changeAt,
-                                priceChange),
+                                priceChange,
+                                newModel),
                         log);
         log.printf(
                 Locale.ROOT,
@@ -244,6 +264,14 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--queries must be more than --warmup + --window, got " + queries);
         }
+        if ((shiftTo != null || newModel != null) && changeAt < 0) {
+            throw new IllegalArgumentException(
+                    "--shift-to and --new-model need a --change-at >= 0");
+        }
+        if (newModel != null && !bench.models().contains(newModel)) {
+            throw new IllegalArgumentException(
+                    "--new-model " + newModel + " is not a model of the data: " + bench.models());
+        }
         if (changeAt >= queries) {
             throw new IllegalArgumentException("--change-at must be below --queries or -1");
         }
@@ -251,6 +279,48 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tolerance must be > 0");
         }
         ExplorationOption.check(exploration);
+    }
+
+    /** {@code --price-change}: "none", or MODEL=FACTOR pairs separated by commas. */
+    static Map<String, Double> priceChanges(String spec) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (spec.isBlank() || spec.equals("none")) {
+            return out;
+        }
+        for (String pair : spec.split(",")) {
+            int eq = pair.lastIndexOf('=');
+            double factor;
+            try {
+                factor = eq < 0 ? Double.NaN : Double.parseDouble(pair.substring(eq + 1).trim());
+            } catch (NumberFormatException e) {
+                factor = Double.NaN;
+            }
+            if (eq <= 0 || !(factor > 0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException(
+                        "--price-change takes MODEL=FACTOR pairs (factor > 0) or none, got '"
+                                + pair
+                                + "'");
+            }
+            out.put(pair.substring(0, eq).trim(), factor);
+        }
+        return out;
+    }
+
+    /** What changes at --change-at, for the report. */
+    private String change() {
+        List<String> parts = new ArrayList<>();
+        if (!priceChange.isEmpty()) {
+            parts.add("prices ×" + priceChange);
+        }
+        if (shiftTo != null) {
+            parts.add("traffic shifts to " + shiftTo);
+        }
+        if (newModel != null) {
+            parts.add(newModel + " joins the catalog");
+        }
+        return changeAt < 0 || parts.isEmpty()
+                ? "nothing changes"
+                : String.join(" and ", parts) + " at query " + changeAt;
     }
 
     private SpendTracking.Result tracking(BudgetExperiment.Run run) {
@@ -264,7 +334,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                 String.format(
                         Locale.ROOT,
                         "%d seed examples; %d queries per run at %.0f/s; router %s, k %d, pacer step"
-                                + " %.3f, forecast %s, exploration %.2f; prices ×%s at query %d. Spend over"
+                                + " %.3f, forecast %s, exploration %.2f; %s. Spend over"
                                 + " trailing windows of %d queries, counted after the first %d;"
                                 + " on target within ±%.0f%%.%n%n",
                         traffic.seed().size(),
@@ -275,8 +345,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                         step,
                         forecast,
                         exploration,
-                        priceChange,
-                        changeAt,
+                        change(),
                         window,
                         warmup,
                         100 * tolerance));

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             BenchAdaptCommand.class,
             BenchLearningCurveCommand.class,
             BenchAblationCommand.class,
-            BenchBudgetCommand.class
+            BenchBudgetCommand.class,
+            BenchGatewayCommand.class
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

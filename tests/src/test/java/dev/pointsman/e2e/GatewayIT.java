@@ -105,9 +105,15 @@ class GatewayIT {
             stack.startWorker();
             List<BenchmarkRow> traffic = split.before();
 
-            // The pools are models to an OpenAI client.
-            JsonNode listed = JSON.readTree(get("/v1/models").body());
-            assertThat(listed.get("data").findValuesAsText("id")).contains("pointsman/" + POOL);
+            // The pool is a model to an OpenAI client once the gateway has read its upstreams.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!JSON.readTree(get("/v1/models").body())
+                    .get("data")
+                    .findValuesAsText("id")
+                    .contains("pointsman/" + POOL)) {
+                assertThat(System.nanoTime()).as("the gateway lists the pool").isLessThan(deadline);
+                Thread.sleep(100);
+            }
 
             // A chat completion: routed, answered by the chosen model's upstream, relayed as is.
             String prompt = traffic.get(0).prompt();

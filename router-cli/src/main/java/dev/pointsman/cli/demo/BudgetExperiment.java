@@ -16,11 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The budget experiment: the same traffic replayed through a fresh {@link LocalStack} once per
  * budget, the pool's λ paced by the routing job; at a set query the catalog raises some models'
- * prices and the gateway charges them from then on.
+ * prices and the gateway charges them from then on, or the traffic shifts to the split's {@code
+ * after} rows (a dataset the pool was not seeded with), or both.
  */
 public final class BudgetExperiment {
     /**
@@ -29,6 +31,8 @@ public final class BudgetExperiment {
      * @param queries queries per run
      * @param changeAt the query at which prices change; -1 for none
      * @param priceFactors model → factor on its price from {@code changeAt}
+     * @param newModel a model of the data the pool is declared and seeded without, and that joins
+     *     its catalog at {@code changeAt}; null for none
      */
     public record Settings(
             Path dir,
@@ -43,7 +47,8 @@ public final class BudgetExperiment {
             boolean forecast,
             int queries,
             int changeAt,
-            Map<String, Double> priceFactors) {}
+            Map<String, Double> priceFactors,
+            @Nullable String newModel) {}
 
     /** One budget's run: every decided query as the gateway answered it, in replay order. */
     public record Run(
@@ -110,6 +115,8 @@ public final class BudgetExperiment {
                                 List.of("--window", "30s", "--window-grace", "3s"),
                                 null))) {
             String pool = "budget";
+            // A model that joins later is not in the catalog and not in the seed examples.
+            int left = s.newModel() == null ? -1 : data.models().indexOf(s.newModel());
             PoolCatalog catalog =
                     PoolSeeder.seed(
                             stack.producer(),
@@ -124,8 +131,12 @@ public final class BudgetExperiment {
                                     Double.toString(s.step()),
                                     SpendSettings.FORECAST,
                                     Boolean.toString(s.forecast())),
-                            data,
-                            traffic.seed(),
+                            left < 0 ? data : data.withoutModel(s.newModel()),
+                            left < 0
+                                    ? traffic.seed()
+                                    : traffic.seed().stream()
+                                            .map(r -> r.withoutColumn(left))
+                                            .toList(),
                             stack.embedder(),
                             PoolSeeder.progress(out));
             stack.startWorker();
@@ -145,15 +156,24 @@ public final class BudgetExperiment {
                                             Duration.ofSeconds(10)),
                                     data,
                                     traffic.before(),
-                                    s.changeAt() < 0 ? List.of() : traffic.before(),
+                                    s.changeAt() < 0
+                                            ? List.of()
+                                            : traffic.after().isEmpty()
+                                                    ? traffic.before()
+                                                    : traffic.after(),
                                     stack.wire(),
                                     out,
                                     stop)
                             .atShift(
                                     gateway -> {
+                                        if (s.priceFactors().isEmpty() && s.newModel() == null) {
+                                            return;
+                                        }
                                         PoolSeeder.publish(stack.producer(), stack.wire(), changed);
                                         gateway.changePrices(s.priceFactors());
-                                        out.printf("prices changed: %s%n", s.priceFactors());
+                                        out.printf(
+                                                "catalog changed: prices %s, new model %s%n",
+                                                s.priceFactors(), s.newModel());
                                     })
                             .run(stack.producer());
             List<ReplayGateway.Answered> answered = new ArrayList<>(summary.answered());

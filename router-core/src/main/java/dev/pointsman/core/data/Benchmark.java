@@ -46,4 +46,22 @@ public record Benchmark(List<String> models, List<BenchmarkRow> rows, boolean ha
         List<BenchmarkRow> kept = rows.stream().filter(r -> names.contains(r.dataset())).toList();
         return new Benchmark(models, kept, hasCosts);
     }
+
+    /**
+     * The benchmark as if {@code model} did not exist: its column left out of every row (for a
+     * model that joins a pool later).
+     */
+    public Benchmark withoutModel(String model) {
+        int m = models.indexOf(model);
+        if (m < 0) {
+            throw new IllegalArgumentException(
+                    "unknown model '" + model + "'; the data has " + models);
+        }
+        if (models.size() == 1) {
+            throw new IllegalArgumentException("cannot leave out the only model");
+        }
+        List<String> kept = new ArrayList<>(models);
+        kept.remove(m);
+        return new Benchmark(kept, rows.stream().map(r -> r.withoutColumn(m)).toList(), hasCosts);
+    }
 }

@@ -28,4 +28,17 @@ public record BenchmarkRow(
                     "costs and scores differ in length: " + costs.length + " != " + scores.length);
         }
     }
+
+    /** This row without model column {@code m} (its scores and costs). */
+    public BenchmarkRow withoutColumn(int m) {
+        return new BenchmarkRow(
+                id, dataset, prompt, split, drop(scores, m), costs == null ? null : drop(costs, m));
+    }
+
+    private static double[] drop(double[] x, int m) {
+        double[] out = new double[x.length - 1];
+        System.arraycopy(x, 0, out, 0, m);
+        System.arraycopy(x, m + 1, out, m, x.length - m - 1);
+        return out;
+    }
 }

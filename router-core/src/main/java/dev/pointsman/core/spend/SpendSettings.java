@@ -26,7 +26,7 @@ public record SpendSettings(
     public static final String OUTPUT_TOKENS = "tokens.output";
     public static final String FORECAST = "budget.forecast";
 
-    public static final double DEFAULT_STEP = 0.02;
+    public static final double DEFAULT_STEP = 0.05;
     public static final int DEFAULT_INPUT_TOKENS = 500;
     public static final int DEFAULT_OUTPUT_TOKENS = 250;
 

@@ -166,7 +166,9 @@ public final class Gateway {
                         .setTs(Instant.now())
                         .setAttributes(Map.of("source", "gateway"))
                         .build();
+        long routeStart = System.nanoTime();
         RoutingDecision decision = decide(query);
+        double routeMs = (System.nanoTime() - routeStart) / 1e6;
         if (decision == null) {
             metrics.gatewayRequest("failed");
             return error(
@@ -180,7 +182,13 @@ public final class Gateway {
         }
         String sessionModel = session == null ? null : sessions.get(pool + "\u0000" + session);
         return answer(
-                body, kind, catalog, decision, ranking(catalog, decision, sessionModel), session);
+                body,
+                kind,
+                catalog,
+                decision,
+                ranking(catalog, decision, sessionModel),
+                session,
+                routeMs);
     }
 
     private @Nullable RoutingDecision decide(Query query) throws IOException {
@@ -237,7 +245,8 @@ public final class Gateway {
             PoolCatalog catalog,
             RoutingDecision decision,
             List<CatalogModel> ranking,
-            @Nullable String session)
+            @Nullable String session,
+            double routeMs)
             throws IOException {
         boolean stream = body.path("stream").asBoolean(false);
         // A stream says its usage only when asked; the gateway asks, and hides the answer to a
@@ -270,6 +279,7 @@ public final class Gateway {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for an upstream", e);
             }
+            double firstByteMs = (System.nanoTime() - start) / 1e6;
             Map<String, String> headers = headers(decision, m.getName(), failed);
             int status = call.response.statusCode();
             String type =
@@ -294,7 +304,9 @@ public final class Gateway {
                 }
                 metrics.gatewayRequest(result);
                 answered(decision, m, Relay.ofJson(bytes), start, session);
-                return new Response(status, type, bytes).withHeaders(headers);
+                return new Response(status, type, bytes)
+                        .withHeaders(headers)
+                        .withHeaders(timing(routeMs, (System.nanoTime() - start) / 1e6, ""));
             }
             metrics.gatewayRequest(result);
             return Response.streamed(
@@ -317,7 +329,8 @@ public final class Gateway {
                                     throw e;
                                 }
                             })
-                    .withHeaders(headers);
+                    .withHeaders(headers)
+                    .withHeaders(timing(routeMs, firstByteMs, ";desc=\"first byte\""));
         }
         metrics.gatewayRequest("failed");
         return error(
@@ -368,6 +381,21 @@ public final class Gateway {
                     String.join(", ", failed).replaceAll("[^\\x20-\\x7e]", "?"));
         }
         return h;
+    }
+
+    /**
+     * {@code Server-Timing}: how long the routing took (embedding and the decision, until the
+     * gateway saw it) and the upstream (its whole answer, or until its first byte in a stream).
+     */
+    private static Map<String, String> timing(double routeMs, double upstreamMs, String desc) {
+        return Map.of(
+                "Server-Timing",
+                String.format(
+                        Locale.ROOT,
+                        "route;dur=%.1f, upstream;dur=%.1f%s",
+                        routeMs,
+                        upstreamMs,
+                        desc));
     }
 
     private static String number(double v) {
@@ -532,11 +560,18 @@ public final class Gateway {
         return Response.json(202, out);
     }
 
-    /** {@code GET /v1/models}: the pools the caller may use, as OpenAI model objects. */
+    /**
+     * {@code GET /v1/models}: the pools the caller may use through the gateway (those with a model
+     * that has an upstream), as OpenAI model objects.
+     */
     public Response models(Request request) throws BadRequest {
         ObjectNode out = Response.JSON.createObjectNode().put("object", "list");
         ArrayNode data = out.putArray("data");
         for (String pool : auth.visible(request, catalogs.pools())) {
+            PoolCatalog c = catalogs.get(pool);
+            if (c == null || c.getModels().stream().noneMatch(m -> m.getUpstream() != null)) {
+                continue; // not a pool the gateway can answer for
+            }
             data.addObject()
                     .put("id", MODEL_PREFIX + pool)
                     .put("object", "model")
