@@ -10,9 +10,7 @@ import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.cli.gateway.StubUpstream;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
-import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.PoolCatalog;
-import dev.pointsman.schemas.Upstream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -156,18 +154,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
                             traffic.seed(),
                             stack.embedder(),
                             PoolSeeder.progress(log));
-            List<CatalogModel> models = new ArrayList<>();
-            for (CatalogModel m : seeded.getModels()) {
-                models.add(
-                        CatalogModel.newBuilder(m)
-                                .setUpstream(
-                                        Upstream.newBuilder().setBaseUrl(stub.baseUrl()).build())
-                                .build());
-            }
-            PoolSeeder.publish(
-                    stack.producer(),
-                    stack.wire(),
-                    PoolCatalog.newBuilder(seeded).setModels(models).build());
+            PoolSeeder.publish(stack.producer(), stack.wire(), stub.answering(seeded, m -> m));
             stack.startWorker();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             awaitPool(http);

@@ -89,7 +89,7 @@ final class BudgetPlot {
         if (changeAt >= 0) {
             int c = (int) px.applyAsDouble(changeAt);
             g.drawLine(c, TOP, c, HEIGHT - BOTTOM);
-            g.drawString("prices change", c + 4, TOP + 14);
+            g.drawString("the change", c + 4, TOP + 14);
         }
         g.setColor(Color.DARK_GRAY);
         g.drawString("replayed query", WIDTH / 2 - 40, HEIGHT - 18);

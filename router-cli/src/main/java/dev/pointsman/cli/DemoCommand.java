@@ -6,13 +6,17 @@ import dev.pointsman.cli.demo.Replayer;
 import dev.pointsman.cli.demo.StopSignal;
 import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
+import dev.pointsman.cli.gateway.StubUpstream;
 import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.schemas.PoolCatalog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -67,6 +71,14 @@ public final class DemoCommand implements Callable<Integer> {
     Path dir;
 
     @Option(
+            names = "--gateway",
+            description =
+                    "Also try the OpenAI-compatible gateway: a local stub upstream answers for"
+                            + " every model, and everything stays up after the replay until"
+                            + " Ctrl-C.")
+    boolean gateway;
+
+    @Option(
             names = "--keep-running",
             description = "After the replay, keep everything up (for the dashboard) until Ctrl-C.")
     boolean keepRunning;
@@ -101,14 +113,18 @@ public final class DemoCommand implements Callable<Integer> {
                                 "--window-grace", "5s",
                                 "--alert-min-queries", "10"),
                         null);
-        try (LocalStack stack = LocalStack.start(settings)) {
+        try (StubUpstream stub = gateway ? new StubUpstream(Duration.ofMillis(100)) : null;
+                LocalStack stack = LocalStack.start(settings)) {
             out.printf(
                     "  broker       %s (embedded KRaft)%n"
                             + "  routing job  Flink local cluster in this JVM, k %d, 2 shards%n"
                             + "  streams app  child JVM, log %s%n"
                             + "  dashboard    http://127.0.0.1:%d/%n",
                     stack.bootstrap(), k, stack.streamsLog(), stack.apiPort());
-            seed(stack, bench, traffic);
+            PoolCatalog catalog = seed(stack, bench, traffic);
+            if (stub != null) {
+                PoolSeeder.publish(stack.producer(), stack.wire(), stub.answering(catalog, m -> m));
+            }
             stack.startWorker();
             Replayer.Settings s = replay.settings(stack.bootstrap(), traffic);
             out.println(replay.describe(s, traffic));
@@ -123,11 +139,23 @@ public final class DemoCommand implements Callable<Integer> {
                                     stop)
                             .run(stack.producer());
             summary.print(out, replay.shift, (System.nanoTime() - started) / 1e9);
-            if (keepRunning && !stop.get()) {
+            if ((keepRunning || gateway) && !stop.get()) {
                 out.printf(
                         "keeping everything up: dashboard at http://127.0.0.1:%d/, Ctrl-C to"
                                 + " stop%n",
                         stack.apiPort());
+                if (gateway) {
+                    out.printf(
+                            "gateway at http://127.0.0.1:%1$d/v1 (a stub answers for every model);"
+                                    + " try:%n  curl -sD - http://127.0.0.1:%1$d/v1/chat/completions"
+                                    + " -H 'Content-Type: application/json' -d '{\"model\":"
+                                    + " \"pointsman/%2$s\", \"messages\": [{\"role\": \"user\","
+                                    + " \"content\": \"What is 2+2?\"}]}'%n"
+                                    + "  then rate it: curl -s http://127.0.0.1:%1$d/v1/feedback"
+                                    + " -d '{\"decisionId\": \"<x-pointsman-decision-id>\","
+                                    + " \"thumbs\": \"up\"}'%n",
+                            stack.apiPort(), replay.pool);
+                }
                 while (!stop.get()) {
                     Thread.sleep(200);
                 }
@@ -136,18 +164,20 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("pointsman demo: stopped cleanly");
     }
 
-    private void seed(LocalStack stack, Benchmark bench, TrafficSplit traffic) {
+    private PoolCatalog seed(LocalStack stack, Benchmark bench, TrafficSplit traffic) {
         ProgressBar bar = ProgressBar.onStderr("seeding pool " + replay.pool);
-        PoolSeeder.seed(
-                stack.producer(),
-                stack.wire(),
-                replay.pool,
-                replay.router(),
-                replay.exploration(),
-                bench,
-                traffic.seed(),
-                stack.embedder(),
-                (done, total) -> bar.update(done, total, stack.embedder().id()));
+        PoolCatalog catalog =
+                PoolSeeder.seed(
+                        stack.producer(),
+                        stack.wire(),
+                        replay.pool,
+                        replay.router(),
+                        replay.exploration(),
+                        Map.of(),
+                        bench,
+                        traffic.seed(),
+                        stack.embedder(),
+                        (done, total) -> bar.update(done, total, stack.embedder().id()));
         out.printf(
                 "  pool %s: %d models, %d seed examples (%s)%n",
                 replay.pool,
@@ -156,6 +186,7 @@ public final class DemoCommand implements Callable<Integer> {
                 replay.shift
                         ? "without " + traffic.after().get(0).dataset()
                         : String.join(", ", bench.datasets()));
+        return catalog;
     }
 
     /** Marks a directory the demo made, so that it never empties one it did not make. */

@@ -15,11 +15,9 @@ import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
-import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.PoolCatalog;
-import dev.pointsman.schemas.Upstream;
 import dev.pointsman.topics.Topics;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -29,7 +27,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,21 +84,8 @@ class GatewayIT {
                             split.seed(),
                             stack.embedder(),
                             (done, total) -> {});
-            List<CatalogModel> models = new ArrayList<>();
-            for (CatalogModel m : seeded.getModels()) {
-                models.add(
-                        CatalogModel.newBuilder(m)
-                                .setUpstream(
-                                        Upstream.newBuilder()
-                                                .setBaseUrl(stub.baseUrl())
-                                                .setModel(upstreamId(m.getName()))
-                                                .build())
-                                .build());
-            }
             PoolSeeder.publish(
-                    stack.producer(),
-                    stack.wire(),
-                    PoolCatalog.newBuilder(seeded).setModels(models).build());
+                    stack.producer(), stack.wire(), stub.answering(seeded, GatewayIT::upstreamId));
             stack.startWorker();
             List<BenchmarkRow> traffic = split.before();
 

@@ -5,17 +5,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.Upstream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 /**
  * A stand-in for the LLM endpoints behind the gateway (something outside Pointsman): an
@@ -60,6 +65,25 @@ public final class StubUpstream implements AutoCloseable {
     /** The base URL a catalog's upstream names: {@code http://127.0.0.1:PORT/v1}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    }
+
+    /**
+     * {@code catalog} with every model's upstream set to this stub, under the upstream model id
+     * {@code upstreamModel} gives it.
+     */
+    public PoolCatalog answering(PoolCatalog catalog, UnaryOperator<String> upstreamModel) {
+        List<CatalogModel> models = new ArrayList<>();
+        for (CatalogModel m : catalog.getModels()) {
+            models.add(
+                    CatalogModel.newBuilder(m)
+                            .setUpstream(
+                                    Upstream.newBuilder()
+                                            .setBaseUrl(baseUrl())
+                                            .setModel(upstreamModel.apply(m.getName()))
+                                            .build())
+                            .build());
+        }
+        return PoolCatalog.newBuilder(catalog).setModels(models).build();
     }
 
     /** From now on, requests for {@code model} are answered with HTTP {@code status}. */

@@ -94,6 +94,7 @@ final class Upstreams {
         if (up == null) {
             throw new Unavailable(false, "has no upstream in the catalog");
         }
+        URI uri = uri(up.getBaseUrl(), path); // before the permit: a bad URL must not hold one
         String key = null;
         if (up.getApiKeyEnv() != null) {
             key = env.apply(up.getApiKeyEnv());
@@ -108,8 +109,10 @@ final class Upstreams {
         int limit =
                 up.getMaxConcurrent() == null ? settings.maxConcurrent() : up.getMaxConcurrent();
         Semaphore free =
+                // Keyed with the limit too, so that a catalog that changes it takes effect.
                 permits.computeIfAbsent(
-                        pool + "\u0000" + model.getName(), k -> new Semaphore(limit));
+                        pool + "\u0000" + model.getName() + "\u0000" + limit,
+                        k -> new Semaphore(limit));
         if (!free.tryAcquire()) {
             throw new Unavailable(false, "is busy (" + limit + " requests in flight)");
         }
@@ -118,7 +121,13 @@ final class Upstreams {
                         ? settings.upstreamTimeout()
                         : Duration.ofMillis(up.getTimeoutMs());
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(uri(up.getBaseUrl(), path))
+                HttpRequest.newBuilder(uri)
+                        // Plain HTTP/1.1 to a cleartext upstream: some servers mishandle the h2c
+                        // upgrade the client would otherwise offer; TLS negotiates HTTP/2 itself.
+                        .version(
+                                uri.getScheme().equals("http")
+                                        ? HttpClient.Version.HTTP_1_1
+                                        : HttpClient.Version.HTTP_2)
                         .timeout(timeout)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
