@@ -11,7 +11,6 @@ import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.cli.kafka.TestBroker;
 import dev.pointsman.core.data.Benchmark;
-import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
@@ -20,8 +19,6 @@ import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.topics.Topics;
-import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,13 +47,7 @@ class EndToEndIT {
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestBroker.class)
     void theLoopClosesAndAShiftRaisesADriftAlert(TestBroker broker) throws Exception {
-        Benchmark bench;
-        try (InputStream in =
-                Benchmark.class
-                        .getClassLoader()
-                        .getResourceAsStream("samples/routerbench-sample.jsonl")) {
-            bench = BenchmarkLoader.load(in, "routerbench-sample.jsonl");
-        }
+        Benchmark bench = E2e.sample();
         assertThat(bench.datasets()).contains(SHIFT_TO);
         TrafficSplit split =
                 TrafficSplit.byDataset(bench, SHIFT_TO, 0.5, 7)
@@ -64,10 +55,7 @@ class EndToEndIT {
         List<BenchmarkRow> seed = split.seed();
         List<BenchmarkRow> before = split.before();
         List<BenchmarkRow> after = split.after();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = E2e.freePort();
         LocalStack.Settings settings =
                 new LocalStack.Settings(
                         dir,
@@ -117,7 +105,7 @@ class EndToEndIT {
 
             // The router picked the explored queries and named the models to ask: every other one.
             List<RoutingDecision> decisions =
-                    Committed.read(stack, Topics.DECISIONS, RoutingDecision.class);
+                    E2e.committed(stack, Topics.DECISIONS, RoutingDecision.class);
             assertThat(decisions)
                     .filteredOn(RoutingDecision::getExplore)
                     .hasSize((int) summary.exploredQueries())
@@ -131,7 +119,7 @@ class EndToEndIT {
 
             // Outcomes became feedback with the query's vector and every explored outcome.
             List<FeedbackExample> feedback =
-                    Committed.read(stack, Topics.FEEDBACK, FeedbackExample.class);
+                    E2e.committed(stack, Topics.FEEDBACK, FeedbackExample.class);
             List<FeedbackExample> live =
                     feedback.stream().filter(e -> e.getExampleId().startsWith(POOL + "-")).toList();
             assertThat(live).isNotEmpty();
@@ -145,11 +133,10 @@ class EndToEndIT {
             assertThat(largest).isGreaterThan(seed.size());
 
             // Windows with AUC against oracle and trend, and a drift alert after the shift.
-            List<WindowMetrics> windows =
-                    Committed.read(stack, Topics.METRICS, WindowMetrics.class);
+            List<WindowMetrics> windows = E2e.committed(stack, Topics.METRICS, WindowMetrics.class);
             assertThat(windows).anySatisfy(w -> assertThat(w.getAuc()).isNotNull());
             assertThat(windows).anySatisfy(w -> assertThat(w.getGlobalTrendAuc()).isNotNull());
-            List<Alert> alerts = Committed.read(stack, Topics.ALERTS, Alert.class);
+            List<Alert> alerts = E2e.committed(stack, Topics.ALERTS, Alert.class);
             assertThat(alerts)
                     .extracting(Alert::getKind)
                     .containsAnyOf("drift-psi", "embedding-shift");

@@ -11,7 +11,6 @@ import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.cli.gateway.StubUpstream;
 import dev.pointsman.core.data.Benchmark;
-import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
@@ -19,8 +18,6 @@ import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.topics.Topics;
-import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,17 +47,9 @@ class GatewayIT {
 
     @Test
     void aChatIsRoutedAnsweredStreamedFallsBackAndLearnsFromFeedback() throws Exception {
-        Benchmark bench;
-        try (InputStream in =
-                Benchmark.class
-                        .getClassLoader()
-                        .getResourceAsStream("samples/routerbench-sample.jsonl")) {
-            bench = BenchmarkLoader.load(in, "routerbench-sample.jsonl");
-        }
+        Benchmark bench = E2e.sample();
         TrafficSplit split = TrafficSplit.byDataset(bench, null, 0.5, 11);
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = E2e.freePort();
         LocalStack.Settings settings =
                 new LocalStack.Settings(
                         dir,
@@ -186,7 +175,7 @@ class GatewayIT {
                     .contains("'messages' must be a non-empty array");
 
             // On router.outcomes: the thumbs-up with the measured cost, and the failure (score 0).
-            List<Outcome> outcomes = Committed.read(stack, Topics.OUTCOMES, Outcome.class);
+            List<Outcome> outcomes = E2e.committed(stack, Topics.OUTCOMES, Outcome.class);
             assertThat(outcomes)
                     .anySatisfy(
                             o -> {
@@ -205,7 +194,7 @@ class GatewayIT {
 
             // The ledger joined the feedback with the query's vector: the router learns from it.
             List<FeedbackExample> feedback =
-                    Committed.read(stack, Topics.FEEDBACK, FeedbackExample.class);
+                    E2e.committed(stack, Topics.FEEDBACK, FeedbackExample.class);
             assertThat(feedback)
                     .anySatisfy(
                             e -> {

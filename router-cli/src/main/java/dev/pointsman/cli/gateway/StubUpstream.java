@@ -147,6 +147,9 @@ public final class StubUpstream implements AutoCloseable {
             String[] pieces = (text(model)).split("(?<= )");
             for (String piece : pieces) {
                 ObjectNode chunk = completion(model, chat);
+                if (chat) {
+                    chunk.put("object", "chat.completion.chunk");
+                }
                 ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
                 if (chat) {
                     choice.putObject("delta").put("content", piece);
@@ -159,6 +162,9 @@ public final class StubUpstream implements AutoCloseable {
             }
             if (body.path("stream_options").path("include_usage").asBoolean(false)) {
                 ObjectNode last = completion(model, chat);
+                if (chat) {
+                    last.put("object", "chat.completion.chunk");
+                }
                 last.putArray("choices");
                 usage(last, promptTokens, completionTokens);
                 event(out, last);

@@ -40,16 +40,30 @@ public final class DecisionWaiter implements AutoCloseable {
 
     public DecisionWaiter(String bootstrap, String topic, RecordCodec<RoutingDecision> codec) {
         this.codec = codec;
+        consumer = committedReader(bootstrap);
+        thread = daemon("decision-waiter", () -> run(topic));
+    }
+
+    /**
+     * A consumer of committed records that belongs to no group (it assigns partitions itself and
+     * commits nothing): how the API's readers follow a topic.
+     */
+    public static KafkaConsumer<String, byte[]> committedReader(String bootstrap) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumer = new KafkaConsumer<>(props);
-        thread = new Thread(() -> run(topic), "decision-waiter");
-        thread.setDaemon(true);
-        thread.start();
+        return new KafkaConsumer<>(props);
+    }
+
+    /** Starts {@code body} on a daemon thread called {@code name}. */
+    public static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     /** Blocks until the consumer sits at the topic's end, so no decision after this is missed. */

@@ -1,8 +1,13 @@
 package dev.pointsman.e2e;
 
 import dev.pointsman.cli.demo.LocalStack;
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkLoader;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,12 +19,33 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads what the stack has committed to a topic, for the tests' assertions. */
-final class Committed {
-    private Committed() {}
+/**
+ * What the end-to-end tests share: the bundled sample, a free port, and what the stack has
+ * committed to a topic, for their assertions.
+ */
+final class E2e {
+    private E2e() {}
+
+    /** The bundled RouterBench sample. */
+    static Benchmark sample() throws IOException {
+        try (InputStream in =
+                Benchmark.class
+                        .getClassLoader()
+                        .getResourceAsStream("samples/routerbench-sample.jsonl")) {
+            return BenchmarkLoader.load(in, "routerbench-sample.jsonl");
+        }
+    }
+
+    /** A port free at the moment of asking. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
 
     /** Every committed record of a topic so far (until the topic has been quiet for 2 s). */
-    static <T extends SpecificRecord> List<T> read(LocalStack stack, String topic, Class<T> type) {
+    static <T extends SpecificRecord> List<T> committed(
+            LocalStack stack, String topic, Class<T> type) {
         RecordCodec<T> codec = stack.wire().codec(type, topic);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap());
