@@ -28,14 +28,19 @@ public final class Request {
         return exchange.getRequestHeaders().getFirst(name);
     }
 
-    /** The body as JSON; 413 when too large, 400 when empty or not JSON. */
+    /** The body as JSON; 413 when over {@link #MAX_BODY}, 400 when empty or not JSON. */
     public JsonNode json() throws BadRequest, IOException {
+        return json(MAX_BODY);
+    }
+
+    /** The body as JSON; 413 when over {@code maxBytes}, 400 when empty or not JSON. */
+    public JsonNode json(int maxBytes) throws BadRequest, IOException {
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
-            bytes = in.readNBytes(MAX_BODY + 1);
+            bytes = in.readNBytes(maxBytes + 1);
         }
-        if (bytes.length > MAX_BODY) {
-            throw new BadRequest(413, "the request body is larger than " + MAX_BODY + " bytes");
+        if (bytes.length > maxBytes) {
+            throw new BadRequest(413, "the request body is larger than " + maxBytes + " bytes");
         }
         if (bytes.length == 0) {
             throw new BadRequest(400, "the request body is empty; send JSON");

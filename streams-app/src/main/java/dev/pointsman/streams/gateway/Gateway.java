@@ -62,6 +62,12 @@ public final class Gateway {
     private static final int MAX_ANSWER_BYTES = 64 << 20;
     private static final int MAX_SESSION_CHARS = 256;
 
+    /**
+     * The largest completion request: long conversations and inline images outgrow the API's 1 MiB.
+     * Only the routing text goes to Kafka, and it is cut to {@link RoutingText#MAX_CHARS}.
+     */
+    static final int MAX_REQUEST_BYTES = 32 << 20;
+
     /** The two completion endpoints: the upstream path and where the routing text is. */
     public enum Kind {
         CHAT("/chat/completions"),
@@ -131,7 +137,7 @@ public final class Gateway {
     }
 
     private Response route(Request request, Kind kind) throws BadRequest, IOException {
-        JsonNode body = request.json();
+        JsonNode body = request.json(MAX_REQUEST_BYTES);
         if (!body.isObject()) {
             throw new BadRequest(400, "the request body must be a JSON object");
         }

@@ -10,6 +10,13 @@ import java.util.List;
  * the tail of a long one, so the latest turn counts most), or a completion's prompt.
  */
 final class RoutingText {
+    /**
+     * The most of a request's text that goes into its query: the embedder reads a few hundred
+     * tokens of either end (its truncation side), and a query must stay far below Kafka's record
+     * limit. A longer text keeps its first and last half of this.
+     */
+    static final int MAX_CHARS = 16_384;
+
     private RoutingText() {}
 
     static String of(JsonNode body, Gateway.Kind kind) throws BadRequest {
@@ -43,7 +50,25 @@ final class RoutingText {
         if (text.isEmpty()) {
             throw new BadRequest(400, "the request has no text to route by");
         }
-        return text;
+        return cut(text);
+    }
+
+    /** {@code text}, or its first and last {@link #MAX_CHARS}/2 characters when it is longer. */
+    static String cut(String text) {
+        if (text.length() <= MAX_CHARS) {
+            return text;
+        }
+        int half = MAX_CHARS / 2;
+        int head = half;
+        int tail = text.length() - half;
+        // Never split a surrogate pair.
+        if (Character.isHighSurrogate(text.charAt(head - 1))) {
+            head--;
+        }
+        if (Character.isLowSurrogate(text.charAt(tail))) {
+            tail++;
+        }
+        return text.substring(0, head) + "\n…\n" + text.substring(tail);
     }
 
     /** A message's content: a string, or an array of parts whose text parts count. */

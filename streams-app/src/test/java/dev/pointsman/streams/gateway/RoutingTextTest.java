@@ -35,6 +35,28 @@ class RoutingTextTest {
     }
 
     @Test
+    void aLongTextKeepsBothEndsWithinTheLimit() {
+        String head = "A".repeat(RoutingText.MAX_CHARS);
+        String tail = "Z".repeat(RoutingText.MAX_CHARS);
+        String cut = RoutingText.cut(head + tail);
+        assertThat(cut.length()).isLessThanOrEqualTo(RoutingText.MAX_CHARS + 3);
+        assertThat(cut)
+                .startsWith("A".repeat(RoutingText.MAX_CHARS / 2))
+                .endsWith("Z".repeat(RoutingText.MAX_CHARS / 2));
+        assertThat(RoutingText.cut("short")).isEqualTo("short");
+        // A surrogate pair at the cut stays whole.
+        String emoji =
+                "a".repeat(RoutingText.MAX_CHARS / 2 - 1)
+                        + "😀"
+                        + "b".repeat(RoutingText.MAX_CHARS);
+        assertThat(RoutingText.cut(emoji)).contains("…");
+        assertThat(
+                        Character.isHighSurrogate(
+                                RoutingText.cut(emoji).charAt(RoutingText.MAX_CHARS / 2 - 1)))
+                .isFalse();
+    }
+
+    @Test
     void requestsWithoutTextAreRefusedWithTheReason() {
         assertThatThrownBy(() -> RoutingText.of(json("{\"messages\":[]}"), Gateway.Kind.CHAT))
                 .isInstanceOf(BadRequest.class)
