@@ -262,6 +262,11 @@ class StreamsAppIT {
         // Always choosing a costs 0.002 per query and a scores 1.
         assertThat(second.get("meanCost").asDouble()).isCloseTo(0.002, within(1e-12));
         assertThat(second.get("meanScore").asDouble()).isEqualTo(1.0);
+        // Every decision went to a; the money went to whichever models answered.
+        assertThat(second.get("decisionsByModel").get("a").asLong())
+                .isEqualTo(second.get("n").asLong());
+        assertThat(second.get("decisionsByModel").size()).isEqualTo(1);
+        assertThat(second.get("spendByModel").get("a").asDouble()).isPositive();
 
         String prometheus = get("/metrics", null).body();
         assertThat(prometheus)
@@ -343,6 +348,8 @@ class StreamsAppIT {
         assertThat(dom).contains("data-series=\"oracle\"");
         assertThat(dom).contains("data-series=\"global trend\"");
         assertThat(dom).contains("data-series=\"spend\"");
+        // The traffic-share and per-model spend charts have a line for model a.
+        assertThat(dom.split("data-series=\"a\"", -1)).hasSize(3);
         assertThat(dom).containsPattern("id=\"latest-spend\">\\$[0-9]+\\.[0-9]{3}<");
         assertThat(dom).containsPattern("data-points=\"[2-9]|data-points=\"[1-9][0-9]");
         assertThat(dom).containsPattern("id=\"latest-auc\">[0-9]+\\.[0-9]{2}<");

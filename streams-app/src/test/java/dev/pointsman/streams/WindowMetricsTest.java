@@ -173,6 +173,29 @@ class WindowMetricsTest {
     }
 
     @Test
+    void aWindowSaysWhichModelsGotTheTrafficAndTheMoney() {
+        // Three queries choose a, one chooses b; every query's chosen model answers, and query 0
+        // also has an explored answer from c.
+        String[] chosen = {"a", "a", "b", "a"};
+        for (int i = 0; i < chosen.length; i++) {
+            String id = "traffic-" + i;
+            long ts = 1_000 + i * 100L;
+            f.query(id, ts, 1, 0, 0, 0);
+            f.decision(id, ts, chosen[i], 0.0, Map.of(chosen[i], new double[] {0.5, 0.001}));
+            f.outcome(id, chosen[i], 1, 0.001 * (i + 1), ts + 10);
+        }
+        f.outcome("traffic-0", "c", 0, 0.01, 1_020);
+        closeWindowsBefore(3 * WINDOW);
+        WindowMetrics w = f.metrics.readValuesToList().get(0);
+        assertThat(w.getDecisionsByModel())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("a", 3L, "b", 1L));
+        assertThat(w.getSpendByModel().get("a")).isCloseTo(0.001 + 0.002 + 0.004, within(1e-15));
+        assertThat(w.getSpendByModel().get("b")).isCloseTo(0.003, within(1e-15));
+        assertThat(w.getSpendByModel().get("c")).isCloseTo(0.01, within(1e-15));
+        assertThat(w.getSpendByModel()).hasSize(3);
+    }
+
+    @Test
     void anExploredQueryCountsByItsInversePropensity() {
         SplittableRandom random = new SplittableRandom(13);
         double[] probabilities = new double[30];

@@ -70,6 +70,10 @@ record PoolEndpoints(Auth auth, MetricsView metrics) {
         putNullable(out, "lambda", w.getLambda());
         out.put("spend", w.getSpend());
         putNullable(out, "budget", w.getBudget());
+        ObjectNode decisions = out.putObject("decisionsByModel");
+        new java.util.TreeMap<>(w.getDecisionsByModel()).forEach(decisions::put);
+        ObjectNode spend = out.putObject("spendByModel");
+        new java.util.TreeMap<>(w.getSpendByModel()).forEach(spend::put);
         return out;
     }
 

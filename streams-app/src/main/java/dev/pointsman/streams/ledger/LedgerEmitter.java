@@ -84,6 +84,7 @@ final class LedgerEmitter {
                 entry,
                 MetricDelta.query(
                         entry.router,
+                        entry.chosen,
                         entry.oodScore,
                         entry.hasQuery ? floats(entry) : null,
                         lambda,

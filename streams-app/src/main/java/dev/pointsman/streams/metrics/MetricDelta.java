@@ -44,11 +44,13 @@ public record MetricDelta(
     private static final int VERSION = 3;
 
     /**
+     * @param chosen the model the decision chose (null in deltas written before it was kept)
      * @param lambda the decision's λ
      * @param spendTarget the pool's budget per query when its λ is paced, NaN otherwise
      */
     public static MetricDelta query(
             String router,
+            @Nullable String chosen,
             double oodScore,
             float @Nullable [] vector,
             double lambda,
@@ -58,7 +60,7 @@ public record MetricDelta(
                 router,
                 oodScore,
                 vector,
-                null,
+                chosen,
                 0,
                 0,
                 false,

@@ -161,6 +161,8 @@ public final class MetricsFinisher
                             .setLambda(finite(window.meanLambda()))
                             .setSpend(window.spend())
                             .setBudget(finite(window.spendTarget()))
+                            .setDecisionsByModel(new java.util.HashMap<>(window.decisionsByModel()))
+                            .setSpendByModel(new java.util.HashMap<>(window.spendByModel()))
                             .build();
             context.forward(new Record<>(pool, metrics, end));
             history.put(historyKey(pool, start, router), metricsCodec.encode(metrics));

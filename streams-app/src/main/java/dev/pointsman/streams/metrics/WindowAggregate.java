@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Kafka Streams' windowed aggregate.
  */
 public final class WindowAggregate {
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     /** Per-router metrics and sums. */
     public static final class RouterStats {
@@ -67,6 +67,9 @@ public final class WindowAggregate {
     /** The pool's budget per query, from its newest decision in the window; NaN for none. */
     double spendTarget = Double.NaN;
 
+    /** Model → {decisions that chose it, USD of its outcomes}. */
+    final Map<String, double[]> byModel = new TreeMap<>();
+
     /**
      * Folds one delta in.
      *
@@ -83,6 +86,9 @@ public final class WindowAggregate {
                     lambdas++;
                 }
                 spendTarget = d.spendTarget();
+                if (d.model() != null) {
+                    byModel.computeIfAbsent(d.model(), m -> new double[2])[0]++;
+                }
                 if (!Double.isNaN(d.oodScore())) {
                     oodHistogram[Drift.oodBin(d.oodScore())]++;
                     if (d.oodScore() > oodThreshold) {
@@ -103,6 +109,7 @@ public final class WindowAggregate {
             case OUTCOME -> {
                 stats.outcomes++;
                 paid += d.cost();
+                byModel.computeIfAbsent(d.model(), m -> new double[2])[1] += d.cost();
                 if (d.chosen()) {
                     stats.realised++;
                     stats.realisedScore += d.score();
@@ -154,6 +161,30 @@ public final class WindowAggregate {
     public double spend() {
         long n = queries();
         return n == 0 ? 0 : paid / n;
+    }
+
+    /** Model → decisions that chose it in the window. */
+    public Map<String, Long> decisionsByModel() {
+        Map<String, Long> out = new TreeMap<>();
+        byModel.forEach(
+                (m, v) -> {
+                    if (v[0] > 0) {
+                        out.put(m, (long) v[0]);
+                    }
+                });
+        return out;
+    }
+
+    /** Model → USD of its outcomes in the window. */
+    public Map<String, Double> spendByModel() {
+        Map<String, Double> out = new TreeMap<>();
+        byModel.forEach(
+                (m, v) -> {
+                    if (v[1] > 0) {
+                        out.put(m, v[1]);
+                    }
+                });
+        return out;
     }
 
     public double spendTarget() {
@@ -210,6 +241,11 @@ public final class WindowAggregate {
         out.writeLong(a.lambdas);
         out.writeDouble(a.paid);
         out.writeDouble(a.spendTarget);
+        out.writeInt(a.byModel.size());
+        for (Map.Entry<String, double[]> e : a.byModel.entrySet()) {
+            out.writeUTF(e.getKey());
+            Binary.writeDoubles(out, e.getValue());
+        }
     }
 
     static WindowAggregate read(DataInputStream in) throws IOException {
@@ -252,6 +288,12 @@ public final class WindowAggregate {
             a.lambdas = in.readLong();
             a.paid = in.readDouble();
             a.spendTarget = in.readDouble();
+        }
+        if (version >= 4) {
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                a.byModel.put(in.readUTF(), Binary.readDoubles(in));
+            }
         }
         return a;
     }
