@@ -11,10 +11,14 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,6 +73,26 @@ public final class DecisionWaiter implements AutoCloseable {
     /** Blocks until the consumer sits at the topic's end, so no decision after this is missed. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         return assigned.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Writes {@code query} (encoded, keyed by its id) to {@code router.queries} and waits for its
+     * decision, at most {@code timeout} for each.
+     *
+     * @throws TimeoutException when the write or the decision does not come in time
+     * @throws ExecutionException when the write fails
+     */
+    public RoutingDecision route(
+            Producer<String, byte[]> producer, String id, byte[] query, Duration timeout)
+            throws TimeoutException, ExecutionException, InterruptedException {
+        CompletableFuture<RoutingDecision> decision = expect(id);
+        try {
+            producer.send(new ProducerRecord<>(Topics.QUERIES, id, query))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return decision.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            forget(id);
+        }
     }
 
     /** Registers interest in a query's decision; call before the query is written. */

@@ -9,7 +9,6 @@ import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.streams.AppMetrics;
-import dev.pointsman.topics.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,12 +16,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code POST /v1/route}: writes the query to {@code router.queries} and waits for its decision (at
@@ -46,11 +42,10 @@ record RouteHandler(
         Query query = query(body, pool);
         long timeoutMs = timeoutMs(request);
         String id = query.getId();
-        CompletableFuture<RoutingDecision> decision = decisions.expect(id);
         try {
-            producer.send(new ProducerRecord<>(Topics.QUERIES, id, codec.encode(query)))
-                    .get(timeoutMs, TimeUnit.MILLISECONDS);
-            RoutingDecision d = decision.get(timeoutMs, TimeUnit.MILLISECONDS);
+            RoutingDecision d =
+                    decisions.route(
+                            producer, id, codec.encode(query), Duration.ofMillis(timeoutMs));
             metrics.routeDecided();
             return Response.json(200, decisionJson(d));
         } catch (TimeoutException e) {
@@ -68,8 +63,6 @@ record RouteHandler(
             return Response.error(503, "interrupted while waiting for the decision");
         } catch (ExecutionException e) {
             return Response.error(503, "could not write the query: " + e.getCause());
-        } finally {
-            decisions.forget(id);
         }
     }
 
