@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -198,12 +197,8 @@ public final class Gateway {
     }
 
     private @Nullable RoutingDecision decide(Query query) throws IOException {
-        String id = query.getId();
-        CompletableFuture<RoutingDecision> decision = decisions.expect(id);
         try {
-            producer.send(new ProducerRecord<>(Topics.QUERIES, id, queries.encode(query)))
-                    .get(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return decision.get(decisionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            return decisions.route(producer, query.getId(), queries.encode(query), decisionTimeout);
         } catch (TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
@@ -211,8 +206,6 @@ public final class Gateway {
             throw new IOException("interrupted while waiting for the decision", e);
         } catch (ExecutionException e) {
             throw new IOException("could not write the query: " + e.getCause(), e);
-        } finally {
-            decisions.forget(id);
         }
     }
 
@@ -539,9 +532,10 @@ public final class Gateway {
                             + " instance that answered)");
         }
         auth.authorize(request, a.pool());
+        // Check and mark in one step: of two concurrent scores for one answer, one wins.
         if (a.rated()
                 || !answers.replace(
-                        id, new Answer(a.pool(), a.model(), a.cost(), a.latencyMs(), true))) {
+                        id, a, new Answer(a.pool(), a.model(), a.cost(), a.latencyMs(), true))) {
             throw new BadRequest(409, "decision " + id + " has feedback already");
         }
         write(

@@ -42,11 +42,14 @@ final class Memory<V> {
         return e == null ? null : e.value();
     }
 
-    /** Replaces the value of a key still remembered, keeping its age; false when it is gone. */
-    synchronized boolean replace(String key, V value) {
+    /**
+     * Replaces the value of a key still remembered and still {@code expected} (equals), keeping its
+     * age, in one step; false when it is gone or holds another value.
+     */
+    synchronized boolean replace(String key, V expected, V value) {
         expire();
         Entry<V> e = entries.get(key);
-        if (e == null) {
+        if (e == null || !e.value().equals(expected)) {
             return false;
         }
         entries.put(key, new Entry<>(value, e.at()));

@@ -36,13 +36,16 @@ class MemoryTest {
     }
 
     @Test
-    void replaceKeepsTheAgeAndFailsForAnExpiredKey() {
+    void replaceIsACompareAndSetThatKeepsTheAgeAndFailsForAnExpiredKey() {
         Memory<String> m = new Memory<>(Duration.ofSeconds(10), 100, now::get);
         m.put("a", "1");
         now.addAndGet(8_000);
-        assertThat(m.replace("a", "2")).isTrue();
+        assertThat(m.replace("a", "0", "2")).as("not the expected value").isFalse();
+        assertThat(m.replace("a", "1", "2")).isTrue();
+        assertThat(m.replace("a", "1", "3")).as("replaced already").isFalse();
+        assertThat(m.get("a")).isEqualTo("2");
         now.addAndGet(3_000);
         assertThat(m.get("a")).isNull();
-        assertThat(m.replace("a", "3")).isFalse();
+        assertThat(m.replace("a", "2", "3")).isFalse();
     }
 }
