@@ -1,7 +1,6 @@
 package dev.pointsman.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.cli.demo.PoolSeeder;
@@ -55,6 +54,7 @@ import picocli.CommandLine.Option;
 public final class BenchGatewayCommand implements Callable<Integer> {
     private static final Pattern TIMING = Pattern.compile("(route|upstream);dur=([0-9.]+)");
     private static final String POOL = "gateway";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin EmbedderOptions embedding;
 
@@ -264,7 +264,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
     }
 
     private Sample send(HttpClient http, String prompt) throws Exception {
-        ObjectNode body = new ObjectMapper().createObjectNode().put("model", "pointsman/" + POOL);
+        ObjectNode body = JSON.createObjectNode().put("model", "pointsman/" + POOL);
         body.putArray("messages").addObject().put("role", "user").put("content", prompt);
         if (stream) {
             body.put("stream", true);
@@ -353,8 +353,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
     }
 
     private String json(List<Level> levels, double[] embed) throws java.io.IOException {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("requests", requests)
                 .put("upstream_delay_ms", upstreamDelay.toMillis())
                 .put("stream", stream)
@@ -374,6 +373,6 @@ public final class BenchGatewayCommand implements Callable<Integer> {
                     .put("ok", l.ok())
                     .put("failed", l.failed());
         }
-        return mapper.writeValueAsString(root);
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root);
     }
 }
