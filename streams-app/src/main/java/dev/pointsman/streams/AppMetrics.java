@@ -44,6 +44,21 @@ public final class AppMetrics {
                     "model");
     private final Counter gatewayFeedback =
             counter("gateway_feedback", "Scores from POST /v1/feedback written as outcomes.");
+    private final Counter judgeGrades =
+            counter(
+                    "gateway_judge_grades",
+                    "Answers a pool's judge was asked to grade, by result (graded, no-grade,"
+                            + " failed, rated-already).",
+                    "result");
+    private final Counter judgeSpend =
+            counter("gateway_judge_spend_usd", "What asking the judges cost, USD.");
+    private final Counter explorations =
+            counter(
+                    "gateway_explorations",
+                    "Explored models asked in the background, by result (answered, failed);"
+                            + " dropped: background work (an explored answer or a grading) left"
+                            + " out because its queue was full.",
+                    "result");
     private final Counter deadLetters =
             counter("dlq", "Records sent to the dead-letter topic, by reason.", "reason");
 
@@ -112,6 +127,27 @@ public final class AppMetrics {
 
     public void gatewayFeedback() {
         gatewayFeedback.inc();
+    }
+
+    /** A judge's grading ended: graded, no-grade, failed or rated-already. */
+    public void judged(String result, double costUsd) {
+        judgeGrades.labelValues(result).inc();
+        if (costUsd > 0) {
+            judgeSpend.inc(costUsd);
+        }
+    }
+
+    public long judged(String result) {
+        return (long) judgeGrades.labelValues(result).get();
+    }
+
+    /** An explored model's background answer ended: answered, failed or dropped. */
+    public void explored(String result) {
+        explorations.labelValues(result).inc();
+    }
+
+    public long explorations(String result) {
+        return (long) explorations.labelValues(result).get();
     }
 
     public long gatewayRequests(String result) {

@@ -98,6 +98,47 @@ class FeedbackJoinTest {
     }
 
     @Test
+    void anAnswersCostComesFirstAndItsScoreCompletesIt() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        f.decision("q1", 1_000, "a", 0.1, Map.of("a", new double[] {0.9, 1}));
+        f.costOnly("q1", "a", 0.5, 2_000);
+        FeedbackExample costed = f.feedback.readValue();
+        assertThat(costed.getOutcomes().get("a").getScore()).isNaN();
+        assertThat(costed.getOutcomes().get("a").getCost()).isEqualTo(0.5);
+
+        // The rating completes it; the cost stays the one paid.
+        f.outcome("q1", "a", 0.8, 0.7, 3_000);
+        FeedbackExample rated = f.feedback.readValue();
+        assertThat(rated.getOutcomes().get("a").getScore()).isEqualTo(0.8);
+        assertThat(rated.getOutcomes().get("a").getCost()).isEqualTo(0.5);
+        assertThat(f.dlq.isEmpty()).isTrue();
+
+        // A second rating, or a cost after the rating, repeats it.
+        f.outcome("q1", "a", 0.3, 0.5, 4_000);
+        f.costOnly("q1", "a", 0.5, 4_000);
+        assertThat(f.dlq.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .containsOnly("duplicate outcome for model 'a' of query q1");
+        assertThat(f.feedback.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCostAndItsScoreThatBothCameBeforeTheQueryMerge() {
+        f.costOnly("q2", "a", 0.2, 1_500);
+        f.outcome("q2", "a", 1.0, 0.2, 1_600);
+        f.costOnly("q2", "a", 0.2, 1_700);
+        f.query("q2", 1_000, 1, 0, 0, 0);
+
+        List<FeedbackExample> examples = f.feedback.readValuesToList();
+        FeedbackExample last = examples.get(examples.size() - 1);
+        assertThat(last.getOutcomes().get("a").getScore()).isEqualTo(1.0);
+        assertThat(last.getOutcomes().get("a").getCost()).isEqualTo(0.2);
+        assertThat(f.dlq.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .containsExactly("duplicate outcome for model 'a' of query q2");
+    }
+
+    @Test
     void anOutcomeBeforeItsQueryWaitsForIt() {
         f.outcome("q2", "a", 0.5, 0.2, 1_500);
         assertThat(f.feedback.isEmpty()).isTrue();

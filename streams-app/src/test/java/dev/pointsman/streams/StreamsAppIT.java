@@ -303,6 +303,22 @@ class StreamsAppIT {
     }
 
     @Test
+    void recentDecisionsAreListedWithTheirPredictionsAndNeighbours() throws Exception {
+        HttpResponse<String> r = get("/v1/decisions?pool=p", TOKEN_P);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode decisions = JSON.readTree(r.body()).get("decisions");
+        assertThat(decisions).isNotEmpty();
+        assertThat(decisions.size()).isLessThanOrEqualTo(20);
+        JsonNode newest = decisions.get(0);
+        assertThat(newest.get("model").asText()).isEqualTo("a");
+        assertThat(newest.get("explore").asBoolean()).isTrue();
+        assertThat(newest.at("/neighbours/0/id").asText()).isEqualTo("seed-1");
+        assertThat(newest.at("/predictions/1/model").asText()).isEqualTo("b");
+        assertThat(get("/v1/decisions?pool=p", TOKEN_Q).statusCode()).isEqualTo(403);
+        assertThat(get("/v1/decisions", TOKEN_P).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void aTokenReachesOnlyItsOwnPool() throws Exception {
         assertThat(post("/v1/route", null, "{\"pool\":\"p\",\"text\":\"x\"}").statusCode())
                 .isEqualTo(401);
@@ -353,6 +369,14 @@ class StreamsAppIT {
         assertThat(dom).containsPattern("id=\"latest-spend\">\\$[0-9]+\\.[0-9]{3}<");
         assertThat(dom).containsPattern("data-points=\"[2-9]|data-points=\"[1-9][0-9]");
         assertThat(dom).containsPattern("id=\"latest-auc\">[0-9]+\\.[0-9]{2}<");
+        // Every decision explores here: the exploration share, the lift over the trend, and the
+        // recent decisions with their predictions and neighbours.
+        assertThat(dom).contains("data-series=\"explored\"");
+        assertThat(dom).contains("id=\"latest-explored\">100.0 %<");
+        assertThat(dom).contains("data-series=\"knn-10 − global trend\"");
+        assertThat(dom).contains("class=\"decision-row\"");
+        assertThat(dom).contains("seed-1 (0.93)");
+        assertThat(dom).contains("a 0.90 / $0.00200");
 
         List<String> screenshot = new ArrayList<>(common);
         screenshot.add("--screenshot=" + shot);

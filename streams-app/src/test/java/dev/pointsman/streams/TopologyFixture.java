@@ -28,6 +28,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.jspecify.annotations.Nullable;
 
 /** The production topology on a {@code TopologyTestDriver}, with record builders. */
 final class TopologyFixture implements AutoCloseable {
@@ -146,8 +147,24 @@ final class TopologyFixture implements AutoCloseable {
         outcome(id, id, POOL, model, score, cost, ts);
     }
 
+    /** An answer whose cost is known and whose quality is not yet: score null. */
+    void costOnly(String id, String model, double cost, long ts) {
+        send(id, id, POOL, model, null, cost, ts);
+    }
+
     void outcome(
             String key, String id, String pool, String model, double score, double cost, long ts) {
+        send(key, id, pool, model, score, cost, ts);
+    }
+
+    private void send(
+            String key,
+            String id,
+            String pool,
+            String model,
+            @Nullable Double score,
+            double cost,
+            long ts) {
         Outcome o =
                 Outcome.newBuilder()
                         .setQueryId(id)

@@ -196,6 +196,26 @@ class WindowMetricsTest {
     }
 
     @Test
+    void anUnratedAnswerCountsTowardTheSpendOnceAndTowardQualityOnlyWhenRated() {
+        for (int i = 0; i < 2; i++) {
+            String id = "unrated-" + i;
+            long ts = 1_000 + i * 100L;
+            f.query(id, ts, 1, 0, 0, 0);
+            f.decision(id, ts, "a", 0.0, Map.of("a", new double[] {0.5, 0.001}));
+            f.costOnly(id, "a", 0.002 * (i + 1), ts + 10);
+        }
+        f.outcome("unrated-0", "a", 1, 0.002, 1_050); // rated; the other never is
+        closeWindowsBefore(3 * WINDOW);
+        WindowMetrics w = f.metrics.readValuesToList().get(0);
+        assertThat(w.getSpend()).isCloseTo((0.002 + 0.004) / 2, within(1e-15));
+        assertThat(w.getSpendByModel().get("a")).isCloseTo(0.006, within(1e-15));
+        assertThat(w.getOutcomes()).isEqualTo(1);
+        assertThat(w.getMeanScore()).isEqualTo(1.0);
+        assertThat(w.getMeanCost()).isCloseTo(0.002, within(1e-15));
+        assertThat(w.getTrend()).isEmpty(); // the first window's trend has no earlier windows
+    }
+
+    @Test
     void anExploredQueryCountsByItsInversePropensity() {
         SplittableRandom random = new SplittableRandom(13);
         double[] probabilities = new double[30];

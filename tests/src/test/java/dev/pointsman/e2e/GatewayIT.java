@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.StreamsChild;
@@ -26,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,12 +119,45 @@ class GatewayIT {
             assertThat(feedback(decisionId, "{\"score\":0.5}").statusCode()).isEqualTo(409);
             assertThat(feedback("no-such-decision", "{\"score\":1}").statusCode()).isEqualTo(404);
 
+            // The official OpenAI SDK, pointed at the gateway, gets a routed answer and a routed
+            // stream, and sees the decision in the response headers.
+            OpenAIClient sdk =
+                    OpenAIOkHttpClient.builder()
+                            .baseUrl("http://127.0.0.1:" + port + "/v1")
+                            .apiKey("not-needed-without-tokens")
+                            .build();
+            try {
+                ChatCompletionCreateParams params =
+                        ChatCompletionCreateParams.builder()
+                                .model("pointsman/" + POOL)
+                                .addUserMessage(traffic.get(1).prompt())
+                                .build();
+                HttpResponseFor<ChatCompletion> raw =
+                        sdk.chat().completions().withRawResponse().create(params);
+                String sdkModel = raw.headers().values("x-pointsman-model").get(0);
+                assertThat(bench.models()).contains(sdkModel);
+                assertThat(raw.parse().choices().get(0).message().content())
+                        .hasValue(StubUpstream.text(upstreamId(sdkModel)));
+                try (StreamResponse<ChatCompletionChunk> chunks =
+                        sdk.chat().completions().createStreaming(params)) {
+                    String streamedText =
+                            chunks.stream()
+                                    .flatMap(c -> c.choices().stream())
+                                    .map(c -> c.delta().content().orElse(""))
+                                    .collect(Collectors.joining());
+                    assertThat(streamedText).startsWith(String.join(" ", StubUpstream.WORDS));
+                }
+            } finally {
+                sdk.close();
+            }
+
             // A stream: the client sees the events it asked for, without the usage event the
             // gateway asked for to price the answer.
             HttpResponse<String> streamed = chat(traffic.get(1).prompt(), true, null);
             assertThat(streamed.statusCode()).isEqualTo(200);
             assertThat(header(streamed, "content-type")).startsWith("text/event-stream");
             String streamedModel = header(streamed, "x-pointsman-model");
+            String streamedId = header(streamed, "x-pointsman-decision-id");
             StringBuilder text = new StringBuilder();
             for (String line : streamed.body().split("\n")) {
                 if (line.startsWith("data: {")) {
@@ -174,14 +215,31 @@ class GatewayIT {
             assertThat(JSON.readTree(empty.body()).at("/error/message").asText())
                     .contains("'messages' must be a non-empty array");
 
-            // On router.outcomes: the thumbs-up with the measured cost, and the failure (score 0).
+            // On router.outcomes: each answer's cost as soon as it ended (score null, quality not
+            // known yet), the thumbs-up with the same cost, and the failure (score 0).
             List<Outcome> outcomes = E2e.committed(stack, Topics.OUTCOMES, Outcome.class);
+            Outcome rated =
+                    outcomes.stream()
+                            .filter(o -> o.getQueryId().equals(decisionId) && o.getScore() != null)
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(rated.getModel()).isEqualTo(model);
+            assertThat(rated.getScore()).isEqualTo(1.0);
+            assertThat(rated.getCost()).isPositive();
             assertThat(outcomes)
                     .anySatisfy(
                             o -> {
                                 assertThat(o.getQueryId()).isEqualTo(decisionId);
                                 assertThat(o.getModel()).isEqualTo(model);
-                                assertThat(o.getScore()).isEqualTo(1.0);
+                                assertThat(o.getScore()).isNull();
+                                assertThat(o.getCost()).isEqualTo(rated.getCost());
+                            });
+            assertThat(outcomes)
+                    .anySatisfy(
+                            o -> {
+                                assertThat(o.getQueryId()).isEqualTo(streamedId);
+                                assertThat(o.getModel()).isEqualTo(streamedModel);
+                                assertThat(o.getScore()).isNull();
                                 assertThat(o.getCost()).isPositive();
                             });
             assertThat(outcomes)
@@ -201,6 +259,56 @@ class GatewayIT {
                                 assertThat(e.getExampleId()).isEqualTo(decisionId);
                                 assertThat(e.getOutcomes().get(model).getScore()).isEqualTo(1.0);
                                 assertThat(e.getDimension()).isEqualTo(384);
+                            });
+            // A judge: the pool names one of its models to grade its answers, and explores every
+            // query. Each answer's score comes from the judge, and the explored models answer the
+            // same request in the background, graded the same way.
+            bench.models().forEach(m -> stub.heal(upstreamId(m)));
+            String judgeModel = bench.models().get(0);
+            stub.reply(upstreamId(judgeModel), "7");
+            Map<String, String> judged = new java.util.HashMap<>(seeded.getDefaults());
+            judged.put("judge.model", judgeModel);
+            judged.put("exploration", "1");
+            PoolSeeder.publish(
+                    stack.producer(),
+                    stack.wire(),
+                    stub.answering(
+                            PoolCatalog.newBuilder(seeded).setDefaults(judged).build(),
+                            GatewayIT::upstreamId));
+            List<Outcome> graded = List.of();
+            String judgedId = null;
+            deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            for (int i = 6; graded.size() < bench.models().size(); i++) {
+                assertThat(System.nanoTime())
+                        .as("the judge grades an answer and every explored model's")
+                        .isLessThan(deadline);
+                HttpResponse<String> asked = chat(traffic.get(i).prompt(), false, null);
+                assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+                String id = header(asked, "x-pointsman-decision-id");
+                Thread.sleep(1_000);
+                graded =
+                        E2e.committed(stack, Topics.OUTCOMES, Outcome.class).stream()
+                                .filter(o -> o.getQueryId().equals(id) && o.getScore() != null)
+                                .toList();
+                judgedId = id;
+            }
+            assertThat(graded)
+                    .extracting(Outcome::getModel)
+                    .containsExactlyInAnyOrderElementsOf(bench.models());
+            assertThat(graded).allSatisfy(o -> assertThat(o.getScore()).isEqualTo(0.7));
+            assertThat(graded).allSatisfy(o -> assertThat(o.getCost()).isPositive());
+            // The judge rated the answer first: the application's rating comes too late.
+            assertThat(feedback(judgedId, "{\"thumbs\":\"down\"}").statusCode()).isEqualTo(409);
+
+            // The unrated stream's answer is in the support set as a cost: it counts toward the
+            // pool's spend, not toward any prediction.
+            assertThat(feedback)
+                    .anySatisfy(
+                            e -> {
+                                assertThat(e.getExampleId()).isEqualTo(streamedId);
+                                assertThat(e.getOutcomes().get(streamedModel).getScore()).isNaN();
+                                assertThat(e.getOutcomes().get(streamedModel).getCost())
+                                        .isPositive();
                             });
         }
     }

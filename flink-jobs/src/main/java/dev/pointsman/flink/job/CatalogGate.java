@@ -142,6 +142,27 @@ abstract class CatalogGate<IN, OUT>
         sideOutput.accept(tag, value);
     }
 
+    /** What reads a broadcast state in the context at hand. */
+    private interface StateReader {
+        <K, V> ReadOnlyBroadcastState<K, V> get(MapStateDescriptor<K, V> descriptor)
+                throws Exception;
+    }
+
+    /** Makes the weights, verdicts and pacing readable to {@link #handle}. */
+    private void broadcastState(StateReader ctx) throws Exception {
+        boolean used = usesWeights();
+        weights = used ? ctx.get(WEIGHTS) : null;
+        fallbacks = used ? ctx.get(FALLBACKS) : null;
+        pacing = used ? ctx.get(PACING) : null;
+    }
+
+    /**
+     * Called when a pool's catalog arrives or changes, before the elements waiting for it are
+     * handled: for a gate that keeps keyed state of the catalogs' history ({@link Decider}'s
+     * prices).
+     */
+    void catalogArrived(Context ctx, String pool, Pool catalog) throws Exception {}
+
     /** Routes or transforms {@code in}; returns why it is unusable, or null. */
     abstract @Nullable String handle(IN in, Pool pool, Collector<OUT> out);
 
@@ -152,9 +173,7 @@ abstract class CatalogGate<IN, OUT>
 
     @Override
     public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
-        weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
-        fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
-        pacing = usesWeights() ? ctx.getBroadcastState(PACING) : null;
+        broadcastState(ctx::getBroadcastState);
         sideOutput = ctx::output;
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
         if (catalog != null) {
@@ -193,11 +212,12 @@ abstract class CatalogGate<IN, OUT>
         }
         BroadcastState<String, byte[]> state = ctx.getBroadcastState(CATALOGS);
         state.put(update.pool, update.encoded);
-        weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
-        fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
-        pacing = usesWeights() ? ctx.getBroadcastState(PACING) : null;
+        broadcastState(ctx::getBroadcastState);
         sideOutput = ctx::output;
         Pool catalog = catalog(state, update.pool);
+        if (catalog != null) {
+            catalogArrived(ctx, update.pool, catalog);
+        }
         ctx.applyToKeyedState(
                 pendingDescriptor,
                 (pool, waiting) -> {
@@ -219,9 +239,7 @@ abstract class CatalogGate<IN, OUT>
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
         timer.clear();
-        weights = usesWeights() ? ctx.getBroadcastState(WEIGHTS) : null;
-        fallbacks = usesWeights() ? ctx.getBroadcastState(FALLBACKS) : null;
-        pacing = usesWeights() ? ctx.getBroadcastState(PACING) : null;
+        broadcastState(ctx::getBroadcastState);
         sideOutput = ctx::output;
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
         List<IN> waiting = new ArrayList<>();

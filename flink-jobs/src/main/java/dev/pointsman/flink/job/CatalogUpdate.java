@@ -33,6 +33,16 @@ public class CatalogUpdate {
     public double[] trendCosts;
 
     /**
+     * For a verdict: the event time the trend reaches to (its window's start: the trend is of the
+     * windows before it), and how long its weight takes to halve, ms (NaN: it does not decay).
+     * {@link dev.pointsman.core.spend.PriceHistory#decayedFactor} reads its costs at today's prices
+     * with them.
+     */
+    public long trendEnd;
+
+    public double trendHalfLifeMs = Double.NaN;
+
+    /**
      * For a pacing update: the pacer's part of the pool's log λ (with the deciders' forecast it is
      * not clamped, and only their sum is λ); NaN otherwise.
      */
@@ -66,6 +76,8 @@ public class CatalogUpdate {
         u.trendModels = w.trendModels;
         u.trendScores = w.trendScores;
         u.trendCosts = w.trendCosts;
+        u.trendEnd = w.windowStart;
+        u.trendHalfLifeMs = w.trendHalfLifeMs;
         return u;
     }
 

@@ -10,6 +10,7 @@ import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.TrainedRouters;
 import dev.pointsman.core.route.UtilityPredictor;
+import dev.pointsman.core.spend.PriceHistory;
 import dev.pointsman.core.spend.SpendPacer;
 import dev.pointsman.core.spend.SpendSettings;
 import dev.pointsman.core.vector.Vectors;
@@ -68,6 +69,31 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private transient Map<String, Parametric> loaded;
     private transient volatile long lastVersion;
     private transient ValueState<SpendPacer.Forecast> forecast;
+    private transient ValueStateDescriptor<PoolPrices> pricesDescriptor;
+    private transient ValueState<PoolPrices> prices;
+
+    /** Each pool's price history as last decoded, by its version. */
+    private transient Map<String, PoolPrices> decodedPrices;
+
+    /**
+     * The pool clock moves in steps of this many ms, so that its state is not written per query.
+     */
+    static final long CLOCK_STEP_MS = 1_000;
+
+    /**
+     * A pool's {@link PriceHistory} (encoded) and its clock, the newest query event time this
+     * decider has seen for it (within {@value #CLOCK_STEP_MS} ms): a price change takes effect at
+     * the clock's time, since the costs it is compared with are stamped with their queries' event
+     * times, whatever clock the queries' producers keep. A POJO (keyed state).
+     */
+    public static final class PoolPrices {
+        public byte[] history;
+        public long clock = Long.MIN_VALUE;
+        public int version;
+        transient @Nullable PriceHistory decoded;
+
+        public PoolPrices() {}
+    }
 
     /**
      * A trained router version for the catalog's {@code models}, in that order: a {@link
@@ -92,6 +118,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                                 new ValueStateDescriptor<>(
                                         "spend-forecast",
                                         TypeInformation.of(SpendPacer.Forecast.class)));
+        pricesDescriptor =
+                new ValueStateDescriptor<>("prices", TypeInformation.of(PoolPrices.class));
+        prices = getRuntimeContext().getState(pricesDescriptor);
+        decodedPrices = new HashMap<>();
         getRuntimeContext()
                 .getMetricGroup()
                 .gauge("routerVersion", (org.apache.flink.metrics.Gauge<Long>) () -> lastVersion);
@@ -145,7 +175,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             pacerLog = pacerLogLambda(pool);
             paced = SpendPacer.lambda(f, pacerLog, spend.perQuery());
         }
-        RoutingDecision decision = decide(n, pool, k, p, verdict(pool.name()), paced);
+        RoutingDecision decision =
+                decide(n, pool, k, p, verdict(pool.name()), paced, pricesAt(n.ts, pool));
         if (decision == null) {
             return "pool " + n.pool + " has no models in its catalog";
         }
@@ -175,12 +206,79 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return null;
     }
 
+    /** The catalog's prices: model → {input, output}. */
+    private static Map<String, double[]> pricesOf(Pool pool) {
+        Map<String, double[]> now = new HashMap<>();
+        for (CatalogModel m : pool.catalog().getModels()) {
+            now.put(m.getName(), new double[] {m.getInputPrice(), m.getOutputPrice()});
+        }
+        return now;
+    }
+
+    /**
+     * The pool's price history, its clock moved on to {@code ts}; begun with the catalog's prices
+     * (as if they had always been) at the pool's first query here.
+     */
+    private PriceHistory pricesAt(long ts, Pool pool) {
+        try {
+            PoolPrices p = prices.value();
+            boolean changed = false;
+            if (p == null) {
+                p = new PoolPrices();
+                p.history = PriceHistory.EMPTY.with(Long.MIN_VALUE, pricesOf(pool)).encode();
+                p.version = 1;
+                changed = true;
+            }
+            if (p.clock == Long.MIN_VALUE || ts >= p.clock + CLOCK_STEP_MS) {
+                p.clock = ts;
+                changed = true;
+            }
+            if (changed) {
+                prices.update(p);
+            }
+            PoolPrices cached = decodedPrices.get(pool.name());
+            if (cached == null || cached.version != p.version || cached.decoded == null) {
+                p.decoded = PriceHistory.decode(p.history);
+                decodedPrices.put(pool.name(), p);
+                cached = p;
+            }
+            return cached.decoded;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("reading the prices of " + pool.name(), e);
+        }
+    }
+
+    /** A new catalog's prices take effect at the pool's clock. */
+    @Override
+    void catalogArrived(Context ctx, String pool, Pool catalog) throws Exception {
+        Map<String, double[]> now = pricesOf(catalog);
+        ctx.applyToKeyedState(
+                pricesDescriptor,
+                (key, state) -> {
+                    PoolPrices p = state.value();
+                    if (!key.equals(pool) || p == null) {
+                        return;
+                    }
+                    PriceHistory before = PriceHistory.decode(p.history);
+                    PriceHistory after = before.with(p.clock, now);
+                    if (after != before) {
+                        p.history = after.encode();
+                        p.version++;
+                        state.update(p);
+                    }
+                });
+    }
+
     /**
      * {@code shrinkage} shrinking toward the verdict's live trend for every model that trend has
      * (the trained trend for the others), or {@code shrinkage} itself without one.
      */
     static KnnShrinkage recent(
-            KnnShrinkage shrinkage, @Nullable CatalogUpdate verdict, Map<String, Integer> column) {
+            KnnShrinkage shrinkage,
+            @Nullable CatalogUpdate verdict,
+            Map<String, Integer> column,
+            PriceHistory prices,
+            SpendSettings spend) {
         if (verdict == null || verdict.trendModels == null || verdict.trendModels.length == 0) {
             return shrinkage;
         }
@@ -192,15 +290,26 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             Integer m = column.get(verdict.trendModels[t]);
             if (m != null) {
                 scores[m] = verdict.trendScores[t];
-                costs[m] = verdict.trendCosts[t];
+                costs[m] = trendCost(verdict, t, prices, spend);
                 known[m] = true;
             }
         }
         return shrinkage.withTrend(scores, costs, known);
     }
 
+    /**
+     * The verdict's trend cost of its {@code t}-th model at today's prices: the trend is a decayed
+     * mean of costs paid at the prices of their time ({@link PriceHistory#decayedFactor}).
+     */
+    static double trendCost(
+            CatalogUpdate verdict, int t, PriceHistory prices, SpendSettings spend) {
+        return verdict.trendCosts[t]
+                * prices.decayedFactor(
+                        verdict.trendModels[t], verdict.trendEnd, verdict.trendHalfLifeMs, spend);
+    }
+
     static @Nullable RoutingDecision decide(Neighbourhood n, Pool pool, int k) {
-        return decide(n, pool, k, null, null, Double.NaN);
+        return decide(n, pool, k, null, null, Double.NaN, PriceHistory.EMPTY);
     }
 
     static @Nullable RoutingDecision decide(
@@ -209,7 +318,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             int k,
             @Nullable Parametric parametric,
             @Nullable CatalogUpdate verdict) {
-        return decide(n, pool, k, parametric, verdict, Double.NaN);
+        return decide(n, pool, k, parametric, verdict, Double.NaN, PriceHistory.EMPTY);
     }
 
     /**
@@ -270,6 +379,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
      * shrinks toward: the streams app's decayed, inverse-propensity trend follows the traffic
      * within windows, faster after a drift alert, while the one the router was trained with is as
      * old as its training window.
+     *
+     * <p>Costs are read at today's prices: after a price change in the catalog, a neighbour's cost
+     * is scaled by the ratio of the model's cost prior now to its prior when the neighbour was
+     * asked, and the trend's by the same ratio to its decayed mean prior ({@code prices}).
      */
     static @Nullable RoutingDecision decide(
             Neighbourhood n,
@@ -277,7 +390,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             int k,
             @Nullable Parametric parametric,
             @Nullable CatalogUpdate verdict,
-            double pacedLambda) {
+            double pacedLambda,
+            PriceHistory prices) {
         CatalogUpdate fallback = verdict != null && verdict.fallback ? verdict : null;
         List<CatalogModel> byName = new ArrayList<>(pool.catalog().getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
@@ -299,6 +413,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                     settings.spend().costPrior(model.getInputPrice(), model.getOutputPrice());
         }
         int size = n.size();
+        boolean repriced = !prices.constant();
         double[][] scores = new double[size][models];
         double[][] costs = new double[size][models];
         double[][] propensities = new double[size][models];
@@ -314,6 +429,9 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                     int cell = i * n.models.length + j;
                     scores[i][m] = n.scores[cell];
                     costs[i][m] = n.costs[cell];
+                    if (repriced) {
+                        costs[i][m] *= prices.factor(names.get(m), n.seqs[i], settings.spend());
+                    }
                     if (n.propensities != null && !Double.isNaN(n.scores[cell])) {
                         propensities[i][m] = n.propensities[cell];
                         explored |= n.propensities[cell] < 1.0;
@@ -355,7 +473,12 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
                 // Out of distribution: the neighbours are far, so lean harder on the trend.
                 double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
-                recent(shrinkage, settings.liveTrend() ? verdict : null, column)
+                recent(
+                                shrinkage,
+                                settings.liveTrend() ? verdict : null,
+                                column,
+                                prices,
+                                settings.spend())
                         .estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
                 decidedBy = parametric.name();
                 version = parametric.version();
@@ -379,7 +502,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 Integer m = column.get(fallback.trendModels[t]);
                 if (m != null) {
                     chooseS[m] = fallback.trendScores[t];
-                    chooseC[m] = fallback.trendCosts[t];
+                    chooseC[m] = trendCost(fallback, t, prices, settings.spend());
                 }
             }
         }

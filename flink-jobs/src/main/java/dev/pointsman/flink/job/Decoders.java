@@ -147,6 +147,9 @@ final class Decoders {
             w.auc = m.getAuc() == null ? Double.NaN : m.getAuc();
             w.trendAuc = m.getGlobalTrendAuc() == null ? Double.NaN : m.getGlobalTrendAuc();
             w.shadowQueries = m.getShadowQueries();
+            if (m.getTrendHalfLife() != null) {
+                w.trendHalfLifeMs = m.getTrendHalfLife() * (w.windowEnd - w.windowStart);
+            }
             Map<String, ModelMean> trend = new TreeMap<>(m.getTrend());
             w.trendModels = trend.keySet().toArray(new String[0]);
             w.trendScores = new double[trend.size()];
@@ -207,7 +210,9 @@ final class Decoders {
             for (Map.Entry<String, ObservedOutcome> o : sorted.entrySet()) {
                 double score = o.getValue().getScore();
                 double cost = o.getValue().getCost();
-                if (!(score >= 0 && score <= 1)) {
+                // NaN: the answer's cost is known and its quality not yet (it counts toward the
+                // spend; every predictor reads it as unobserved).
+                if (!Double.isNaN(score) && !(score >= 0 && score <= 1)) {
                     return "example "
                             + id
                             + ": score "

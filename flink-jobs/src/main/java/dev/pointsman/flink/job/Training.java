@@ -53,7 +53,7 @@ final class Training {
             Arrays.fill(propensities[i], 1.0);
             for (int m = 0; m < models.size(); m++) {
                 ObservedOutcome o = e.getOutcomes().get(models.get(m));
-                if (o != null) {
+                if (o != null && !Double.isNaN(o.getScore())) { // not an unrated answer's cost
                     scores[i][m] = o.getScore();
                     costs[i][m] = o.getCost();
                     propensities[i][m] = propensity(o);

@@ -25,6 +25,13 @@ public class WindowEvent {
 
     public double[] trendScores;
     public double[] trendCosts;
+
+    /**
+     * How long the trend's weight takes to halve, in ms of event time (its half-life in windows
+     * times the window's length); NaN when it does not decay or the window does not say.
+     */
+    public double trendHalfLifeMs = Double.NaN;
+
     public KafkaRecord source;
 
     public WindowEvent() {}

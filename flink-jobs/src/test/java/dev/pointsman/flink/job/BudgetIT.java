@@ -34,7 +34,8 @@ class BudgetIT {
 
     @TempDir Path dir;
 
-    private record Phase(double meanPaid, double bigShare, double meanLambda) {}
+    private record Phase(
+            double meanPaid, double bigShare, double meanLambda, double predictedBig) {}
 
     @Test
     void thePacerHoldsTheSpendToTheBudgetThroughAPriceRiseAndSaysWhenABudgetCannotBeMet()
@@ -78,7 +79,14 @@ class BudgetIT {
                 assertThat(after.meanPaid()).isCloseTo(BUDGET, within(0.3 * BUDGET));
                 assertThat(before.bigShare()).isBetween(0.15, 0.85);
                 assertThat(after.bigShare()).isLessThan(before.bigShare());
-                assertThat(after.meanLambda()).isGreaterThan(before.meanLambda());
+                // The quality big must add over small to be bought, λ·(ĉ big − ĉ small), rises.
+                assertThat(after.meanLambda() * (after.predictedBig() - 0.001))
+                        .isGreaterThan(before.meanLambda() * (before.predictedBig() - 0.001));
+                // What big's answers cost is read at today's prices from the change on: every
+                // neighbour paid the old price, yet ĉ of big doubles at once (the seed examples
+                // and the first phase's answers would otherwise keep it near the old 0.01).
+                assertThat(before.predictedBig()).isCloseTo(0.01, within(0.001));
+                assertThat(after.predictedBig()).isCloseTo(0.02, within(0.002));
 
                 List<Alert> alerts = kit.alerts(1, Duration.ofSeconds(30));
                 assertThat(alerts).extracting(Alert::getPool).containsExactly("tight");
@@ -110,6 +118,7 @@ class BudgetIT {
         double paid = 0;
         int big = 0;
         double lambda = 0;
+        double predictedBig = 0;
         int n = 0;
         for (int r = 0; r < ROUNDS; r++) {
             for (String pool : List.of("paced", "tight")) {
@@ -124,32 +133,37 @@ class BudgetIT {
                     assertThat(d).as("decision of " + ids.get(i)).isNotNull();
                     boolean isBig = d.getModel().equals("big");
                     double cost = isBig ? 0.01 * bigFactor : 0.001;
+                    // Stamped with its query's event time, as the ledger does.
                     kit.example(
                             pool,
                             ids.get(i),
                             vectors.get(i),
-                            1_000_000 + r,
+                            d.getTs().toEpochMilli() - 1_000,
                             Map.of(
                                     d.getModel(),
                                     new ObservedOutcome(
-                                            isBig ? 0.9 : 0.5, cost, 1.0, predicted(d))));
+                                            isBig ? 0.9 : 0.5,
+                                            cost,
+                                            1.0,
+                                            predicted(d, d.getModel()))));
                     if (pool.equals("paced")) {
                         paid += cost;
                         big += isBig ? 1 : 0;
                         lambda += d.getLambda();
+                        predictedBig += predicted(d, "big");
                         n++;
                     }
                 }
                 kit.producer.flush();
             }
         }
-        return new Phase(paid / n, (double) big / n, lambda / n);
+        return new Phase(paid / n, (double) big / n, lambda / n, predictedBig / n);
     }
 
-    /** The decision's ĉ of its chosen model, as the ledger copies it into the example. */
-    private static double predicted(RoutingDecision d) {
+    /** The decision's ĉ of {@code model} (the chosen one: as the ledger copies it). */
+    private static double predicted(RoutingDecision d, String model) {
         return d.getPredictions().stream()
-                .filter(p -> p.getModel().equals(d.getModel()))
+                .filter(p -> p.getModel().equals(model))
                 .findFirst()
                 .orElseThrow()
                 .getCost();

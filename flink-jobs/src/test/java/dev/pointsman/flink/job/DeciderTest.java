@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.core.spend.PriceHistory;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
@@ -130,17 +131,53 @@ class DeciderTest {
                         model("small", null));
         Pool pool = Pool.of(cat);
         // The pacer's λ of 10: 0.8 − 1 < 0.6 − 0.1
-        RoutingDecision paced = Decider.decide(hood("q"), pool, 4, null, null, 10);
+        RoutingDecision paced =
+                Decider.decide(hood("q"), pool, 4, null, null, 10, PriceHistory.EMPTY);
         assertThat(paced.getModel()).isEqualTo("small");
         assertThat(paced.getLambda()).isEqualTo(10);
         assertThat(paced.getSpendTarget()).isCloseTo(0.02, within(1e-15));
         Neighbourhood own = hood("q");
         own.lambda = 0;
-        assertThat(Decider.decide(own, pool, 4, null, null, 10).getModel()).isEqualTo("big");
+        assertThat(Decider.decide(own, pool, 4, null, null, 10, PriceHistory.EMPTY).getModel())
+                .isEqualTo("big");
         assertThat(
                         Decider.decide(hood("q"), Pool.of(catalog(Map.of(), model("big", null))), 4)
                                 .getSpendTarget())
                 .isNull();
+    }
+
+    @Test
+    void costsPaidBeforeAPriceChangeAreReadAtTodaysPrices() {
+        // "big" doubles its prices at t = 3: neighbours a and b (asked at 1 and 2) paid 0.1 at the
+        // old prices, so 0.2 at today's; c and d (3 and 4) already paid today's.
+        Neighbourhood n = hood("q");
+        n.costs[6] = 0.2;
+        n.costs[9] = 0.2;
+        n.ts = 5;
+        PriceHistory prices =
+                PriceHistory.EMPTY
+                        .with(0, Map.of("big", new double[] {1e-6, 1e-6}))
+                        .with(3, Map.of("big", new double[] {2e-6, 2e-6}));
+        Pool pool = Pool.of(catalog(Map.of("exploration", "0"), model("big", null)));
+        RoutingDecision d = Decider.decide(n, pool, 4, null, null, Double.NaN, prices);
+        assertThat(d.getPredictions().get(0).getCost()).isCloseTo(0.2, within(1e-12));
+        RoutingDecision stale =
+                Decider.decide(n, pool, 4, null, null, Double.NaN, PriceHistory.EMPTY);
+        assertThat(stale.getPredictions().get(0).getCost()).isCloseTo(0.15, within(1e-12));
+        // The trend the live verdict carries is read at today's prices too: observed entirely
+        // before the change (it ends at 2), its cost doubles.
+        WindowEvent w = new WindowEvent();
+        w.pool = "p";
+        w.windowStart = 2;
+        w.windowEnd = 3;
+        w.trendModels = new String[] {"big"};
+        w.trendScores = new double[] {0.5};
+        w.trendCosts = new double[] {0.05};
+        CatalogUpdate verdict = CatalogUpdate.verdict(w, true);
+        RoutingDecision fallback = Decider.decide(n, pool, 4, null, verdict, 1, prices);
+        assertThat(fallback.getFallback()).isNotNull();
+        assertThat(Decider.trendCost(verdict, 0, prices, pool.settings().spend()))
+                .isCloseTo(0.1, within(1e-12));
     }
 
     @Test

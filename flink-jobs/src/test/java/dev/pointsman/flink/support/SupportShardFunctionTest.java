@@ -340,6 +340,44 @@ class SupportShardFunctionTest {
         }
     }
 
+    /** A gateway's answer: its cost at once (score NaN), its rating later. */
+    @Test
+    void anUnratedAnswersCostIsPaidOnceAndItsRatingOnlyCompletesIt() throws Exception {
+        try (var h = harness(100)) {
+            h.open();
+            float[] v = vector(new Random(5));
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p",
+                            0,
+                            1,
+                            example(
+                                    "q1",
+                                    v,
+                                    5,
+                                    Map.of(
+                                            "big",
+                                            new ObservedOutcome(Double.NaN, 0.004, 1.0, 0.003)))),
+                    0L);
+            h.processElement(
+                    ShardEvent.feedback(
+                            "p",
+                            0,
+                            1,
+                            example(
+                                    "q1",
+                                    v,
+                                    5,
+                                    Map.of("big", new ObservedOutcome(0.9, 0.004, 1.0, 0.003)))),
+                    0L);
+            List<SpendEvent> spend =
+                    h.getSideOutput(SpendEvent.TAG).stream().map(r -> r.getValue()).toList();
+            assertThat(spend).hasSize(1);
+            assertThat(spend.get(0).cost).isEqualTo(0.004);
+            assertThat(spend.get(0).predicted).isEqualTo(0.003);
+        }
+    }
+
     @Test
     void anExampleOfAnotherDimensionGoesToTheDeadLettersNotTheSupportSet() throws Exception {
         Random random = new Random(7);

@@ -42,6 +42,7 @@ public final class StubUpstream implements AutoCloseable {
     private final Duration delay;
     private final Map<String, Integer> failing = new ConcurrentHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, String> replies = new ConcurrentHashMap<>();
 
     /**
      * @param delay how long each answer waits before its first byte (and between streamed words)
@@ -91,6 +92,11 @@ public final class StubUpstream implements AutoCloseable {
         failing.put(model, status);
     }
 
+    /** From now on, {@code model} answers every request with {@code text} (a judge's grade). */
+    public void reply(String model, String text) {
+        replies.put(model, text);
+    }
+
     public void heal(String model) {
         failing.remove(model);
     }
@@ -121,17 +127,16 @@ public final class StubUpstream implements AutoCloseable {
                 exchange.getResponseBody().write(error);
                 return;
             }
+            String said = replies.getOrDefault(model, text(model));
             int promptTokens = body.toString().length() / 4;
             int completionTokens = WORDS.size() + 2;
             if (!stream) {
                 ObjectNode out = completion(model, chat);
                 ObjectNode choice = out.putArray("choices").addObject().put("index", 0);
                 if (chat) {
-                    choice.putObject("message")
-                            .put("role", "assistant")
-                            .put("content", text(model));
+                    choice.putObject("message").put("role", "assistant").put("content", said);
                 } else {
-                    choice.put("text", text(model));
+                    choice.put("text", said);
                 }
                 choice.put("finish_reason", "stop");
                 usage(out, promptTokens, completionTokens);
@@ -144,7 +149,7 @@ public final class StubUpstream implements AutoCloseable {
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             OutputStream out = exchange.getResponseBody();
-            String[] pieces = (text(model)).split("(?<= )");
+            String[] pieces = said.split("(?<= )");
             for (String piece : pieces) {
                 ObjectNode chunk = completion(model, chat);
                 if (chat) {

@@ -80,7 +80,7 @@ class SingleObjectCodecTest {
                                         .setQueryId("q")
                                         .setPool("p")
                                         .setModel("m")
-                                        .setScore(1)
+                                        .setScore(1.0)
                                         .setCost(0.1)
                                         .setTs(Instant.EPOCH)
                                         .build());

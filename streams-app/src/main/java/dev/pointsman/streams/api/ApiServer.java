@@ -40,7 +40,7 @@ public final class ApiServer implements AutoCloseable {
             throws IOException {
         Auth auth = new Auth(settings.tokens());
         Gateway g = gateway.apply(auth);
-        PoolEndpoints pools = new PoolEndpoints(auth, metrics);
+        PoolEndpoints pools = new PoolEndpoints(auth, metrics, decisions);
         transport =
                 new HttpTransport(settings.host(), settings.port(), THREADS, appMetrics)
                         .route(
@@ -74,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
                         .route("/v1/models", "GET", g::models)
                         .route("/v1/metrics", "GET", pools::windows)
                         .route("/v1/pools", "GET", pools::pools)
+                        .route("/v1/decisions", "GET", pools::decisions)
                         .route(
                                 "/metrics",
                                 "GET",

@@ -5,11 +5,15 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Completes {@code POST /v1/route} requests: reads every partition of the decisions topic ({@code
  * read_committed}, from its end at start-up, no consumer group) and hands each decision to the
  * request waiting for its query id. Every API instance reads all partitions, so a request is
- * answered by the instance that took it whichever partition its decision lands on.
+ * answered by the instance that took it whichever partition its decision lands on. It also keeps
+ * each pool's {@value #RECENT} newest decisions, for the dashboard.
  */
 public final class DecisionWaiter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionWaiter.class);
@@ -39,6 +44,13 @@ public final class DecisionWaiter implements AutoCloseable {
     private final Map<String, CompletableFuture<RoutingDecision>> waiting =
             new ConcurrentHashMap<>();
     private final Thread thread;
+
+    /** Decisions kept per pool for {@link #recent}. */
+    public static final int RECENT = 20;
+
+    /** Pool → its newest decisions, newest last. */
+    private final Map<String, Deque<RoutingDecision>> recent = new ConcurrentHashMap<>();
+
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
 
@@ -108,13 +120,33 @@ public final class DecisionWaiter implements AutoCloseable {
         return waiting.size();
     }
 
+    private void keep(RoutingDecision d) {
+        Deque<RoutingDecision> kept =
+                recent.computeIfAbsent(d.getPool(), p -> new ConcurrentLinkedDeque<>());
+        kept.addLast(d);
+        while (kept.size() > RECENT) {
+            kept.pollFirst();
+        }
+    }
+
+    /** The pool's newest decisions (at most {@value #RECENT}), newest first. */
+    public List<RoutingDecision> recent(String pool) {
+        Deque<RoutingDecision> kept = recent.get(pool);
+        if (kept == null) {
+            return List.of();
+        }
+        List<RoutingDecision> out = new ArrayList<>(kept);
+        Collections.reverse(out);
+        return out;
+    }
+
     private void run(String topic) {
         try {
             Topics.assignAtEnd(consumer, List.of(topic));
             assigned.countDown();
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (waiting.isEmpty() || r.value() == null) {
+                    if (r.value() == null) {
                         continue;
                     }
                     try {
@@ -123,6 +155,7 @@ public final class DecisionWaiter implements AutoCloseable {
                         if (f != null) {
                             f.complete(d);
                         }
+                        keep(d);
                     } catch (UndecodableRecordException e) {
                         LOG.warn("skipping an undecodable decision at offset {}", r.offset());
                     }

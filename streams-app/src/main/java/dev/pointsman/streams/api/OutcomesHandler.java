@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /v1/outcomes}: one outcome or an array of them, all checked before any is written to
@@ -72,6 +73,18 @@ record OutcomesHandler(
                 202, Response.JSON.createObjectNode().put("accepted", accepted.size()));
     }
 
+    /**
+     * The outcome's score; an explicit {@code "score": null} is an answer whose cost is known and
+     * whose quality is not yet (a later outcome with its score completes it).
+     */
+    private static @Nullable Double score(JsonNode item) throws BadRequest {
+        JsonNode v = item.get("score");
+        if (v != null && v.isNull()) {
+            return null;
+        }
+        return Fields.requiredNumber(item, "score", 0, 1);
+    }
+
     private Outcome outcome(Request request, JsonNode item) throws BadRequest {
         if (!item.isObject()) {
             throw new BadRequest(400, "an outcome must be a JSON object");
@@ -91,7 +104,7 @@ record OutcomesHandler(
                 .setQueryId(Fields.requiredText(item, "queryId"))
                 .setPool(pool)
                 .setModel(Fields.requiredText(item, "model"))
-                .setScore(Fields.requiredNumber(item, "score", 0, 1))
+                .setScore(score(item))
                 .setCost(Fields.requiredNumber(item, "cost", 0, Double.MAX_VALUE))
                 .setLatencyMs(latency)
                 .setTs(ts)

@@ -3,14 +3,18 @@ package dev.pointsman.streams.api;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.NeighbourRef;
+import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The endpoints that read the pools' windows: {@code GET /v1/metrics?pool=} (a pool's recent
- * windows and alerts) and {@code GET /v1/pools} (the pools the caller's token may see).
+ * windows and alerts), {@code GET /v1/decisions?pool=} (its newest decisions, as this instance read
+ * them) and {@code GET /v1/pools} (the pools the caller's token may see).
  */
-record PoolEndpoints(Auth auth, MetricsView metrics) {
+record PoolEndpoints(Auth auth, MetricsView metrics, DecisionWaiter decisions) {
 
     /** {@code GET /v1/pools}. */
     Response pools(Request request) throws BadRequest {
@@ -20,13 +24,57 @@ record PoolEndpoints(Auth auth, MetricsView metrics) {
         return Response.json(200, out);
     }
 
-    /** {@code GET /v1/metrics?pool=}. */
-    Response windows(Request request) throws BadRequest {
+    /** The request's {@code pool} parameter, once the caller may see it. */
+    private String pool(Request request) throws BadRequest {
         String pool = request.queryParam("pool");
         if (pool == null || pool.isBlank()) {
             throw new BadRequest(400, "the 'pool' query parameter is required");
         }
         auth.authorize(request, pool);
+        return pool;
+    }
+
+    /**
+     * {@code GET /v1/decisions?pool=}: the pool's newest decisions, newest first, each with its
+     * predictions and the neighbours it rests on.
+     */
+    Response decisions(Request request) throws BadRequest {
+        String pool = pool(request);
+        ObjectNode out = Response.JSON.createObjectNode().put("pool", pool);
+        ArrayNode list = out.putArray("decisions");
+        for (RoutingDecision d : decisions.recent(pool)) {
+            ObjectNode o =
+                    list.addObject()
+                            .put("queryId", d.getQueryId())
+                            .put("ts", d.getTs().toEpochMilli())
+                            .put("model", d.getModel())
+                            .put("router", d.getRouter())
+                            .put("lambda", d.getLambda())
+                            .put("explore", d.getExplore())
+                            .put("supportSize", d.getSupportSize());
+            putNullable(o, "oodScore", d.getOodScore());
+            if (d.getFallback() != null) {
+                o.put("fallback", d.getFallback());
+            }
+            ArrayNode predictions = o.putArray("predictions");
+            for (ModelPrediction p : d.getPredictions()) {
+                predictions
+                        .addObject()
+                        .put("model", p.getModel())
+                        .put("score", p.getScore())
+                        .put("cost", p.getCost());
+            }
+            ArrayNode neighbours = o.putArray("neighbours");
+            for (NeighbourRef n : d.getNeighbours()) {
+                neighbours.addObject().put("id", n.getId()).put("similarity", n.getSimilarity());
+            }
+        }
+        return Response.json(200, out);
+    }
+
+    /** {@code GET /v1/metrics?pool=}. */
+    Response windows(Request request) throws BadRequest {
+        String pool = pool(request);
         ObjectNode out = Response.JSON.createObjectNode().put("pool", pool);
         ArrayNode windows = out.putArray("windows");
         for (WindowMetrics w : metrics.windows(pool)) {
@@ -58,7 +106,8 @@ record PoolEndpoints(Auth auth, MetricsView metrics) {
                         .put("shadowQueries", w.getShadowQueries())
                         .put("meanScore", w.getMeanScore())
                         .put("meanCost", w.getMeanCost())
-                        .put("oodShare", w.getOodShare());
+                        .put("oodShare", w.getOodShare())
+                        .put("explored", w.getExplored());
         putNullable(out, "auc", w.getAuc());
         putNullable(out, "oracleAuc", w.getOracleAuc());
         putNullable(out, "randomAuc", w.getRandomAuc());

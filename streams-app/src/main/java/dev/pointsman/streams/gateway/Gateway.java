@@ -30,7 +30,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -93,6 +97,16 @@ public final class Gateway {
     private final AppMetrics metrics;
     private final Memory<Answer> answers;
     private final Memory<String> sessions;
+    private final Judge judge;
+
+    /** Judging and explored answers, off the request threads; a full queue drops the work. */
+    private final ExecutorService background;
+
+    /** Background tasks that may wait at once before more are dropped. */
+    static final int BACKGROUND_QUEUE = 1024;
+
+    /** The catalog whose judge settings were last found unusable, per pool (warned once). */
+    private final Map<String, PoolCatalog> badJudge = new ConcurrentHashMap<>();
 
     /**
      * @param env reads the environment variables that hold the upstreams' keys
@@ -123,7 +137,24 @@ public final class Gateway {
         this.sessions =
                 new Memory<>(
                         settings.answerMemory(), settings.maxAnswers(), System::currentTimeMillis);
+        this.judge = new Judge(upstreams);
+        this.background =
+                new ThreadPoolExecutor(
+                        BACKGROUND_THREADS,
+                        BACKGROUND_THREADS,
+                        0,
+                        TimeUnit.SECONDS,
+                        new ArrayBlockingQueue<>(BACKGROUND_QUEUE),
+                        r -> {
+                            Thread t = new Thread(r, "gateway-background");
+                            t.setDaemon(true);
+                            return t;
+                        },
+                        (r, pool) -> metrics.explored("dropped"));
     }
+
+    /** Threads that judge and ask explored models; their calls also wait on the upstreams. */
+    static final int BACKGROUND_THREADS = 4;
 
     /** {@code POST /v1/chat/completions} or {@code /v1/completions}. */
     public Response complete(Request request, Kind kind) throws IOException {
@@ -193,7 +224,8 @@ public final class Gateway {
                 decision,
                 ranking(catalog, decision, sessionModel),
                 session,
-                routeMs);
+                routeMs,
+                text);
     }
 
     private @Nullable RoutingDecision decide(Query query) throws IOException {
@@ -245,7 +277,8 @@ public final class Gateway {
             RoutingDecision decision,
             List<CatalogModel> ranking,
             @Nullable String session,
-            double routeMs)
+            double routeMs,
+            String question)
             throws IOException {
         boolean stream = body.path("stream").asBoolean(false);
         // A stream says its usage only when asked; the gateway asks, and hides the answer to a
@@ -302,7 +335,16 @@ public final class Gateway {
                     continue;
                 }
                 metrics.gatewayRequest(result);
-                answered(decision, m, Relay.ofJson(bytes), start, session);
+                answered(
+                        catalog,
+                        decision,
+                        m,
+                        Relay.ofJson(bytes),
+                        start,
+                        session,
+                        question,
+                        Relay.textOfJson(bytes));
+                explore(body, kind, catalog, decision, m, question);
                 return new Response(status, type, bytes)
                         .withHeaders(headers)
                         .withHeaders(timing(routeMs, (System.nanoTime() - start) / 1e6, ""));
@@ -315,8 +357,19 @@ public final class Gateway {
                                 try (call;
                                         InputStream in =
                                                 new BufferedInputStream(call.response.body())) {
-                                    Relay.Usage usage = Relay.copyEvents(in, out, injectUsage);
-                                    answered(decision, m, usage, start, session);
+                                    StringBuilder said = new StringBuilder();
+                                    Relay.Usage usage =
+                                            Relay.copyEvents(in, out, injectUsage, said);
+                                    answered(
+                                            catalog,
+                                            decision,
+                                            m,
+                                            usage,
+                                            start,
+                                            session,
+                                            question,
+                                            said.toString());
+                                    explore(body, kind, catalog, decision, m, question);
                                 } catch (Relay.ClientGone e) {
                                     // The client left; the model did nothing wrong.
                                     LOG.info(
@@ -401,13 +454,20 @@ public final class Gateway {
         return String.format(Locale.ROOT, "%.6g", v);
     }
 
-    /** Remembers an answer for its feedback (and the session's model); its cost from its usage. */
+    /**
+     * Writes what an answer cost at once (its usage at the catalog's prices; score null, since its
+     * quality is not known yet) and remembers it for its feedback, which completes that outcome
+     * with a score, and the session's model.
+     */
     private void answered(
+            PoolCatalog catalog,
             RoutingDecision decision,
             CatalogModel m,
             Relay.@Nullable Usage usage,
             long start,
-            @Nullable String session) {
+            @Nullable String session,
+            String question,
+            String text) {
         double cost =
                 usage == null
                         ? predictedCost(decision, m.getName())
@@ -420,12 +480,191 @@ public final class Gateway {
                     decision.getQueryId(),
                     cost);
         }
+        long latencyMs = elapsedMs(start);
+        write(
+                Outcome.newBuilder()
+                        .setQueryId(decision.getQueryId())
+                        .setPool(decision.getPool())
+                        .setModel(m.getName())
+                        .setScore(null)
+                        .setCost(cost)
+                        .setLatencyMs(latencyMs)
+                        .setTs(Instant.now())
+                        .build());
         answers.put(
                 decision.getQueryId(),
-                new Answer(decision.getPool(), m.getName(), cost, elapsedMs(start), false));
+                new Answer(decision.getPool(), m.getName(), cost, latencyMs, false));
         if (session != null) {
             sessions.put(decision.getPool() + "\u0000" + session, m.getName());
         }
+        Judge.Settings j = judgeOf(catalog);
+        if (j != null && j.grades(decision.getQueryId())) {
+            background(
+                    () -> {
+                        Judge.Grade g = grade(catalog.getPool(), j, question, text);
+                        if (g != null) {
+                            rate(decision.getQueryId(), g.score());
+                        }
+                    });
+        }
+    }
+
+    /** The pool's judge, or null for none or one its catalog sets wrong (logged once). */
+    private Judge.@Nullable Settings judgeOf(PoolCatalog catalog) {
+        try {
+            return Judge.Settings.of(catalog);
+        } catch (IllegalArgumentException e) {
+            if (badJudge.put(catalog.getPool(), catalog) != catalog) {
+                LOG.warn("gateway: no judge for pool {}: {}", catalog.getPool(), e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private void background(Runnable task) {
+        background.execute(
+                () -> {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.warn("gateway: background work failed", e);
+                    }
+                });
+    }
+
+    /** The judge's grade of {@code text}, or null when it gave none (counted and logged). */
+    private Judge.@Nullable Grade grade(
+            String pool, Judge.Settings j, String question, String text) {
+        try {
+            Judge.Grade g = judge.grade(pool, j.model(), question, text);
+            metrics.judged(g == null ? "no-grade" : "graded", g == null ? 0 : g.cost());
+            return g;
+        } catch (Upstreams.Unavailable | IOException e) {
+            metrics.judged("failed", 0);
+            LOG.info("gateway: the judge of pool {} did not grade: {}", pool, e.getMessage());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * Writes {@code score} for the remembered answer of {@code id}, unless it is rated already (by
+     * the application or the judge: the first rating wins). Returns the answer rated, or null.
+     */
+    private @Nullable Answer rate(String id, double score) {
+        Answer a = answers.get(id);
+        // Check and mark in one step: of two concurrent ratings of one answer, one wins.
+        if (a == null
+                || a.rated()
+                || !answers.replace(
+                        id, a, new Answer(a.pool(), a.model(), a.cost(), a.latencyMs(), true))) {
+            return null;
+        }
+        write(
+                Outcome.newBuilder()
+                        .setQueryId(id)
+                        .setPool(a.pool())
+                        .setModel(a.model())
+                        .setScore(score)
+                        .setCost(a.cost())
+                        .setLatencyMs(a.latencyMs())
+                        .setTs(Instant.now())
+                        .build());
+        return a;
+    }
+
+    /**
+     * Asks, in the background, the models the decision explored (all but the one that answered) the
+     * same request, when the pool has a judge to grade their answers: each one's outcome is its
+     * measured cost and the judge's score (the cost alone if the judge gives none), which the
+     * ledger weighs by the decision's exploration probability. Without a judge an explored answer
+     * would teach only its cost, so none is asked.
+     */
+    private void explore(
+            JsonNode body,
+            Kind kind,
+            PoolCatalog catalog,
+            RoutingDecision decision,
+            CatalogModel answered,
+            String question) {
+        if (!decision.getExplore() || decision.getExploreModels().isEmpty()) {
+            return;
+        }
+        Judge.Settings j = judgeOf(catalog);
+        if (j == null) {
+            return;
+        }
+        for (String name : decision.getExploreModels()) {
+            CatalogModel m =
+                    catalog.getModels().stream()
+                            .filter(c -> c.getName().equals(name))
+                            .findFirst()
+                            .orElse(null);
+            if (m == null || m.getUpstream() == null || m.getName().equals(answered.getName())) {
+                continue;
+            }
+            background(() -> exploreOne(body, kind, catalog, decision, m, j, question));
+        }
+    }
+
+    private void exploreOne(
+            JsonNode body,
+            Kind kind,
+            PoolCatalog catalog,
+            RoutingDecision decision,
+            CatalogModel m,
+            Judge.Settings j,
+            String question) {
+        long start = System.nanoTime();
+        byte[] bytes;
+        try {
+            ObjectNode quiet = (ObjectNode) body.deepCopy();
+            quiet.remove("stream");
+            quiet.remove("stream_options");
+            try (Upstreams.Call call =
+                    upstreams.send(
+                            catalog.getPool(), m, kind.path, upstreamBody(quiet, m, false))) {
+                int status = call.response.statusCode();
+                bytes = call.response.body().readNBytes(MAX_ANSWER_BYTES);
+                if (status >= 400) {
+                    throw new IOException("answered HTTP " + status);
+                }
+            }
+        } catch (Upstreams.Unavailable e) {
+            metrics.explored("failed");
+            if (e.failed) {
+                fail(decision, m.getName(), start);
+            }
+            return;
+        } catch (IOException e) {
+            metrics.explored("failed");
+            fail(decision, m.getName(), start);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        long latencyMs = elapsedMs(start);
+        Relay.Usage usage = Relay.ofJson(bytes);
+        double cost =
+                usage == null
+                        ? predictedCost(decision, m.getName())
+                        : usage.promptTokens() * m.getInputPrice()
+                                + usage.completionTokens() * m.getOutputPrice();
+        Judge.Grade g = grade(catalog.getPool(), j, question, Relay.textOfJson(bytes));
+        metrics.explored("answered");
+        write(
+                Outcome.newBuilder()
+                        .setQueryId(decision.getQueryId())
+                        .setPool(decision.getPool())
+                        .setModel(m.getName())
+                        .setScore(g == null ? null : g.score())
+                        .setCost(cost)
+                        .setLatencyMs(latencyMs)
+                        .setTs(Instant.now())
+                        .build());
     }
 
     /**
@@ -499,7 +738,8 @@ public final class Gateway {
     /**
      * {@code POST /v1/feedback}: {@code {"decisionId": ..., "score": 0..1}} or {@code "thumbs":
      * "up"|"down"} (1 or 0) for an answer this gateway gave in the last {@code --answer-memory};
-     * written to {@code router.outcomes} with the answer's model, cost and latency.
+     * written to {@code router.outcomes} with the answer's model, cost and latency, where it
+     * completes the cost-only outcome the answer wrote.
      */
     public Response feedback(Request request) throws BadRequest, IOException {
         JsonNode body = request.json();
@@ -532,22 +772,9 @@ public final class Gateway {
                             + " instance that answered)");
         }
         auth.authorize(request, a.pool());
-        // Check and mark in one step: of two concurrent scores for one answer, one wins.
-        if (a.rated()
-                || !answers.replace(
-                        id, a, new Answer(a.pool(), a.model(), a.cost(), a.latencyMs(), true))) {
+        if (rate(id, score) == null) {
             throw new BadRequest(409, "decision " + id + " has feedback already");
         }
-        write(
-                Outcome.newBuilder()
-                        .setQueryId(id)
-                        .setPool(a.pool())
-                        .setModel(a.model())
-                        .setScore(score)
-                        .setCost(a.cost())
-                        .setLatencyMs(a.latencyMs())
-                        .setTs(Instant.now())
-                        .build());
         metrics.gatewayFeedback();
         ObjectNode out =
                 Response.JSON

@@ -30,6 +30,9 @@ final class Relay {
     /** Tokens an answer used, as its {@code usage} says. */
     record Usage(long promptTokens, long completionTokens) {}
 
+    /** The most characters of an answer's text kept for a judge. */
+    static final int MAX_TEXT = 16_384;
+
     private Relay() {}
 
     /** The usage of a JSON completion, or null when it has none. */
@@ -42,14 +45,45 @@ final class Relay {
     }
 
     /**
+     * The text of a completion (a chat message's content, or a completion's text), or of one
+     * streamed event (its delta's content); empty when it has none.
+     */
+    static String text(JsonNode completion) {
+        JsonNode choice = completion.path("choices").path(0);
+        JsonNode text = choice.path("message").path("content");
+        if (!text.isTextual()) {
+            text = choice.path("delta").path("content");
+        }
+        if (!text.isTextual()) {
+            text = choice.path("text");
+        }
+        return text.isTextual() ? text.asText() : "";
+    }
+
+    /** The text of a JSON completion; empty when it is not one. */
+    static String textOfJson(byte[] body) {
+        try {
+            return cut(text(JSON.readTree(body)));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static String cut(String s) {
+        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+    }
+
+    /**
      * Copies server-sent events from {@code in} to {@code out}, flushing after each event, and
-     * returns the last usage an event carried (null: none did).
+     * returns the last usage an event carried (null: none did); the answer's text, up to {@value
+     * #MAX_TEXT} characters, is appended to {@code text}.
      *
      * @param dropUsageOnly whether to leave out an event that carries only usage (no choices): the
      *     one the gateway asked for with {@code stream_options.include_usage} when the client had
      *     not, so that the client sees the stream it asked for
      */
-    static @Nullable Usage copyEvents(InputStream in, OutputStream out, boolean dropUsageOnly)
+    static @Nullable Usage copyEvents(
+            InputStream in, OutputStream out, boolean dropUsageOnly, StringBuilder text)
             throws IOException {
         Usage usage = null;
         List<byte[]> event = new ArrayList<>();
@@ -59,7 +93,12 @@ final class Relay {
             if (!blank(line)) {
                 continue;
             }
-            Usage found = eventUsage(event);
+            JsonNode data = data(event);
+            if (data != null && text.length() < MAX_TEXT) {
+                text.append(text(data));
+                text.setLength(Math.min(text.length(), MAX_TEXT));
+            }
+            Usage found = data == null ? null : usage(data);
             usage = found == null ? usage : found;
             if (!(dropUsageOnly && found != null && usageOnly(event))) {
                 send(event, out);

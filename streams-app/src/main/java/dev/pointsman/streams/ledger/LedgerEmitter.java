@@ -88,11 +88,15 @@ final class LedgerEmitter {
                         entry.oodScore,
                         entry.hasQuery ? floats(entry) : null,
                         lambda,
-                        spendTarget));
+                        spendTarget,
+                        entry.explored));
     }
 
-    /** One observed outcome of a decided query. */
-    void outcomeDelta(LedgerEntry entry, String model, double[] observed) {
+    /**
+     * One observed outcome of a decided query: {score (NaN while not rated), cost}; {@code paid}
+     * false when it completes an outcome whose cost an earlier delta counted.
+     */
+    void outcomeDelta(LedgerEntry entry, String model, double[] observed, boolean paid) {
         double[] predicted = entry.predicted.get(model);
         delta(
                 entry,
@@ -104,7 +108,8 @@ final class LedgerEmitter {
                         model.equals(entry.chosen),
                         predicted == null ? Double.NaN : predicted[0],
                         predicted == null ? Double.NaN : predicted[1],
-                        1.0 / propensity(entry, model)));
+                        1.0 / propensity(entry, model),
+                        paid));
     }
 
     /** The query as a shadow row, once every predicted model has an outcome (only once). */
@@ -112,7 +117,7 @@ final class LedgerEmitter {
         if (entry.shadowSent
                 || !entry.hasDecision
                 || entry.predicted.isEmpty()
-                || !entry.outcomes.keySet().containsAll(entry.predicted.keySet())) {
+                || !entry.predicted.keySet().stream().allMatch(m -> rated(entry, m))) {
             return;
         }
         entry.shadowSent = true;
@@ -129,6 +134,12 @@ final class LedgerEmitter {
                                 observed,
                                 entry.explored,
                                 entry.exploreProbability)));
+    }
+
+    /** Whether {@code model}'s outcome of the entry has a score (not only a cost). */
+    private static boolean rated(LedgerEntry entry, String model) {
+        double[] o = entry.outcomes.get(model);
+        return o != null && !Double.isNaN(o[0]);
     }
 
     private void delta(LedgerEntry entry, MetricDelta delta) {

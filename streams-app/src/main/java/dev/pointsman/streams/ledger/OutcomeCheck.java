@@ -26,7 +26,7 @@ final class OutcomeCheck {
         if (o.getModel().isEmpty()) {
             return "outcome for query " + o.getQueryId() + " has no model";
         }
-        if (!(o.getScore() >= 0 && o.getScore() <= 1)) {
+        if (o.getScore() != null && !(o.getScore() >= 0 && o.getScore() <= 1)) {
             return "outcome score " + o.getScore() + " is outside [0, 1]";
         }
         if (!(o.getCost() >= 0) || Double.isInfinite(o.getCost())) {

@@ -204,7 +204,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         }
         // Outcomes that came before their decision count now.
         for (Map.Entry<String, double[]> o : entry.outcomes.entrySet()) {
-            out.outcomeDelta(entry, o.getKey(), o.getValue());
+            out.outcomeDelta(entry, o.getKey(), o.getValue(), true);
         }
         out.maybeShadow(entry);
         ledger.put(id, entry);
@@ -233,7 +233,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         }
         LedgerEntry entry = get(id);
         if (!entry.hasQuery) {
-            if (entry.pending.stream().anyMatch(p -> sameModel(p, o.getModel()))) {
+            if (entry.pending.stream().anyMatch(p -> repeats(p, o))) {
                 out.dead(
                         source,
                         "duplicate",
@@ -271,7 +271,9 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                             + "'");
             return;
         }
-        if (entry.outcomes.containsKey(o.getModel())) {
+        double[] known = entry.outcomes.get(o.getModel());
+        boolean completes = known != null && Double.isNaN(known[0]) && o.getScore() != null;
+        if (known != null && !completes) {
             out.dead(
                     source,
                     "duplicate",
@@ -292,20 +294,29 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                             + " ms");
             return;
         }
-        double[] observed = {o.getScore(), o.getCost()};
+        // A score for an answer whose cost came first completes it; the cost stays the one paid.
+        double[] observed = {
+            o.getScore() == null ? Double.NaN : o.getScore(), completes ? known[1] : o.getCost()
+        };
         entry.outcomes.put(o.getModel(), observed);
         metrics.feedbackOutcome();
         out.feedback(id, entry);
         if (entry.hasDecision) {
-            out.outcomeDelta(entry, o.getModel(), observed);
+            out.outcomeDelta(entry, o.getModel(), observed, !completes);
             out.maybeShadow(entry);
         }
         ledger.put(id, entry);
     }
 
-    private boolean sameModel(LedgerEntry.Pending p, String model) {
+    /**
+     * Whether {@code o} repeats the waiting outcome {@code p}: the same model, unless {@code p} has
+     * only a cost and {@code o} the score that completes it.
+     */
+    private boolean repeats(LedgerEntry.Pending p, Outcome o) {
         try {
-            return inputs.outcomes().decode(p.value()).getModel().equals(model);
+            Outcome waiting = inputs.outcomes().decode(p.value());
+            return waiting.getModel().equals(o.getModel())
+                    && !(waiting.getScore() == null && o.getScore() != null);
         } catch (UndecodableRecordException e) {
             return false;
         }

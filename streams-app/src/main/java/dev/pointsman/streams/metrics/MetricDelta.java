@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * weight in the window's AUC (its inverse exploration propensity, see {@link
  * dev.pointsman.core.monitor.ShadowRow}), an outcome its weight in the global trend (1 / the
  * probability it was observed); a query delta weighs 1.
+ *
+ * <p>An outcome's {@code score} is NaN while only its cost is known (an answer not rated yet), and
+ * {@code paid} says whether its cost counts toward the window's spend: false for the score that
+ * completes such an outcome later, whose cost the first delta already paid.
  */
 public record MetricDelta(
         Kind kind,
@@ -33,7 +37,9 @@ public record MetricDelta(
         Map<String, double[]> observed,
         double weight,
         double lambda,
-        double spendTarget) {
+        double spendTarget,
+        boolean paid,
+        boolean explored) {
 
     public enum Kind {
         QUERY,
@@ -41,12 +47,13 @@ public record MetricDelta(
         SHADOW
     }
 
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
 
     /**
      * @param chosen the model the decision chose (null in deltas written before it was kept)
      * @param lambda the decision's λ
      * @param spendTarget the pool's budget per query when its λ is paced, NaN otherwise
+     * @param explored whether the decision asked the other models too
      */
     public static MetricDelta query(
             String router,
@@ -54,7 +61,8 @@ public record MetricDelta(
             double oodScore,
             float @Nullable [] vector,
             double lambda,
-            double spendTarget) {
+            double spendTarget,
+            boolean explored) {
         return new MetricDelta(
                 Kind.QUERY,
                 router,
@@ -70,12 +78,17 @@ public record MetricDelta(
                 Map.of(),
                 1.0,
                 lambda,
-                spendTarget);
+                spendTarget,
+                false,
+                explored);
     }
 
     /**
      * @param predictedScore NaN when the decision made no prediction for the model
      * @param weight 1 / the probability that this outcome was observed
+     * @param score NaN while the answer's quality is not known yet
+     * @param paid whether this delta's cost counts toward the window's spend (false when an earlier
+     *     delta of the same outcome counted it)
      */
     public static MetricDelta outcome(
             String router,
@@ -85,7 +98,8 @@ public record MetricDelta(
             boolean chosen,
             double predictedScore,
             double predictedCost,
-            double weight) {
+            double weight,
+            boolean paid) {
         return new MetricDelta(
                 Kind.OUTCOME,
                 router,
@@ -101,7 +115,9 @@ public record MetricDelta(
                 Map.of(),
                 weight,
                 Double.NaN,
-                Double.NaN);
+                Double.NaN,
+                paid,
+                false);
     }
 
     public static MetricDelta shadow(String router, ShadowRow row) {
@@ -120,7 +136,9 @@ public record MetricDelta(
                 row.observed(),
                 row.weight(),
                 Double.NaN,
-                Double.NaN);
+                Double.NaN,
+                false,
+                false);
     }
 
     public static Serde<MetricDelta> serde() {
@@ -147,6 +165,8 @@ public record MetricDelta(
         out.writeDouble(d.weight);
         out.writeDouble(d.lambda);
         out.writeDouble(d.spendTarget);
+        out.writeBoolean(d.paid);
+        out.writeBoolean(d.explored);
     }
 
     static MetricDelta read(DataInputStream in) throws IOException {
@@ -166,6 +186,9 @@ public record MetricDelta(
         double weight = version >= 2 ? in.readDouble() : 1.0;
         double lambda = version >= 3 ? in.readDouble() : Double.NaN;
         double spendTarget = version >= 3 ? in.readDouble() : Double.NaN;
+        // Before version 4 every outcome delta carried a score and paid its cost.
+        boolean paid = version >= 4 ? in.readBoolean() : kind == Kind.OUTCOME;
+        boolean explored = version >= 4 && in.readBoolean();
         return new MetricDelta(
                 kind,
                 router,
@@ -181,6 +204,8 @@ public record MetricDelta(
                 observed,
                 weight,
                 lambda,
-                spendTarget);
+                spendTarget,
+                paid,
+                explored);
     }
 }

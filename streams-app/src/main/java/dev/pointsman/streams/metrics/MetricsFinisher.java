@@ -163,6 +163,9 @@ public final class MetricsFinisher
                             .setBudget(finite(window.spendTarget()))
                             .setDecisionsByModel(new java.util.HashMap<>(window.decisionsByModel()))
                             .setSpendByModel(new java.util.HashMap<>(window.spendByModel()))
+                            .setExplored(window.explored())
+                            .setTrendHalfLife(
+                                    settings.trendHalfLife() > 0 ? settings.trendHalfLife() : null)
                             .build();
             context.forward(new Record<>(pool, metrics, end));
             history.put(historyKey(pool, start, router), metricsCodec.encode(metrics));

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Kafka Streams' windowed aggregate.
  */
 public final class WindowAggregate {
-    private static final int VERSION = 4;
+    private static final int VERSION = 5;
 
     /** Per-router metrics and sums. */
     public static final class RouterStats {
@@ -56,6 +56,9 @@ public final class WindowAggregate {
      */
     final Map<String, double[]> observed = new TreeMap<>();
 
+    /** The window's decisions that explored (asked the other models too). */
+    long explored;
+
     /** The pool's decisions' λ: their sum and how many. */
     double lambdaSum;
 
@@ -86,6 +89,9 @@ public final class WindowAggregate {
                     lambdas++;
                 }
                 spendTarget = d.spendTarget();
+                if (d.explored()) {
+                    explored++;
+                }
                 if (d.model() != null) {
                     byModel.computeIfAbsent(d.model(), m -> new double[2])[0]++;
                 }
@@ -107,9 +113,14 @@ public final class WindowAggregate {
                 }
             }
             case OUTCOME -> {
+                if (d.paid()) {
+                    paid += d.cost();
+                    byModel.computeIfAbsent(d.model(), m -> new double[2])[1] += d.cost();
+                }
+                if (Double.isNaN(d.score())) {
+                    return this; // its quality is not known yet: only its spend counts
+                }
                 stats.outcomes++;
-                paid += d.cost();
-                byModel.computeIfAbsent(d.model(), m -> new double[2])[1] += d.cost();
                 if (d.chosen()) {
                     stats.realised++;
                     stats.realisedScore += d.score();
@@ -191,6 +202,11 @@ public final class WindowAggregate {
         return spendTarget;
     }
 
+    /** The window's decisions that explored. */
+    public long explored() {
+        return explored;
+    }
+
     public long queries() {
         long n = 0;
         for (RouterStats s : routers.values()) {
@@ -246,6 +262,7 @@ public final class WindowAggregate {
             out.writeUTF(e.getKey());
             Binary.writeDoubles(out, e.getValue());
         }
+        out.writeLong(a.explored);
     }
 
     static WindowAggregate read(DataInputStream in) throws IOException {
@@ -294,6 +311,9 @@ public final class WindowAggregate {
             for (int i = 0; i < n; i++) {
                 a.byModel.put(in.readUTF(), Binary.readDoubles(in));
             }
+        }
+        if (version >= 5) {
+            a.explored = in.readLong();
         }
         return a;
     }

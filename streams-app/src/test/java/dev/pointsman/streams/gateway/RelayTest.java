@@ -23,8 +23,32 @@ class RelayTest {
                 Relay.copyEvents(
                         new ByteArrayInputStream(upstream.getBytes(StandardCharsets.UTF_8)),
                         out,
-                        drop);
+                        drop,
+                        new StringBuilder());
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void theAnswersTextIsReadFromAStreamAndFromJsonForAJudge() throws IOException {
+        StringBuilder text = new StringBuilder();
+        Relay.copyEvents(
+                new ByteArrayInputStream(
+                        (WORD + WORD + USAGE_ONLY + DONE).getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(),
+                true,
+                text);
+        assertThat(text).hasToString("hihi");
+        assertThat(
+                        Relay.textOfJson(
+                                "{\"choices\":[{\"message\":{\"content\":\"an answer\"}}]}"
+                                        .getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("an answer");
+        assertThat(
+                        Relay.textOfJson(
+                                "{\"choices\":[{\"text\":\"completed\"}]}"
+                                        .getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo("completed");
+        assertThat(Relay.textOfJson("not json".getBytes(StandardCharsets.UTF_8))).isEmpty();
     }
 
     @Test
@@ -75,7 +99,8 @@ class RelayTest {
                                         new ByteArrayInputStream(
                                                 WORD.getBytes(StandardCharsets.UTF_8)),
                                         closed,
-                                        false))
+                                        false,
+                                        new StringBuilder()))
                 .isInstanceOf(Relay.ClientGone.class);
         java.io.InputStream broken =
                 new java.io.InputStream() {
@@ -85,7 +110,12 @@ class RelayTest {
                     }
                 };
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> Relay.copyEvents(broken, new ByteArrayOutputStream(), false))
+                        () ->
+                                Relay.copyEvents(
+                                        broken,
+                                        new ByteArrayOutputStream(),
+                                        false,
+                                        new StringBuilder()))
                 .isInstanceOf(IOException.class)
                 .isNotInstanceOf(Relay.ClientGone.class);
     }
