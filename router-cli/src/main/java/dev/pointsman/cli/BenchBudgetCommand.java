@@ -352,16 +352,16 @@ public final class BenchBudgetCommand implements Callable<Integer> {
         md.append(
                 "| budget (USD / 1k) | spend after warm-up | windows on target before the change |"
                         + " worst window before | windows on target, whole run | windows over |"
-                        + " queries to recover after the change | quality | best fixed λ at that"
-                        + " spend | ratio | alerts |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                        + " queries to recover after the change | windows on target after the change"
+                        + " | quality | best fixed λ at that spend | ratio | alerts |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (BudgetExperiment.Run run : runs) {
             SpendTracking.Result r = tracking(run);
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %.2f | %.3f (%+.1f%%) | %.0f%% | %+.1f%% | %.0f%% | %.0f%% | %s | %.4f |"
-                                    + " %.4f | %.1f%% | %s |%n",
+                            "| %.2f | %.3f (%+.1f%%) | %.0f%% | %+.1f%% | %.0f%% | %.0f%% | %s | %s |"
+                                    + " %.4f | %.4f | %.1f%% | %s |%n",
                             run.budgetPer1k(),
                             1000 * r.meanSpend(),
                             100 * (r.meanSpend() / r.budget() - 1),
@@ -372,6 +372,9 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                             changeAt < 0
                                     ? "no change"
                                     : r.toRecover() < 0 ? "not within the run" : r.toRecover(),
+                            Double.isNaN(r.withinAfter())
+                                    ? "–"
+                                    : String.format(Locale.ROOT, "%.0f%%", 100 * r.withinAfter()),
                             r.quality(),
                             r.hindsight(),
                             100 * r.qualityRatio(),
@@ -397,6 +400,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             o.put("windows_on_target", r.within());
             o.put("windows_over", r.over());
             o.put("queries_to_recover", r.toRecover());
+            o.put("windows_on_target_after_change", r.withinAfter());
             o.put("quality", r.quality());
             o.put("hindsight_quality", r.hindsight());
             o.put("quality_ratio", r.qualityRatio());

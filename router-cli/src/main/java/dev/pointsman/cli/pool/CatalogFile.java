@@ -3,6 +3,7 @@ package dev.pointsman.cli.pool;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.core.route.JudgeSettings;
 import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.PoolCatalog;
@@ -87,6 +88,20 @@ public final class CatalogFile {
                         "models[" + i + "].name: '" + m.getName() + "' is named twice");
             }
             models.add(m);
+        }
+        try {
+            JudgeSettings.parse(
+                    pool,
+                    defaults,
+                    names::contains,
+                    name ->
+                            models.stream()
+                                    .anyMatch(
+                                            m ->
+                                                    m.getName().equals(name)
+                                                            && m.getUpstream() != null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("defaults: " + e.getMessage());
         }
         return PoolCatalog.newBuilder()
                 .setPool(pool)

@@ -95,5 +95,13 @@ class CatalogFileTest {
                                                 + "\"outputPrice\":0}]}"))
                 .hasMessageStartingWith("defaults: ")
                 .hasMessageContaining("exploration");
+        // A judge must be one of the pool's models that the gateway can send to.
+        assertThatThrownBy(
+                        () ->
+                                parse(
+                                        "{\"pool\":\"p\",\"defaults\":{\"judge.model\":\"a\"},"
+                                                + "\"models\":[{\"name\":\"a\",\"inputPrice\":0,"
+                                                + "\"outputPrice\":0}]}"))
+                .hasMessage("defaults: catalog of p: judge.model 'a' has no upstream");
     }
 }

@@ -21,6 +21,10 @@ public final class SpendTracking {
      *     below is one in which the router found nothing worth the money
      * @param toRecover queries after the price change until every later trailing window is within
      *     the tolerance; -1 if the run ends outside it, 0 without a change
+     * @param withinAfter share of the trailing windows wholly after the change (the first ends
+     *     {@code window} queries after it) within the tolerance: how well the budget is held at the
+     *     new prices, where {@code toRecover} is set by the last window that strays (NaN: no
+     *     change, or no such window)
      * @param quality mean true score of the chosen models
      * @param chosenSpend mean true cost of the chosen models (exploration aside)
      * @param hindsight mean true score the best fixed λ in hindsight gets at {@code chosenSpend},
@@ -34,6 +38,7 @@ public final class SpendTracking {
             double within,
             double over,
             int toRecover,
+            double withinAfter,
             double quality,
             double chosenSpend,
             double hindsight) {
@@ -87,6 +92,12 @@ public final class SpendTracking {
             }
         }
         int toRecover = changeAt < 0 ? 0 : lastOff >= n - 1 ? -1 : lastOff + 1 - changeAt;
+        int after = 0;
+        int afterInside = 0;
+        for (int j = changeAt + window - 1; changeAt >= 0 && j < n; j++) {
+            after++;
+            afterInside += Math.abs(trailing[j] / budget - 1) <= tolerance ? 1 : 0;
+        }
         int all = 0;
         int allInside = 0;
         int allOver = 0;
@@ -105,6 +116,7 @@ public final class SpendTracking {
                 all == 0 ? Double.NaN : (double) allInside / all,
                 all == 0 ? Double.NaN : (double) allOver / all,
                 toRecover,
+                after == 0 ? Double.NaN : (double) afterInside / after,
                 mean(score, 0, n),
                 chosen,
                 hindsight(rows, chosen, budget));

@@ -69,6 +69,8 @@ class SpendTrackingTest {
         assertThat(r.over()).isCloseTo(9.0 / 37, within(1e-12));
         // the last window off target ends at 30 (paid[29] = 2, paid[30] = 1): 11 queries after 20
         assertThat(r.toRecover()).isEqualTo(11);
+        // windows wholly after the change end at 21..39: 19, off at 24..30
+        assertThat(r.withinAfter()).isCloseTo(12.0 / 19, within(1e-12));
         assertThat(r.hindsight()).isCloseTo(0.9, within(1e-12));
         paid[n - 1] = 3.0;
         assertThat(SpendTracking.of(1.0, paid, score, chosen, rows, 2, 2, 20, 0.05).toRecover())

@@ -2,11 +2,12 @@ package dev.pointsman.streams.gateway;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.pointsman.core.route.Exploration;
+import dev.pointsman.core.route.JudgeSettings;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.streams.api.Response;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,9 +21,6 @@ import org.jspecify.annotations.Nullable;
  * from 0 to 10 and to reply with the number; its first number, divided by 10, is the score.
  */
 final class Judge {
-    static final String MODEL = "judge.model";
-    static final String SHARE = "judge.share";
-
     static final String RUBRIC =
             "You grade an AI assistant's answer to a user's request. Rate how well the answer"
                     + " serves the request, from 0 (wrong, harmful or no answer) to 10 (correct,"
@@ -32,66 +30,30 @@ final class Judge {
     private static final Pattern NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
 
     /** A pool's judge: its model and the share of answers it grades. */
-    record Settings(CatalogModel model, double share) {
+    record Settings(CatalogModel model, JudgeSettings judge) {
         /**
          * The catalog's judge, or null when it sets none.
          *
          * @throws IllegalArgumentException naming the default at fault
          */
         static @Nullable Settings of(PoolCatalog catalog) {
-            Map<String, String> defaults = catalog.getDefaults();
-            String name = defaults.get(MODEL);
-            String pool = catalog.getPool();
-            if (name == null || name.isBlank()) {
-                if (defaults.containsKey(SHARE)) {
-                    throw new IllegalArgumentException(
-                            "catalog of " + pool + ": " + SHARE + " is set without " + MODEL);
-                }
-                return null;
-            }
-            CatalogModel model =
-                    catalog.getModels().stream()
-                            .filter(m -> m.getName().equals(name))
-                            .findFirst()
-                            .orElseThrow(
-                                    () ->
-                                            new IllegalArgumentException(
-                                                    "catalog of "
-                                                            + pool
-                                                            + ": "
-                                                            + MODEL
-                                                            + " '"
-                                                            + name
-                                                            + "' is not one of its models"));
-            if (model.getUpstream() == null) {
-                throw new IllegalArgumentException(
-                        "catalog of " + pool + ": " + MODEL + " '" + name + "' has no upstream");
-            }
-            double share = 1.0;
-            String s = defaults.get(SHARE);
-            if (s != null) {
-                try {
-                    share = Double.parseDouble(s.strip());
-                } catch (NumberFormatException e) {
-                    share = Double.NaN;
-                }
-                if (!(share >= 0 && share <= 1)) {
-                    throw new IllegalArgumentException(
-                            "catalog of "
-                                    + pool
-                                    + ": "
-                                    + SHARE
-                                    + " must be in [0, 1], got '"
-                                    + s
-                                    + "'");
-                }
-            }
-            return new Settings(model, share);
+            Map<String, CatalogModel> byName = new HashMap<>();
+            catalog.getModels().forEach(m -> byName.put(m.getName(), m));
+            JudgeSettings j =
+                    JudgeSettings.parse(
+                            catalog.getPool(),
+                            catalog.getDefaults(),
+                            byName::containsKey,
+                            name -> byName.get(name).getUpstream() != null);
+            return j == null ? null : new Settings(byName.get(j.model()), j);
         }
 
-        /** Whether the answer of {@code decisionId} is one of the share graded (deterministic). */
+        double share() {
+            return judge.share();
+        }
+
         boolean grades(String decisionId) {
-            return Exploration.draw(decisionId + "/judge", share);
+            return judge.grades(decisionId);
         }
     }
 

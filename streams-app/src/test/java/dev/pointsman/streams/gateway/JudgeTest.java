@@ -50,6 +50,7 @@ class JudgeTest {
         assertThat(Judge.Settings.of(catalog(Map.of()))).isNull();
         Judge.Settings all = Judge.Settings.of(catalog(Map.of("judge.model", "grader")));
         assertThat(all.model().getName()).isEqualTo("grader");
+        assertThat(all.model().getInputPrice()).isEqualTo(1e-6);
         assertThat(all.share()).isEqualTo(1.0);
         assertThat(all.grades("any")).isTrue();
         Judge.Settings some =
