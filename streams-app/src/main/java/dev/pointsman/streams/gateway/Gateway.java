@@ -468,11 +468,7 @@ public final class Gateway {
             @Nullable String session,
             String question,
             String text) {
-        double cost =
-                usage == null
-                        ? predictedCost(decision, m.getName())
-                        : usage.promptTokens() * m.getInputPrice()
-                                + usage.completionTokens() * m.getOutputPrice();
+        double cost = priced(usage, m, predictedCost(decision, m.getName()));
         if (usage == null) {
             LOG.warn(
                     "gateway: {} answered decision {} without usage; its cost is the predicted {}",
@@ -482,15 +478,13 @@ public final class Gateway {
         }
         long latencyMs = elapsedMs(start);
         write(
-                Outcome.newBuilder()
-                        .setQueryId(decision.getQueryId())
-                        .setPool(decision.getPool())
-                        .setModel(m.getName())
-                        .setScore(null)
-                        .setCost(cost)
-                        .setLatencyMs(latencyMs)
-                        .setTs(Instant.now())
-                        .build());
+                outcome(
+                        decision.getQueryId(),
+                        decision.getPool(),
+                        m.getName(),
+                        null,
+                        cost,
+                        latencyMs));
         answers.put(
                 decision.getQueryId(),
                 new Answer(decision.getPool(), m.getName(), cost, latencyMs, false));
@@ -562,16 +556,7 @@ public final class Gateway {
                         id, a, new Answer(a.pool(), a.model(), a.cost(), a.latencyMs(), true))) {
             return null;
         }
-        write(
-                Outcome.newBuilder()
-                        .setQueryId(id)
-                        .setPool(a.pool())
-                        .setModel(a.model())
-                        .setScore(score)
-                        .setCost(a.cost())
-                        .setLatencyMs(a.latencyMs())
-                        .setTs(Instant.now())
-                        .build());
+        write(outcome(id, a.pool(), a.model(), score, a.cost(), a.latencyMs()));
         return a;
     }
 
@@ -647,24 +632,17 @@ public final class Gateway {
             return;
         }
         long latencyMs = elapsedMs(start);
-        Relay.Usage usage = Relay.ofJson(bytes);
-        double cost =
-                usage == null
-                        ? predictedCost(decision, m.getName())
-                        : usage.promptTokens() * m.getInputPrice()
-                                + usage.completionTokens() * m.getOutputPrice();
+        double cost = priced(Relay.ofJson(bytes), m, predictedCost(decision, m.getName()));
         Judge.Grade g = grade(catalog.getPool(), j, question, Relay.textOfJson(bytes));
         metrics.explored("answered");
         write(
-                Outcome.newBuilder()
-                        .setQueryId(decision.getQueryId())
-                        .setPool(decision.getPool())
-                        .setModel(m.getName())
-                        .setScore(g == null ? null : g.score())
-                        .setCost(cost)
-                        .setLatencyMs(latencyMs)
-                        .setTs(Instant.now())
-                        .build());
+                outcome(
+                        decision.getQueryId(),
+                        decision.getPool(),
+                        m.getName(),
+                        g == null ? null : g.score(),
+                        cost,
+                        latencyMs));
     }
 
     /**
@@ -674,15 +652,40 @@ public final class Gateway {
     private void fail(RoutingDecision decision, String model, long start) {
         metrics.upstreamFailure(model);
         write(
-                Outcome.newBuilder()
-                        .setQueryId(decision.getQueryId())
-                        .setPool(decision.getPool())
-                        .setModel(model)
-                        .setScore(0.0)
-                        .setCost(predictedCost(decision, model))
-                        .setLatencyMs(elapsedMs(start))
-                        .setTs(Instant.now())
-                        .build());
+                outcome(
+                        decision.getQueryId(),
+                        decision.getPool(),
+                        model,
+                        0.0,
+                        predictedCost(decision, model),
+                        elapsedMs(start)));
+    }
+
+    /** An outcome observed now; {@code score} null while the answer's quality is not known. */
+    private static Outcome outcome(
+            String queryId,
+            String pool,
+            String model,
+            @Nullable Double score,
+            double cost,
+            long latencyMs) {
+        return Outcome.newBuilder()
+                .setQueryId(queryId)
+                .setPool(pool)
+                .setModel(model)
+                .setScore(score)
+                .setCost(cost)
+                .setLatencyMs(latencyMs)
+                .setTs(Instant.now())
+                .build();
+    }
+
+    /** What an answer cost by its usage at the model's prices; {@code otherwise} without usage. */
+    static double priced(Relay.@Nullable Usage usage, CatalogModel m, double otherwise) {
+        return usage == null
+                ? otherwise
+                : usage.promptTokens() * m.getInputPrice()
+                        + usage.completionTokens() * m.getOutputPrice();
     }
 
     private void write(Outcome o) {

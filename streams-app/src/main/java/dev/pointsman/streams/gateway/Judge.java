@@ -103,13 +103,7 @@ final class Judge {
         if (score == null) {
             return null;
         }
-        Relay.Usage u = Relay.ofJson(reply);
-        double cost =
-                u == null
-                        ? 0
-                        : u.promptTokens() * judge.getInputPrice()
-                                + u.completionTokens() * judge.getOutputPrice();
-        return new Grade(score, cost);
+        return new Grade(score, Gateway.priced(Relay.ofJson(reply), judge, 0));
     }
 
     /**
