@@ -24,8 +24,11 @@ import org.jspecify.annotations.Nullable;
  * @param mergeTimeout how long a query's merge waits for its slowest shard
  * @param catalogWait how long a record of a pool without a catalog waits for one
  * @param schemaRegistry schema registry for reading registry-framed records, or null
- * @param delivery EXACTLY_ONCE (decisions become visible to read_committed consumers when a
- *     checkpoint completes) or AT_LEAST_ONCE (visible at once; a restart may repeat some)
+ * @param delivery of the decisions: AT_LEAST_ONCE (the default: visible at once, in tens of ms; a
+ *     restart may repeat the decisions of the queries since the last checkpoint, and readers keep
+ *     the first of a query's) or EXACTLY_ONCE (visible to read_committed consumers when the
+ *     checkpoint that commits them completes, about half a checkpoint interval later on average).
+ *     Dead letters and alerts are always written exactly once.
  * @param trainingWindow recent examples per pool a trained router is fitted on
  * @param retrainEvery refit after this many new examples
  * @param retrainInterval or on the next example once this long has passed since the last fit
@@ -221,7 +224,7 @@ public record JobSettings(
         private Duration mergeTimeout = MERGE_TIMEOUT.defaultValue();
         private Duration catalogWait = CATALOG_WAIT.defaultValue();
         private @Nullable String schemaRegistry;
-        private DeliveryGuarantee delivery = DeliveryGuarantee.EXACTLY_ONCE;
+        private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
         private int trainingWindow = TRAINING_WINDOW.defaultValue();
         private int retrainEvery = RETRAIN_EVERY.defaultValue();
         private Duration retrainInterval = RETRAIN_INTERVAL.defaultValue();

@@ -22,6 +22,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -182,10 +183,14 @@ public final class RoutingJob {
                         .uid("decide")
                         .name("decide");
 
-        decisions.sinkTo(sink(s, Topics.DECISIONS, "decisions")).uid("decisions-sink");
+        // Decisions as the settings say (at once by default: a gateway waits on each one); dead
+        // letters and alerts always in transactions committed on checkpoints.
+        decisions
+                .sinkTo(sink(s, Topics.DECISIONS, "decisions", s.delivery()))
+                .uid("decisions-sink");
         verdicts.getSideOutput(CatalogGate.ALERTS)
                 .union(decisions.getSideOutput(CatalogGate.ALERTS))
-                .sinkTo(sink(s, Topics.ALERTS, "alerts"))
+                .sinkTo(sink(s, Topics.ALERTS, "alerts", DeliveryGuarantee.EXACTLY_ONCE))
                 .uid("alerts-sink");
         DataStream<KeyedBytes> dlq =
                 queries.getSideOutput(DeadLetters.TAG)
@@ -200,7 +205,7 @@ public final class RoutingJob {
                                 verdicts.getSideOutput(DeadLetters.TAG),
                                 paced.getSideOutput(DeadLetters.TAG),
                                 decisions.getSideOutput(DeadLetters.TAG));
-        dlq.sinkTo(sink(s, Topics.DLQ, "dlq")).uid("dlq-sink");
+        dlq.sinkTo(sink(s, Topics.DLQ, "dlq", DeliveryGuarantee.EXACTLY_ONCE)).uid("dlq-sink");
     }
 
     private static DataStream<KafkaRecord> source(
@@ -225,7 +230,8 @@ public final class RoutingJob {
                 .uid("source-" + topic);
     }
 
-    private static KafkaSink<KeyedBytes> sink(JobSettings s, String topic, String name) {
+    private static KafkaSink<KeyedBytes> sink(
+            JobSettings s, String topic, String name, DeliveryGuarantee guarantee) {
         Properties props = new Properties();
         // Within the broker's transaction.max.timeout.ms (15 min by default).
         props.setProperty("transaction.timeout.ms", "600000");
@@ -237,7 +243,7 @@ public final class RoutingJob {
                         (KafkaRecordSerializationSchema<KeyedBytes>)
                                 (element, context, timestamp) ->
                                         new ProducerRecord<>(topic, element.key, element.value))
-                .setDeliveryGuarantee(s.delivery())
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(s.group() + "-" + name)
                 .setKafkaProducerConfig(props)
                 .build();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -18,8 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The routing job cancelled while queries are in flight and restarted from its last retained
- * checkpoint: every query has exactly one committed decision, and the restored support set is the
- * one it had (its feedback is not read again; it comes back from RocksDB state).
+ * checkpoint: with decisions written in transactions every query has exactly one committed
+ * decision; written at once (the default) every query has at least one, and a repeat is a decision
+ * for the same query; either way the restored support set is the one it had (its feedback is not
+ * read again; it comes back from RocksDB state).
  */
 class RoutingJobRestartIT {
     private static final String POOL = "restart";
@@ -31,9 +34,25 @@ class RoutingJobRestartIT {
 
     @Test
     void restartFromCheckpointDecidesEveryQueryExactlyOnceWithTheSameSupportSet() throws Exception {
-        try (RouterTestKit kit = new RouterTestKit(dir)) {
-            Path checkpoints = dir.resolve("checkpoints");
-            JobClient first = kit.start(checkpoints, null, "restart-router");
+        Map<String, Integer> seen = restart(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(seen).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
+    }
+
+    @Test
+    void decisionsWrittenAtOnceAreNeverLostAcrossARestart() throws Exception {
+        Map<String, Integer> seen = restart(DeliveryGuarantee.AT_LEAST_ONCE);
+        assertThat(seen).allSatisfy((id, count) -> assertThat(count).as(id).isPositive());
+    }
+
+    /**
+     * Runs the job, cancels it with queries in flight, restores it and sends more; returns how many
+     * committed decisions each query has.
+     */
+    private Map<String, Integer> restart(DeliveryGuarantee guarantee) throws Exception {
+        try (RouterTestKit kit = new RouterTestKit(dir.resolve(guarantee.name()))) {
+            Path checkpoints = dir.resolve(guarantee.name()).resolve("checkpoints");
+            JobClient first =
+                    kit.start(checkpoints, null, "restart-router", b -> b.delivery(guarantee));
             kit.catalog(
                     POOL,
                     Map.of(),
@@ -65,7 +84,8 @@ class RoutingJobRestartIT {
                             LocalJob.latestCheckpoint(checkpoints)
                                     .orElseThrow(
                                             () -> new AssertionError("no completed checkpoint")),
-                            "restart-router");
+                            "restart-router",
+                            b -> b.delivery(guarantee));
             try {
                 afterFirst.addAll(kit.queries(POOL, "c", 30));
                 all.addAll(afterFirst);
@@ -74,12 +94,13 @@ class RoutingJobRestartIT {
                         kit.read(all, Duration.ofSeconds(120), seen);
                 assertThat(everything).containsKeys(all.toArray(new String[0]));
                 assertThat(everything).hasSize(all.size());
-                assertThat(seen).allSatisfy((id, count) -> assertThat(count).as(id).isEqualTo(1));
+                assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(all);
                 for (String id : afterFirst) {
                     assertThat(everything.get(id).getSupportSize())
                             .as("support size seen by " + id)
                             .isEqualTo(EXAMPLES);
                 }
+                return seen;
             } finally {
                 second.cancel().get();
             }
