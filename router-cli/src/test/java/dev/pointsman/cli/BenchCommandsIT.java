@@ -246,8 +246,9 @@ class BenchCommandsIT {
         assertThat(inJob).isBetween(-1.0, p50 + 1);
         assertThat(r.get("inJobP99Ms").asDouble())
                 .isLessThanOrEqualTo(r.get("p99Ms").asDouble() + 1);
-        // A decision is committed no earlier than it is written.
-        assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(p50);
+        // A decision is committed no earlier than the job's sink sends it (written at once, as
+        // by default, a read_committed reader sees it about when any reader does).
+        assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(inJob - 1);
     }
 
     private static int freePort() throws java.io.IOException {

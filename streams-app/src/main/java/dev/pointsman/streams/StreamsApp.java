@@ -174,6 +174,8 @@ public final class StreamsApp implements AutoCloseable {
                                 wire.codec(Alert.class, Topics.ALERTS)),
                         metrics,
                         () -> streams.state().name(),
+                        pool -> catalogs.get(pool) != null,
+                        catalogs::reading,
                         auth ->
                                 new Gateway(
                                         s.gateway(),

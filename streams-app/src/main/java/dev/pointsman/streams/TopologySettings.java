@@ -22,6 +22,9 @@ import java.util.List;
  * @param trendHalfLife {@code --trend-half-life}: the global trend's weight of a window's outcomes
  *     halves every this many later windows, so the trend follows the traffic (0: never)
  * @param alerts the alert thresholds
+ * @param clockSkew {@code --clock-skew}: how far ahead of this app's clock a query's, decision's or
+ *     outcome's event time may be; a later one goes to the DLQ ({@code future}), since the ledger's
+ *     clock follows event time and one far-future record would expire every query in flight
  */
 public record TopologySettings(
         Duration feedbackGrace,
@@ -32,7 +35,8 @@ public record TopologySettings(
         int shadowCap,
         Duration history,
         double trendHalfLife,
-        AlertThresholds alerts) {
+        AlertThresholds alerts,
+        Duration clockSkew) {
 
     /**
      * @param minQueries {@code --alert-min-queries}: windows with fewer queries raise no alert
@@ -149,6 +153,14 @@ public record TopologySettings(
                     v -> v >= 0 && Double.isFinite(v),
                     "must be a finite number of windows >= 0");
 
+    public static final Setting<Duration> CLOCK_SKEW =
+            Setting.duration(
+                    "clock-skew",
+                    Duration.ofMinutes(5),
+                    "How far ahead of this app's clock an event time may be; later records go to"
+                            + " router.dlq (future).",
+                    Duration.ZERO);
+
     /** Every setting of the topology, for the command line. */
     public static final List<Setting<?>> ALL =
             List.of(
@@ -160,6 +172,7 @@ public record TopologySettings(
                     SHADOW_CAP,
                     HISTORY,
                     TREND_HALF_LIFE,
+                    CLOCK_SKEW,
                     AlertThresholds.MIN_QUERIES,
                     AlertThresholds.AUC_BELOW_TREND,
                     AlertThresholds.OOD_SHARE,
@@ -180,6 +193,7 @@ public record TopologySettings(
         SHADOW_CAP.check(shadowCap);
         HISTORY.check(history);
         TREND_HALF_LIFE.check(trendHalfLife);
+        CLOCK_SKEW.check(clockSkew);
         require(history.compareTo(window) >= 0, "--history", "must be >= --window", history);
     }
 
@@ -193,7 +207,8 @@ public record TopologySettings(
                 SHADOW_CAP.defaultValue(),
                 HISTORY.defaultValue(),
                 TREND_HALF_LIFE.defaultValue(),
-                AlertThresholds.defaults());
+                AlertThresholds.defaults(),
+                CLOCK_SKEW.defaultValue());
     }
 
     public TopologySettings withWindow(Duration window, Duration windowGrace) {
@@ -223,7 +238,8 @@ public record TopologySettings(
                 shadowCap,
                 history,
                 trendHalfLife,
-                alerts);
+                alerts,
+                clockSkew);
     }
 
     /** The factor that carries the trend's sums from one window to the next. */

@@ -40,7 +40,12 @@ class FeedbackJoinTest {
     @Test
     void outcomesJoinTheirQueryAndMergeByModel() {
         f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
-        f.decision("q1", 1_000, "a", 0.1, Map.of("a", new double[] {0.9, 1}));
+        f.decision(
+                "q1",
+                1_000,
+                "a",
+                0.1,
+                Map.of("a", new double[] {0.9, 1}, "b", new double[] {0.4, 0.1}));
         f.outcome("q1", "a", 1.0, 0.5, 2_000);
         f.outcome("q1", "b", 0.0, 0.1, 3_000);
 
@@ -136,6 +141,55 @@ class FeedbackJoinTest {
         assertThat(f.dlq.readValuesToList())
                 .extracting(DeadLetter::getReason)
                 .containsExactly("duplicate outcome for model 'a' of query q2");
+    }
+
+    @Test
+    void aFarFutureEventTimeGoesToTheDlqAndExpiresNothing() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        f.decision("q1", 1_000, "a", 0.1, Map.of("a", new double[] {0.9, 1}));
+        // Microseconds sent as milliseconds: without the bound, the ledger's clock would jump
+        // past every query's retention and expire them all.
+        long micros = System.currentTimeMillis() * 1000;
+        f.outcome("q1", "a", 1.0, 0.5, micros);
+        f.query("far", micros, 1, 0, 0, 0);
+        assertThat(f.dlq.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r).contains("ahead of this app's clock"));
+        // q1 is still in the ledger: its outcome joins.
+        f.outcome("q1", "a", 1.0, 0.5, 2_000);
+        assertThat(f.feedback.readValue().getOutcomes()).containsOnlyKeys("a");
+        assertThat(f.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anOutcomeForAModelTheDecisionDidNotPredictGoesToTheDlqAndTheRestStillJoin() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        // Before the decision: kept until the decision says which models the pool had.
+        f.outcome("q1", "ghost", 1.0, 0.1, 1_500);
+        f.decision(
+                "q1",
+                1_000,
+                "a",
+                0.1,
+                Map.of("a", new double[] {0.9, 1}, "b", new double[] {0.5, 0.1}));
+        f.outcome("q1", "phantom", 1.0, 0.1, 2_000);
+        f.outcome("q1", "a", 1.0, 0.5, 2_500);
+        List<DeadLetter> dead = f.dlq.readValuesToList();
+        assertThat(dead)
+                .extracting(DeadLetter::getReason)
+                .containsExactly(
+                        "outcome for model 'ghost' of query q1, which its decision did not"
+                                + " predict (pool "
+                                + TopologyFixture.POOL
+                                + "'s models then: a, b)",
+                        "outcome for model 'phantom' of query q1, which its decision did not"
+                                + " predict (pool "
+                                + TopologyFixture.POOL
+                                + "'s models then: a, b)");
+        assertThat(dead.get(0).getSourceTopic()).isEqualTo(Topics.OUTCOMES);
+        List<FeedbackExample> examples = f.feedback.readValuesToList();
+        assertThat(examples.get(examples.size() - 1).getOutcomes()).containsOnlyKeys("a");
     }
 
     @Test

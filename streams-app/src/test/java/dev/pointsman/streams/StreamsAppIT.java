@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ModelPrediction;
+import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.Float32Vectors;
@@ -32,6 +34,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -59,6 +63,45 @@ class StreamsAppIT {
     private static final String TOKEN_P = "token-for-p";
     private static final String TOKEN_Q = "token-for-q";
 
+    /** The token of a pool that has a token but no catalog. */
+    private static final String TOKEN_GONE = "token-for-gone";
+
+    /**
+     * Declares {@code pools} with models a and b on {@code router.catalog} (creating the topics as
+     * the components do), before the app starts: the API answers only for pools with a catalog.
+     */
+    static void declare(String bootstrap, String... pools) throws Exception {
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(7)));
+        }
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        RecordCodec<PoolCatalog> codec =
+                WireFormat.singleObject().codec(PoolCatalog.class, Topics.CATALOG);
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            for (String pool : pools) {
+                List<CatalogModel> models =
+                        List.of(
+                                CatalogModel.newBuilder()
+                                        .setName("a")
+                                        .setInputPrice(2e-6)
+                                        .setOutputPrice(2e-6)
+                                        .build(),
+                                CatalogModel.newBuilder()
+                                        .setName("b")
+                                        .setInputPrice(1e-7)
+                                        .setOutputPrice(1e-7)
+                                        .build());
+                PoolCatalog catalog =
+                        PoolCatalog.newBuilder().setPool(pool).setModels(models).build();
+                producer.send(new ProducerRecord<>(Topics.CATALOG, pool, codec.encode(catalog)))
+                        .get();
+            }
+        }
+    }
+
     private Path dir;
     private EmbeddedKafka kafka;
     private StreamsApp app;
@@ -71,6 +114,7 @@ class StreamsAppIT {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        declare(kafka.bootstrapServers(), "p", "q");
         TopologySettings topology =
                 TopologySettings.defaults()
                         .withWindow(Duration.ofSeconds(2), Duration.ofMillis(500))
@@ -89,7 +133,7 @@ class StreamsAppIT {
                                         "127.0.0.1",
                                         0,
                                         Duration.ofSeconds(20),
-                                        Map.of("p", TOKEN_P, "q", TOKEN_Q)),
+                                        Map.of("p", TOKEN_P, "q", TOKEN_Q, "gone", TOKEN_GONE)),
                                 GatewaySettings.DEFAULTS,
                                 Topics.FEEDBACK));
         upstream = new Upstream(kafka.bootstrapServers());
@@ -316,6 +360,17 @@ class StreamsAppIT {
         assertThat(newest.at("/predictions/1/model").asText()).isEqualTo("b");
         assertThat(get("/v1/decisions?pool=p", TOKEN_Q).statusCode()).isEqualTo(403);
         assertThat(get("/v1/decisions", TOKEN_P).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aPoolWithoutACatalogIsRefusedAtOnceAndHealthSaysWhatItReads() throws Exception {
+        HttpResponse<String> gone =
+                post("/v1/route", TOKEN_GONE, "{\"pool\":\"gone\",\"text\":\"x\"}");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).contains("pool 'gone' has no catalog on router.catalog");
+        JsonNode health = JSON.readTree(get("/healthz", null).body());
+        assertThat(health.get("decisionReader").asText()).isEqualTo("reading");
+        assertThat(health.get("catalogReader").asText()).isEqualTo("reading");
     }
 
     @Test

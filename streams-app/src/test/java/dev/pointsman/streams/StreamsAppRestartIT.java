@@ -60,6 +60,7 @@ class StreamsAppRestartIT {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"));
                 StreamsAppIT.Upstream upstream =
                         new StreamsAppIT.Upstream(kafka.bootstrapServers())) {
+            StreamsAppIT.declare(kafka.bootstrapServers(), "p");
             upstream.start();
             String id;
             StreamsApp first = start(kafka, "state-1");

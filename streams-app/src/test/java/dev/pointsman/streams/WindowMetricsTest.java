@@ -181,7 +181,11 @@ class WindowMetricsTest {
             String id = "traffic-" + i;
             long ts = 1_000 + i * 100L;
             f.query(id, ts, 1, 0, 0, 0);
-            f.decision(id, ts, chosen[i], 0.0, Map.of(chosen[i], new double[] {0.5, 0.001}));
+            Map<String, double[]> predicted = new TreeMap<>();
+            for (String m : List.of("a", "b", "c")) {
+                predicted.put(m, new double[] {0.5, 0.001});
+            }
+            f.decision(id, ts, chosen[i], 0.0, predicted);
             f.outcome(id, chosen[i], 1, 0.001 * (i + 1), ts + 10);
         }
         f.outcome("traffic-0", "c", 0, 0.01, 1_020);

@@ -6,7 +6,10 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.streams.AppMetrics;
 import dev.pointsman.streams.gateway.Gateway;
 import java.io.IOException;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 
@@ -36,6 +39,8 @@ public final class ApiServer implements AutoCloseable {
             MetricsView metrics,
             AppMetrics appMetrics,
             Supplier<String> state,
+            Predicate<String> knownPool,
+            BooleanSupplier catalogsReading,
             Function<Auth, Gateway> gateway)
             throws IOException {
         Auth auth = new Auth(settings.tokens());
@@ -52,7 +57,8 @@ public final class ApiServer implements AutoCloseable {
                                         queryCodec,
                                         decisions,
                                         settings.routeTimeout(),
-                                        appMetrics))
+                                        appMetrics,
+                                        knownPool))
                         .route(
                                 "/v1/outcomes",
                                 "POST",
@@ -79,7 +85,16 @@ public final class ApiServer implements AutoCloseable {
                                 "/metrics",
                                 "GET",
                                 new PrometheusHandler(appMetrics, metrics, decisions))
-                        .route("/healthz", "GET", StaticHandlers.health(state))
+                        .route(
+                                "/healthz",
+                                "GET",
+                                StaticHandlers.health(
+                                        state,
+                                        Map.of(
+                                                "decisionReader",
+                                                decisions::reading,
+                                                "catalogReader",
+                                                catalogsReading)))
                         .route("/", "GET", StaticHandlers.dashboard());
         transport.start();
     }

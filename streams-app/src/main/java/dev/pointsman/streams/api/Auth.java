@@ -5,19 +5,32 @@ import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-pool bearer tokens. Without tokens the API is open; with any, every {@code /v1} call needs
  * {@code Authorization: Bearer <token>}, and a token reaches only its own pool.
  */
 public final class Auth {
-    private final Map<String, String> tokens;
+    /** Pool → the SHA-256 of its token: the tokens themselves are not kept. */
+    private final Map<String, byte[]> tokens;
 
     /**
      * @param tokens pool → token
      */
     public Auth(Map<String, String> tokens) {
-        this.tokens = Map.copyOf(tokens);
+        Map<String, byte[]> hashed = new java.util.HashMap<>();
+        tokens.forEach((pool, token) -> hashed.put(pool, sha256(token)));
+        this.tokens = Map.copyOf(hashed);
+    }
+
+    private static byte[] sha256(String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256")
+                    .digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Passes when the request may reach {@code pool}; 401 without a token, 403 with another. */
@@ -40,12 +53,12 @@ public final class Auth {
         return visible;
     }
 
-    /** Compares in constant time, so the time taken tells nothing about the token. */
-    private static boolean matches(String given, String expected) {
-        return expected != null
-                && MessageDigest.isEqual(
-                        given.getBytes(StandardCharsets.UTF_8),
-                        expected.getBytes(StandardCharsets.UTF_8));
+    /**
+     * Compares the hashes in constant time, so the time taken tells nothing about the token, its
+     * length included.
+     */
+    private static boolean matches(String given, byte @Nullable [] expected) {
+        return expected != null && MessageDigest.isEqual(sha256(given), expected);
     }
 
     private static String bearer(Request request) throws BadRequest {

@@ -120,6 +120,11 @@ public final class DecisionWaiter implements AutoCloseable {
         return waiting.size();
     }
 
+    /** Whether the reader still follows the decisions topic (for {@code /healthz}). */
+    public boolean reading() {
+        return thread.isAlive();
+    }
+
     private void keep(RoutingDecision d) {
         Deque<RoutingDecision> kept =
                 recent.computeIfAbsent(d.getPool(), p -> new ConcurrentLinkedDeque<>());

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
@@ -30,7 +31,8 @@ record RouteHandler(
         RecordCodec<Query> codec,
         DecisionWaiter decisions,
         Duration timeout,
-        AppMetrics metrics)
+        AppMetrics metrics,
+        Predicate<String> knownPool)
         implements Handler {
     private static final long MAX_TIMEOUT_MS = 60_000;
 
@@ -39,6 +41,15 @@ record RouteHandler(
         JsonNode body = request.json();
         String pool = Fields.requiredText(body, "pool");
         auth.authorize(request, pool);
+        if (!knownPool.test(pool)) {
+            // At once: nothing would decide it, and the request would wait out its timeout.
+            throw new BadRequest(
+                    404,
+                    "pool '"
+                            + pool
+                            + "' has no catalog on router.catalog; declare it first (pointsman"
+                            + " pool declare)");
+        }
         Query query = query(body, pool);
         long timeoutMs = timeoutMs(request);
         String id = query.getId();

@@ -2,6 +2,8 @@ package dev.pointsman.streams.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** The endpoints without logic of their own: {@code GET /healthz} and the dashboard page. */
@@ -9,15 +11,23 @@ final class StaticHandlers {
     private StaticHandlers() {}
 
     /**
-     * {@code GET /healthz}: 200 while the Streams state is RUNNING or REBALANCING, else 503.
+     * {@code GET /healthz}: 200 while the Streams state is RUNNING or REBALANCING and the decision
+     * and catalog readers are reading, else 503 with what is wrong.
      *
      * @param state the Streams state's name
+     * @param readers reader name → whether it is reading
      */
-    static Handler health(Supplier<String> state) {
+    static Handler health(Supplier<String> state, Map<String, BooleanSupplier> readers) {
         return request -> {
             String s = state.get();
             boolean ok = s.equals("RUNNING") || s.equals("REBALANCING");
-            return Response.json(ok ? 200 : 503, Response.JSON.createObjectNode().put("state", s));
+            var out = Response.JSON.createObjectNode().put("state", s);
+            for (Map.Entry<String, BooleanSupplier> r : readers.entrySet()) {
+                boolean reading = r.getValue().getAsBoolean();
+                out.put(r.getKey(), reading ? "reading" : "stopped");
+                ok &= reading;
+            }
+            return Response.json(ok ? 200 : 503, out);
         };
     }
 

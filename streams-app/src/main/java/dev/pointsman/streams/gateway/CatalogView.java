@@ -51,6 +51,11 @@ public final class CatalogView implements AutoCloseable {
         return pools.get(pool);
     }
 
+    /** Whether the reader still follows the catalog topic (for {@code /healthz}). */
+    public boolean reading() {
+        return thread.isAlive();
+    }
+
     public Set<String> pools() {
         return new TreeSet<>(pools.keySet());
     }

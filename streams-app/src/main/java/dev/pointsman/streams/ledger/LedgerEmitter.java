@@ -148,7 +148,7 @@ final class LedgerEmitter {
 
     /**
      * @param kind a short, bounded label for the counter: undecodable, invalid, duplicate, late,
-     *     pool-mismatch, unknown-query
+     *     future, pool-mismatch, unknown-query, unknown-model, too-many
      */
     void dead(LedgerSource source, String kind, String reason) {
         metrics.deadLetter(kind);

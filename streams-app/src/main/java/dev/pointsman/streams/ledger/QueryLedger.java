@@ -10,6 +10,7 @@ import dev.pointsman.streams.AppMetrics;
 import dev.pointsman.streams.TopologySettings;
 import dev.pointsman.streams.metrics.MetricDelta;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -143,6 +144,9 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                             + dimension);
             return;
         }
+        if (future(source, q.getQuery().getTs().toEpochMilli(), "query " + id)) {
+            return;
+        }
         advance(q.getQuery().getTs().toEpochMilli());
         LedgerEntry entry = get(id);
         if (entry.hasQuery) {
@@ -173,6 +177,9 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             return;
         }
         String id = d.getQueryId();
+        if (future(source, d.getTs().toEpochMilli(), "the decision of query " + id)) {
+            return;
+        }
         advance(d.getTs().toEpochMilli());
         LedgerEntry entry = get(id);
         if (entry.hasDecision) {
@@ -187,6 +194,18 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         entry.oodScore = d.getOodScore() == null ? Double.NaN : d.getOodScore();
         for (ModelPrediction p : d.getPredictions()) {
             entry.predicted.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
+        }
+        // Outcomes that came first for a model the decision did not predict (not in the pool's
+        // catalog): their example would fail the routing job's intake, and the query's valid
+        // outcomes with it.
+        for (String model : new ArrayList<>(entry.outcomes.keySet())) {
+            if (!entry.predicted.containsKey(model)) {
+                double[] o = entry.outcomes.remove(model);
+                out.dead(
+                        rebuilt(id, entry.pool, model, o, source.timestamp()),
+                        "unknown-model",
+                        unknownModel(model, id, entry));
+            }
         }
         if (!entry.hasQuery) {
             entry.pool = d.getPool();
@@ -228,10 +247,24 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         }
         String id = o.getQueryId();
         long outcomeTs = o.getTs().toEpochMilli();
+        if (future(source, outcomeTs, "the outcome of query " + id)) {
+            return;
+        }
         if (fresh) {
             advance(outcomeTs);
         }
         LedgerEntry entry = get(id);
+        if (entry.hasDecision && !entry.predicted.containsKey(o.getModel())) {
+            out.dead(source, "unknown-model", unknownModel(o.getModel(), id, entry));
+            return;
+        }
+        if (entry.pending.size() + entry.outcomes.size() >= MAX_MODELS) {
+            out.dead(
+                    source,
+                    "too-many",
+                    "query " + id + " has " + MAX_MODELS + " outcomes already, the most it keeps");
+            return;
+        }
         if (!entry.hasQuery) {
             if (entry.pending.stream().anyMatch(p -> repeats(p, o))) {
                 out.dead(
@@ -346,6 +379,67 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
     private LedgerEntry get(String id) {
         LedgerEntry entry = ledger.get(id);
         return entry == null ? LedgerEntry.create() : entry;
+    }
+
+    /** Outcomes (and outcomes waiting for their query) one query keeps at most. */
+    static final int MAX_MODELS = 64;
+
+    /**
+     * Whether {@code ts} is beyond {@code --clock-skew} ahead of this app's clock; if so the record
+     * goes to the DLQ: the ledger's clock follows event time, and a far-future record (micro- for
+     * milliseconds, say) would expire every query in flight and stop expiry until a restart.
+     */
+    private boolean future(LedgerSource source, long ts, String what) {
+        long now = context.currentSystemTimeMs();
+        long skew = settings.clockSkew().toMillis();
+        if (ts <= now + skew) {
+            return false;
+        }
+        out.dead(
+                source,
+                "future",
+                "the event time of "
+                        + what
+                        + " is "
+                        + Instant.ofEpochMilli(ts)
+                        + ", "
+                        + (ts - now)
+                        + " ms ahead of this app's clock (--clock-skew "
+                        + skew
+                        + " ms)");
+        return true;
+    }
+
+    private static String unknownModel(String model, String id, LedgerEntry entry) {
+        return "outcome for model '"
+                + model
+                + "' of query "
+                + id
+                + ", which its decision did not predict (pool "
+                + entry.pool
+                + "'s models then: "
+                + String.join(", ", new java.util.TreeSet<>(entry.predicted.keySet()))
+                + ")";
+    }
+
+    /** An outcome the ledger kept, as a record again, for the DLQ. */
+    private LedgerSource rebuilt(String id, String pool, String model, double[] o, long ts) {
+        Outcome outcome =
+                Outcome.newBuilder()
+                        .setQueryId(id)
+                        .setPool(pool)
+                        .setModel(model)
+                        .setScore(Double.isNaN(o[0]) ? null : o[0])
+                        .setCost(o[1])
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build();
+        return new LedgerSource(
+                id.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                inputs.outcomes().encode(outcome),
+                inputs.outcomesTopic(),
+                -1,
+                -1,
+                ts);
     }
 
     private void advance(long ts) {
