@@ -5,6 +5,8 @@ import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
 import dev.pointsman.topics.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,7 +80,47 @@ public final class StreamsMain implements Callable<Integer> {
                             + " call needs a token, and a token reaches only its pool.")
     Map<String, String> tokens = new LinkedHashMap<>();
 
+    @Option(
+            names = "--tokens-file",
+            paramLabel = "FILE",
+            description =
+                    "Bearer tokens, one POOL=TOKEN per line ('#' starts a comment), so that they"
+                            + " are not in the process list as --token values are.")
+    Path tokensFile;
+
     @Spec CommandSpec spec;
+
+    /** The tokens of --token and --tokens-file; throws naming the file and line of a bad one. */
+    Map<String, String> tokens() {
+        Map<String, String> all = new LinkedHashMap<>(tokens);
+        if (tokensFile == null) {
+            return all;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(tokensFile);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "--tokens-file " + tokensFile + " cannot be read: " + e.getMessage());
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i).strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0 || eq == line.length() - 1) {
+                throw new IllegalArgumentException(
+                        "--tokens-file "
+                                + tokensFile
+                                + ", line "
+                                + (i + 1)
+                                + ": expected POOL=TOKEN");
+            }
+            all.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        return all;
+    }
 
     /** The settings this command takes as options, with their defaults, help and rules. */
     static final List<Setting<?>> SETTINGS = allSettings();
@@ -114,7 +156,8 @@ public final class StreamsMain implements Callable<Integer> {
                         value(ApiSettings.HOST),
                         value(ApiSettings.PORT),
                         value(ApiSettings.ROUTE_TIMEOUT),
-                        tokens);
+                        tokens(),
+                        value(ApiSettings.RATE_LIMIT));
         GatewaySettings gateway =
                 new GatewaySettings(
                         value(GatewaySettings.UPSTREAM_TIMEOUT),

@@ -33,6 +33,28 @@ class StreamsMainTest {
     }
 
     @Test
+    void tokensComeFromAFileToo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("tokens");
+        java.nio.file.Files.writeString(file, "# pool tokens\np = secret-p\n\nq=secret-q\n");
+        StreamsApp.Settings s =
+                StreamsMain.parse(
+                        List.of("--tokens-file", file.toString(), "--token", "r=secret-r"));
+        assertThat(s.api().tokens())
+                .containsEntry("p", "secret-p")
+                .containsEntry("q", "secret-q")
+                .containsEntry("r", "secret-r");
+        java.nio.file.Files.writeString(file, "p=ok\njust-a-token\n");
+        assertThatThrownBy(() -> StreamsMain.parse(List.of("--tokens-file", file.toString())))
+                .hasMessage("--tokens-file " + file + ", line 2: expected POOL=TOKEN");
+        assertThatThrownBy(
+                        () ->
+                                StreamsMain.parse(
+                                        List.of("--tokens-file", dir.resolve("none").toString())))
+                .hasMessageStartingWith("--tokens-file " + dir.resolve("none") + " cannot be read");
+    }
+
+    @Test
     void anInvalidValueNamesItsKey() {
         assertThatThrownBy(() -> StreamsMain.parse(List.of("--window", "soon")))
                 .hasMessage(

@@ -43,7 +43,8 @@ public final class ApiServer implements AutoCloseable {
             BooleanSupplier catalogsReading,
             Function<Auth, Gateway> gateway)
             throws IOException {
-        Auth auth = new Auth(settings.tokens());
+        Auth auth =
+                new Auth(settings.tokens(), new RateLimits(settings.rateLimit(), System::nanoTime));
         Gateway g = gateway.apply(auth);
         PoolEndpoints pools = new PoolEndpoints(auth, metrics, decisions);
         transport =

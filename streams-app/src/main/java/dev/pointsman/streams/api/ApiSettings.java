@@ -11,9 +11,15 @@ import java.util.Map;
  * @param routeTimeout {@code --route-timeout}: how long {@code POST /v1/route} waits for the
  *     decision before answering 504
  * @param tokens {@code --token}: pool → bearer token; empty leaves the API open
+ * @param rateLimit {@code --rate-limit}: requests per second each pool may route (POST /v1/route
+ *     and the gateway's completions), a second's worth at once; 0 for no limit
  */
 public record ApiSettings(
-        String host, int port, Duration routeTimeout, Map<String, String> tokens) {
+        String host,
+        int port,
+        Duration routeTimeout,
+        Map<String, String> tokens,
+        double rateLimit) {
     public static final Setting<String> HOST =
             Setting.text("http-host", "127.0.0.1", "API bind address.");
     public static final Setting<Integer> PORT =
@@ -25,13 +31,28 @@ public record ApiSettings(
                     "How long POST /v1/route waits for the decision.",
                     Duration.ZERO);
 
+    public static final Setting<Double> RATE_LIMIT =
+            Setting.number(
+                    "rate-limit",
+                    0.0,
+                    "Requests per second each pool may route (a second's worth at once; more get"
+                            + " 429), 0 for no limit.",
+                    v -> v >= 0 && Double.isFinite(v),
+                    "must be a finite number of requests/s >= 0");
+
     /** The settings the command line sets (tokens are their own repeatable option). */
-    public static final List<Setting<?>> ALL = List.of(HOST, PORT, ROUTE_TIMEOUT);
+    public static final List<Setting<?>> ALL = List.of(HOST, PORT, ROUTE_TIMEOUT, RATE_LIMIT);
+
+    /** Open (no tokens), no rate limit. */
+    public ApiSettings(String host, int port, Duration routeTimeout, Map<String, String> tokens) {
+        this(host, port, routeTimeout, tokens, 0);
+    }
 
     public ApiSettings {
         HOST.check(host);
         PORT.check(port);
         ROUTE_TIMEOUT.check(routeTimeout);
+        RATE_LIMIT.check(rateLimit);
         tokens = Map.copyOf(tokens);
         tokens.forEach(
                 (pool, token) -> {

@@ -15,10 +15,21 @@ public final class Auth {
     /** Pool → the SHA-256 of its token: the tokens themselves are not kept. */
     private final Map<String, byte[]> tokens;
 
+    private final RateLimits limits;
+
     /**
      * @param tokens pool → token
      */
     public Auth(Map<String, String> tokens) {
+        this(tokens, new RateLimits(0, System::nanoTime));
+    }
+
+    /**
+     * @param tokens pool → token
+     * @param limits what each pool may route per second
+     */
+    public Auth(Map<String, String> tokens, RateLimits limits) {
+        this.limits = limits;
         Map<String, byte[]> hashed = new java.util.HashMap<>();
         tokens.forEach((pool, token) -> hashed.put(pool, sha256(token)));
         this.tokens = Map.copyOf(hashed);
@@ -41,6 +52,15 @@ public final class Auth {
         if (!matches(bearer(request), tokens.get(pool))) {
             throw new BadRequest(403, "this token is not valid for pool '" + pool + "'");
         }
+    }
+
+    /**
+     * Passes when the request may route for {@code pool} now: {@link #authorize}, then the pool's
+     * rate limit (429 beyond it).
+     */
+    public void admit(Request request, String pool) throws BadRequest {
+        authorize(request, pool);
+        limits.take(pool);
     }
 
     /** The pools of {@code pools} the request may see. */

@@ -40,7 +40,7 @@ record RouteHandler(
     public Response handle(Request request) throws BadRequest, IOException {
         JsonNode body = request.json();
         String pool = Fields.requiredText(body, "pool");
-        auth.authorize(request, pool);
+        auth.admit(request, pool);
         if (!knownPool.test(pool)) {
             // At once: nothing would decide it, and the request would wait out its timeout.
             throw new BadRequest(

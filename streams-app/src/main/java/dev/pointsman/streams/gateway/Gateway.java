@@ -162,6 +162,10 @@ public final class Gateway {
             return route(request, kind);
         } catch (BadRequest e) {
             metrics.gatewayRequest("rejected");
+            if (e.status == 429) {
+                return error(429, e.getMessage(), "rate_limit_exceeded")
+                        .withHeaders(Map.of("retry-after", "1"));
+            }
             return error(e.status, e.getMessage(), e.status == 404 ? "model_not_found" : null);
         }
     }
@@ -175,7 +179,7 @@ public final class Gateway {
         String pool =
                 model.startsWith(MODEL_PREFIX) ? model.substring(MODEL_PREFIX.length()) : model;
         // Before the lookup, so that with tokens a caller learns nothing of other pools' names.
-        auth.authorize(request, pool);
+        auth.admit(request, pool);
         PoolCatalog catalog = catalogs.get(pool);
         if (catalog == null) {
             throw new BadRequest(
@@ -816,7 +820,11 @@ public final class Gateway {
         ObjectNode out = Response.JSON.createObjectNode();
         ObjectNode e = out.putObject("error");
         e.put("message", message);
-        e.put("type", status < 500 ? "invalid_request_error" : "api_error");
+        e.put(
+                "type",
+                status == 429
+                        ? "rate_limit_error"
+                        : status < 500 ? "invalid_request_error" : "api_error");
         if (code != null) {
             e.put("code", code);
         } else {
