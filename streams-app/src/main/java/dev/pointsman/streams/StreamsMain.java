@@ -88,6 +88,15 @@ public final class StreamsMain implements Callable<Integer> {
                             + " are not in the process list as --token values are.")
     Path tokensFile;
 
+    @Option(
+            names = "--metrics-token",
+            paramLabel = "TOKEN",
+            description =
+                    "The operator's bearer token that GET /metrics then requires (it lists every"
+                            + " pool's figures). Default: the environment variable"
+                            + " POINTSMAN_METRICS_TOKEN, else none (open).")
+    String metricsToken;
+
     @Spec CommandSpec spec;
 
     /** The tokens of --token and --tokens-file; throws naming the file and line of a bad one. */
@@ -157,7 +166,10 @@ public final class StreamsMain implements Callable<Integer> {
                         value(ApiSettings.PORT),
                         value(ApiSettings.ROUTE_TIMEOUT),
                         tokens(),
-                        value(ApiSettings.RATE_LIMIT));
+                        value(ApiSettings.RATE_LIMIT),
+                        metricsToken != null
+                                ? metricsToken
+                                : System.getenv("POINTSMAN_METRICS_TOKEN"));
         GatewaySettings gateway =
                 new GatewaySettings(
                         value(GatewaySettings.UPSTREAM_TIMEOUT),

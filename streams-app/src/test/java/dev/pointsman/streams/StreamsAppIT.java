@@ -63,6 +63,9 @@ class StreamsAppIT {
     private static final String TOKEN_P = "token-for-p";
     private static final String TOKEN_Q = "token-for-q";
 
+    /** The operator's token, which /metrics (every pool's figures) requires. */
+    private static final String OPERATOR = "token-for-the-operator";
+
     /** The token of a pool that has a token but no catalog. */
     private static final String TOKEN_GONE = "token-for-gone";
 
@@ -133,7 +136,9 @@ class StreamsAppIT {
                                         "127.0.0.1",
                                         0,
                                         Duration.ofSeconds(20),
-                                        Map.of("p", TOKEN_P, "q", TOKEN_Q, "gone", TOKEN_GONE)),
+                                        Map.of("p", TOKEN_P, "q", TOKEN_Q, "gone", TOKEN_GONE),
+                                        0,
+                                        OPERATOR),
                                 GatewaySettings.DEFAULTS,
                                 Topics.FEEDBACK));
         upstream = new Upstream(kafka.bootstrapServers());
@@ -312,7 +317,9 @@ class StreamsAppIT {
         assertThat(second.get("decisionsByModel").size()).isEqualTo(1);
         assertThat(second.get("spendByModel").get("a").asDouble()).isPositive();
 
-        String prometheus = get("/metrics", null).body();
+        assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(get("/metrics", TOKEN_P).statusCode()).isEqualTo(403);
+        String prometheus = get("/metrics", OPERATOR).body();
         assertThat(prometheus)
                 .contains("pointsman_streams_window_auc{pool=\"p\",router=\"knn-10\"}");
         assertThat(prometheus).contains("pointsman_streams_feedback_outcomes_total");

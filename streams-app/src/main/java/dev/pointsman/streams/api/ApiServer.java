@@ -44,7 +44,11 @@ public final class ApiServer implements AutoCloseable {
             Function<Auth, Gateway> gateway)
             throws IOException {
         Auth auth =
-                new Auth(settings.tokens(), new RateLimits(settings.rateLimit(), System::nanoTime));
+                new Auth(
+                        settings.tokens(),
+                        new RateLimits(settings.rateLimit(), System::nanoTime),
+                        settings.metricsToken());
+        PrometheusHandler prometheus = new PrometheusHandler(appMetrics, metrics, decisions);
         Gateway g = gateway.apply(auth);
         PoolEndpoints pools = new PoolEndpoints(auth, metrics, decisions);
         transport =
@@ -85,7 +89,10 @@ public final class ApiServer implements AutoCloseable {
                         .route(
                                 "/metrics",
                                 "GET",
-                                new PrometheusHandler(appMetrics, metrics, decisions))
+                                r -> {
+                                    auth.authorizeOperator(r);
+                                    return prometheus.handle(r);
+                                })
                         .route(
                                 "/healthz",
                                 "GET",

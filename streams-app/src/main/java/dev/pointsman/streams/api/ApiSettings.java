@@ -4,6 +4,7 @@ import dev.pointsman.settings.Setting;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * @param host {@code --http-host}
@@ -13,13 +14,17 @@ import java.util.Map;
  * @param tokens {@code --token}: pool → bearer token; empty leaves the API open
  * @param rateLimit {@code --rate-limit}: requests per second each pool may route (POST /v1/route
  *     and the gateway's completions), a second's worth at once; 0 for no limit
+ * @param metricsToken {@code --metrics-token} (or {@code POINTSMAN_METRICS_TOKEN}): the operator's
+ *     bearer token that {@code GET /metrics} then requires, since it lists every pool's figures;
+ *     null leaves it open
  */
 public record ApiSettings(
         String host,
         int port,
         Duration routeTimeout,
         Map<String, String> tokens,
-        double rateLimit) {
+        double rateLimit,
+        @Nullable String metricsToken) {
     public static final Setting<String> HOST =
             Setting.text("http-host", "127.0.0.1", "API bind address.");
     public static final Setting<Integer> PORT =
@@ -45,7 +50,7 @@ public record ApiSettings(
 
     /** Open (no tokens), no rate limit. */
     public ApiSettings(String host, int port, Duration routeTimeout, Map<String, String> tokens) {
-        this(host, port, routeTimeout, tokens, 0);
+        this(host, port, routeTimeout, tokens, 0, null);
     }
 
     public ApiSettings {
@@ -53,6 +58,9 @@ public record ApiSettings(
         PORT.check(port);
         ROUTE_TIMEOUT.check(routeTimeout);
         RATE_LIMIT.check(rateLimit);
+        if (metricsToken != null && metricsToken.isBlank()) {
+            throw new IllegalArgumentException("--metrics-token must not be blank");
+        }
         tokens = Map.copyOf(tokens);
         tokens.forEach(
                 (pool, token) -> {

@@ -17,19 +17,24 @@ public final class Auth {
 
     private final RateLimits limits;
 
+    /** The SHA-256 of the operator's token, which {@code /metrics} requires; null: open. */
+    private final byte @Nullable [] operator;
+
     /**
      * @param tokens pool → token
      */
     public Auth(Map<String, String> tokens) {
-        this(tokens, new RateLimits(0, System::nanoTime));
+        this(tokens, new RateLimits(0, System::nanoTime), null);
     }
 
     /**
      * @param tokens pool → token
      * @param limits what each pool may route per second
+     * @param operatorToken the token {@code /metrics} requires; null: none
      */
-    public Auth(Map<String, String> tokens, RateLimits limits) {
+    public Auth(Map<String, String> tokens, RateLimits limits, @Nullable String operatorToken) {
         this.limits = limits;
+        this.operator = operatorToken == null ? null : sha256(operatorToken);
         Map<String, byte[]> hashed = new java.util.HashMap<>();
         tokens.forEach((pool, token) -> hashed.put(pool, sha256(token)));
         this.tokens = Map.copyOf(hashed);
@@ -61,6 +66,16 @@ public final class Auth {
     public void admit(Request request, String pool) throws BadRequest {
         authorize(request, pool);
         limits.take(pool);
+    }
+
+    /**
+     * Passes when the request may read what spans every pool ({@code /metrics}): always without an
+     * operator token, else with it (401 without a token, 403 with another).
+     */
+    public void authorizeOperator(Request request) throws BadRequest {
+        if (operator != null && !matches(bearer(request), operator)) {
+            throw new BadRequest(403, "/metrics needs the operator's token (--metrics-token)");
+        }
     }
 
     /** The pools of {@code pools} the request may see. */

@@ -32,7 +32,7 @@ class RateLimitsTest {
     @Test
     void theApiAdmitsARoutingRequestOnlyWithinItsPoolsLimit() throws Exception {
         // An open API (no tokens) reads nothing of the request to authorize it.
-        Auth auth = new Auth(java.util.Map.of(), new RateLimits(1, () -> 0));
+        Auth auth = new Auth(java.util.Map.of(), new RateLimits(1, () -> 0), null);
         auth.admit(null, "p");
         assertThatThrownBy(() -> auth.admit(null, "p"))
                 .satisfies(e -> assertThat(((BadRequest) e).status).isEqualTo(429));
