@@ -88,32 +88,34 @@ public final class DecisionWaiter implements AutoCloseable {
     }
 
     /**
-     * Writes {@code query} (encoded, keyed by its id) to {@code router.queries} and waits for its
-     * decision, at most {@code timeout} for each.
+     * Writes {@code query} of {@code pool} (encoded, keyed by its id) to {@code router.queries} and
+     * waits for its decision, at most {@code timeout} for each. Only a decision of the same pool
+     * answers it: a query of another pool that reuses the id cannot hand over its decision.
      *
      * @throws TimeoutException when the write or the decision does not come in time
      * @throws ExecutionException when the write fails
      */
     public RoutingDecision route(
-            Producer<String, byte[]> producer, String id, byte[] query, Duration timeout)
+            Producer<String, byte[]> producer,
+            String pool,
+            String id,
+            byte[] query,
+            Duration timeout)
             throws TimeoutException, ExecutionException, InterruptedException {
-        CompletableFuture<RoutingDecision> decision = expect(id);
+        String key = key(pool, id);
+        CompletableFuture<RoutingDecision> decision =
+                waiting.computeIfAbsent(key, k -> new CompletableFuture<>());
         try {
             producer.send(new ProducerRecord<>(Topics.QUERIES, id, query))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return decision.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } finally {
-            forget(id);
+            waiting.remove(key);
         }
     }
 
-    /** Registers interest in a query's decision; call before the query is written. */
-    public CompletableFuture<RoutingDecision> expect(String queryId) {
-        return waiting.computeIfAbsent(queryId, id -> new CompletableFuture<>());
-    }
-
-    public void forget(String queryId) {
-        waiting.remove(queryId);
+    private static String key(String pool, String queryId) {
+        return pool + "\u0000" + queryId;
     }
 
     public int waiting() {
@@ -156,7 +158,8 @@ public final class DecisionWaiter implements AutoCloseable {
                     }
                     try {
                         RoutingDecision d = codec.decode(r.value());
-                        CompletableFuture<RoutingDecision> f = waiting.remove(d.getQueryId());
+                        CompletableFuture<RoutingDecision> f =
+                                waiting.remove(key(d.getPool(), d.getQueryId()));
                         if (f != null) {
                             f.complete(d);
                         }

@@ -56,7 +56,7 @@ record RouteHandler(
         try {
             RoutingDecision d =
                     decisions.route(
-                            producer, id, codec.encode(query), Duration.ofMillis(timeoutMs));
+                            producer, pool, id, codec.encode(query), Duration.ofMillis(timeoutMs));
             metrics.routeDecided();
             return Response.json(200, decisionJson(d));
         } catch (TimeoutException e) {

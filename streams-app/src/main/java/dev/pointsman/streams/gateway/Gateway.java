@@ -234,7 +234,12 @@ public final class Gateway {
 
     private @Nullable RoutingDecision decide(Query query) throws IOException {
         try {
-            return decisions.route(producer, query.getId(), queries.encode(query), decisionTimeout);
+            return decisions.route(
+                    producer,
+                    query.getPool(),
+                    query.getId(),
+                    queries.encode(query),
+                    decisionTimeout);
         } catch (TimeoutException e) {
             return null;
         } catch (InterruptedException e) {
