@@ -197,6 +197,10 @@ public final class DemoCommand implements Callable<Integer> {
      * earlier demo: a mistyped {@code --dir} must not delete someone's files.
      */
     static void emptyWorkingDirectory(Path dir) throws IOException {
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(
+                    "--dir " + dir + " is a file, not a directory; refusing to replace it");
+        }
         if (Files.isDirectory(dir) && !Files.exists(dir.resolve(MARKER))) {
             try (Stream<Path> entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {

@@ -37,6 +37,18 @@ class DemoCommandTest {
     }
 
     @Test
+    void aFileGivenAsTheDirectoryIsRefusedAndKept() throws Exception {
+        Path file = tmp.resolve("notes.txt");
+        Files.writeString(file, "precious");
+
+        assertThatThrownBy(() -> DemoCommand.emptyWorkingDirectory(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "--dir " + file + " is a file, not a directory; refusing to replace it");
+        assertThat(file).hasContent("precious");
+    }
+
+    @Test
     void badReplayOptionsExitTwoNamingTheOptionBeforeAnythingStarts() {
         java.io.StringWriter err = new java.io.StringWriter();
         picocli.CommandLine cli = Main.commandLine();

@@ -54,8 +54,11 @@ public final class StreamsMain implements Callable<Integer> {
 
     @Option(
             names = "--state-dir",
-            defaultValue = "${java.io.tmpdir}/pointsman-streams",
-            description = "Where the RocksDB stores live. Default: ${DEFAULT-VALUE}")
+            defaultValue = "${user.home}/.local/state/pointsman/streams",
+            description =
+                    "Where the RocksDB stores live (not under /tmp, which the OS may clean: the"
+                            + " stores would then be restored from their changelogs). Default:"
+                            + " ${DEFAULT-VALUE}")
     Path stateDir;
 
     @Option(

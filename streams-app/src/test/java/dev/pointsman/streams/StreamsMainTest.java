@@ -30,6 +30,15 @@ class StreamsMainTest {
         assertThat(s.topology().alerts().driftPsi()).isEqualTo(0.4);
         assertThat(s.api().tokens()).containsEntry("p", "secret");
         assertThat(s.api().port()).isEqualTo(8080);
+        // Not under /tmp, which the OS may clean.
+        assertThat(s.stateDir())
+                .isEqualTo(
+                        java.nio.file.Path.of(
+                                System.getProperty("user.home"),
+                                ".local",
+                                "state",
+                                "pointsman",
+                                "streams"));
     }
 
     @Test
