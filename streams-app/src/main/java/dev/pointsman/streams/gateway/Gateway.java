@@ -295,6 +295,8 @@ public final class Gateway {
         boolean injectUsage =
                 stream && !body.path("stream_options").path("include_usage").asBoolean();
         List<String> failed = new ArrayList<>();
+        // Read once per request: the answer's grading and the explored answers both use it.
+        Judge.Settings judged = judgeOf(catalog);
         for (CatalogModel m : ranking) {
             long start = System.nanoTime();
             Upstreams.Call call;
@@ -345,7 +347,7 @@ public final class Gateway {
                 }
                 metrics.gatewayRequest(result);
                 answered(
-                        catalog,
+                        judged,
                         decision,
                         m,
                         Relay.ofJson(bytes),
@@ -353,7 +355,7 @@ public final class Gateway {
                         session,
                         question,
                         Relay.textOfJson(bytes));
-                explore(body, kind, catalog, decision, m, question);
+                explore(body, kind, catalog, judged, decision, m, question);
                 return new Response(status, type, bytes)
                         .withHeaders(headers)
                         .withHeaders(timing(routeMs, (System.nanoTime() - start) / 1e6, ""));
@@ -370,7 +372,7 @@ public final class Gateway {
                                     Relay.Usage usage =
                                             Relay.copyEvents(in, out, injectUsage, said);
                                     answered(
-                                            catalog,
+                                            judged,
                                             decision,
                                             m,
                                             usage,
@@ -378,7 +380,7 @@ public final class Gateway {
                                             session,
                                             question,
                                             said.toString());
-                                    explore(body, kind, catalog, decision, m, question);
+                                    explore(body, kind, catalog, judged, decision, m, question);
                                 } catch (Relay.ClientGone e) {
                                     // The client left; the model did nothing wrong.
                                     LOG.info(
@@ -469,7 +471,7 @@ public final class Gateway {
      * with a score, and the session's model.
      */
     private void answered(
-            PoolCatalog catalog,
+            Judge.@Nullable Settings j,
             RoutingDecision decision,
             CatalogModel m,
             Relay.@Nullable Usage usage,
@@ -500,11 +502,10 @@ public final class Gateway {
         if (session != null) {
             sessions.put(decision.getPool() + "\u0000" + session, m.getName());
         }
-        Judge.Settings j = judgeOf(catalog);
         if (j != null && j.grades(decision.getQueryId())) {
             background(
                     () -> {
-                        Judge.Grade g = grade(catalog.getPool(), j, question, text);
+                        Judge.Grade g = grade(decision.getPool(), j, question, text);
                         if (g != null) {
                             rate(decision.getQueryId(), g.score());
                         }
@@ -580,14 +581,11 @@ public final class Gateway {
             JsonNode body,
             Kind kind,
             PoolCatalog catalog,
+            Judge.@Nullable Settings j,
             RoutingDecision decision,
             CatalogModel answered,
             String question) {
-        if (!decision.getExplore() || decision.getExploreModels().isEmpty()) {
-            return;
-        }
-        Judge.Settings j = judgeOf(catalog);
-        if (j == null) {
+        if (j == null || !decision.getExplore() || decision.getExploreModels().isEmpty()) {
             return;
         }
         for (String name : decision.getExploreModels()) {

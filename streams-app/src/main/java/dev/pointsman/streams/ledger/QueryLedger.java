@@ -258,7 +258,9 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             out.dead(source, "unknown-model", unknownModel(o.getModel(), id, entry));
             return;
         }
-        if (entry.pending.size() + entry.outcomes.size() >= MAX_MODELS) {
+        // A score that completes a known cost adds no model: only new outcomes count to the bound.
+        if (!entry.outcomes.containsKey(o.getModel())
+                && entry.pending.size() + entry.outcomes.size() >= MAX_MODELS) {
             out.dead(
                     source,
                     "too-many",
