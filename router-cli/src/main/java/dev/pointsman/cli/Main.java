@@ -49,7 +49,8 @@ public final class Main implements Runnable {
                                 "'" + text + "' is not a duration like 250ms, 30s, 5m, 2h or PT1M");
                     }
                 });
-        SettingOptions.add(
+        // route --stop needs no broker; the modes that do fail naming --bootstrap without one
+        SettingOptions.addUnenforced(
                 cli.getSubcommands().get("route").getCommandSpec(), RouteCommand.SETTINGS);
         EngineLogs.addVerboseOption(cli);
         return withErrorHandling(cli);

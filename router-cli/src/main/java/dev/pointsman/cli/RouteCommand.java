@@ -1,27 +1,38 @@
 package dev.pointsman.cli;
 
+import dev.pointsman.cli.cluster.BuildArtifacts;
+import dev.pointsman.cli.cluster.FlinkRest;
+import dev.pointsman.flink.job.JobArgs;
 import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.flink.job.LocalJob;
+import dev.pointsman.flink.job.RoutingJobMain;
 import dev.pointsman.settings.Setting;
 import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.topics.Topics;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code pointsman route}: the Flink routing job on a local Flink mini cluster. */
+/**
+ * {@code pointsman route}: the Flink routing job, on a local Flink mini cluster in this JVM or,
+ * with {@code --jobmanager}, submitted to a Flink session cluster over its REST API.
+ */
 @Command(
         name = "route",
         mixinStandardHelpOptions = true,
@@ -32,8 +43,11 @@ import picocli.CommandLine.Spec;
                     + " router.decisions and router.dlq. State lives in RocksDB; checkpoints go to"
                     + " --checkpoints, and a restart resumes from the newest one there. Ctrl-C"
                     + " stops the job (the last checkpoint is kept).",
-            "To run on a Flink cluster instead, submit flink-jobs' RoutingJob with the same"
-                    + " settings (JobSettings).",
+            "With --jobmanager HOST:PORT the same job runs on a Flink session cluster instead:"
+                    + " the command uploads pointsman-job.jar over the cluster's REST API, runs it"
+                    + " with these settings, and on Ctrl-C stops it with a savepoint (under"
+                    + " --checkpoints/savepoints, where the next start finds it). Ctrl-C in local"
+                    + " mode does the same.",
             ""
         })
 public final class RouteCommand implements Callable<Integer> {
@@ -51,9 +65,43 @@ public final class RouteCommand implements Callable<Integer> {
     @Option(
             names = "--checkpoints",
             defaultValue = "${user.home}/.local/share/pointsman/checkpoints",
-            paramLabel = "DIR",
-            description = "Checkpoint directory. Default: ${DEFAULT-VALUE}.")
-    Path checkpoints;
+            paramLabel = "DIR|URI",
+            description =
+                    "Where checkpoints and savepoints go: a directory, or a URI such as"
+                            + " s3://bucket/path. With --jobmanager every Flink process must reach"
+                            + " it. Default: ${DEFAULT-VALUE}.")
+    String checkpoints;
+
+    @Option(
+            names = "--jobmanager",
+            paramLabel = "HOST:PORT",
+            description =
+                    "Submit the job to the Flink session cluster whose REST endpoint this is,"
+                            + " instead of running it in this JVM (see `pointsman cluster`).")
+    String jobManager;
+
+    @Option(
+            names = "--from-savepoint",
+            paramLabel = "PATH",
+            description =
+                    "Restore from this savepoint or retained checkpoint. Default: the newest"
+                            + " under --checkpoints, unless --fresh.")
+    String fromSavepoint;
+
+    @Option(
+            names = "--detached",
+            description =
+                    "With --jobmanager: print the job's id and return once it runs; stop it later"
+                            + " with --stop.")
+    boolean detached;
+
+    @Option(
+            names = "--stop",
+            paramLabel = "JOB",
+            description =
+                    "With --jobmanager: stop the job with this id with a savepoint under"
+                            + " --checkpoints/savepoints, print where it is, and return.")
+    String stopJob;
 
     @Option(
             names = "--fresh",
@@ -79,7 +127,9 @@ public final class RouteCommand implements Callable<Integer> {
 
     /** The settings the command line gives; throws naming the option of an invalid value. */
     JobSettings settings() {
-        return JobSettings.builder(SettingOptions.value(spec, JobSettings.BOOTSTRAP), checkpoints)
+        return JobSettings.builder(
+                        SettingOptions.value(spec, JobSettings.BOOTSTRAP),
+                        JobSettings.checkpointUri(checkpoints))
                 .group(SettingOptions.value(spec, JobSettings.GROUP))
                 .shards(SettingOptions.value(spec, JobSettings.SHARDS))
                 .k(SettingOptions.value(spec, JobSettings.K))
@@ -104,9 +154,28 @@ public final class RouteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (jobManager == null && (detached || stopJob != null)) {
+            throw new IllegalArgumentException(
+                    (detached ? "--detached" : "--stop") + " needs --jobmanager HOST:PORT");
+        }
+        if (stopJob != null) {
+            FlinkRest flink = new FlinkRest(jobManager);
+            System.err.printf("route: stopping job %s with a savepoint...%n", stopJob);
+            spec.commandLine()
+                    .getOut()
+                    .println(flink.stopWithSavepoint(stopJob, savepoints(), Duration.ofMinutes(5)));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         JobSettings settings = settings();
         if (parallelism <= 0) {
             throw new IllegalArgumentException("--parallelism must be > 0, got " + parallelism);
+        }
+        if (jobManager != null && settings.metricsPort() != null) {
+            throw new IllegalArgumentException(
+                    "--metrics-port serves the metrics of the Flink cluster in this JVM; a session"
+                            + " cluster serves its own (metrics.reporter.* in its configuration;"
+                            + " `pointsman cluster --metrics-ports`)");
         }
         try (Admin admin =
                 Admin.create(
@@ -115,27 +184,141 @@ public final class RouteCommand implements Callable<Integer> {
                                 settings.bootstrapServers()))) {
             Topics.ensure(admin, Topics.all(4, (short) 1, Duration.ofDays(7)));
         }
-        Files.createDirectories(checkpoints);
-        Path latest = fresh ? null : LocalJob.latestCheckpoint(checkpoints).orElse(null);
-        if (latest != null) {
-            System.err.println("route: resuming from " + latest);
+        String restore = restorePoint(settings.checkpoints());
+        if (restore != null) {
+            System.err.println("route: resuming from " + restore);
         }
-        JobClient job = LocalJob.start(settings, parallelism, latest, "pointsman-routing");
+        return jobManager == null ? runHere(settings, restore) : submit(settings, restore);
+    }
+
+    /** The local mode: a mini cluster in this JVM until Ctrl-C. */
+    private int runHere(JobSettings settings, @Nullable String restore) throws Exception {
+        JobClient job =
+                LocalJob.start(
+                        settings,
+                        parallelism,
+                        restore == null ? null : Path.of(URI.create(restore)),
+                        JobArgs.DEFAULT_NAME);
         System.err.printf(
-                "route: job %s running (%d shards, k %d, parallelism %d, %s); Ctrl-C stops it%n",
+                "route: job %s running (%d shards, k %d, parallelism %d, %s); Ctrl-C stops it with"
+                        + " a savepoint%n",
                 job.getJobID(), settings.shards(), settings.k(), parallelism, settings.delivery());
         Runtime.getRuntime()
                 .addShutdownHook(
                         new Thread(
                                 () -> {
                                     try {
-                                        job.cancel().get();
+                                        String where =
+                                                job.stopWithSavepoint(
+                                                                false,
+                                                                savepoints(),
+                                                                SavepointFormatType.CANONICAL)
+                                                        .get(2, TimeUnit.MINUTES);
+                                        System.err.println("route: savepoint " + where);
                                     } catch (Exception e) {
-                                        // the JVM is going away either way
+                                        try {
+                                            job.cancel().get(30, TimeUnit.SECONDS);
+                                        } catch (Exception again) {
+                                            // the JVM is going away either way
+                                        }
                                     }
                                 },
                                 "route-shutdown"));
         job.getJobExecutionResult().get();
         return 0;
+    }
+
+    /**
+     * The cluster mode: upload the job jar, run it, follow it until Ctrl-C (or not: --detached).
+     */
+    private int submit(JobSettings settings, @Nullable String restore) throws Exception {
+        FlinkRest flink = new FlinkRest(jobManager);
+        Path jar = BuildArtifacts.jobJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(
+                    "the job jar is not built: "
+                            + jar
+                            + " is missing (run: mvn -B -q -pl flink-jobs -am package -DskipTests,"
+                            + " or use bin/pointsman, which builds it)");
+        }
+        String jarId = flink.uploadJar(jar);
+        String job =
+                flink.run(
+                        jarId,
+                        RoutingJobMain.class.getName(),
+                        JobArgs.of(settings, JobArgs.DEFAULT_NAME),
+                        parallelism,
+                        restore);
+        flink.awaitRunning(job, Duration.ofMinutes(2));
+        System.err.printf(
+                "route: job %s running on the Flink cluster at %s (%d shards, k %d, parallelism"
+                        + " %d, %s); web UI http://%s/%n",
+                job,
+                flink.address(),
+                settings.shards(),
+                settings.k(),
+                parallelism,
+                settings.delivery(),
+                flink.address());
+        if (detached) {
+            spec.commandLine().getOut().println(job);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        System.err.println("route: Ctrl-C stops it with a savepoint");
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    try {
+                                        System.err.println(
+                                                "route: savepoint "
+                                                        + flink.stopWithSavepoint(
+                                                                job,
+                                                                savepoints(),
+                                                                Duration.ofMinutes(2)));
+                                    } catch (Exception e) {
+                                        System.err.println(
+                                                "route: the job could not be stopped with a"
+                                                        + " savepoint ("
+                                                        + e.getMessage()
+                                                        + "); it keeps running on the cluster");
+                                    }
+                                },
+                                "route-shutdown"));
+        while (true) {
+            String state = flink.state(job);
+            if (List.of("FAILED", "CANCELED", "FINISHED").contains(state)) {
+                System.err.println("route: job " + job + " is " + state + " " + flink.failure(job));
+                return "FAILED".equals(state) ? 1 : 0;
+            }
+            Thread.sleep(2000);
+        }
+    }
+
+    /** Where savepoints go: beside the checkpoints, where {@link #restorePoint} looks. */
+    private String savepoints() {
+        String root = JobSettings.checkpointUri(checkpoints).toString();
+        return (root.endsWith("/") ? root : root + "/") + "savepoints";
+    }
+
+    /**
+     * What the job restores from: {@code --from-savepoint}, else the newest retained checkpoint or
+     * savepoint under a local {@code --checkpoints} directory (unless {@code --fresh}), else
+     * nothing.
+     */
+    private @Nullable String restorePoint(URI root) throws java.io.IOException {
+        if (fromSavepoint != null) {
+            if (fresh) {
+                throw new IllegalArgumentException("--fresh and --from-savepoint contradict");
+            }
+            return JobSettings.checkpointUri(fromSavepoint).toString();
+        }
+        if (fresh || !"file".equals(root.getScheme())) {
+            return null;
+        }
+        Path dir = Path.of(root);
+        Files.createDirectories(dir);
+        return LocalJob.latestCheckpoint(dir).map(p -> p.toUri().toString()).orElse(null);
     }
 }

@@ -13,6 +13,19 @@ public final class SettingOptions {
 
     /** Adds an option for each of {@code settings} to {@code spec}. */
     public static void add(CommandSpec spec, List<Setting<?>> settings) {
+        add(spec, settings, true);
+    }
+
+    /**
+     * Adds the options, none of them required on the command line: for a command whose modes need
+     * only some of them; {@link #value} still fails, naming the option, when one a mode reads is
+     * missing.
+     */
+    public static void addUnenforced(CommandSpec spec, List<Setting<?>> settings) {
+        add(spec, settings, false);
+    }
+
+    private static void add(CommandSpec spec, List<Setting<?>> settings, boolean enforce) {
         for (Setting<?> s : settings) {
             String help =
                     s.description()
@@ -21,7 +34,7 @@ public final class SettingOptions {
                     OptionSpec.builder(s.option())
                             .type(String.class)
                             .paramLabel(label(s))
-                            .required(s.defaultValue() == null && !s.optional())
+                            .required(enforce && s.defaultValue() == null && !s.optional())
                             .defaultValue(s.defaultText())
                             .description(help)
                             .build());

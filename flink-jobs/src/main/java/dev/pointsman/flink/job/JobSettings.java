@@ -192,6 +192,24 @@ public record JobSettings(
         return new Builder(bootstrapServers, checkpoints.toUri());
     }
 
+    /**
+     * Settings with every default, checkpointing to {@code checkpoints} (a directory or s3://…).
+     */
+    public static Builder builder(String bootstrapServers, URI checkpoints) {
+        return new Builder(bootstrapServers, checkpoints);
+    }
+
+    /**
+     * Where checkpoints go as typed: a URI with a scheme ({@code s3://bucket/path}, {@code
+     * file:///…}) as it is, a plain path made absolute.
+     */
+    public static URI checkpointUri(String text) {
+        if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*")) {
+            return URI.create(text);
+        }
+        return Path.of(text).toAbsolutePath().normalize().toUri();
+    }
+
     /** A builder that starts from these settings. */
     public Builder toBuilder() {
         Builder b = new Builder(bootstrapServers, checkpoints);

@@ -47,7 +47,10 @@ public final class LocalJob {
         return env.executeAsync(name);
     }
 
-    /** The newest completed checkpoint under {@code root}, if any. */
+    /**
+     * The newest completed checkpoint under {@code root} ({@code root/<job>/chk-N}), or savepoint
+     * ({@code root/savepoints/savepoint-…}, where {@code pointsman route} stops the job), if any.
+     */
     public static Optional<Path> latestCheckpoint(Path root) throws java.io.IOException {
         if (!Files.isDirectory(root)) {
             return Optional.empty();
@@ -57,7 +60,8 @@ public final class LocalJob {
         List<Path> completed = new ArrayList<>();
         try (DirectoryStream<Path> jobs = Files.newDirectoryStream(root)) {
             for (Path job : jobs) {
-                try (DirectoryStream<Path> checkpoints = Files.newDirectoryStream(job, "chk-*")) {
+                try (DirectoryStream<Path> checkpoints =
+                        Files.newDirectoryStream(job, "{chk-*,savepoint-*}")) {
                     for (Path checkpoint : checkpoints) {
                         if (Files.isRegularFile(checkpoint.resolve("_metadata"))) {
                             completed.add(checkpoint);

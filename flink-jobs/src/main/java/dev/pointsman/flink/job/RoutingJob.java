@@ -21,6 +21,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -56,8 +57,8 @@ public final class RoutingJob {
     /**
      * The one place the job's checkpointing and state are configured: RocksDB state, incremental
      * exactly-once checkpoints under {@link JobSettings#checkpoints} every {@link
-     * JobSettings#checkpointInterval}, retained on cancellation, and network buffers flushed after
-     * every record (latency over batching).
+     * JobSettings#checkpointInterval}, retained on cancellation, restarts with a growing delay, and
+     * network buffers flushed after every record (latency over batching).
      */
     public static Configuration configuration(JobSettings s) {
         Configuration conf = new Configuration();
@@ -81,6 +82,23 @@ public final class RoutingJob {
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        // A failed task restarts the job from its last checkpoint: 1 s after the first failure,
+        // doubling up to 10 s while failures repeat (a TaskManager that died takes a while to be
+        // replaced), and back to 1 s after 5 quiet minutes. Never gives up: a router that stops
+        // routing until someone restarts it is worse than one that retries.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                Duration.ofSeconds(1));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                Duration.ofSeconds(10));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                Duration.ofMinutes(5));
+        conf.set(
+                RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                Integer.MAX_VALUE);
         if (s.metricsPort() != null) {
             // Flink's own Prometheus reporter: every operator's, checkpoint's and Kafka client's
             // metrics, with the job's (decisions, merge timeouts, router version) among them.

@@ -1,5 +1,6 @@
 package dev.pointsman.cli.demo;
 
+import dev.pointsman.cli.cluster.BuildArtifacts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,26 +30,7 @@ public final class StreamsChild implements AutoCloseable {
 
     /** Where the jar is: {@code -Dpointsman.streams.jar}, else next to this build's modules. */
     public static Path locateJar() {
-        String configured = System.getProperty("pointsman.streams.jar");
-        if (configured != null) {
-            return Path.of(configured);
-        }
-        try {
-            Path self =
-                    Path.of(
-                            StreamsChild.class
-                                    .getProtectionDomain()
-                                    .getCodeSource()
-                                    .getLocation()
-                                    .toURI());
-            // self is router-cli/target/pointsman.jar or router-cli/target/classes: up to the root
-            return self.getParent()
-                    .getParent()
-                    .getParent()
-                    .resolve("streams-app/target/pointsman-streams.jar");
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return BuildArtifacts.streamsJar();
     }
 
     /** Starts the app and waits until its {@code /healthz} answers 200. */
