@@ -49,57 +49,100 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort)
             throws IOException {
+        return start(
+                new Node(
+                        1,
+                        dataDir,
+                        brokerPort,
+                        controllerPort,
+                        "1@" + HOST + ":" + controllerPort,
+                        null));
+    }
+
+    /**
+     * One node of a KRaft cluster (broker and controller in one process) on loopback.
+     *
+     * @param voters the controller quorum, {@code id@host:port,...}; every node of a cluster gives
+     *     the same
+     * @param clusterId the id every node of the cluster is formatted with; null for a new random
+     *     one (a single node)
+     */
+    public record Node(
+            int id,
+            Path dataDir,
+            int brokerPort,
+            int controllerPort,
+            String voters,
+            String clusterId) {
+        /** How many nodes the quorum has. */
+        int size() {
+            return voters.split(",").length;
+        }
+    }
+
+    /**
+     * Starts one node. A restart on the same data directory must use the same ports, which the
+     * quorum records. Internal topics are replicated 3 ways (2 in sync) once the cluster has 3
+     * nodes or more, else on every node.
+     */
+    public static EmbeddedKafka start(Node node) throws IOException {
+        Path dataDir = node.dataDir();
         Files.createDirectories(dataDir);
         String logDir = dataDir.toAbsolutePath().toString();
+        int replicas = Math.min(3, node.size());
+        String minIsr = Integer.toString(Math.max(1, replicas - 1));
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
+        props.put("node.id", Integer.toString(node.id()));
+        props.put("controller.quorum.voters", node.voters());
         props.put(
                 "listeners",
                 "PLAINTEXT://"
                         + HOST
                         + ":"
-                        + brokerPort
+                        + node.brokerPort()
                         + ",CONTROLLER://"
                         + HOST
                         + ":"
-                        + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+                        + node.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + node.brokerPort());
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir);
         props.put("auto.create.topics.enable", "false");
-        // One node: every internal topic has one replica, and nobody waits for a second.
-        props.put("offsets.topic.replication.factor", "1");
+        props.put("default.replication.factor", Integer.toString(replicas));
+        props.put("offsets.topic.replication.factor", Integer.toString(replicas));
         props.put("offsets.topic.num.partitions", "3");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.replication.factor", Integer.toString(replicas));
+        props.put("transaction.state.log.min.isr", minIsr);
         props.put("transaction.state.log.num.partitions", "3");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("share.coordinator.state.topic.replication.factor", Integer.toString(replicas));
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
         props.put("group.initial.rebalance.delay.ms", "0");
         // The log cleaner reserves 128 MiB of heap for dedupe by default; compaction here is small.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
 
         KafkaConfig config = new KafkaConfig(props, false);
         if (!Files.exists(dataDir.resolve("meta.properties"))) {
-            format(logDir);
+            format(
+                    logDir,
+                    node.id(),
+                    node.clusterId() != null ? node.clusterId() : Uuid.randomUuid().toString());
         }
         KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        String bootstrap = HOST + ":" + brokerPort;
-        LOG.info("embedded Kafka broker up at {} (data {})", bootstrap, logDir);
+        String bootstrap = HOST + ":" + node.brokerPort();
+        LOG.info("Kafka node {} up at {} (data {})", node.id(), bootstrap, logDir);
         return new EmbeddedKafka(server, bootstrap, dataDir);
     }
 
-    private static void format(String logDir) throws IOException {
+    private static void format(String logDir, int nodeId, String clusterId) throws IOException {
         try {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .setDirectories(List.of(logDir))
                     .setMetadataLogDirectory(logDir)
                     .setReleaseVersion(MetadataVersion.latestProduction())

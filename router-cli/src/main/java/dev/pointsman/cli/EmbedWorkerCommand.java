@@ -8,6 +8,8 @@ import dev.pointsman.embed.service.MetricsEndpoint;
 import dev.pointsman.embed.service.QueryValidator;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.settings.SettingOptions;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.HashSet;
@@ -19,7 +21,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pointsman embed-worker}: the Kafka embedding service. */
 @Command(
@@ -33,6 +37,13 @@ import picocli.CommandLine.Option;
                         + " finishing the batch in flight.")
 public final class EmbedWorkerCommand implements Callable<Integer> {
     @Mixin EmbedderOptions embedding;
+
+    @Spec CommandSpec spec;
+
+    /** The options made from settings, which annotations cannot declare. */
+    static void addSettings(CommandSpec spec) {
+        SettingOptions.add(spec, Replication.SETTINGS);
+    }
 
     @Option(
             names = "--bootstrap",
@@ -113,7 +124,12 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
                         wire.codec(Query.class, Topics.QUERIES));
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Topics.ensure(admin, Topics.all(partitions, (short) 1, Duration.ofDays(7)));
+            Replication replication =
+                    Replication.of(
+                            admin,
+                            SettingOptions.value(spec, Replication.FACTOR),
+                            SettingOptions.value(spec, Replication.MIN_INSYNC));
+            Topics.ensure(admin, Topics.all(partitions, replication, Duration.ofDays(7)));
         }
         System.err.println("embed-worker: wire format " + wire.describe());
         try (OnnxEmbedder model = new OnnxEmbedder(config)) {

@@ -10,7 +10,8 @@ public final class EmbedWorkerMain {
     private EmbedWorkerMain() {}
 
     public static void main(String[] args) {
-        System.exit(
-                Main.withErrorHandling(new CommandLine(new EmbedWorkerCommand())).execute(args));
+        CommandLine cli = Main.withDurations(new CommandLine(new EmbedWorkerCommand()));
+        EmbedWorkerCommand.addSettings(cli.getCommandSpec());
+        System.exit(Main.withErrorHandling(cli).execute(args));
     }
 }

@@ -21,7 +21,7 @@ final class EngineLogs {
     static final String VERBOSE = "--verbose";
 
     /** The commands whose engine logs go to a file. */
-    static final Set<String> QUIET = Set.of("demo", "replay", "route", "bench");
+    static final Set<String> QUIET = Set.of("demo", "replay", "route", "cluster", "bench");
 
     private static final String LOG_FILE = "org.slf4j.simpleLogger.logFile";
 

@@ -2,6 +2,7 @@ package dev.pointsman.cli;
 
 import dev.pointsman.settings.Durations;
 import dev.pointsman.settings.SettingOptions;
+import dev.pointsman.topics.Replication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             EmbedWorkerCommand.class,
             RouteCommand.class,
+            ClusterCommand.class,
             BenchCommand.class,
             dev.pointsman.cli.pool.PoolCommand.class,
             CommandLine.HelpCommand.class
@@ -35,10 +37,8 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line, shared by {@link #main} and tests. */
-    public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
-        // One way to write a duration on every command line: 250ms, 30s, 5m, 2h or PT1M.
+    /** One way to write a duration on every command line: 250ms, 30s, 5m, 2h or PT1M. */
+    static CommandLine withDurations(CommandLine cli) {
         cli.registerConverter(
                 Duration.class,
                 text -> {
@@ -49,9 +49,19 @@ public final class Main implements Runnable {
                                 "'" + text + "' is not a duration like 250ms, 30s, 5m, 2h or PT1M");
                     }
                 });
+        return cli;
+    }
+
+    /** The configured command line, shared by {@link #main} and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cli = withDurations(new CommandLine(new Main()));
         // route --stop needs no broker; the modes that do fail naming --bootstrap without one
         SettingOptions.addUnenforced(
                 cli.getSubcommands().get("route").getCommandSpec(), RouteCommand.SETTINGS);
+        // the commands that create the router's topics on a user's cluster
+        SettingOptions.add(
+                cli.getSubcommands().get("route").getCommandSpec(), Replication.SETTINGS);
+        EmbedWorkerCommand.addSettings(cli.getSubcommands().get("embed-worker").getCommandSpec());
         EngineLogs.addVerboseOption(cli);
         return withErrorHandling(cli);
     }

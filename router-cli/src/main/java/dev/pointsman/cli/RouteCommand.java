@@ -1,13 +1,13 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.cli.cluster.BuildArtifacts;
 import dev.pointsman.cli.cluster.FlinkRest;
+import dev.pointsman.cli.cluster.JobJar;
 import dev.pointsman.flink.job.JobArgs;
 import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.flink.job.LocalJob;
-import dev.pointsman.flink.job.RoutingJobMain;
 import dev.pointsman.settings.Setting;
 import dev.pointsman.settings.SettingOptions;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.net.URI;
 import java.nio.file.Files;
@@ -182,7 +182,12 @@ public final class RouteCommand implements Callable<Integer> {
                         Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 settings.bootstrapServers()))) {
-            Topics.ensure(admin, Topics.all(4, (short) 1, Duration.ofDays(7)));
+            Replication replication =
+                    Replication.of(
+                            admin,
+                            SettingOptions.value(spec, Replication.FACTOR),
+                            SettingOptions.value(spec, Replication.MIN_INSYNC));
+            Topics.ensure(admin, Topics.all(4, replication, Duration.ofDays(7)));
         }
         String restore = restorePoint(settings.checkpoints());
         if (restore != null) {
@@ -233,23 +238,7 @@ public final class RouteCommand implements Callable<Integer> {
      */
     private int submit(JobSettings settings, @Nullable String restore) throws Exception {
         FlinkRest flink = new FlinkRest(jobManager);
-        Path jar = BuildArtifacts.jobJar();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(
-                    "the job jar is not built: "
-                            + jar
-                            + " is missing (run: mvn -B -q -pl flink-jobs -am package -DskipTests,"
-                            + " or use bin/pointsman, which builds it)");
-        }
-        String jarId = flink.uploadJar(jar);
-        String job =
-                flink.run(
-                        jarId,
-                        RoutingJobMain.class.getName(),
-                        JobArgs.of(settings, JobArgs.DEFAULT_NAME),
-                        parallelism,
-                        restore);
-        flink.awaitRunning(job, Duration.ofMinutes(2));
+        String job = JobJar.submit(flink, settings, parallelism, restore);
         System.err.printf(
                 "route: job %s running on the Flink cluster at %s (%d shards, k %d, parallelism"
                         + " %d, %s); web UI http://%s/%n",

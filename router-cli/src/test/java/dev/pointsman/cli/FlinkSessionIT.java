@@ -63,7 +63,8 @@ class FlinkSessionIT {
                                         BuildArtifacts.flinkLib(),
                                         2,
                                         2,
-                                        null));
+                                        null,
+                                        false));
                 KafkaProducer<byte[], byte[]> producer = producer(kafka.bootstrapServers())) {
             Path checkpoints = dir.resolve("checkpoints");
             String job = submit(flink, kafka, checkpoints);

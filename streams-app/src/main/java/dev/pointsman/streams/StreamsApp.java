@@ -15,6 +15,7 @@ import dev.pointsman.streams.api.StoreMetricsView;
 import dev.pointsman.streams.gateway.CatalogView;
 import dev.pointsman.streams.gateway.Gateway;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.TopicSpec;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
@@ -47,6 +48,9 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * @param partitions partitions of the topics the app creates when they are missing
+     * @param replicationFactor replicas of those topics and of Kafka Streams' own, null for the
+     *     default ({@link Replication})
+     * @param minInsyncReplicas their {@code min.insync.replicas}, null for the default
      * @param feedbackTopic {@code --feedback-topic}: where joined examples go
      */
     public record Settings(
@@ -55,6 +59,8 @@ public final class StreamsApp implements AutoCloseable {
             String applicationId,
             Path stateDir,
             int partitions,
+            @Nullable Integer replicationFactor,
+            @Nullable Integer minInsyncReplicas,
             TopologySettings topology,
             ApiSettings api,
             GatewaySettings gateway,
@@ -98,16 +104,18 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     public static StreamsApp start(Settings s) throws IOException, InterruptedException {
+        Replication replication;
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap()))) {
+            replication = Replication.of(admin, s.replicationFactor(), s.minInsyncReplicas());
             List<TopicSpec> topics =
-                    new ArrayList<>(Topics.all(s.partitions(), (short) 1, Duration.ofDays(7)));
+                    new ArrayList<>(Topics.all(s.partitions(), replication, Duration.ofDays(7)));
             if (!s.feedbackTopic().equals(Topics.FEEDBACK)) {
                 topics.add(
                         new TopicSpec(
                                 s.feedbackTopic(),
                                 s.partitions(),
-                                (short) 1,
+                                replication,
                                 Duration.ofDays(7).toMillis(),
                                 false));
             }
@@ -122,6 +130,11 @@ public final class StreamsApp implements AutoCloseable {
         props.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
+        // The app's changelog and repartition topics are replicated like the router's own.
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.replicas());
+        props.put(
+                StreamsConfig.topicPrefix("min.insync.replicas"),
+                Integer.toString(replication.minInsync()));
         KafkaStreams streams =
                 new KafkaStreams(
                         RouterTopology.build(s.topology(), wire, metrics, s.feedbackTopic()),

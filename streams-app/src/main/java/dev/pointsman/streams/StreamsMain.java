@@ -4,6 +4,7 @@ import dev.pointsman.settings.Setting;
 import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -141,6 +142,7 @@ public final class StreamsMain implements Callable<Integer> {
         List<Setting<?>> all = new ArrayList<>(TopologySettings.ALL);
         all.addAll(ApiSettings.ALL);
         all.addAll(GatewaySettings.ALL);
+        all.addAll(Replication.SETTINGS);
         return List.copyOf(all);
     }
 
@@ -185,6 +187,8 @@ public final class StreamsMain implements Callable<Integer> {
                 applicationId,
                 stateDir,
                 partitions,
+                value(Replication.FACTOR),
+                value(Replication.MIN_INSYNC),
                 topology,
                 api,
                 gateway,

@@ -20,6 +20,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
 import java.net.URI;
@@ -76,7 +77,7 @@ class StreamsAppIT {
     static void declare(String bootstrap, String... pools) throws Exception {
         try (Admin admin =
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(7)));
+            Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(7)));
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -131,6 +132,8 @@ class StreamsAppIT {
                                 "streams-it",
                                 dir.resolve("state"),
                                 2,
+                                null,
+                                null,
                                 topology,
                                 new ApiSettings(
                                         "127.0.0.1",

@@ -49,6 +49,8 @@ class StreamsAppRestartIT {
                         "streams-restart-it",
                         dir.resolve(stateDir),
                         2,
+                        null,
+                        null,
                         TopologySettings.defaults(),
                         new ApiSettings("127.0.0.1", 0, Duration.ofSeconds(30), Map.of()),
                         GatewaySettings.DEFAULTS,

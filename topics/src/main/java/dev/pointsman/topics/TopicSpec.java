@@ -10,7 +10,7 @@ import java.util.Map;
  * @param retentionMs -1 keeps records forever
  */
 public record TopicSpec(
-        String name, int partitions, short replication, long retentionMs, boolean compacted) {
+        String name, int partitions, Replication replication, long retentionMs, boolean compacted) {
 
     public TopicSpec {
         if (name == null || name.isBlank()) {
@@ -20,9 +20,8 @@ public record TopicSpec(
             throw new IllegalArgumentException(
                     "topic " + name + ": partitions must be > 0, got " + partitions);
         }
-        if (replication <= 0) {
-            throw new IllegalArgumentException(
-                    "topic " + name + ": replication must be > 0, got " + replication);
+        if (replication == null) {
+            throw new IllegalArgumentException("topic " + name + ": replication must be set");
         }
         if (retentionMs < -1 || retentionMs == 0) {
             throw new IllegalArgumentException(
@@ -38,6 +37,7 @@ public record TopicSpec(
         Map<String, String> out = new HashMap<>();
         out.put("cleanup.policy", compacted ? "compact" : "delete");
         out.put("retention.ms", String.valueOf(retentionMs));
+        out.put("min.insync.replicas", String.valueOf(replication.minInsync()));
         return out;
     }
 }

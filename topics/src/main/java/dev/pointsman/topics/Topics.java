@@ -41,7 +41,7 @@ public final class Topics {
     /**
      * Every topic with {@code partitions} partitions; the catalog is compacted and kept forever.
      */
-    public static List<TopicSpec> all(int partitions, short replication, Duration retention) {
+    public static List<TopicSpec> all(int partitions, Replication replication, Duration retention) {
         long ms = retention.toMillis();
         List<TopicSpec> out = new ArrayList<>();
         for (String name :
@@ -68,7 +68,10 @@ public final class Topics {
             for (TopicSpec spec : specs) {
                 if (!existing.contains(spec.name())) {
                     missing.add(
-                            new NewTopic(spec.name(), spec.partitions(), spec.replication())
+                            new NewTopic(
+                                            spec.name(),
+                                            spec.partitions(),
+                                            spec.replication().replicas())
                                     .configs(spec.configs()));
                 }
             }

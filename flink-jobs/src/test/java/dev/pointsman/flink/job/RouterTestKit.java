@@ -14,6 +14,7 @@ import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -64,7 +65,7 @@ final class RouterTestKit implements AutoCloseable {
                         Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 kafka.bootstrapServers()))) {
-            Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+            Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(1)));
         }
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());

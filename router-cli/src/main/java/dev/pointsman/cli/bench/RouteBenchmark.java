@@ -13,6 +13,7 @@ import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -109,7 +110,8 @@ public final class RouteBenchmark {
         try (Admin admin =
                 Admin.create(
                         Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrapServers()))) {
-            Topics.ensure(admin, Topics.all(s.parallelism(), (short) 1, Duration.ofDays(1)));
+            Topics.ensure(
+                    admin, Topics.all(s.parallelism(), Replication.SINGLE, Duration.ofDays(1)));
         }
         JobSettings job =
                 JobSettings.builder(s.bootstrapServers(), s.checkpoints())

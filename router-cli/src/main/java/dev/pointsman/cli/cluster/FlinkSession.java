@@ -46,9 +46,15 @@ public final class FlinkSession implements AutoCloseable {
      * @param slots task slots per TaskManager
      * @param metricsPorts a port range ({@code 9250-9260}) where every process serves its metrics
      *     in the Prometheus format, or null for none
+     * @param detached whether the processes outlive this program ({@link JvmProcess#start})
      */
     public record Settings(
-            Path dir, Path lib, int taskManagers, int slots, @Nullable String metricsPorts) {
+            Path dir,
+            Path lib,
+            int taskManagers,
+            int slots,
+            @Nullable String metricsPorts,
+            boolean detached) {
         public Settings {
             if (taskManagers < 1) {
                 throw new IllegalArgumentException(
@@ -99,7 +105,8 @@ public final class FlinkSession implements AutoCloseable {
                         options("-Xmx512m"),
                         "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                         List.of("--configDir", conf.toString()),
-                        s.dir().resolve("log/jobmanager.log"));
+                        s.dir().resolve("log/jobmanager.log"),
+                        s.detached());
         FlinkSession session = new FlinkSession(s, conf, restPort, jobManager);
         try {
             session.awaitSlots(0, Duration.ofSeconds(90));
@@ -184,7 +191,8 @@ public final class FlinkSession implements AutoCloseable {
                                 conf.toString(),
                                 "-D",
                                 "taskmanager.resource-id=" + resourceId),
-                        settings.dir().resolve("log/taskmanager-" + n + ".log"));
+                        settings.dir().resolve("log/taskmanager-" + n + ".log"),
+                        settings.detached());
         taskManagers.add(tm);
         byResourceId.put(resourceId, tm);
         return tm;

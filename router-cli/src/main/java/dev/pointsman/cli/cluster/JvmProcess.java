@@ -35,9 +35,24 @@ public final class JvmProcess implements AutoCloseable {
             List<String> args,
             Path log)
             throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        command.add(java);
+        return start(name, classpath, jvmOptions, mainClass, args, log, false);
+    }
+
+    /**
+     * {@link #start}, and with {@code detached} in a session of its own ({@code setsid}), so that
+     * it outlives this program and a Ctrl-C in its terminal: the services of {@code pointsman
+     * cluster}, which {@code pointsman cluster down} stops.
+     */
+    public static JvmProcess start(
+            String name,
+            String classpath,
+            List<String> jvmOptions,
+            String mainClass,
+            List<String> args,
+            Path log,
+            boolean detached)
+            throws IOException {
+        List<String> command = javaCommand(detached);
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classpath);
@@ -50,6 +65,19 @@ public final class JvmProcess implements AutoCloseable {
                         .redirectOutput(log.toFile())
                         .start();
         return new JvmProcess(name, process, log);
+    }
+
+    /**
+     * This machine's {@code java}, in a session of its own ({@code setsid}) when {@code detached}:
+     * the start of every child JVM's command line.
+     */
+    public static List<String> javaCommand(boolean detached) {
+        List<String> command = new ArrayList<>();
+        if (detached && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return command;
     }
 
     public String name() {

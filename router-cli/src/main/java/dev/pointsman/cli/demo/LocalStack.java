@@ -10,6 +10,7 @@ import dev.pointsman.flink.job.LocalJob;
 import dev.pointsman.kafka.EmbeddedKafka;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,7 +102,7 @@ public final class LocalStack implements AutoCloseable {
             }
             try (Admin admin =
                     Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-                Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+                Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(1)));
             }
             List<String> args =
                     new ArrayList<>(

@@ -1,6 +1,7 @@
 package dev.pointsman.cli.demo;
 
 import dev.pointsman.cli.cluster.BuildArtifacts;
+import dev.pointsman.cli.cluster.JvmProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +37,13 @@ public final class StreamsChild implements AutoCloseable {
     /** Starts the app and waits until its {@code /healthz} answers 200. */
     public static StreamsChild start(Path jar, List<String> args, int port, Path log)
             throws IOException, InterruptedException {
+        return start(jar, args, port, log, false);
+    }
+
+    /** {@link #start}; {@code detached}: the app outlives this program ({@link JvmProcess}). */
+    public static StreamsChild start(
+            Path jar, List<String> args, int port, Path log, boolean detached)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(
                     "the streams app is not built: "
@@ -43,8 +51,8 @@ public final class StreamsChild implements AutoCloseable {
                             + " is missing (run: mvn -B -q -pl streams-app -am package"
                             + " -DskipTests, or use bin/pointsman, which builds it)");
         }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx1g", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(JvmProcess.javaCommand(detached));
+        command.addAll(List.of("-Xmx1g", "-jar", jar.toString()));
         command.addAll(args);
         command.add("--http-port");
         command.add(Integer.toString(port));
@@ -89,6 +97,10 @@ public final class StreamsChild implements AutoCloseable {
         }
         throw new IllegalStateException(
                 "the streams app did not become healthy within " + timeout + "; see " + log);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     public int port() {

@@ -6,6 +6,7 @@ import dev.pointsman.kafka.EmbeddedKafka;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class EmbedWorkerCrashIT {
                             Map.of(
                                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                     kafka.bootstrapServers()))) {
-                Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+                Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(1)));
             }
             produce(kafka.bootstrapServers());
 

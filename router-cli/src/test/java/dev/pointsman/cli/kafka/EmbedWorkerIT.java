@@ -14,6 +14,7 @@ import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ class EmbedWorkerIT {
                         Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 kafka.bootstrapServers()))) {
-            Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+            Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(1)));
         }
         embedder =
                 new OnnxEmbedder(

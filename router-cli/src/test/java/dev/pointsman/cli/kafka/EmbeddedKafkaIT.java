@@ -3,6 +3,7 @@ package dev.pointsman.cli.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.kafka.EmbeddedKafka;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -41,8 +42,9 @@ class EmbeddedKafkaIT {
                             Map.of(
                                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                     kafka.bootstrapServers()))) {
-                Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(7)));
-                Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(7))); // idempotent
+                Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(7)));
+                Topics.ensure(
+                        admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(7))); // idempotent
                 assertThat(admin.listTopics().names().get())
                         .contains(Topics.QUERIES, Topics.DLQ, Topics.CATALOG);
                 assertThat(

@@ -7,6 +7,7 @@ import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class DecisionWaiterIT {
                             Map.of(
                                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                     kafka.bootstrapServers()))) {
-                Topics.ensure(admin, Topics.all(2, (short) 1, Duration.ofDays(1)));
+                Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(1)));
             }
             RecordCodec<RoutingDecision> codec =
                     WireFormat.singleObject().codec(RoutingDecision.class, Topics.DECISIONS);

@@ -1,0 +1,314 @@
+package dev.pointsman.cli;
+
+import dev.pointsman.cli.cluster.BuildArtifacts;
+import dev.pointsman.cli.cluster.ClusterState;
+import dev.pointsman.cli.cluster.FlinkSession;
+import dev.pointsman.cli.cluster.JobJar;
+import dev.pointsman.cli.cluster.JvmProcess;
+import dev.pointsman.cli.cluster.KafkaCluster;
+import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.flink.job.JobSettings;
+import dev.pointsman.flink.job.LocalJob;
+import dev.pointsman.topics.Replication;
+import dev.pointsman.topics.Topics;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pointsman cluster}: the distributed analogue of the demo, on loopback: a Kafka cluster, a
+ * Flink session cluster with the routing job submitted to it, embed workers and streams-app
+ * instances, every one its own JVM, left running; {@code pointsman cluster down} stops them.
+ */
+@Command(
+        name = "cluster",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        subcommands = ClusterCommand.Down.class,
+        description = {
+            "Starts, on this machine's loopback interface, every part of Pointsman as it runs on"
+                    + " real clusters, each in its own JVM: a KRaft Kafka cluster (topics with 3"
+                    + " replicas, 2 in sync), a Flink standalone session cluster (a JobManager"
+                    + " and TaskManagers, started from Flink's runtime jars) running the routing"
+                    + " job submitted as a job jar, embed workers and streams-app instances. Prints"
+                    + " where everything is and returns; the processes keep running until"
+                    + " `pointsman cluster down`, which stops the job with a savepoint. Started"
+                    + " again on the same --dir, the cluster keeps its data, and the job resumes"
+                    + " from that savepoint.",
+            ""
+        })
+public final class ClusterCommand implements Callable<Integer> {
+    static final String DEFAULT_DIR = "${user.home}/.local/state/pointsman/cluster";
+
+    @Spec CommandSpec spec;
+
+    @Option(
+            names = "--dir",
+            defaultValue = DEFAULT_DIR,
+            paramLabel = "DIR",
+            description =
+                    "Data, logs, checkpoints and the cluster's state file. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    Path dir;
+
+    @Option(
+            names = "--brokers",
+            defaultValue = "3",
+            description = "Kafka nodes (each broker and controller). Default: ${DEFAULT-VALUE}.")
+    int brokers;
+
+    @Option(
+            names = "--task-managers",
+            defaultValue = "2",
+            description = "Flink TaskManagers. Default: ${DEFAULT-VALUE}.")
+    int taskManagers;
+
+    @Option(
+            names = "--slots",
+            defaultValue = "2",
+            description = "Task slots per TaskManager. Default: ${DEFAULT-VALUE}.")
+    int slots;
+
+    @Option(
+            names = "--parallelism",
+            defaultValue = "2",
+            description =
+                    "The routing job's parallelism (at most the slots of all TaskManagers but one,"
+                            + " so that it survives losing one). Default: ${DEFAULT-VALUE}.")
+    int parallelism;
+
+    @Option(
+            names = "--embed-workers",
+            defaultValue = "2",
+            description =
+                    "Embed workers (0: queries must come pre-embedded). Default: ${DEFAULT-VALUE}.")
+    int embedWorkers;
+
+    @Option(
+            names = "--streams-apps",
+            defaultValue = "2",
+            description =
+                    "Streams-app instances (API, dashboard, feedback join, metrics). Default: ${DEFAULT-VALUE}.")
+    int streamsApps;
+
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description =
+                    "The first streams app's API port; the next ones take the ports after it."
+                            + " Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Override
+    public Integer call() throws Exception {
+        if (brokers < 1 || taskManagers < 1 || slots < 1 || parallelism < 1) {
+            throw new IllegalArgumentException(
+                    "--brokers, --task-managers, --slots and --parallelism must be > 0");
+        }
+        if (embedWorkers < 0 || streamsApps < 0) {
+            throw new IllegalArgumentException("--embed-workers and --streams-apps must be >= 0");
+        }
+        if (parallelism > slots * taskManagers) {
+            throw new IllegalArgumentException(
+                    "--parallelism "
+                            + parallelism
+                            + " needs as many task slots, and --task-managers "
+                            + taskManagers
+                            + " × --slots "
+                            + slots
+                            + " give "
+                            + (slots * taskManagers));
+        }
+        ClusterState running = ClusterState.read(dir);
+        if (running != null && running.anyAlive()) {
+            throw new IllegalArgumentException(
+                    "a cluster is already running from "
+                            + dir
+                            + " (stop it with: pointsman cluster down --dir "
+                            + dir
+                            + ")");
+        }
+        for (int i = 0; i < streamsApps; i++) {
+            checkFree(httpPort + i);
+        }
+        Files.createDirectories(dir);
+        ClusterState state = new ClusterState(dir);
+        try {
+            start(state);
+        } catch (Exception e) {
+            System.err.println("cluster: starting failed; stopping what started");
+            state.stopAll(System.err);
+            throw e;
+        }
+        print(state);
+        return 0;
+    }
+
+    private void start(ClusterState state) throws Exception {
+        progress("Kafka: " + brokers + " KRaft nodes");
+        KafkaCluster kafka = KafkaCluster.start(dir, brokers, true);
+        kafka.nodes().forEach(state::add);
+        state.bootstrap(kafka.bootstrapServers());
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers()))) {
+            Replication replication = Replication.of(admin, null, null);
+            Topics.ensure(admin, Topics.all(4, replication, Duration.ofDays(7)));
+            state.replication(replication);
+        }
+        state.write();
+
+        progress("Flink: a JobManager and " + taskManagers + " TaskManagers");
+        FlinkSession flink =
+                FlinkSession.start(
+                        new FlinkSession.Settings(
+                                dir.resolve("flink"),
+                                BuildArtifacts.flinkLib(),
+                                taskManagers,
+                                slots,
+                                null,
+                                true));
+        flink.processes().forEach(state::add);
+        state.flink(flink.restAddress());
+        state.write();
+
+        Path checkpoints = dir.resolve("checkpoints");
+        Path restore = LocalJob.latestCheckpoint(checkpoints).orElse(null);
+        progress("the routing job" + (restore == null ? "" : ", from " + restore));
+        JobSettings job = JobSettings.builder(kafka.bootstrapServers(), checkpoints).build();
+        state.job(
+                JobJar.submit(
+                        flink.rest(),
+                        job,
+                        parallelism,
+                        restore == null ? null : restore.toUri().toString()));
+        state.write();
+
+        List<JvmProcess> workers = new ArrayList<>();
+        for (int i = 1; i <= embedWorkers; i++) {
+            progress("embed worker " + i + " of " + embedWorkers);
+            JvmProcess worker =
+                    JvmProcess.start(
+                            "embed worker " + i,
+                            System.getProperty("java.class.path"),
+                            List.of("-Xmx1g", "--add-modules=jdk.incubator.vector"),
+                            EmbedWorkerMain.class.getName(),
+                            List.of(
+                                    "--bootstrap",
+                                    kafka.bootstrapServers(),
+                                    "--transactional-id",
+                                    "pointsman-embed-worker-" + i),
+                            dir.resolve("log/embed-worker-" + i + ".log"),
+                            true);
+            workers.add(worker);
+            state.add(worker);
+            state.write();
+        }
+        for (int i = 1; i <= streamsApps; i++) {
+            progress("streams app " + i + " of " + streamsApps);
+            int port = httpPort + i - 1;
+            StreamsChild app =
+                    StreamsChild.start(
+                            BuildArtifacts.streamsJar(),
+                            List.of(
+                                    "--bootstrap",
+                                    kafka.bootstrapServers(),
+                                    "--state-dir",
+                                    dir.resolve("streams-" + i).toString()),
+                            port,
+                            dir.resolve("log/streams-" + i + ".log"),
+                            true);
+            state.add("streams app " + i, app.pid(), app.log());
+            state.http(port);
+            state.write();
+        }
+        // a service that could not start (a bad option, a port taken) is gone by now
+        for (JvmProcess worker : workers) {
+            worker.checkAlive();
+        }
+    }
+
+    private void print(ClusterState state) {
+        var out = spec.commandLine().getOut();
+        out.println("Pointsman cluster up (state in " + dir.resolve(ClusterState.FILE) + ")");
+        out.println("  Kafka       " + state.bootstrap() + "  (" + state.replicationText() + ")");
+        out.println("  Flink       http://" + state.flink() + "/  job " + state.job());
+        for (int port : state.http()) {
+            out.println("  API         http://127.0.0.1:" + port + "/  (dashboard, /v1/route)");
+        }
+        out.println("  logs        " + dir.resolve("log") + ", " + dir.resolve("flink/log"));
+        out.println("Next:");
+        out.println(
+                "  bin/pointsman pool declare --bootstrap "
+                        + state.bootstrap()
+                        + " --file docs/examples/pool.json");
+        out.println("  bin/pointsman cluster down" + (isDefaultDir() ? "" : " --dir " + dir));
+        out.flush();
+    }
+
+    private boolean isDefaultDir() {
+        return dir.equals(
+                Path.of(System.getProperty("user.home"), ".local/state/pointsman/cluster"));
+    }
+
+    private static void progress(String what) {
+        System.err.println("cluster: starting " + what + "...");
+    }
+
+    private static void checkFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            socket.setReuseAddress(true);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(
+                    "--http-port: port " + port + " is taken (" + e.getMessage() + ")");
+        }
+    }
+
+    /** {@code pointsman cluster down}: stops the job with a savepoint, then every process. */
+    @Command(
+            name = "down",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Stops the cluster `pointsman cluster` started: the routing job with a"
+                            + " savepoint (under DIR/checkpoints/savepoints), then every process,"
+                            + " newest first.")
+    static final class Down implements Callable<Integer> {
+        @Spec CommandSpec spec;
+
+        @Option(
+                names = "--dir",
+                defaultValue = DEFAULT_DIR,
+                paramLabel = "DIR",
+                description = "The cluster's directory. Default: ${DEFAULT-VALUE}.")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterState state = ClusterState.read(dir);
+            if (state == null) {
+                throw new IllegalArgumentException("no cluster was started from " + dir);
+            }
+            String savepoint = state.stopJob(dir.resolve("checkpoints"));
+            if (savepoint != null) {
+                spec.commandLine().getOut().println("routing job stopped; savepoint " + savepoint);
+            }
+            List<String> stopped = new ArrayList<>(state.stopAll(System.err));
+            spec.commandLine().getOut().println("stopped " + String.join(", ", stopped));
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+}
