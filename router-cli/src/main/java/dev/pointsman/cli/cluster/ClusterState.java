@@ -118,6 +118,23 @@ public final class ClusterState {
                 StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** The pid of the process named {@code name}. */
+    public long pid(String name) {
+        for (JsonNode p : root.path("processes")) {
+            if (p.path("name").asText().equals(name)) {
+                return p.path("pid").asLong();
+            }
+        }
+        throw new IllegalArgumentException("the cluster has no process named " + name);
+    }
+
+    /** The pids of every process, in start order. */
+    public List<Long> pids() {
+        List<Long> pids = new ArrayList<>();
+        root.path("processes").forEach(p -> pids.add(p.path("pid").asLong()));
+        return pids;
+    }
+
     /** Whether any process of the cluster still runs. */
     public boolean anyAlive() {
         for (JsonNode p : root.path("processes")) {
@@ -171,7 +188,13 @@ public final class ClusterState {
             try {
                 handle.get().onExit().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
+                // e.g. a Kafka node whose quorum is gone waits for a controller that never answers
                 handle.get().destroyForcibly();
+                try {
+                    handle.get().onExit().get(10, TimeUnit.SECONDS);
+                } catch (Exception stillThere) {
+                    progress.println("cluster: " + p.path("name").asText() + " did not exit");
+                }
             }
             stopped.add(p.path("name").asText());
         }
