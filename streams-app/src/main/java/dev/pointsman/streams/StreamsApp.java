@@ -8,9 +8,11 @@ import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.settings.Setting;
 import dev.pointsman.streams.api.ApiServer;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.api.DecisionWaiter;
+import dev.pointsman.streams.api.PeerMetricsView;
 import dev.pointsman.streams.api.StoreMetricsView;
 import dev.pointsman.streams.gateway.CatalogView;
 import dev.pointsman.streams.gateway.Gateway;
@@ -34,7 +36,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +55,8 @@ public final class StreamsApp implements AutoCloseable {
      * @param replicationFactor replicas of those topics and of Kafka Streams' own, null for the
      *     default ({@link Replication})
      * @param minInsyncReplicas their {@code min.insync.replicas}, null for the default
+     * @param standbyReplicas {@code --standby-replicas}: warm copies of each store on other
+     *     instances, which take over at once when the instance that holds it goes
      * @param feedbackTopic {@code --feedback-topic}: where joined examples go
      */
     public record Settings(
@@ -61,6 +67,7 @@ public final class StreamsApp implements AutoCloseable {
             int partitions,
             @Nullable Integer replicationFactor,
             @Nullable Integer minInsyncReplicas,
+            int standbyReplicas,
             TopologySettings topology,
             ApiSettings api,
             GatewaySettings gateway,
@@ -78,8 +85,17 @@ public final class StreamsApp implements AutoCloseable {
             if (partitions < 1) {
                 throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
             }
+            STANDBY_REPLICAS.check(standbyReplicas);
         }
     }
+
+    public static final Setting<Integer> STANDBY_REPLICAS =
+            Setting.integer(
+                    "standby-replicas",
+                    0,
+                    "Warm copies of each of the app's stores kept on other instances, which take"
+                            + " over at once when the instance holding it goes.",
+                    0);
 
     private final KafkaStreams streams;
     private final KafkaProducer<String, byte[]> producer;
@@ -124,8 +140,13 @@ public final class StreamsApp implements AutoCloseable {
         WireFormat wire = WireFormat.of(s.registryUrl());
         AppMetrics metrics = new AppMetrics();
 
+        // Peers reach this instance at application.server, so its port must be known before
+        // Kafka Streams starts: a free one is picked now for --http-port 0.
+        ApiSettings apiSettings = s.api().port() == 0 ? s.api().withPort(freePort()) : s.api();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
         props.put(StreamsConfig.STATE_DIR_CONFIG, s.stateDir().toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
@@ -176,15 +197,20 @@ public final class StreamsApp implements AutoCloseable {
         RecordCodec<Outcome> outcomeCodec = wire.codec(Outcome.class, Topics.OUTCOMES);
         ApiServer api =
                 new ApiServer(
-                        s.api(),
+                        apiSettings,
                         producer,
                         queryCodec,
                         outcomeCodec,
                         decisions,
-                        new StoreMetricsView(
-                                streams,
+                        new PeerMetricsView(
+                                new StoreMetricsView(
+                                        streams,
+                                        wire.codec(WindowMetrics.class, Topics.METRICS),
+                                        wire.codec(Alert.class, Topics.ALERTS)),
+                                () -> peers(streams, apiSettings.advertised()),
                                 wire.codec(WindowMetrics.class, Topics.METRICS),
-                                wire.codec(Alert.class, Topics.ALERTS)),
+                                wire.codec(Alert.class, Topics.ALERTS),
+                                apiSettings.metricsToken()),
                         metrics,
                         () -> streams.state().name(),
                         pool -> catalogs.get(pool) != null,
@@ -213,6 +239,24 @@ public final class StreamsApp implements AutoCloseable {
                 api.port(),
                 s.api().tokens().isEmpty() ? "" : " (bearer tokens required)");
         return new StreamsApp(streams, producer, decisions, catalogs, api, metrics);
+    }
+
+    /** The other instances of the app (their {@code application.server}), now. */
+    private static List<HostInfo> peers(KafkaStreams streams, String self) {
+        List<HostInfo> peers = new ArrayList<>();
+        for (StreamsMetadata m : streams.metadataForAllStreamsClients()) {
+            HostInfo host = m.hostInfo();
+            if (!(host.host() + ":" + host.port()).equals(self)) {
+                peers.add(host);
+            }
+        }
+        return peers;
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     public int apiPort() {

@@ -143,6 +143,7 @@ public final class StreamsMain implements Callable<Integer> {
         all.addAll(ApiSettings.ALL);
         all.addAll(GatewaySettings.ALL);
         all.addAll(Replication.SETTINGS);
+        all.add(StreamsApp.STANDBY_REPLICAS);
         return List.copyOf(all);
     }
 
@@ -174,7 +175,8 @@ public final class StreamsMain implements Callable<Integer> {
                         value(ApiSettings.RATE_LIMIT),
                         metricsToken != null
                                 ? metricsToken
-                                : System.getenv("POINTSMAN_METRICS_TOKEN"));
+                                : System.getenv("POINTSMAN_METRICS_TOKEN"),
+                        value(ApiSettings.ADVERTISED_HOST));
         GatewaySettings gateway =
                 new GatewaySettings(
                         value(GatewaySettings.UPSTREAM_TIMEOUT),
@@ -189,6 +191,7 @@ public final class StreamsMain implements Callable<Integer> {
                 partitions,
                 value(Replication.FACTOR),
                 value(Replication.MIN_INSYNC),
+                value(StreamsApp.STANDBY_REPLICAS),
                 topology,
                 api,
                 gateway,

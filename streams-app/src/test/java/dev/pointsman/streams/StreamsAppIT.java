@@ -109,6 +109,7 @@ class StreamsAppIT {
     private Path dir;
     private EmbeddedKafka kafka;
     private StreamsApp app;
+    private StreamsApp peer;
     private Upstream upstream;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<JsonNode> decisions = new ArrayList<>();
@@ -124,26 +125,10 @@ class StreamsAppIT {
                         .withWindow(Duration.ofSeconds(2), Duration.ofMillis(500))
                         .withFeedback(Duration.ofSeconds(30), Duration.ofMinutes(2))
                         .withAlerts(new TopologySettings.AlertThresholds(1, 1.0, 0.25, 0.25, 0.05));
-        app =
-                StreamsApp.start(
-                        new StreamsApp.Settings(
-                                kafka.bootstrapServers(),
-                                null,
-                                "streams-it",
-                                dir.resolve("state"),
-                                2,
-                                null,
-                                null,
-                                topology,
-                                new ApiSettings(
-                                        "127.0.0.1",
-                                        0,
-                                        Duration.ofSeconds(20),
-                                        Map.of("p", TOKEN_P, "q", TOKEN_Q, "gone", TOKEN_GONE),
-                                        0,
-                                        OPERATOR),
-                                GatewaySettings.DEFAULTS,
-                                Topics.FEEDBACK));
+        app = StreamsApp.start(settings(topology, "state"));
+        // A second instance of the app: the pools' windows are split between the two, and
+        // each answers for every pool.
+        peer = StreamsApp.start(settings(topology, "state-peer"));
         upstream = new Upstream(kafka.bootstrapServers());
         upstream.start();
 
@@ -177,6 +162,28 @@ class StreamsAppIT {
         }
     }
 
+    private StreamsApp.Settings settings(TopologySettings topology, String stateDir) {
+        return new StreamsApp.Settings(
+                kafka.bootstrapServers(),
+                null,
+                "streams-it",
+                dir.resolve(stateDir),
+                2,
+                null,
+                null,
+                0,
+                topology,
+                new ApiSettings(
+                        "127.0.0.1",
+                        0,
+                        Duration.ofSeconds(20),
+                        Map.of("p", TOKEN_P, "q", TOKEN_Q, "gone", TOKEN_GONE),
+                        0,
+                        OPERATOR),
+                GatewaySettings.DEFAULTS,
+                Topics.FEEDBACK);
+    }
+
     @AfterAll
     void stop() throws Exception {
         // Real requests and answers of this run, for the README.
@@ -186,6 +193,9 @@ class StreamsAppIT {
         }
         if (app != null) {
             app.close();
+        }
+        if (peer != null) {
+            peer.close();
         }
         if (kafka != null) {
             kafka.close();
@@ -330,6 +340,30 @@ class StreamsAppIT {
     }
 
     @Test
+    void eitherInstanceAnswersForEveryPoolWhicheverHoldsItsWindows() throws Exception {
+        HttpResponse<String> here = get("/v1/metrics?pool=p", TOKEN_P);
+        HttpResponse<String> there = getFrom(peer.apiPort(), "/v1/metrics?pool=p", TOKEN_P);
+        assertThat(there.statusCode()).as(there.body()).isEqualTo(200);
+        JsonNode mine = JSON.readTree(here.body()).get("windows");
+        JsonNode theirs = JSON.readTree(there.body()).get("windows");
+        // the newest window may close between the two reads
+        assertThat(theirs.size()).isBetween(mine.size(), mine.size() + 1);
+        assertThat(theirs.get(0)).isEqualTo(mine.get(0));
+        assertThat(
+                        JSON.readTree(getFrom(peer.apiPort(), "/v1/pools", OPERATOR).body())
+                                .get("pools"))
+                .containsExactlyElementsOf(
+                        JSON.readTree(get("/v1/pools", OPERATOR).body()).get("pools"));
+        // p's windows are held by one of the two instances only
+        assertThat(List.of(localWindows(app.apiPort()), localWindows(peer.apiPort())))
+                .containsOnlyOnce(0)
+                .anySatisfy(n -> assertThat(n).isPositive());
+        // the instances' own endpoint needs the operator's token like /metrics
+        assertThat(getFrom(peer.apiPort(), "/internal/metrics/pools", TOKEN_P).statusCode())
+                .isEqualTo(403);
+    }
+
+    @Test
     void badRequestsGetA4xxWithTheReason() throws Exception {
         HttpResponse<String> noText = post("/v1/route", TOKEN_P, "{\"pool\":\"p\"}");
         assertThat(noText.statusCode()).isEqualTo(400);
@@ -471,9 +505,29 @@ class StreamsAppIT {
 
     private HttpResponse<String> get(String path, String token)
             throws IOException, InterruptedException {
+        return getFrom(app.apiPort(), path, token);
+    }
+
+    /** How many of pool p's windows the instance on {@code port} holds itself. */
+    private int localWindows(int port) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://127.0.0.1:"
+                                                        + port
+                                                        + "/internal/metrics/windows?pool=p"))
+                                .header("Authorization", "Bearer " + OPERATOR)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return java.nio.ByteBuffer.wrap(r.body()).getInt();
+    }
+
+    private HttpResponse<String> getFrom(int port, String path, String token)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.apiPort() + path))
-                        .GET();
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

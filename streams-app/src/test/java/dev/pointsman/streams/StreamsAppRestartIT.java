@@ -51,6 +51,7 @@ class StreamsAppRestartIT {
                         2,
                         null,
                         null,
+                        0,
                         TopologySettings.defaults(),
                         new ApiSettings("127.0.0.1", 0, Duration.ofSeconds(30), Map.of()),
                         GatewaySettings.DEFAULTS,

@@ -16,10 +16,11 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * The HTTP API and dashboard, one handler per endpoint on an {@link HttpTransport}: {@code POST
  * /v1/route}, {@code POST /v1/outcomes}, {@code GET /v1/metrics?pool=}, {@code GET /v1/pools},
- * {@code GET /metrics} (Prometheus), {@code GET /healthz}, {@code GET /} (the dashboard), and the
- * OpenAI-compatible {@link Gateway}: {@code POST /v1/chat/completions}, {@code /v1/completions},
- * {@code /v1/feedback} and {@code GET /v1/models}. Invalid requests get a 4xx with {@code {"error":
- * reason}}; {@link Auth} guards the {@code /v1} calls when tokens are configured.
+ * {@code GET /metrics} (Prometheus), {@code GET /healthz}, {@code GET /} (the dashboard), the other
+ * instances' {@code GET /internal/metrics/…} ({@link PeerMetricsView}), and the OpenAI-compatible
+ * {@link Gateway}: {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/feedback}
+ * and {@code GET /v1/models}. Invalid requests get a 4xx with {@code {"error": reason}}; {@link
+ * Auth} guards the {@code /v1} calls when tokens are configured.
  */
 public final class ApiServer implements AutoCloseable {
     /** Request threads: a gateway request holds one for the whole answer it streams. */
@@ -36,7 +37,7 @@ public final class ApiServer implements AutoCloseable {
             RecordCodec<Query> queryCodec,
             RecordCodec<Outcome> outcomeCodec,
             DecisionWaiter decisions,
-            MetricsView metrics,
+            PeerMetricsView metrics,
             AppMetrics appMetrics,
             Supplier<String> state,
             Predicate<String> knownPool,
@@ -92,6 +93,13 @@ public final class ApiServer implements AutoCloseable {
                                 r -> {
                                     auth.authorizeOperator(r);
                                     return prometheus.handle(r);
+                                })
+                        .route(
+                                PeerMetricsView.PREFIX,
+                                "GET",
+                                r -> {
+                                    auth.authorizeOperator(r);
+                                    return metrics.answerPeer(r);
                                 })
                         .route(
                                 "/healthz",

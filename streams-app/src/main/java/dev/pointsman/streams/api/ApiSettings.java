@@ -17,6 +17,9 @@ import org.jspecify.annotations.Nullable;
  * @param metricsToken {@code --metrics-token} (or {@code POINTSMAN_METRICS_TOKEN}): the operator's
  *     bearer token that {@code GET /metrics} then requires, since it lists every pool's figures;
  *     null leaves it open
+ * @param advertisedHost {@code --advertised-host}: the name other instances of the app reach this
+ *     one's API by (Kafka Streams' {@code application.server}); null for {@code host}, or this
+ *     machine's name when {@code host} is a wildcard
  */
 public record ApiSettings(
         String host,
@@ -24,7 +27,8 @@ public record ApiSettings(
         Duration routeTimeout,
         Map<String, String> tokens,
         double rateLimit,
-        @Nullable String metricsToken) {
+        @Nullable String metricsToken,
+        @Nullable String advertisedHost) {
     public static final Setting<String> HOST =
             Setting.text("http-host", "127.0.0.1", "API bind address.");
     public static final Setting<Integer> PORT =
@@ -45,12 +49,53 @@ public record ApiSettings(
                     v -> v >= 0 && Double.isFinite(v),
                     "must be a finite number of requests/s >= 0");
 
+    public static final Setting<String> ADVERTISED_HOST =
+            Setting.optionalText(
+                    "advertised-host",
+                    "The host name other instances of the app reach this one's API by, to answer"
+                            + " /v1/metrics and /v1/pools for the pools they hold. Default:"
+                            + " --http-host (this machine's name when that is 0.0.0.0).");
+
     /** The settings the command line sets (tokens are their own repeatable option). */
-    public static final List<Setting<?>> ALL = List.of(HOST, PORT, ROUTE_TIMEOUT, RATE_LIMIT);
+    public static final List<Setting<?>> ALL =
+            List.of(HOST, PORT, ROUTE_TIMEOUT, RATE_LIMIT, ADVERTISED_HOST);
 
     /** Open (no tokens), no rate limit. */
     public ApiSettings(String host, int port, Duration routeTimeout, Map<String, String> tokens) {
-        this(host, port, routeTimeout, tokens, 0, null);
+        this(host, port, routeTimeout, tokens, 0, null, null);
+    }
+
+    /** With no {@code --advertised-host}. */
+    public ApiSettings(
+            String host,
+            int port,
+            Duration routeTimeout,
+            Map<String, String> tokens,
+            double rateLimit,
+            @Nullable String metricsToken) {
+        this(host, port, routeTimeout, tokens, rateLimit, metricsToken, null);
+    }
+
+    /** This settings on {@code port} (a free port chosen for 0). */
+    public ApiSettings withPort(int port) {
+        return new ApiSettings(
+                host, port, routeTimeout, tokens, rateLimit, metricsToken, advertisedHost);
+    }
+
+    /** Where other instances reach this API: {@code host:port} for {@code application.server}. */
+    public String advertised() {
+        String name = advertisedHost;
+        if (name == null) {
+            name = host;
+            if (name.equals("0.0.0.0") || name.equals("::")) {
+                try {
+                    name = java.net.InetAddress.getLocalHost().getHostName();
+                } catch (java.net.UnknownHostException e) {
+                    name = "localhost";
+                }
+            }
+        }
+        return name + ":" + port;
     }
 
     public ApiSettings {
@@ -58,6 +103,7 @@ public record ApiSettings(
         PORT.check(port);
         ROUTE_TIMEOUT.check(routeTimeout);
         RATE_LIMIT.check(rateLimit);
+        ADVERTISED_HOST.check(advertisedHost);
         if (metricsToken != null && metricsToken.isBlank()) {
             throw new IllegalArgumentException("--metrics-token must not be blank");
         }
