@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             BenchLearningCurveCommand.class,
             BenchAblationCommand.class,
             BenchBudgetCommand.class,
-            BenchGatewayCommand.class
+            BenchGatewayCommand.class,
+            BenchFaultsCommand.class
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,26 +1,11 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.cli.cluster.BuildArtifacts;
 import dev.pointsman.cli.cluster.ClusterState;
-import dev.pointsman.cli.cluster.FlinkSession;
-import dev.pointsman.cli.cluster.JobJar;
-import dev.pointsman.cli.cluster.JvmProcess;
-import dev.pointsman.cli.cluster.KafkaCluster;
-import dev.pointsman.cli.demo.StreamsChild;
-import dev.pointsman.flink.job.JobSettings;
-import dev.pointsman.flink.job.LocalJob;
-import dev.pointsman.topics.Replication;
-import dev.pointsman.topics.Topics;
-import java.net.ServerSocket;
-import java.nio.file.Files;
+import dev.pointsman.cli.cluster.LoopbackCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,133 +97,23 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (brokers < 1 || taskManagers < 1 || slots < 1 || parallelism < 1) {
-            throw new IllegalArgumentException(
-                    "--brokers, --task-managers, --slots and --parallelism must be > 0");
-        }
-        if (embedWorkers < 0 || streamsApps < 0) {
-            throw new IllegalArgumentException("--embed-workers and --streams-apps must be >= 0");
-        }
-        if (parallelism > slots * taskManagers) {
-            throw new IllegalArgumentException(
-                    "--parallelism "
-                            + parallelism
-                            + " needs as many task slots, and --task-managers "
-                            + taskManagers
-                            + " × --slots "
-                            + slots
-                            + " give "
-                            + (slots * taskManagers));
-        }
-        ClusterState running = ClusterState.read(dir);
-        if (running != null && running.anyAlive()) {
-            throw new IllegalArgumentException(
-                    "a cluster is already running from "
-                            + dir
-                            + " (stop it with: pointsman cluster down --dir "
-                            + dir
-                            + ")");
-        }
-        for (int i = 0; i < streamsApps; i++) {
-            checkFree(httpPort + i);
-        }
-        Files.createDirectories(dir);
-        ClusterState state = new ClusterState(dir);
-        try {
-            start(state);
-        } catch (Exception e) {
-            System.err.println("cluster: starting failed; stopping what started");
-            state.stopAll(System.err);
-            throw e;
-        }
-        print(state);
-        return 0;
-    }
-
-    private void start(ClusterState state) throws Exception {
-        progress("Kafka: " + brokers + " KRaft nodes");
-        KafkaCluster kafka = KafkaCluster.start(dir, brokers, true);
-        kafka.nodes().forEach(state::add);
-        state.bootstrap(kafka.bootstrapServers());
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                kafka.bootstrapServers()))) {
-            Replication replication = Replication.of(admin, null, null);
-            Topics.ensure(admin, Topics.all(4, replication, Duration.ofDays(7)));
-            state.replication(replication);
-        }
-        state.write();
-
-        progress("Flink: a JobManager and " + taskManagers + " TaskManagers");
-        FlinkSession flink =
-                FlinkSession.start(
-                        new FlinkSession.Settings(
-                                dir.resolve("flink"),
-                                BuildArtifacts.flinkLib(),
+        LoopbackCluster cluster =
+                LoopbackCluster.start(
+                        new LoopbackCluster.Settings(
+                                dir,
+                                brokers,
                                 taskManagers,
                                 slots,
-                                null,
-                                true));
-        flink.processes().forEach(state::add);
-        state.flink(flink.restAddress());
-        state.write();
-
-        Path checkpoints = dir.resolve("checkpoints");
-        Path restore = LocalJob.latestCheckpoint(checkpoints).orElse(null);
-        progress("the routing job" + (restore == null ? "" : ", from " + restore));
-        JobSettings job = JobSettings.builder(kafka.bootstrapServers(), checkpoints).build();
-        state.job(
-                JobJar.submit(
-                        flink.rest(),
-                        job,
-                        parallelism,
-                        restore == null ? null : restore.toUri().toString()));
-        state.write();
-
-        List<JvmProcess> workers = new ArrayList<>();
-        for (int i = 1; i <= embedWorkers; i++) {
-            progress("embed worker " + i + " of " + embedWorkers);
-            JvmProcess worker =
-                    JvmProcess.start(
-                            "embed worker " + i,
-                            System.getProperty("java.class.path"),
-                            List.of("-Xmx1g", "--add-modules=jdk.incubator.vector"),
-                            EmbedWorkerMain.class.getName(),
-                            List.of(
-                                    "--bootstrap",
-                                    kafka.bootstrapServers(),
-                                    "--transactional-id",
-                                    "pointsman-embed-worker-" + i),
-                            dir.resolve("log/embed-worker-" + i + ".log"),
-                            true);
-            workers.add(worker);
-            state.add(worker);
-            state.write();
-        }
-        for (int i = 1; i <= streamsApps; i++) {
-            progress("streams app " + i + " of " + streamsApps);
-            int port = httpPort + i - 1;
-            StreamsChild app =
-                    StreamsChild.start(
-                            BuildArtifacts.streamsJar(),
-                            List.of(
-                                    "--bootstrap",
-                                    kafka.bootstrapServers(),
-                                    "--state-dir",
-                                    dir.resolve("streams-" + i).toString()),
-                            port,
-                            dir.resolve("log/streams-" + i + ".log"),
-                            true);
-            state.add("streams app " + i, app.pid(), app.log());
-            state.http(port);
-            state.write();
-        }
-        // a service that could not start (a bad option, a port taken) is gone by now
-        for (JvmProcess worker : workers) {
-            worker.checkAlive();
-        }
+                                parallelism,
+                                embedWorkers,
+                                streamsApps,
+                                httpPort,
+                                true,
+                                b -> b,
+                                List.of()),
+                        System.err);
+        print(cluster.state());
+        return 0;
     }
 
     private void print(ClusterState state) {
@@ -262,19 +137,6 @@ public final class ClusterCommand implements Callable<Integer> {
     private boolean isDefaultDir() {
         return dir.equals(
                 Path.of(System.getProperty("user.home"), ".local/state/pointsman/cluster"));
-    }
-
-    private static void progress(String what) {
-        System.err.println("cluster: starting " + what + "...");
-    }
-
-    private static void checkFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            socket.setReuseAddress(true);
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException(
-                    "--http-port: port " + port + " is taken (" + e.getMessage() + ")");
-        }
     }
 
     /** {@code pointsman cluster down}: stops the job with a savepoint, then every process. */

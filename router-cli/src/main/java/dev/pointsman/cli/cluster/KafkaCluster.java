@@ -25,10 +25,16 @@ import org.apache.kafka.common.Uuid;
 public final class KafkaCluster implements AutoCloseable {
     private final List<JvmProcess> nodes;
     private final String bootstrapServers;
+    private final List<List<String>> args = new ArrayList<>();
+    private final Path dir;
+    private final boolean detached;
 
-    private KafkaCluster(List<JvmProcess> nodes, String bootstrapServers) {
+    private KafkaCluster(
+            List<JvmProcess> nodes, String bootstrapServers, Path dir, boolean detached) {
         this.nodes = nodes;
         this.bootstrapServers = bootstrapServers;
+        this.dir = dir;
+        this.detached = detached;
     }
 
     /** Starts {@code n} nodes with their data under {@code dir}, and waits until all serve. */
@@ -79,31 +85,25 @@ public final class KafkaCluster implements AutoCloseable {
         }
         String clusterId = layout.getProperty("cluster.id");
         List<JvmProcess> nodes = new ArrayList<>();
-        KafkaCluster cluster = new KafkaCluster(nodes, String.join(",", bootstrap));
+        KafkaCluster cluster = new KafkaCluster(nodes, String.join(",", bootstrap), dir, detached);
         try {
             for (int i = 0; i < n; i++) {
                 int id = i + 1;
-                nodes.add(
-                        JvmProcess.start(
-                                "Kafka node " + id,
-                                System.getProperty("java.class.path"),
-                                List.of("-Xmx512m"),
-                                KafkaNodeMain.class.getName(),
-                                List.of(
-                                        "--id",
-                                        Integer.toString(id),
-                                        "--dir",
-                                        dir.resolve("kafka-" + id).toString(),
-                                        "--port",
-                                        Integer.toString(ports[i]),
-                                        "--controller-port",
-                                        Integer.toString(controllers[i]),
-                                        "--voters",
-                                        String.join(",", voters),
-                                        "--cluster-id",
-                                        clusterId),
-                                dir.resolve("log/kafka-" + id + ".log"),
-                                detached));
+                cluster.args.add(
+                        List.of(
+                                "--id",
+                                Integer.toString(id),
+                                "--dir",
+                                dir.resolve("kafka-" + id).toString(),
+                                "--port",
+                                Integer.toString(ports[i]),
+                                "--controller-port",
+                                Integer.toString(controllers[i]),
+                                "--voters",
+                                String.join(",", voters),
+                                "--cluster-id",
+                                clusterId));
+                nodes.add(cluster.startNode(id));
             }
             cluster.awaitBrokers(n, Duration.ofSeconds(90));
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -111,6 +111,30 @@ public final class KafkaCluster implements AutoCloseable {
             throw e;
         }
         return cluster;
+    }
+
+    private JvmProcess startNode(int id) throws IOException {
+        return JvmProcess.start(
+                "Kafka node " + id,
+                System.getProperty("java.class.path"),
+                List.of("-Xmx512m"),
+                KafkaNodeMain.class.getName(),
+                args.get(id - 1),
+                dir.resolve("log/kafka-" + id + ".log"),
+                detached);
+    }
+
+    /** kill -9 of node {@code id} (1-based). */
+    public void kill(int id) throws InterruptedException {
+        nodes.get(id - 1).kill();
+    }
+
+    /** Starts node {@code id} again on its data and ports, and waits until it is back. */
+    public JvmProcess restart(int id) throws IOException, InterruptedException {
+        JvmProcess node = startNode(id);
+        nodes.set(id - 1, node);
+        awaitBrokers(nodes.size(), Duration.ofSeconds(90));
+        return node;
     }
 
     /** Waits until {@code n} brokers are registered. */

@@ -116,6 +116,11 @@ public final class StreamsChild implements AutoCloseable {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 
+    /** SIGKILL: the app gets no chance to close anything, as when its machine dies. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     /** SIGTERM, so that the app closes Kafka Streams cleanly; SIGKILL after 30 s. */
     @Override
     public void close() throws InterruptedException {

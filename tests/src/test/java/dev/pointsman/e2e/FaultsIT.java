@@ -1,0 +1,56 @@
+package dev.pointsman.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pointsman bench faults}, short: under steady load a TaskManager, a Kafka node, a streams
+ * app and an embed worker are killed with SIGKILL one after another, and nothing accepted is lost
+ * or doubled: every query has exactly one committed decision, every outcome its feedback example,
+ * the support set holds exactly those examples, and no metric window is missing.
+ */
+class FaultsIT {
+    @TempDir Path dir;
+
+    @Test
+    void processesKilledUnderLoadLoseAndDoubleNothing() throws Exception {
+        var cli = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        int exit =
+                cli.execute(
+                        "bench",
+                        "faults",
+                        "--dir",
+                        dir.resolve("cluster").toString(),
+                        "--rate",
+                        "8",
+                        "--warmup",
+                        "12s",
+                        "--gap",
+                        "15s",
+                        "--window",
+                        "5s");
+        assertThat(exit).as(err.toString()).isZero();
+        String[] lines = out.toString().strip().split("\n");
+        JsonNode summary = new ObjectMapper().readTree(lines[lines.length - 1]);
+        assertThat(summary.path("queries").asLong()).as(out.toString()).isGreaterThan(300);
+        assertThat(summary.path("decisions").asLong()).isEqualTo(summary.path("queries").asLong());
+        assertThat(summary.path("duplicates").asLong()).isZero();
+        assertThat(summary.path("lost").asLong()).isZero();
+        assertThat(summary.path("feedback_lost").asLong()).isZero();
+        assertThat(summary.path("support_matches").asBoolean()).as(out.toString()).isTrue();
+        assertThat(summary.path("window_gaps").asLong()).as(out.toString()).isZero();
+        assertThat(summary.path("recoveries_s").size()).isEqualTo(4);
+    }
+}
