@@ -82,12 +82,21 @@ public final class BenchFaultsCommand implements Callable<Integer> {
                                 System.err)
                         .run();
         PrintWriter o = spec.commandLine().getOut();
-        o.println("| failure | at (s) | recovered in (s) | decision p50 (ms) | p99 (ms) |");
-        o.println("|---|---|---|---|---|");
+        o.println(
+                "| failure | at (s) | decisions back (s) | feedback back (s) | decision p50 / p99"
+                        + " (ms) | outcome → example p50 / p99 (ms) |");
+        o.println("|---|---|---|---|---|---|");
         for (FaultBenchmark.Fault f : sum.faults()) {
             o.printf(
-                    "| %s | %.0f | %.1f | %.0f | %.0f |%n",
-                    f.name(), f.atS(), f.recoveryS(), f.p50Ms(), f.p99Ms());
+                    "| %s | %.0f | %.1f | %.1f | %.0f / %.0f | %.0f / %.0f |%n",
+                    f.name(),
+                    f.atS(),
+                    f.decisionsS(),
+                    f.feedbackS(),
+                    f.p50Ms(),
+                    f.p99Ms(),
+                    f.feedbackP50Ms(),
+                    f.feedbackP99Ms());
         }
         o.printf(
                 "queries %d, committed decisions %d, duplicates %d, lost %d; outcomes %d, feedback"

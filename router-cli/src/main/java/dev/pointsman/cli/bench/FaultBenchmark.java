@@ -78,7 +78,20 @@ public final class FaultBenchmark {
     }
 
     /** One failure: when, how long until its flows delivered again, latency meanwhile. */
-    public record Fault(String name, double atS, double recoveryS, double p50Ms, double p99Ms) {}
+    public record Fault(
+            String name,
+            double atS,
+            double decisionsS,
+            double feedbackS,
+            double p50Ms,
+            double p99Ms,
+            double feedbackP50Ms,
+            double feedbackP99Ms) {
+        /** Until both decisions and feedback were back to normal. */
+        public double recoveryS() {
+            return Math.max(decisionsS, feedbackS);
+        }
+    }
 
     /** What the run counted. */
     public record Summary(
@@ -172,6 +185,8 @@ public final class FaultBenchmark {
                                 reader("decisions", () -> readDecisions(bootstrap, producer)),
                                 reader("feedback", () -> readFeedback(bootstrap)));
                 readers.forEach(Thread::start);
+                // the clock starts once both pools decide: models loaded, catalogs read
+                awaitProbes(producer, "probe-warm-", Duration.ofMinutes(3));
                 Thread sender = reader("sender", () -> send(producer));
                 long start = System.currentTimeMillis();
                 sender.start();
@@ -226,8 +241,8 @@ public final class FaultBenchmark {
                 for (Thread t : readers) {
                     t.join();
                 }
-                // slow: 3 times the healthy p99 (after the first 5 s), at least 2 s
-                long slow = Math.max(2_000, 3 * p99(start + 5_000, kills.get(0)[0]));
+                // slow: 3 times the median decision latency of the whole run, at least 2 s
+                long slow = Math.max(2_000, 3 * median());
                 progress.printf("faults: a decision or example is late after %d ms%n", slow);
                 List<Fault> faults = new ArrayList<>();
                 for (int i = 0; i < kills.size(); i++) {
@@ -276,47 +291,55 @@ public final class FaultBenchmark {
      * until).
      */
     private Fault fault(String name, long start, long at, long until, long slow) {
-        long recovered = at;
+        long decisions = at;
+        long feedback = at;
         List<Long> latencies = new ArrayList<>();
+        List<Long> feedbackLatencies = new ArrayList<>();
         for (Map.Entry<String, Long> e : sentAt.entrySet()) {
             long sent = e.getValue();
             if (sent < at || sent >= until) {
                 continue;
             }
+            // a query sent within `slow` of the next failure may be slow because of that one
+            boolean ours = sent < until - slow;
             Long decision = decidedAt.get(e.getKey());
             if (decision != null) {
                 latencies.add(decision - sent);
-                if (decision - sent > slow) {
-                    recovered = Math.max(recovered, decision);
+                if (ours && decision - sent > slow) {
+                    decisions = Math.max(decisions, decision);
                 }
             }
             Long answered = answeredAt.get(e.getKey());
             Long example = fedAt.get(e.getKey());
-            if (answered != null && example != null && example - answered > slow) {
-                recovered = Math.max(recovered, example);
+            if (answered != null && example != null) {
+                feedbackLatencies.add(example - answered);
+                if (ours && example - answered > slow) {
+                    feedback = Math.max(feedback, example);
+                }
             }
         }
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] fed = feedbackLatencies.stream().mapToLong(Long::longValue).sorted().toArray();
         return new Fault(
                 name,
                 (at - start) / 1000.0,
-                (recovered - at) / 1000.0,
+                (decisions - at) / 1000.0,
+                (feedback - at) / 1000.0,
                 percentile(sorted, 0.50),
-                percentile(sorted, 0.99));
+                percentile(sorted, 0.99),
+                percentile(fed, 0.50),
+                percentile(fed, 0.99));
     }
 
-    /** The p99 of decision latency of the queries sent in [from, to): the healthy baseline. */
-    private long p99(long from, long to) {
-        List<Long> latencies = new ArrayList<>();
-        sentAt.forEach(
-                (id, sent) -> {
-                    Long decision = decidedAt.get(id);
-                    if (sent >= from && sent < to && decision != null) {
-                        latencies.add(decision - sent);
-                    }
-                });
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        return sorted.length == 0 ? 0 : (long) percentile(sorted, 0.99);
+    /** The median decision latency of the run. */
+    private long median() {
+        long[] sorted =
+                sentAt.keySet().stream()
+                        .filter(decidedAt::containsKey)
+                        .mapToLong(id -> decidedAt.get(id) - sentAt.get(id))
+                        .sorted()
+                        .toArray();
+        return sorted.length == 0 ? 0 : (long) percentile(sorted, 0.5);
     }
 
     private static double percentile(long[] sorted, double q) {
@@ -501,6 +524,25 @@ public final class FaultBenchmark {
             }
             Thread.sleep(500);
         }
+    }
+
+    /** Sends probe rounds until one of them is decided in both pools. */
+    private void awaitProbes(
+            KafkaProducer<byte[], byte[]> producer, String prefix, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (int round = 0; System.nanoTime() < deadline; round++) {
+            String p = prefix + round + "-";
+            sendProbe(producer, p);
+            long until = System.currentTimeMillis() + 5_000;
+            while (System.currentTimeMillis() < until) {
+                if (supportSeen.containsKey(p + PRE) && supportSeen.containsKey(p + TEXT)) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the cluster decided no probe query within " + timeout);
     }
 
     /** Each pool's support size, by probe queries, once it stops growing. */
