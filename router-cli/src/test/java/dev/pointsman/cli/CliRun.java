@@ -6,9 +6,9 @@ import java.io.StringWriter;
 /**
  * One run of the {@code pointsman} command line in this JVM: its exit status and what it printed.
  */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static CliRun execute(String... args) {
+    public static CliRun execute(String... args) {
         var cli = Main.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

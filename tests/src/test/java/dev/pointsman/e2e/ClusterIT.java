@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pointsman.cli.Main;
+import dev.pointsman.cli.CliRun;
 import dev.pointsman.cli.cluster.ClusterState;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,7 +34,7 @@ class ClusterIT {
     @Test
     void aClusterOnLoopbackRoutesThroughEveryPartAndOutlivesAKilledBroker() throws Exception {
         int port = E2e.freePort();
-        Run up =
+        CliRun up =
                 cli(
                         "cluster",
                         "--dir",
@@ -60,7 +58,7 @@ class ClusterIT {
                         + " \"outputPricePerMillion\": 15},"
                         + "{\"name\": \"small\", \"inputPricePerMillion\": 0.1,"
                         + " \"outputPricePerMillion\": 0.4}]}");
-        Run declare =
+        CliRun declare =
                 cli("pool", "declare", "--bootstrap", state.bootstrap(), "--file", pool.toString());
         assertThat(declare.exit()).as(declare.err()).isZero();
 
@@ -74,7 +72,7 @@ class ClusterIT {
             assertThat(decision.path("predictions")).hasSize(2);
         }
 
-        Run down = cli("cluster", "down", "--dir", dir.toString());
+        CliRun down = cli("cluster", "down", "--dir", dir.toString());
         assertThat(down.exit()).as(down.err()).isZero();
         assertThat(down.out()).contains("savepoint file:" + dir.resolve("checkpoints/savepoints"));
         assertThat(state.pids())
@@ -119,15 +117,7 @@ class ClusterIT {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run cli(String... args) {
-        var cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun cli(String... args) {
+        return CliRun.execute(args);
     }
 }

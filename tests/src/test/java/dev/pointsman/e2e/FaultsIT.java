@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.pointsman.cli.Main;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.pointsman.cli.CliRun;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +20,8 @@ class FaultsIT {
 
     @Test
     void processesKilledUnderLoadLoseAndDoubleNothing() throws Exception {
-        var cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit =
-                cli.execute(
+        CliRun run =
+                CliRun.execute(
                         "bench",
                         "faults",
                         "--dir",
@@ -41,16 +34,16 @@ class FaultsIT {
                         "15s",
                         "--window",
                         "5s");
-        assertThat(exit).as(err.toString()).isZero();
-        String[] lines = out.toString().strip().split("\n");
+        assertThat(run.exit()).as(run.err()).isZero();
+        String[] lines = run.out().strip().split("\n");
         JsonNode summary = new ObjectMapper().readTree(lines[lines.length - 1]);
-        assertThat(summary.path("queries").asLong()).as(out.toString()).isGreaterThan(300);
+        assertThat(summary.path("queries").asLong()).as(run.out()).isGreaterThan(300);
         assertThat(summary.path("decisions").asLong()).isEqualTo(summary.path("queries").asLong());
         assertThat(summary.path("duplicates").asLong()).isZero();
         assertThat(summary.path("lost").asLong()).isZero();
         assertThat(summary.path("feedback_lost").asLong()).isZero();
-        assertThat(summary.path("support_matches").asBoolean()).as(out.toString()).isTrue();
-        assertThat(summary.path("window_gaps").asLong()).as(out.toString()).isZero();
+        assertThat(summary.path("support_matches").asBoolean()).as(run.out()).isTrue();
+        assertThat(summary.path("window_gaps").asLong()).as(run.out()).isZero();
         assertThat(summary.path("recoveries_s").size()).isEqualTo(4);
     }
 }

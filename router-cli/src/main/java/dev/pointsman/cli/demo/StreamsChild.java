@@ -12,20 +12,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The streams app as a child JVM ({@code pointsman-streams.jar}): Kafka Streams' RocksDB and
  * Flink's cannot share a JVM. Its output goes to a log file.
  */
 public final class StreamsChild implements AutoCloseable {
-    private final Process process;
-    private final Path log;
+    /** The streams app jar's entry class (its manifest names the same). */
+    private static final String MAIN = "dev.pointsman.streams.StreamsMain";
+
+    private final JvmProcess process;
     private final int port;
 
-    private StreamsChild(Process process, Path log, int port) {
+    private StreamsChild(JvmProcess process, int port) {
         this.process = process;
-        this.log = log;
         this.port = port;
     }
 
@@ -51,17 +51,21 @@ public final class StreamsChild implements AutoCloseable {
                             + " is missing (run: mvn -B -q -pl streams-app -am package"
                             + " -DskipTests, or use bin/pointsman, which builds it)");
         }
-        List<String> command = new ArrayList<>(JvmProcess.javaCommand(detached));
-        command.addAll(List.of("-Xmx1g", "-jar", jar.toString()));
-        command.addAll(args);
-        command.add("--http-port");
-        command.add(Integer.toString(port));
-        Process process =
-                new ProcessBuilder(command)
-                        .redirectErrorStream(true)
-                        .redirectOutput(log.toFile())
-                        .start();
-        StreamsChild child = new StreamsChild(process, log, port);
+        List<String> all = new ArrayList<>(args);
+        all.add("--http-port");
+        all.add(Integer.toString(port));
+        // the jar's manifest puts its lib/ on the classpath, as java -jar would
+        StreamsChild child =
+                new StreamsChild(
+                        JvmProcess.start(
+                                "the streams app",
+                                jar.toString(),
+                                List.of("-Xmx1g"),
+                                MAIN,
+                                all,
+                                log,
+                                detached),
+                        port);
         child.awaitHealthy(Duration.ofSeconds(120));
         return child;
     }
@@ -70,15 +74,7 @@ public final class StreamsChild implements AutoCloseable {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(
-                        "the streams app exited with status "
-                                + process.exitValue()
-                                + "; its log ("
-                                + log
-                                + ") ends with:\n"
-                                + tail());
-            }
+            process.checkAlive();
             try {
                 HttpResponse<String> r =
                         http.send(
@@ -96,7 +92,10 @@ public final class StreamsChild implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IllegalStateException(
-                "the streams app did not become healthy within " + timeout + "; see " + log);
+                "the streams app did not become healthy within "
+                        + timeout
+                        + "; see "
+                        + process.log());
     }
 
     public long pid() {
@@ -108,25 +107,17 @@ public final class StreamsChild implements AutoCloseable {
     }
 
     public Path log() {
-        return log;
-    }
-
-    private String tail() throws IOException {
-        List<String> lines = Files.readAllLines(log);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        return process.log();
     }
 
     /** SIGKILL: the app gets no chance to close anything, as when its machine dies. */
     public void kill() throws InterruptedException {
-        process.destroyForcibly().waitFor();
+        process.kill();
     }
 
     /** SIGTERM, so that the app closes Kafka Streams cleanly; SIGKILL after 30 s. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        process.close();
     }
 }
