@@ -10,12 +10,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -164,7 +162,7 @@ public final class BenchEmbedCommand implements Callable<Integer> {
                 kafka.close();
             }
             if (tmp != null) {
-                deleteTree(tmp);
+                Directories.deleteTree(tmp, "bench embed");
             }
         }
         return 0;
@@ -209,13 +207,5 @@ public final class BenchEmbedCommand implements Callable<Integer> {
         new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(report.toFile(), root);
-    }
-
-    private static void deleteTree(Path root) {
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            System.err.println("bench embed: could not delete " + root + ": " + e.getMessage());
-        }
     }
 }

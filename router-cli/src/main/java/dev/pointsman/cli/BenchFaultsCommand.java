@@ -71,11 +71,7 @@ public final class BenchFaultsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(dir)) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        Directories.deleteTree(dir, "bench faults");
         FaultBenchmark.Summary sum =
                 new FaultBenchmark(
                                 new FaultBenchmark.Settings(dir, rate, warmup, gap, window, seed),

@@ -6,15 +6,12 @@ import dev.pointsman.cli.bench.RouteBenchmark;
 import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.kafka.EmbeddedKafka;
 import dev.pointsman.settings.Durations;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -184,11 +181,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                         .writeValue(report.toFile(), root);
             }
         } finally {
-            try (Stream<Path> paths = Files.walk(tmp)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                System.err.println("bench route: could not delete " + tmp);
-            }
+            Directories.deleteTree(tmp, "bench route");
         }
         return 0;
     }

@@ -287,8 +287,7 @@ public final class RouteCommand implements Callable<Integer> {
 
     /** Where savepoints go: beside the checkpoints, where {@link #restorePoint} looks. */
     private String savepoints() {
-        String root = JobSettings.checkpointUri(checkpoints).toString();
-        return (root.endsWith("/") ? root : root + "/") + "savepoints";
+        return JobSettings.savepoints(JobSettings.checkpointUri(checkpoints));
     }
 
     /**

@@ -195,6 +195,8 @@ public final class StreamsApp implements AutoCloseable {
         }
         RecordCodec<Query> queryCodec = wire.codec(Query.class, Topics.QUERIES);
         RecordCodec<Outcome> outcomeCodec = wire.codec(Outcome.class, Topics.OUTCOMES);
+        RecordCodec<WindowMetrics> windowCodec = wire.codec(WindowMetrics.class, Topics.METRICS);
+        RecordCodec<Alert> alertCodec = wire.codec(Alert.class, Topics.ALERTS);
         ApiServer api =
                 new ApiServer(
                         apiSettings,
@@ -203,13 +205,10 @@ public final class StreamsApp implements AutoCloseable {
                         outcomeCodec,
                         decisions,
                         new PeerMetricsView(
-                                new StoreMetricsView(
-                                        streams,
-                                        wire.codec(WindowMetrics.class, Topics.METRICS),
-                                        wire.codec(Alert.class, Topics.ALERTS)),
+                                new StoreMetricsView(streams, windowCodec, alertCodec),
                                 () -> peers(streams, apiSettings.advertised()),
-                                wire.codec(WindowMetrics.class, Topics.METRICS),
-                                wire.codec(Alert.class, Topics.ALERTS),
+                                windowCodec,
+                                alertCodec,
                                 apiSettings.metricsToken()),
                         metrics,
                         () -> streams.state().name(),

@@ -210,6 +210,16 @@ public record JobSettings(
         return Path.of(text).toAbsolutePath().normalize().toUri();
     }
 
+    /**
+     * Where a job checkpointing under {@code checkpoints} puts its savepoints when {@code
+     * pointsman} stops it: beside the checkpoints, where {@link LocalJob#latestCheckpoint} finds
+     * them.
+     */
+    public static String savepoints(URI checkpoints) {
+        String root = checkpoints.toString();
+        return (root.endsWith("/") ? root : root + "/") + "savepoints";
+    }
+
     /** A builder that starts from these settings. */
     public Builder toBuilder() {
         Builder b = new Builder(bootstrapServers, checkpoints);

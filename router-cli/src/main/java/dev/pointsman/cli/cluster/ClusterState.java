@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.topics.Replication;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -157,7 +158,7 @@ public final class ClusterState {
             return new FlinkRest(flink())
                     .stopWithSavepoint(
                             job(),
-                            checkpoints.resolve("savepoints").toUri().toString(),
+                            JobSettings.savepoints(checkpoints.toUri()),
                             Duration.ofMinutes(2));
         } catch (IOException | RuntimeException e) {
             System.err.println(

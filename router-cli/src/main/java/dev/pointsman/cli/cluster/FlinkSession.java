@@ -2,7 +2,6 @@ package dev.pointsman.cli.cluster;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,8 +94,8 @@ public final class FlinkSession implements AutoCloseable {
         }
         Path conf = s.dir().resolve("conf");
         Files.createDirectories(conf);
-        int rpcPort = freePort();
-        int restPort = freePort();
+        int rpcPort = Ports.free();
+        int restPort = Ports.free();
         Files.writeString(conf.resolve("config.yaml"), configuration(s, rpcPort, restPort));
         JvmProcess jobManager =
                 JvmProcess.start(
@@ -287,11 +286,5 @@ public final class FlinkSession implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of(extra));
         all.addAll(JAVA_17_OPENS);
         return all;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -2,8 +2,6 @@ package dev.pointsman.cli.cluster;
 
 import dev.pointsman.kafka.KafkaNodeMain;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,8 +62,9 @@ public final class KafkaCluster implements AutoCloseable {
             layout.setProperty("nodes", Integer.toString(n));
             layout.setProperty("cluster.id", Uuid.randomUuid().toString());
             for (int i = 1; i <= n; i++) {
-                layout.setProperty("node." + i + ".port", Integer.toString(freePort()));
-                layout.setProperty("node." + i + ".controller.port", Integer.toString(freePort()));
+                layout.setProperty("node." + i + ".port", Integer.toString(Ports.free()));
+                layout.setProperty(
+                        "node." + i + ".controller.port", Integer.toString(Ports.free()));
             }
             Files.createDirectories(dir);
             try (var out = Files.newOutputStream(layoutFile)) {
@@ -179,12 +178,6 @@ public final class KafkaCluster implements AutoCloseable {
     public void close() throws InterruptedException {
         for (JvmProcess node : nodes) {
             node.close();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
         }
     }
 }

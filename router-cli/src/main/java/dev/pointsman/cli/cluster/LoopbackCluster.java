@@ -8,7 +8,6 @@ import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,7 +96,10 @@ public final class LoopbackCluster implements AutoCloseable {
         }
         LoopbackCluster cluster = new LoopbackCluster(s, progress);
         for (int i = 0; i < s.streamsApps(); i++) {
-            cluster.ports.add(s.httpPort() == 0 ? freePort() : checkFree(s.httpPort() + i));
+            cluster.ports.add(
+                    s.httpPort() == 0
+                            ? Ports.free()
+                            : Ports.checkFree(s.httpPort() + i, "--http-port"));
         }
         Files.createDirectories(s.dir());
         try {
@@ -258,21 +260,5 @@ public final class LoopbackCluster implements AutoCloseable {
 
     private void say(String what) {
         progress.println("cluster: starting " + what + "...");
-    }
-
-    private static int checkFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port)) {
-            socket.setReuseAddress(true);
-            return port;
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    "--http-port: port " + port + " is taken (" + e.getMessage() + ")");
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
