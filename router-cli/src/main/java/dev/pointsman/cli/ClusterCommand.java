@@ -163,7 +163,7 @@ public final class ClusterCommand implements Callable<Integer> {
             if (state == null) {
                 throw new IllegalArgumentException("no cluster was started from " + dir);
             }
-            String savepoint = state.stopJob(dir.resolve("checkpoints"));
+            String savepoint = state.stopJob();
             if (savepoint != null) {
                 spec.commandLine().getOut().println("routing job stopped; savepoint " + savepoint);
             }

@@ -174,8 +174,8 @@ public final class RouteCommand implements Callable<Integer> {
         if (jobManager != null && settings.metricsPort() != null) {
             throw new IllegalArgumentException(
                     "--metrics-port serves the metrics of the Flink cluster in this JVM; a session"
-                            + " cluster serves its own (metrics.reporter.* in its configuration;"
-                            + " `pointsman cluster --metrics-ports`)");
+                            + " cluster serves its own (metrics.reporter.* in its"
+                            + " configuration)");
         }
         try (Admin admin =
                 Admin.create(

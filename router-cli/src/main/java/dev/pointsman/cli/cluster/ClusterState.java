@@ -146,11 +146,16 @@ public final class ClusterState {
         return false;
     }
 
+    /** Where the cluster's routing job checkpoints, and its savepoints go beside. */
+    public Path checkpoints() {
+        return dir.resolve("checkpoints");
+    }
+
     /**
-     * Stops the routing job with a savepoint under {@code checkpoints/savepoints} and returns where
-     * it is; null when there is no job or Flink does not answer (the processes are stopped anyway).
+     * Stops the routing job with a savepoint beside its {@link #checkpoints} and returns where it
+     * is; null when there is no job or Flink does not answer (the processes are stopped anyway).
      */
-    public @Nullable String stopJob(Path checkpoints) {
+    public @Nullable String stopJob() {
         if (!root.hasNonNull("job") || !root.hasNonNull("flink")) {
             return null;
         }
@@ -158,7 +163,7 @@ public final class ClusterState {
             return new FlinkRest(flink())
                     .stopWithSavepoint(
                             job(),
-                            JobSettings.savepoints(checkpoints.toUri()),
+                            JobSettings.savepoints(checkpoints().toUri()),
                             Duration.ofMinutes(2));
         } catch (IOException | RuntimeException e) {
             System.err.println(

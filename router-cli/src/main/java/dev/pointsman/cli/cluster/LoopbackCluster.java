@@ -143,7 +143,7 @@ public final class LoopbackCluster implements AutoCloseable {
         state.flink(flink.restAddress());
         state.write();
 
-        Path checkpoints = dir.resolve("checkpoints");
+        Path checkpoints = state.checkpoints();
         Path restore = LocalJob.latestCheckpoint(checkpoints).orElse(null);
         say("the routing job" + (restore == null ? "" : ", from " + restore));
         JobSettings jobSettings =
@@ -254,7 +254,7 @@ public final class LoopbackCluster implements AutoCloseable {
     /** Stops the job with a savepoint, then every process, newest first. */
     @Override
     public void close() throws IOException {
-        state.stopJob(settings.dir().resolve("checkpoints"));
+        state.stopJob();
         state.stopAll(progress);
     }
 
