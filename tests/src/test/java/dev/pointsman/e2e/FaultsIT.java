@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code pointsman bench faults}, short: under steady load a TaskManager, a Kafka node, a streams
  * app and an embed worker are killed with SIGKILL one after another, and nothing accepted is lost
  * or doubled: every query has exactly one committed decision, every outcome its feedback example,
- * the support set holds exactly those examples, and no metric window is missing.
+ * the support set holds exactly those examples, no metric window is missing, and no process it
+ * started outlives it.
  */
 class FaultsIT {
     @TempDir Path dir;
@@ -45,5 +46,18 @@ class FaultsIT {
         assertThat(summary.path("support_matches").asBoolean()).as(run.out()).isTrue();
         assertThat(summary.path("window_gaps").asLong()).as(run.out()).isZero();
         assertThat(summary.path("recoveries_s").size()).isEqualTo(4);
+        // every process it started, the replacements included, is stopped at the end
+        String cluster = dir.resolve("cluster").toString();
+        assertThat(
+                        ProcessHandle.allProcesses()
+                                .filter(ProcessHandle::isAlive)
+                                .filter(
+                                        h ->
+                                                h.info()
+                                                        .commandLine()
+                                                        .map(c -> c.contains(cluster))
+                                                        .orElse(false))
+                                .map(h -> h.info().commandLine().orElse("?")))
+                .isEmpty();
     }
 }

@@ -200,16 +200,13 @@ public final class FaultBenchmark {
                 progress.println("faults: kill -9 the TaskManager running the job");
                 kills.add(new long[] {System.currentTimeMillis()});
                 names.add("taskmanager");
-                cluster.flink().killBusyTaskManager();
-                cluster.flink().startTaskManager(); // the cluster's spare, for what comes next
+                cluster.replaceBusyTaskManager();
 
                 sleep(s.gap());
                 progress.println("faults: kill -9 Kafka node 2");
                 kills.add(new long[] {System.currentTimeMillis()});
                 names.add("broker");
-                cluster.kafka().kill(2);
-                sleep(s.gap().dividedBy(2));
-                cluster.kafka().restart(2);
+                cluster.restartKafkaNode(2, s.gap().dividedBy(2));
 
                 sleep(s.gap().dividedBy(2));
                 progress.println("faults: kill -9 streams app 1 (and start it again)");

@@ -216,6 +216,24 @@ public final class LoopbackCluster implements AutoCloseable {
         return app;
     }
 
+    /**
+     * kill -9 of the TaskManager running the job's tasks, and a new TaskManager as the cluster's
+     * spare (recorded, so that {@link #close} stops it too).
+     */
+    public void replaceBusyTaskManager() throws Exception {
+        flink.killBusyTaskManager();
+        state.add(flink.startTaskManager());
+        state.write();
+    }
+
+    /** kill -9 of Kafka node {@code id} (1-based), then the node again on its data and ports. */
+    public void restartKafkaNode(int id, Duration down) throws Exception {
+        kafka.kill(id);
+        Thread.sleep(down.toMillis());
+        state.add(kafka.restart(id));
+        state.write();
+    }
+
     /** kill -9 of embed worker {@code i} (1-based), then a new one in its place. */
     public void restartEmbedWorker(int i, Duration down) throws Exception {
         workers.get(i - 1).kill();
