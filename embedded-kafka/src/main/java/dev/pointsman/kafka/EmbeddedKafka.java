@@ -31,11 +31,43 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dataDir;
+    private final String saslBootstrapServers;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
+    private EmbeddedKafka(
+            KafkaRaftServer server,
+            String bootstrapServers,
+            Path dataDir,
+            String saslBootstrapServers) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
+        this.saslBootstrapServers = saslBootstrapServers;
+    }
+
+    /**
+     * A user and password the broker's SASL/PLAIN listener accepts.
+     *
+     * @param port the listener's port
+     */
+    public record SaslUser(String user, String password, int port) {}
+
+    /**
+     * Starts a single node on free ports that also listens for SASL_PLAINTEXT clients (mechanism
+     * PLAIN) on {@link #saslBootstrapServers()}, accepting {@code user} with {@code password}: a
+     * broker that turns away clients whose configuration lacks the credentials.
+     */
+    public static EmbeddedKafka startWithSasl(Path dataDir, String user, String password)
+            throws IOException {
+        int controllerPort = freePort();
+        return start(
+                new Node(
+                        1,
+                        dataDir,
+                        freePort(),
+                        controllerPort,
+                        "1@" + HOST + ":" + controllerPort,
+                        null),
+                new SaslUser(user, password, freePort()));
     }
 
     /** Starts a broker on free loopback ports with its log and metadata under {@code dataDir}. */
@@ -86,6 +118,10 @@ public final class EmbeddedKafka implements AutoCloseable {
      * nodes or more, else on every node.
      */
     public static EmbeddedKafka start(Node node) throws IOException {
+        return start(node, null);
+    }
+
+    private static EmbeddedKafka start(Node node, SaslUser sasl) throws IOException {
         Path dataDir = node.dataDir();
         Files.createDirectories(dataDir);
         String logDir = dataDir.toAbsolutePath().toString();
@@ -109,6 +145,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String saslBootstrap = null;
+        if (sasl != null) {
+            saslBootstrap = HOST + ":" + sasl.port();
+            props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+            props.put(
+                    "advertised.listeners",
+                    props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+            props.put(
+                    "listener.security.protocol.map",
+                    props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put(
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                    "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
+                            + sasl.user()
+                            + "=\""
+                            + sasl.password()
+                            + "\";");
+        }
         props.put("log.dirs", logDir);
         props.put("auto.create.topics.enable", "false");
         props.put("default.replication.factor", Integer.toString(replicas));
@@ -134,7 +189,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.startup();
         String bootstrap = HOST + ":" + node.brokerPort();
         LOG.info("Kafka node {} up at {} (data {})", node.id(), bootstrap, logDir);
-        return new EmbeddedKafka(server, bootstrap, dataDir);
+        return new EmbeddedKafka(server, bootstrap, dataDir, saslBootstrap);
     }
 
     private static void format(String logDir, int nodeId, String clusterId) throws IOException {
@@ -164,6 +219,18 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} for clients. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code host:port} of the SASL_PLAINTEXT listener of a broker from {@link #startWithSasl}.
+     *
+     * @throws IllegalStateException on a broker without one
+     */
+    public String saslBootstrapServers() {
+        if (saslBootstrapServers == null) {
+            throw new IllegalStateException("this broker has no SASL listener");
+        }
+        return saslBootstrapServers;
     }
 
     public Path dataDir() {

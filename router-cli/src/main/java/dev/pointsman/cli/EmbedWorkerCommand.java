@@ -9,16 +9,15 @@ import dev.pointsman.embed.service.QueryValidator;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.settings.SettingOptions;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,6 +42,7 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
     /** The options made from settings, which annotations cannot declare. */
     static void addSettings(CommandSpec spec) {
         SettingOptions.add(spec, Replication.SETTINGS);
+        SettingOptions.add(spec, List.of(KafkaConfig.FILE));
     }
 
     @Option(
@@ -122,8 +122,8 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
                         maxTextBytes,
                         pools == null ? new HashSet<>() : new HashSet<>(pools),
                         wire.codec(Query.class, Topics.QUERIES));
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        KafkaConfig kafka = KafkaConfig.load(SettingOptions.value(spec, KafkaConfig.FILE));
+        try (Admin admin = Admin.create(kafka.client(bootstrap))) {
             Replication replication =
                     Replication.of(
                             admin,
@@ -142,7 +142,8 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
                                     Topics.QUERIES,
                                     Topics.QUERIES_EMBEDDED,
                                     Topics.DLQ,
-                                    policy),
+                                    policy,
+                                    kafka),
                             model,
                             validator,
                             wire);

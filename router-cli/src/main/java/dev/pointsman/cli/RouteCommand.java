@@ -7,6 +7,7 @@ import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.flink.job.LocalJob;
 import dev.pointsman.settings.Setting;
 import dev.pointsman.settings.SettingOptions;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.net.URI;
@@ -14,14 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,6 +142,7 @@ public final class RouteCommand implements Callable<Integer> {
                         SettingOptions.value(spec, JobSettings.RETRAIN_INTERVAL))
                 .checkpointInterval(SettingOptions.value(spec, JobSettings.CHECKPOINT_INTERVAL))
                 .metricsPort(SettingOptions.value(spec, JobSettings.METRICS_PORT))
+                .kafka(KafkaConfig.load(SettingOptions.value(spec, KafkaConfig.FILE)))
                 .router(SettingOptions.value(spec, JobSettings.ROUTER))
                 .delivery(
                         exactlyOnce && !atLeastOnce
@@ -177,11 +177,7 @@ public final class RouteCommand implements Callable<Integer> {
                             + " cluster serves its own (metrics.reporter.* in its"
                             + " configuration)");
         }
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                settings.bootstrapServers()))) {
+        try (Admin admin = Admin.create(settings.kafka().client(settings.bootstrapServers()))) {
             Replication replication =
                     Replication.of(
                             admin,

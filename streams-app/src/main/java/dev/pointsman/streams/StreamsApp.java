@@ -17,6 +17,7 @@ import dev.pointsman.streams.api.StoreMetricsView;
 import dev.pointsman.streams.gateway.CatalogView;
 import dev.pointsman.streams.gateway.Gateway;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.TopicSpec;
 import dev.pointsman.topics.Topics;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,6 +58,7 @@ public final class StreamsApp implements AutoCloseable {
      * @param standbyReplicas {@code --standby-replicas}: warm copies of each store on other
      *     instances, which take over at once when the instance that holds it goes
      * @param feedbackTopic {@code --feedback-topic}: where joined examples go
+     * @param kafka {@code --kafka-config}: the properties every Kafka client of the app starts from
      */
     public record Settings(
             String bootstrap,
@@ -71,7 +72,8 @@ public final class StreamsApp implements AutoCloseable {
             TopologySettings topology,
             ApiSettings api,
             GatewaySettings gateway,
-            String feedbackTopic) {
+            String feedbackTopic,
+            KafkaConfig kafka) {
         public Settings {
             if (bootstrap.isBlank()) {
                 throw new IllegalArgumentException("--bootstrap must be set");
@@ -121,8 +123,8 @@ public final class StreamsApp implements AutoCloseable {
 
     public static StreamsApp start(Settings s) throws IOException, InterruptedException {
         Replication replication;
-        try (Admin admin =
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap()))) {
+        Map<String, Object> client = s.kafka().client(s.bootstrap());
+        try (Admin admin = Admin.create(client)) {
             replication = Replication.of(admin, s.replicationFactor(), s.minInsyncReplicas());
             List<TopicSpec> topics =
                     new ArrayList<>(Topics.all(s.partitions(), replication, Duration.ofDays(7)));
@@ -144,6 +146,7 @@ public final class StreamsApp implements AutoCloseable {
         // Kafka Streams starts: a free one is picked now for --http-port 0.
         ApiSettings apiSettings = s.api().port() == 0 ? s.api().withPort(freePort()) : s.api();
         Properties props = new Properties();
+        props.putAll(client);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, s.applicationId());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, apiSettings.advertised());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.standbyReplicas());
@@ -170,7 +173,7 @@ public final class StreamsApp implements AutoCloseable {
         streams.start();
 
         Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, s.bootstrap());
+        producerProps.putAll(client);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 1);
@@ -179,7 +182,7 @@ public final class StreamsApp implements AutoCloseable {
                         producerProps, new StringSerializer(), new ByteArraySerializer());
         DecisionWaiter decisions =
                 new DecisionWaiter(
-                        s.bootstrap(),
+                        client,
                         Topics.DECISIONS,
                         wire.codec(RoutingDecision.class, Topics.DECISIONS));
         if (!decisions.awaitReady(Duration.ofSeconds(30))) {
@@ -187,9 +190,7 @@ public final class StreamsApp implements AutoCloseable {
         }
         CatalogView catalogs =
                 new CatalogView(
-                        s.bootstrap(),
-                        Topics.CATALOG,
-                        wire.codec(PoolCatalog.class, Topics.CATALOG));
+                        client, Topics.CATALOG, wire.codec(PoolCatalog.class, Topics.CATALOG));
         if (!catalogs.awaitReady(Duration.ofSeconds(30))) {
             LOG.warn("the catalog reader has not read the catalogs after 30 s");
         }

@@ -4,6 +4,7 @@ import dev.pointsman.settings.Setting;
 import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
@@ -143,6 +144,7 @@ public final class StreamsMain implements Callable<Integer> {
         all.addAll(ApiSettings.ALL);
         all.addAll(GatewaySettings.ALL);
         all.addAll(Replication.SETTINGS);
+        all.add(KafkaConfig.FILE);
         all.add(StreamsApp.STANDBY_REPLICAS);
         return List.copyOf(all);
     }
@@ -195,7 +197,8 @@ public final class StreamsMain implements Callable<Integer> {
                 topology,
                 api,
                 gateway,
-                feedbackTopic);
+                feedbackTopic,
+                KafkaConfig.load(value(KafkaConfig.FILE)));
     }
 
     private <T> T value(Setting<T> setting) {

@@ -20,6 +20,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.io.IOException;
@@ -118,17 +119,33 @@ class StreamsAppIT {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        kafka = EmbeddedKafka.startWithSasl(dir.resolve("kafka"), "router", "s3cret");
         declare(kafka.bootstrapServers(), "p", "q");
         TopologySettings topology =
                 TopologySettings.defaults()
                         .withWindow(Duration.ofSeconds(2), Duration.ofMillis(500))
                         .withFeedback(Duration.ofSeconds(30), Duration.ofMinutes(2))
                         .withAlerts(new TopologySettings.AlertThresholds(1, 1.0, 0.25, 0.25, 0.05));
-        app = StreamsApp.start(settings(topology, "state"));
+        app =
+                StreamsApp.start(
+                        settings(topology, "state", kafka.bootstrapServers(), KafkaConfig.NONE));
         // A second instance of the app: the pools' windows are split between the two, and
-        // each answers for every pool.
-        peer = StreamsApp.start(settings(topology, "state-peer"));
+        // each answers for every pool. It reaches the broker only through the SASL listener, with
+        // the credentials in its --kafka-config file, so each of its clients must read the file.
+        Path clientConfig = dir.resolve("client.properties");
+        Files.writeString(
+                clientConfig,
+                "security.protocol=SASL_PLAINTEXT\n"
+                        + "sasl.mechanism=PLAIN\n"
+                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
+                        + " required username=\"router\" password=\"s3cret\";\n");
+        peer =
+                StreamsApp.start(
+                        settings(
+                                topology,
+                                "state-peer",
+                                kafka.saslBootstrapServers(),
+                                KafkaConfig.load(clientConfig.toString())));
         upstream = new Upstream(kafka.bootstrapServers());
         upstream.start();
 
@@ -162,9 +179,10 @@ class StreamsAppIT {
         }
     }
 
-    private StreamsApp.Settings settings(TopologySettings topology, String stateDir) {
+    private StreamsApp.Settings settings(
+            TopologySettings topology, String stateDir, String bootstrap, KafkaConfig client) {
         return new StreamsApp.Settings(
-                kafka.bootstrapServers(),
+                bootstrap,
                 null,
                 "streams-it",
                 dir.resolve(stateDir),
@@ -181,7 +199,8 @@ class StreamsAppIT {
                         0,
                         OPERATOR),
                 GatewaySettings.DEFAULTS,
-                Topics.FEEDBACK);
+                Topics.FEEDBACK,
+                client);
     }
 
     @AfterAll

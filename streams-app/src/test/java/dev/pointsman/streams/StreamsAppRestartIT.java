@@ -11,6 +11,7 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,8 @@ class StreamsAppRestartIT {
                         TopologySettings.defaults(),
                         new ApiSettings("127.0.0.1", 0, Duration.ofSeconds(30), Map.of()),
                         GatewaySettings.DEFAULTS,
-                        Topics.FEEDBACK));
+                        Topics.FEEDBACK,
+                        KafkaConfig.NONE));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.KafkaConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
     /**
      * @param transactionalId unique per worker instance; a restarted instance with the same id
      *     fences its predecessor
+     * @param kafka the client properties the consumer and producer start from
      */
     public record Settings(
             String bootstrapServers,
@@ -60,7 +62,28 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
             String inputTopic,
             String outputTopic,
             String dlqTopic,
-            BatchPolicy batch) {}
+            BatchPolicy batch,
+            KafkaConfig kafka) {
+        /** Settings with the Kafka clients' defaults. */
+        public Settings(
+                String bootstrapServers,
+                String groupId,
+                String transactionalId,
+                String inputTopic,
+                String outputTopic,
+                String dlqTopic,
+                BatchPolicy batch) {
+            this(
+                    bootstrapServers,
+                    groupId,
+                    transactionalId,
+                    inputTopic,
+                    outputTopic,
+                    dlqTopic,
+                    batch,
+                    KafkaConfig.NONE);
+        }
+    }
 
     private final Settings settings;
     private final OnnxEmbedder embedder;
@@ -329,8 +352,7 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
     }
 
     private Properties consumerProps() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Properties p = settings.kafka().clientProperties(settings.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -340,8 +362,7 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
     }
 
     private Properties producerProps() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Properties p = settings.kafka().clientProperties(settings.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.settings.Durations;
 import dev.pointsman.settings.Setting;
+import dev.pointsman.topics.KafkaConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -55,6 +56,9 @@ public final class JobArgs {
         values.put(JobSettings.ROUTER.name(), s.router().name());
         if (s.metricsPort() != null) {
             values.put(JobSettings.METRICS_PORT.name(), s.metricsPort().toString());
+        }
+        if (s.kafka().file() != null) {
+            values.put(KafkaConfig.FILE.name(), s.kafka().file());
         }
         values.put(CHECKPOINTS, s.checkpoints().toString());
         values.put(INDEX, s.index().kind().name().toLowerCase(Locale.ROOT));
@@ -134,6 +138,7 @@ public final class JobArgs {
                         .checkpointInterval(value(values, JobSettings.CHECKPOINT_INTERVAL))
                         .router(value(values, JobSettings.ROUTER))
                         .metricsPort(value(values, JobSettings.METRICS_PORT))
+                        .kafka(KafkaConfig.load(value(values, KafkaConfig.FILE)))
                         .delivery(
                                 exactlyOnce
                                         ? DeliveryGuarantee.EXACTLY_ONCE

@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.settings.Setting;
+import dev.pointsman.topics.KafkaConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,7 @@ import org.jspecify.annotations.Nullable;
  * @param checkpointInterval how often the job checkpoints (and commits its sinks' transactions)
  * @param router what a pool whose catalog names no router runs
  * @param metricsPort where Flink's Prometheus reporter serves the job's metrics, or null for none
+ * @param kafka the client properties every source and sink starts from ({@code --kafka-config})
  */
 public record JobSettings(
         String bootstrapServers,
@@ -55,7 +57,8 @@ public record JobSettings(
         URI checkpoints,
         Duration checkpointInterval,
         RouterSpec router,
-        @Nullable Integer metricsPort) {
+        @Nullable Integer metricsPort,
+        KafkaConfig kafka) {
 
     public static final Setting<String> BOOTSTRAP =
             Setting.text("bootstrap", null, "Kafka bootstrap servers.");
@@ -145,7 +148,8 @@ public record JobSettings(
                     RETRAIN_INTERVAL,
                     CHECKPOINT_INTERVAL,
                     ROUTER,
-                    METRICS_PORT);
+                    METRICS_PORT,
+                    KafkaConfig.FILE);
 
     public JobSettings {
         BOOTSTRAP.check(bootstrapServers);
@@ -184,6 +188,9 @@ public record JobSettings(
         }
         if (checkpoints == null) {
             throw new IllegalArgumentException("--checkpoints must be set");
+        }
+        if (kafka == null) {
+            throw new IllegalArgumentException("kafka client config must be set");
         }
     }
 
@@ -238,6 +245,7 @@ public record JobSettings(
         b.checkpointInterval = checkpointInterval;
         b.router = router;
         b.metricsPort = metricsPort;
+        b.kafka = kafka;
         return b;
     }
 
@@ -260,6 +268,7 @@ public record JobSettings(
         private Duration checkpointInterval = CHECKPOINT_INTERVAL.defaultValue();
         private RouterSpec router = RouterSpec.parse(ROUTER.defaultValue());
         private @Nullable Integer metricsPort;
+        private KafkaConfig kafka = KafkaConfig.NONE;
 
         private Builder(String bootstrapServers, URI checkpoints) {
             this.bootstrapServers = bootstrapServers;
@@ -340,6 +349,12 @@ public record JobSettings(
             return this;
         }
 
+        /** The client properties every source and sink starts from ({@code --kafka-config}). */
+        public Builder kafka(KafkaConfig kafka) {
+            this.kafka = kafka;
+            return this;
+        }
+
         public JobSettings build() {
             return new JobSettings(
                     bootstrapServers,
@@ -358,7 +373,8 @@ public record JobSettings(
                     checkpoints,
                     checkpointInterval,
                     router,
-                    metricsPort);
+                    metricsPort,
+                    kafka);
         }
     }
 }

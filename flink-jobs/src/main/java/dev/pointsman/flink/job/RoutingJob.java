@@ -228,7 +228,7 @@ public final class RoutingJob {
 
     private static DataStream<KafkaRecord> source(
             StreamExecutionEnvironment env, JobSettings s, String topic) {
-        Properties props = new Properties();
+        Properties props = s.kafka().asProperties();
         props.setProperty("isolation.level", "read_committed");
         KafkaSource<KafkaRecord> source =
                 KafkaSource.<KafkaRecord>builder()
@@ -250,7 +250,7 @@ public final class RoutingJob {
 
     private static KafkaSink<KeyedBytes> sink(
             JobSettings s, String topic, String name, DeliveryGuarantee guarantee) {
-        Properties props = new Properties();
+        Properties props = s.kafka().asProperties();
         // Within the broker's transaction.max.timeout.ms (15 min by default).
         props.setProperty("transaction.timeout.ms", "600000");
         // Kafka 4 producers wait 5 ms for a batch to fill by default: send each decision now.

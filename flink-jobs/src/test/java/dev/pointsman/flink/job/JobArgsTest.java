@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pointsman.core.knn.IndexSpec;
+import dev.pointsman.topics.KafkaConfig;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobArgsTest {
+    @TempDir Path dir;
+
     @Test
-    void everySettingSurvivesTheTripThroughTheJobJarsArguments() {
+    void everySettingSurvivesTheTripThroughTheJobJarsArguments() throws Exception {
+        Path clientConfig = dir.resolve("client.properties");
+        Files.writeString(clientConfig, "security.protocol=SSL\nssl.truststore.type=PEM\n");
         JobSettings s =
                 JobSettings.builder("broker-1:9092,broker-2:9092", URI.create("s3://bucket/ckpt"))
                         .group("team-a")
@@ -28,9 +36,13 @@ class JobArgsTest {
                         .router("knn-20-weighted")
                         .delivery(DeliveryGuarantee.EXACTLY_ONCE)
                         .index(IndexSpec.hnsw(8, 40, 64))
+                        .kafka(KafkaConfig.load(clientConfig.toString()))
                         .build();
         JobArgs.Parsed parsed = JobArgs.parse(JobArgs.of(s, "team-a-router"));
         assertThat(parsed.settings()).isEqualTo(s);
+        assertThat(parsed.settings().kafka().properties())
+                .containsEntry("security.protocol", "SSL")
+                .hasSize(2);
         assertThat(parsed.name()).isEqualTo("team-a-router");
     }
 
@@ -59,6 +71,8 @@ class JobArgsTest {
                 .hasMessageContaining("--checkpoints must be set");
         assertThatThrownBy(() -> JobArgs.parse(List.of("--checkpoints", "/c")))
                 .hasMessageContaining("--bootstrap must be set");
+        assertThatThrownBy(() -> JobArgs.parse(with(base, "--kafka-config", "/no/such.properties")))
+                .hasMessageContaining("--kafka-config /no/such.properties cannot be read");
     }
 
     private static List<String> with(List<String> base, String... more) {

@@ -14,9 +14,11 @@ import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,14 +54,46 @@ final class RouterTestKit implements AutoCloseable {
     final Random random = new Random(99);
     final String embedder;
 
+    /** The brokers and client properties the jobs the kit starts are given. */
+    private final String jobBootstrap;
+
+    private final KafkaConfig jobKafka;
+
     RouterTestKit(Path dir) throws Exception {
         this(dir, EMBEDDER);
     }
 
     /** A kit whose examples and queries claim to come from {@code embedder}. */
     RouterTestKit(Path dir, String embedder) throws Exception {
+        this(dir, embedder, false);
+    }
+
+    /**
+     * A kit whose jobs reach the broker only through its SASL listener, with the credentials in a
+     * client properties file (the kit itself uses the plain listener).
+     */
+    static RouterTestKit overSasl(Path dir) throws Exception {
+        return new RouterTestKit(dir, EMBEDDER, true);
+    }
+
+    private RouterTestKit(Path dir, String embedder, boolean sasl) throws Exception {
         this.embedder = embedder;
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+        if (sasl) {
+            kafka = EmbeddedKafka.startWithSasl(dir.resolve("kafka"), "router", "s3cret");
+            Path file = dir.resolve("client.properties");
+            Files.writeString(
+                    file,
+                    "security.protocol=SASL_PLAINTEXT\n"
+                            + "sasl.mechanism=PLAIN\n"
+                            + "sasl.jaas.config=org.apache.kafka.common.security.plain."
+                            + "PlainLoginModule required username=\"router\" password=\"s3cret\";\n");
+            jobBootstrap = kafka.saslBootstrapServers();
+            jobKafka = KafkaConfig.load(file.toString());
+        } else {
+            kafka = EmbeddedKafka.start(dir.resolve("kafka"));
+            jobBootstrap = kafka.bootstrapServers();
+            jobKafka = KafkaConfig.NONE;
+        }
         try (Admin admin =
                 Admin.create(
                         Map.of(
@@ -95,7 +129,8 @@ final class RouterTestKit implements AutoCloseable {
             throws Exception {
         JobSettings settings =
                 adjust.apply(
-                                JobSettings.builder(kafka.bootstrapServers(), checkpoints)
+                                JobSettings.builder(jobBootstrap, checkpoints)
+                                        .kafka(jobKafka)
                                         .group(name)
                                         .shards(2)
                                         .k(5)

@@ -5,6 +5,7 @@ import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Topics;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,17 @@ public final class PoolCommand implements Runnable {
                 description =
                         "Confluent Schema Registry URL (default: Avro single-object encoding).")
         String schemaRegistry;
+
+        @Option(
+                names = "--kafka-config",
+                paramLabel = "FILE",
+                description = "A Kafka client properties file (security.protocol, sasl.*, ssl.*).")
+        String kafkaConfig;
+
+        /** The client settings: the file's properties with the bootstrap servers. */
+        Properties client() {
+            return KafkaConfig.load(kafkaConfig).clientProperties(bootstrap);
+        }
     }
 
     @Command(
@@ -101,8 +113,7 @@ public final class PoolCommand implements Runnable {
                 return 0;
             }
             WireFormat wire = WireFormat.of(connection.schemaRegistry);
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrap);
+            Properties props = connection.client();
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
             try (KafkaProducer<byte[], byte[]> producer =
@@ -133,8 +144,7 @@ public final class PoolCommand implements Runnable {
             RecordCodec<PoolCatalog> codec =
                     WireFormat.of(connection.schemaRegistry)
                             .codec(PoolCatalog.class, Topics.CATALOG);
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrap);
+            Properties props = connection.client();
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
             Map<String, PoolCatalog> pools = new TreeMap<>();

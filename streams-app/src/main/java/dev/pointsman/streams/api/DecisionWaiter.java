@@ -54,9 +54,13 @@ public final class DecisionWaiter implements AutoCloseable {
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    public DecisionWaiter(String bootstrap, String topic, RecordCodec<RoutingDecision> codec) {
+    /**
+     * @param client the Kafka client settings (bootstrap servers, security) its reader starts from
+     */
+    public DecisionWaiter(
+            Map<String, Object> client, String topic, RecordCodec<RoutingDecision> codec) {
         this.codec = codec;
-        consumer = committedReader(bootstrap);
+        consumer = committedReader(client);
         thread = daemon("decision-waiter", () -> run(topic));
     }
 
@@ -64,9 +68,9 @@ public final class DecisionWaiter implements AutoCloseable {
      * A consumer of committed records that belongs to no group (it assigns partitions itself and
      * commits nothing): how the API's readers follow a topic.
      */
-    public static KafkaConsumer<String, byte[]> committedReader(String bootstrap) {
+    public static KafkaConsumer<String, byte[]> committedReader(Map<String, Object> client) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(client);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -35,9 +35,9 @@ public final class CatalogView implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    public CatalogView(String bootstrap, String topic, RecordCodec<PoolCatalog> codec) {
+    public CatalogView(Map<String, Object> client, String topic, RecordCodec<PoolCatalog> codec) {
         this.codec = codec;
-        consumer = DecisionWaiter.committedReader(bootstrap);
+        consumer = DecisionWaiter.committedReader(client);
         thread = DecisionWaiter.daemon("catalog-view", () -> run(topic));
     }
 

@@ -7,6 +7,7 @@ import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,10 @@ class DecisionWaiterIT {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
             DecisionWaiter waiter =
-                    new DecisionWaiter(kafka.bootstrapServers(), Topics.DECISIONS, codec);
+                    new DecisionWaiter(
+                            KafkaConfig.NONE.client(kafka.bootstrapServers()),
+                            Topics.DECISIONS,
+                            codec);
             try (KafkaProducer<String, byte[]> producer =
                     new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
                 assertThat(waiter.awaitReady(Duration.ofSeconds(30))).isTrue();
