@@ -243,8 +243,11 @@ public final class StreamsMain implements Callable<Integer> {
         return cli;
     }
 
-    /** For tests: parses {@code args} into settings. */
-    static StreamsApp.Settings parse(List<String> args) {
+    /**
+     * Parses {@code args} into settings as the app would start with them (files they name are
+     * read), without starting anything: for tests and for checking deployment manifests.
+     */
+    public static StreamsApp.Settings parse(List<String> args) {
         CommandLine cli = commandLine();
         cli.parseArgs(args.toArray(String[]::new));
         return ((StreamsMain) cli.getCommand()).settings();

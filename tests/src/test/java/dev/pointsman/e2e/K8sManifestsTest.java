@@ -1,0 +1,588 @@
+package dev.pointsman.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.pointsman.cli.Main;
+import dev.pointsman.flink.job.JobArgs;
+import dev.pointsman.flink.job.JobSettings;
+import dev.pointsman.flink.job.RoutingJobMain;
+import dev.pointsman.streams.StreamsApp;
+import dev.pointsman.streams.StreamsMain;
+import dev.pointsman.topics.Replication;
+import dev.pointsman.topics.TopicSpec;
+import dev.pointsman.topics.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code k8s/}: both overlays render with {@code kubectl kustomize}, and every rendered object is
+ * checked against the schema of its kind. The Flink Kubernetes Operator's FlinkDeployment against
+ * the operator's CRD (its openAPIV3Schema, strictly: a field the schema does not declare is an
+ * error, as kubeconform's strict mode has it); Strimzi's Kafka, KafkaNodePool and KafkaTopic
+ * against Strimzi's API model, from which its CRDs are generated; the built-in kinds against
+ * fabric8's Kubernetes model, generated from Kubernetes' OpenAPI. Then what the manifests say is
+ * checked against the code: the topics are {@link Topics#all}, and each component's arguments, with
+ * the ConfigMap's values and the Secrets' files as the pods would see them, parse into the settings
+ * the component would start with.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class K8sManifestsTest {
+    private static final ObjectMapper YAML = new YAMLMapper();
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\(([A-Z_]+)\\)");
+
+    /**
+     * Kinds whose schema is a model class: fabric8's (built-in kinds) or Strimzi's; a field the
+     * class does not know lands in its additional properties.
+     */
+    private static final Map<String, String> MODELS =
+            Map.of(
+                    "Namespace", "io.fabric8.kubernetes.api.model.Namespace",
+                    "ConfigMap", "io.fabric8.kubernetes.api.model.ConfigMap",
+                    "Secret", "io.fabric8.kubernetes.api.model.Secret",
+                    "Service", "io.fabric8.kubernetes.api.model.Service",
+                    "Deployment", "io.fabric8.kubernetes.api.model.apps.Deployment",
+                    "StatefulSet", "io.fabric8.kubernetes.api.model.apps.StatefulSet",
+                    "HorizontalPodAutoscaler",
+                            "io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler",
+                    "Kafka", "io.strimzi.api.kafka.model.kafka.Kafka",
+                    "KafkaNodePool", "io.strimzi.api.kafka.model.nodepool.KafkaNodePool",
+                    "KafkaTopic", "io.strimzi.api.kafka.model.topic.KafkaTopic");
+
+    @TempDir Path dir;
+
+    private Map<String, List<JsonNode>> rendered;
+
+    @BeforeAll
+    void render() throws Exception {
+        assumeTrue(
+                kustomizeVersion().matches("v[5-9].*"),
+                "needs kubectl with kustomize v5 (this kind of machine has it; got '"
+                        + kustomizeVersion()
+                        + "')");
+        rendered = new LinkedHashMap<>();
+        for (String overlay : List.of("gpu", "cpu")) {
+            rendered.put(overlay, kustomize(repoRoot().resolve("k8s/overlays/" + overlay)));
+        }
+    }
+
+    @Test
+    void everyRenderedObjectMatchesTheSchemaOfItsKind() throws Exception {
+        JsonNode flinkSchema = flinkDeploymentSchema();
+        for (Map.Entry<String, List<JsonNode>> overlay : rendered.entrySet()) {
+            List<String> errors = new ArrayList<>();
+            for (JsonNode object : overlay.getValue()) {
+                String kind = object.path("kind").asText();
+                String where = overlay.getKey() + ": " + kind + " " + name(object);
+                if (kind.equals("FlinkDeployment")) {
+                    assertThat(object.path("apiVersion").asText())
+                            .isEqualTo("flink.apache.org/v1beta1");
+                    validateResource(flinkSchema, object, where, errors);
+                } else {
+                    assertThat(MODELS).as("a schema for %s", where).containsKey(kind);
+                    if (kind.startsWith("Kafka")) {
+                        assertThat(object.path("apiVersion").asText())
+                                .as(where)
+                                .isEqualTo("kafka.strimzi.io/v1");
+                    }
+                    Object model = YAML.treeToValue(object, Class.forName(MODELS.get(kind)));
+                    unknownFields(model, where, errors);
+                }
+            }
+            assertThat(errors).as("schema errors").isEmpty();
+            assertThat(overlay.getValue())
+                    .extracting(o -> o.path("kind").asText())
+                    .contains(
+                            "Kafka",
+                            "KafkaNodePool",
+                            "KafkaTopic",
+                            "FlinkDeployment",
+                            "Deployment",
+                            "HorizontalPodAutoscaler",
+                            "StatefulSet",
+                            "Service",
+                            "ConfigMap",
+                            "Secret");
+        }
+    }
+
+    @Test
+    void theSchemaCheckCatchesAMisspelledField() throws Exception {
+        List<String> errors = new ArrayList<>();
+        JsonNode flink = one("gpu", "FlinkDeployment").deepCopy();
+        ((ObjectNode) flink.path("spec").path("job")).put("upgradeMod", "savepoint");
+        validateResource(flinkDeploymentSchema(), flink, "FlinkDeployment", errors);
+        JsonNode pool = all("gpu", "KafkaNodePool").get(0).deepCopy();
+        ((ObjectNode) pool.path("spec")).put("replica", 3);
+        unknownFields(
+                YAML.treeToValue(pool, Class.forName(MODELS.get("KafkaNodePool"))),
+                "KafkaNodePool",
+                errors);
+        JsonNode deployment = one("gpu", "Deployment").deepCopy();
+        ((ObjectNode) deployment.path("spec").path("template").path("spec")).put("toleration", 1);
+        unknownFields(
+                YAML.treeToValue(deployment, Class.forName(MODELS.get("Deployment"))),
+                "Deployment",
+                errors);
+        assertThat(errors).hasSize(3);
+        assertThat(errors.get(0)).contains("spec.job.upgradeMod");
+        assertThat(errors.get(1)).contains("replica");
+        assertThat(errors.get(2)).contains("toleration");
+    }
+
+    @Test
+    void theTopicsAreTheOnesTheComponentsWouldCreate() {
+        Map<String, JsonNode> topics = new HashMap<>();
+        for (JsonNode t : all("gpu", "KafkaTopic")) {
+            assertThat(t.path("metadata").path("labels").path("strimzi.io/cluster").asText())
+                    .isEqualTo(name(one("gpu", "Kafka")));
+            topics.put(t.path("spec").path("topicName").asText(), t.path("spec"));
+        }
+        List<TopicSpec> expected =
+                Topics.all(12, new Replication((short) 3, 2), Duration.ofDays(7));
+        assertThat(topics.keySet())
+                .containsExactlyInAnyOrderElementsOf(
+                        expected.stream().map(TopicSpec::name).toList());
+        for (TopicSpec spec : expected) {
+            JsonNode t = topics.get(spec.name());
+            assertThat(t.path("partitions").asInt()).as(spec.name()).isEqualTo(spec.partitions());
+            assertThat(t.path("replicas").asInt())
+                    .as(spec.name())
+                    .isEqualTo(spec.replication().replicas());
+            Map<String, String> config = new HashMap<>();
+            t.path("config")
+                    .fields()
+                    .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+            assertThat(config).as(spec.name()).isEqualTo(spec.configs());
+        }
+        assertThat(env("gpu", one("gpu", "Deployment")).get("PARTITIONS")).isEqualTo("12");
+    }
+
+    @Test
+    void theJobsArgumentsAreValidJobSettingsAndItsStateGoesToObjectStorage() throws Exception {
+        JsonNode flink = one("gpu", "FlinkDeployment");
+        JsonNode spec = flink.path("spec");
+        assertThat(spec.path("job").path("entryClass").asText())
+                .isEqualTo(RoutingJobMain.class.getName());
+        assertThat(spec.path("job").path("upgradeMode").asText()).isEqualTo("savepoint");
+        JsonNode conf = spec.path("flinkConfiguration");
+        assertThat(conf.path("high-availability.type").asText()).isEqualTo("kubernetes");
+        assertThat(conf.path("state.backend.type").asText()).isEqualTo("rocksdb");
+        assertThat(conf.path("high-availability.storageDir").asText()).startsWith("s3://");
+
+        JsonNode pod = spec.path("podTemplate").path("spec");
+        List<String> args = args("gpu", pod, strings(spec.path("job").path("args")));
+        JobSettings settings = JobArgs.parse(args).settings();
+        assertThat(settings.checkpoints().toString())
+                .isEqualTo(conf.path("execution.checkpointing.dir").asText());
+        assertThat(JobSettings.savepoints(settings.checkpoints()))
+                .isEqualTo(conf.path("execution.checkpointing.savepoint-dir").asText());
+        assertThat(settings.bootstrapServers()).isEqualTo("pointsman-kafka-bootstrap:9092");
+        assertThat(settings.kafka().properties())
+                .containsEntry("client.dns.lookup", "use_all_dns_ips");
+        // The bootstrap address is the Service Strimzi makes for the cluster's plain listener.
+        JsonNode listener = one("gpu", "Kafka").path("spec").path("kafka").path("listeners").get(0);
+        assertThat(settings.bootstrapServers())
+                .isEqualTo(
+                        name(one("gpu", "Kafka"))
+                                + "-kafka-bootstrap:"
+                                + listener.path("port").asInt());
+    }
+
+    @Test
+    void theEmbedWorkersAskForAGpuUnlessTheCpuOverlayAndTheirArgumentsParse() throws Exception {
+        for (String overlay : List.of("gpu", "cpu")) {
+            JsonNode pod = one(overlay, "Deployment").path("spec").path("template").path("spec");
+            JsonNode container = pod.path("containers").get(0);
+            List<String> args = args(overlay, pod, strings(container.path("args")));
+            CommandLine.ParseResult parsed =
+                    Main.commandLine()
+                            .parseArgs(concat("embed-worker", args).toArray(String[]::new));
+            CommandLine.ParseResult worker = parsed.subcommand();
+            assertThat(worker.matchedOptionValue("--transactional-id", "")).isEqualTo("pod-0");
+            boolean gpu = overlay.equals("gpu");
+            assertThat(worker.hasMatchedOption("--cuda")).as(overlay).isEqualTo(gpu);
+            assertThat(container.path("resources").path("limits").has("nvidia.com/gpu"))
+                    .as(overlay)
+                    .isEqualTo(gpu);
+            assertThat(container.path("image").asText())
+                    .isEqualTo(
+                            gpu
+                                    ? "pointsman/embed-worker-gpu:0.1.0"
+                                    : "pointsman/embed-worker:0.1.0");
+        }
+        JsonNode hpa = one("gpu", "HorizontalPodAutoscaler").path("spec");
+        assertThat(hpa.path("scaleTargetRef").path("name").asText())
+                .isEqualTo(name(one("gpu", "Deployment")));
+        assertThat(hpa.path("metrics").get(0).path("external").path("metric").path("name").asText())
+                .isEqualTo("kafka_consumergroup_lag");
+    }
+
+    @Test
+    void theStreamsAppsArgumentsParseIntoItsSettings() throws Exception {
+        JsonNode set = one("gpu", "StatefulSet").path("spec");
+        JsonNode pod = set.path("template").path("spec");
+        List<String> args = args("gpu", pod, strings(pod.path("containers").get(0).path("args")));
+        StreamsApp.Settings s = StreamsMain.parse(args);
+        assertThat(s.bootstrap()).isEqualTo("pointsman-kafka-bootstrap:9092");
+        assertThat(s.partitions()).isEqualTo(12);
+        assertThat(s.standbyReplicas()).isEqualTo(1);
+        assertThat(s.api().tokens()).containsOnlyKeys("default");
+        assertThat(s.api().advertised())
+                .isEqualTo("pod-0." + set.path("serviceName").asText() + ":8080");
+        assertThat(s.kafka().properties()).containsEntry("client.dns.lookup", "use_all_dns_ips");
+        assertThat(
+                        all("gpu", "Service").stream()
+                                .filter(svc -> name(svc).equals(set.path("serviceName").asText()))
+                                .findFirst()
+                                .orElseThrow()
+                                .path("spec")
+                                .path("clusterIP")
+                                .asText())
+                .isEqualTo("None");
+    }
+
+    // ---- rendering -------------------------------------------------------------------------
+
+    private static String kustomizeVersion() {
+        try {
+            Process p =
+                    new ProcessBuilder("kubectl", "version", "--client", "-o", "yaml")
+                            .redirectErrorStream(true)
+                            .start();
+            byte[] out = p.getInputStream().readAllBytes();
+            p.waitFor(60, TimeUnit.SECONDS);
+            return YAML.readTree(out).path("kustomizeVersion").asText("none");
+        } catch (IOException | InterruptedException e) {
+            return "none (" + e.getMessage() + ")";
+        }
+    }
+
+    private static List<JsonNode> kustomize(Path overlay) throws Exception {
+        Process p =
+                new ProcessBuilder("kubectl", "kustomize", overlay.toString())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("kubectl kustomize " + overlay).isZero();
+        List<JsonNode> objects = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(out)) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(objects::add);
+        }
+        return objects;
+    }
+
+    private static Path repoRoot() {
+        Path here = Path.of("").toAbsolutePath();
+        while (here != null && !Files.isDirectory(here.resolve("k8s"))) {
+            here = here.getParent();
+        }
+        assertThat(here).as("a k8s/ directory above the working directory").isNotNull();
+        return here;
+    }
+
+    private List<JsonNode> all(String overlay, String kind) {
+        return rendered.get(overlay).stream()
+                .filter(o -> o.path("kind").asText().equals(kind))
+                .toList();
+    }
+
+    private JsonNode one(String overlay, String kind) {
+        List<JsonNode> found = all(overlay, kind);
+        assertThat(found).as("%s in %s", kind, overlay).hasSize(1);
+        return found.get(0);
+    }
+
+    private static String name(JsonNode object) {
+        return object.path("metadata").path("name").asText();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static List<String> concat(String first, List<String> rest) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
+    // ---- a pod's view: its environment and mounted files -----------------------------------
+
+    /** The ConfigMap's values a pod gets from envFrom, and POD_NAME as its first pod's name. */
+    private Map<String, String> env(String overlay, JsonNode podOwner) {
+        JsonNode pod =
+                podOwner.path("spec").path("template").path("spec").isMissingNode()
+                        ? podOwner
+                        : podOwner.path("spec").path("template").path("spec");
+        Map<String, String> env = new HashMap<>();
+        env.put("POD_NAME", "pod-0");
+        for (JsonNode container : pod.path("containers")) {
+            for (JsonNode from : container.path("envFrom")) {
+                String map = from.path("configMapRef").path("name").asText();
+                JsonNode cm = byName(overlay, "ConfigMap", map);
+                cm.path("data")
+                        .fields()
+                        .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            }
+        }
+        return env;
+    }
+
+    /**
+     * {@code args} as the pod's container would run them: {@code $(VAR)} expanded from its
+     * environment, and paths under its Secret mounts pointing at those Secrets' files, written out
+     * under a temporary directory.
+     */
+    private List<String> args(String overlay, JsonNode pod, List<String> args) throws IOException {
+        Map<String, String> env = env(overlay, pod);
+        Map<String, Path> mounts = new HashMap<>();
+        JsonNode container = pod.path("containers").get(0);
+        for (JsonNode mount : container.path("volumeMounts")) {
+            JsonNode volume = null;
+            for (JsonNode v : pod.path("volumes")) {
+                if (v.path("name").asText().equals(mount.path("name").asText())) {
+                    volume = v;
+                }
+            }
+            if (volume == null || !volume.has("secret")) {
+                continue; // a volume claim: nothing the arguments read
+            }
+            JsonNode secret =
+                    byName(overlay, "Secret", volume.path("secret").path("secretName").asText());
+            Path local = dir.resolve(overlay + mount.path("mountPath").asText());
+            Files.createDirectories(local);
+            Map<String, String> paths = new HashMap<>();
+            secret.path("data").fieldNames().forEachRemaining(k -> paths.put(k, k));
+            if (volume.path("secret").has("items")) {
+                paths.clear();
+                for (JsonNode item : volume.path("secret").path("items")) {
+                    paths.put(item.path("key").asText(), item.path("path").asText());
+                }
+            }
+            for (Map.Entry<String, String> p : paths.entrySet()) {
+                JsonNode value = secret.path("data").path(p.getKey());
+                assertThat(value.isMissingNode())
+                        .as("key %s of Secret %s", p.getKey(), name(secret))
+                        .isFalse();
+                Files.write(
+                        local.resolve(p.getValue()),
+                        Base64.getMimeDecoder().decode(value.asText()));
+            }
+            mounts.put(mount.path("mountPath").asText(), local);
+        }
+        List<String> out = new ArrayList<>();
+        for (String arg : args) {
+            Matcher m = ENV_REF.matcher(arg);
+            StringBuilder expanded = new StringBuilder();
+            while (m.find()) {
+                assertThat(env).as("the variable in " + arg).containsKey(m.group(1));
+                m.appendReplacement(expanded, Matcher.quoteReplacement(env.get(m.group(1))));
+            }
+            m.appendTail(expanded);
+            String value = expanded.toString();
+            for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+                value = value.replace(mount.getKey() + "/", mount.getValue() + "/");
+            }
+            out.add(value);
+        }
+        return out;
+    }
+
+    private JsonNode byName(String overlay, String kind, String name) {
+        return all(overlay, kind).stream()
+                .filter(o -> name(o).equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(kind + " " + name + " is not rendered"));
+    }
+
+    // ---- schemas -----------------------------------------------------------------------------
+
+    /**
+     * The FlinkDeployment CRD's schema from the operator's API jar (1.10.0, the newest on Maven
+     * Central here). That release predates Flink 2: its flinkVersion enum is extended with the
+     * values operator 1.13 takes for Flink 2.0 to 2.2, and nothing else is changed.
+     */
+    private static JsonNode flinkDeploymentSchema() throws IOException {
+        try (InputStream in =
+                RoutingJobMain.class
+                        .getClassLoader()
+                        .getResourceAsStream(
+                                "META-INF/fabric8/flinkdeployments.flink.apache.org-v1.yml")) {
+            assertThat(in).as("the FlinkDeployment CRD on the test class path").isNotNull();
+            JsonNode crd = YAML.readTree(in);
+            JsonNode schema =
+                    crd.path("spec").path("versions").get(0).path("schema").path("openAPIV3Schema");
+            ArrayNode versions =
+                    (ArrayNode)
+                            schema.path("properties")
+                                    .path("spec")
+                                    .path("properties")
+                                    .path("flinkVersion")
+                                    .path("enum");
+            versions.add("v2_0").add("v2_1").add("v2_2");
+            return schema;
+        }
+    }
+
+    /**
+     * A custom resource against its CRD's schema, which leaves out what every object has
+     * (apiVersion, kind, metadata: the API server checks those itself).
+     */
+    static void validateResource(
+            JsonNode schema, JsonNode resource, String path, List<String> errors) {
+        ObjectNode body = resource.deepCopy();
+        body.remove(List.of("apiVersion", "kind", "metadata"));
+        validate(schema, body, path, errors);
+    }
+
+    /** A structural-schema check of {@code value} (the subset of OpenAPI v3 CRDs use). */
+    static void validate(JsonNode schema, JsonNode value, String path, List<String> errors) {
+        boolean intOrString = schema.path("x-kubernetes-int-or-string").asBoolean(false);
+        String type = schema.path("type").asText("");
+        if (intOrString) {
+            if (!value.isIntegralNumber() && !value.isTextual()) {
+                errors.add(path + ": expected an integer or a string, got " + value);
+            }
+            return;
+        }
+        boolean ok =
+                switch (type) {
+                    case "object" -> value.isObject();
+                    case "array" -> value.isArray();
+                    case "string" -> value.isTextual();
+                    case "integer" -> value.isIntegralNumber();
+                    case "number" -> value.isNumber();
+                    case "boolean" -> value.isBoolean();
+                    default -> true;
+                };
+        if (!ok) {
+            errors.add(path + ": expected " + type + ", got " + value);
+            return;
+        }
+        if (schema.has("enum")) {
+            boolean listed = false;
+            for (JsonNode allowed : schema.path("enum")) {
+                listed |= allowed.asText().equals(value.asText());
+            }
+            if (!listed) {
+                errors.add(path + ": " + value + " is not one of " + schema.path("enum"));
+            }
+        }
+        if (value.isArray() && schema.has("items")) {
+            for (int i = 0; i < value.size(); i++) {
+                validate(schema.path("items"), value.get(i), path + "[" + i + "]", errors);
+            }
+        }
+        if (value.isObject()) {
+            for (JsonNode required : schema.path("required")) {
+                if (!value.has(required.asText())) {
+                    errors.add(path + ": missing " + required.asText());
+                }
+            }
+            boolean preserve = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
+            JsonNode properties = schema.path("properties");
+            JsonNode additional = schema.path("additionalProperties");
+            value.fields()
+                    .forEachRemaining(
+                            field -> {
+                                String at = path + "." + field.getKey();
+                                if (properties.has(field.getKey())) {
+                                    validate(
+                                            properties.get(field.getKey()),
+                                            field.getValue(),
+                                            at,
+                                            errors);
+                                } else if (additional.isObject()) {
+                                    validate(additional, field.getValue(), at, errors);
+                                } else if (!preserve
+                                        && !additional.asBoolean(false)
+                                        && !path.endsWith(".metadata")) {
+                                    errors.add(at + ": unknown field");
+                                }
+                            });
+        }
+    }
+
+    /**
+     * Fields a model class did not know (its additional properties), anywhere in {@code model}'s
+     * tree.
+     */
+    static void unknownFields(Object model, String path, List<String> errors) {
+        if (model == null
+                || model instanceof String
+                || model instanceof Number
+                || model instanceof Boolean
+                || model instanceof Enum<?>) {
+            return;
+        }
+        if (model instanceof List<?> list) {
+            for (int i = 0; i < list.size(); i++) {
+                unknownFields(list.get(i), path + "[" + i + "]", errors);
+            }
+            return;
+        }
+        if (model instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> unknownFields(v, path + "." + k, errors));
+            return;
+        }
+        String pkg = model.getClass().getPackageName();
+        if (!pkg.startsWith("io.fabric8.kubernetes.api.model")
+                && !pkg.startsWith("io.strimzi.api")) {
+            return;
+        }
+        for (Method m : model.getClass().getMethods()) {
+            if (m.getParameterCount() != 0
+                    || Modifier.isStatic(m.getModifiers())
+                    || !m.getName().startsWith("get")
+                    || m.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object value;
+            try {
+                value = m.invoke(model);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                continue;
+            }
+            if (m.getName().equals("getAdditionalProperties")) {
+                String error = path + ": unknown fields ";
+                if (value instanceof Map<?, ?> extra
+                        && !extra.isEmpty()
+                        && !errors.contains(error + extra.keySet())) {
+                    errors.add(error + extra.keySet()); // once, if two getters lead here
+                }
+                continue;
+            }
+            unknownFields(value, path + "." + m.getName().substring(3), errors);
+        }
+    }
+}
