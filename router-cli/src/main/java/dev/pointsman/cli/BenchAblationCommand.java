@@ -9,6 +9,7 @@ import dev.pointsman.core.eval.EvalReport.DatasetResult;
 import dev.pointsman.core.eval.Evaluation;
 import dev.pointsman.core.eval.SeedStats;
 import dev.pointsman.core.route.Routers;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

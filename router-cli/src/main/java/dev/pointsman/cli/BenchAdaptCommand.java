@@ -9,6 +9,7 @@ import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import java.io.IOException;

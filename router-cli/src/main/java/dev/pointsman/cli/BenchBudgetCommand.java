@@ -7,6 +7,7 @@ import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.spend.SpendSettings;
 import dev.pointsman.core.spend.SpendTracking;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.schemas.Alert;
 import java.io.PrintStream;
 import java.nio.file.Files;

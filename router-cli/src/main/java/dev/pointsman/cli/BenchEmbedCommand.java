@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pointsman.cli.bench.EmbedBenchmark;
 import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.kafka.EmbeddedKafka;
 import java.io.PrintStream;
 import java.nio.file.Files;

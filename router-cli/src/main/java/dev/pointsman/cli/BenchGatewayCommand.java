@@ -9,6 +9,7 @@ import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.cli.gateway.StubUpstream;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.schemas.PoolCatalog;
 import java.io.PrintStream;
 import java.net.URI;

@@ -10,6 +10,7 @@ import dev.pointsman.core.eval.EvalData;
 import dev.pointsman.core.eval.LearningCurve;
 import dev.pointsman.core.eval.RoutingQuality;
 import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

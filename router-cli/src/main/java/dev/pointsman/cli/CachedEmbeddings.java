@@ -8,6 +8,7 @@ import dev.pointsman.embed.BatchEmbedding;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingCache;
 import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,6 +8,7 @@ import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.cli.gateway.StubUpstream;
 import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.schemas.PoolCatalog;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -7,6 +7,7 @@ import dev.pointsman.core.eval.Evaluation;
 import dev.pointsman.core.route.Predictions;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.Routers;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,11 +1,9 @@
 package dev.pointsman.cli;
 
-import dev.pointsman.settings.Durations;
+import dev.pointsman.embed.cli.EmbedWorkerCommand;
+import dev.pointsman.settings.CommandLines;
 import dev.pointsman.settings.SettingOptions;
 import dev.pointsman.topics.Replication;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,24 +35,9 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** One way to write a duration on every command line: 250ms, 30s, 5m, 2h or PT1M. */
-    static CommandLine withDurations(CommandLine cli) {
-        cli.registerConverter(
-                Duration.class,
-                text -> {
-                    try {
-                        return Durations.parse("a duration", text);
-                    } catch (IllegalArgumentException e) {
-                        throw new CommandLine.TypeConversionException(
-                                "'" + text + "' is not a duration like 250ms, 30s, 5m, 2h or PT1M");
-                    }
-                });
-        return cli;
-    }
-
     /** The configured command line, shared by {@link #main} and tests. */
     public static CommandLine commandLine() {
-        CommandLine cli = withDurations(new CommandLine(new Main()));
+        CommandLine cli = CommandLines.withDurations(new CommandLine(new Main()));
         // route --stop needs no broker; the modes that do fail naming --bootstrap without one
         SettingOptions.addUnenforced(
                 cli.getSubcommands().get("route").getCommandSpec(), RouteCommand.SETTINGS);
@@ -63,22 +46,7 @@ public final class Main implements Runnable {
                 cli.getSubcommands().get("route").getCommandSpec(), Replication.SETTINGS);
         EmbedWorkerCommand.addSettings(cli.getSubcommands().get("embed-worker").getCommandSpec());
         EngineLogs.addVerboseOption(cli);
-        return withErrorHandling(cli);
-    }
-
-    /** Bad input is the user's to fix: say what is wrong, exit 2, no stack trace. */
-    static CommandLine withErrorHandling(CommandLine cli) {
-        cli.setExecutionExceptionHandler(
-                (e, commandLine, parseResult) -> {
-                    if (e instanceof IllegalArgumentException
-                            || e instanceof IOException
-                            || e instanceof UncheckedIOException) {
-                        commandLine.getErr().println("pointsman: " + e.getMessage());
-                        return 2;
-                    }
-                    throw e;
-                });
-        return cli;
+        return CommandLines.withErrorHandling(cli, "pointsman");
     }
 
     @Override

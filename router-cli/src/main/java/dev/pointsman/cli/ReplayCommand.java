@@ -6,6 +6,7 @@ import dev.pointsman.cli.demo.StopSignal;
 import dev.pointsman.cli.demo.TrafficSplit;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.embed.OnnxEmbedder;
+import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.schemas.codec.WireFormat;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.pointsman.cli.cluster;
 
-import dev.pointsman.cli.EmbedWorkerMain;
 import dev.pointsman.cli.demo.StreamsChild;
+import dev.pointsman.embed.cli.EmbedWorkerMain;
 import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.flink.job.LocalJob;
 import dev.pointsman.topics.Replication;

@@ -1,5 +1,6 @@
-package dev.pointsman.cli;
+package dev.pointsman.embed.cli;
 
+import dev.pointsman.settings.CommandLines;
 import picocli.CommandLine;
 
 /**
@@ -10,8 +11,8 @@ public final class EmbedWorkerMain {
     private EmbedWorkerMain() {}
 
     public static void main(String[] args) {
-        CommandLine cli = Main.withDurations(new CommandLine(new EmbedWorkerCommand()));
+        CommandLine cli = CommandLines.withDurations(new CommandLine(new EmbedWorkerCommand()));
         EmbedWorkerCommand.addSettings(cli.getCommandSpec());
-        System.exit(Main.withErrorHandling(cli).execute(args));
+        System.exit(CommandLines.withErrorHandling(cli, "pointsman").execute(args));
     }
 }

@@ -1,4 +1,4 @@
-package dev.pointsman.cli;
+package dev.pointsman.embed.cli;
 
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
@@ -10,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The embedder options every command that embeds shares. */
-final class EmbedderOptions {
+public final class EmbedderOptions {
     @Option(
             names = "--embedder",
             paramLabel = "NAME",
@@ -20,7 +20,7 @@ final class EmbedderOptions {
                             + " pooling, query-prefix, batch-invariant). Default: ${DEFAULT-VALUE}.",
             completionCandidates = EmbedderNames.class,
             defaultValue = "all-minilm-l6-v2")
-    String embedder;
+    public String embedder;
 
     @Option(
             names = "--truncation",
@@ -28,7 +28,7 @@ final class EmbedderOptions {
             description =
                     "Tokens kept from long prompts: head, tail, head-tail. Default: ${DEFAULT-VALUE}.",
             defaultValue = "tail")
-    String truncation;
+    public String truncation;
 
     @Option(
             names = "--max-tokens",
@@ -36,7 +36,7 @@ final class EmbedderOptions {
             description =
                     "Tokens per prompt, [CLS] and [SEP] included (3..512). Default: ${DEFAULT-VALUE}.",
             defaultValue = "128")
-    int maxTokens;
+    public int maxTokens;
 
     @Option(
             names = "--batch-size",
@@ -61,13 +61,13 @@ final class EmbedderOptions {
     boolean cuda;
 
     /** The pseudo-encoder of {@link #parts}: the prompt's cheap text features. */
-    static final String FEATURES = "features";
+    public static final String FEATURES = "features";
 
     /**
      * Validated configuration; a bad value fails with a message naming it. A concatenation ({@code
      * a+b}) is refused: only the offline commands take one ({@link #parts}).
      */
-    EmbedderConfig toConfig() {
+    public EmbedderConfig toConfig() {
         if (embedder.contains("+")) {
             throw new IllegalArgumentException(
                     "--embedder "
@@ -92,7 +92,7 @@ final class EmbedderOptions {
      * names two models and the prompt's {@link dev.pointsman.core.features.QueryFeatures} ({@code
      * features}, a null entry here). One model is a list of one.
      */
-    List<@Nullable EmbedderConfig> parts() {
+    public List<@Nullable EmbedderConfig> parts() {
         List<@Nullable EmbedderConfig> out = new ArrayList<>();
         for (String part : embedder.split("\\+", -1)) {
             if (part.isBlank()) {
@@ -108,12 +108,12 @@ final class EmbedderOptions {
     }
 
     /** What the vectors depend on: the encoders' ids joined by {@code +}. */
-    String embedderId() {
+    public String embedderId() {
         return String.join(
                 "+", parts().stream().map(c -> c == null ? FEATURES : c.embedderId()).toList());
     }
 
-    static final class EmbedderNames implements Iterable<String> {
+    public static final class EmbedderNames implements Iterable<String> {
         @Override
         public Iterator<String> iterator() {
             return EmbeddingModel.BUILT_IN.stream().map(EmbeddingModel::id).iterator();

@@ -1,4 +1,4 @@
-package dev.pointsman.cli;
+package dev.pointsman.embed.cli;
 
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.OnnxEmbedder;
@@ -40,7 +40,7 @@ public final class EmbedWorkerCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     /** The options made from settings, which annotations cannot declare. */
-    static void addSettings(CommandSpec spec) {
+    public static void addSettings(CommandSpec spec) {
         SettingOptions.add(spec, Replication.SETTINGS);
         SettingOptions.add(spec, List.of(KafkaConfig.FILE));
     }
