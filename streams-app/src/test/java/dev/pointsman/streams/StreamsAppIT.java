@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -356,6 +358,45 @@ class StreamsAppIT {
                 .contains("pointsman_streams_window_auc{pool=\"p\",router=\"knn-10\"}");
         assertThat(prometheus).contains("pointsman_streams_feedback_outcomes_total");
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+
+        // The Grafana dashboard and the alerting rules of docker-compose.yml query only metrics
+        // this exports. A record no codec reads makes the dead-letter counter's first sample;
+        // the budget gauge has samples only for pools paced to a budget (none here).
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(Topics.OUTCOMES, "junk", new byte[] {1, 2, 3}))
+                    .get();
+        }
+        String scraped = prometheus;
+        for (int i = 0; i < 60 && !scraped.contains("pointsman_streams_dlq_total{"); i++) {
+            Thread.sleep(500);
+            // the instance whose partition the record is on counts it
+            scraped =
+                    get("/metrics", OPERATOR).body()
+                            + getFrom(peer.apiPort(), "/metrics", OPERATOR).body();
+        }
+        String served = scraped;
+        Path deploy = Path.of("..", "deploy");
+        Matcher used =
+                Pattern.compile("\\bpointsman_streams_[a-z_]+")
+                        .matcher(
+                                Files.readString(
+                                                deploy.resolve("grafana/dashboards/pointsman.json"))
+                                        + Files.readString(deploy.resolve("alerts.yml")));
+        List<String> queried = new ArrayList<>();
+        while (used.find()) {
+            queried.add(used.group());
+        }
+        assertThat(queried).isNotEmpty();
+        assertThat(queried)
+                .filteredOn(name -> !name.equals("pointsman_streams_window_budget"))
+                .allSatisfy(
+                        name ->
+                                assertThat(served)
+                                        .as("declared by /metrics (samples may be none yet)")
+                                        .containsPattern("(?m)^# TYPE " + name + " "));
     }
 
     @Test

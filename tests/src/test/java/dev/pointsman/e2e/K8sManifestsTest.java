@@ -298,7 +298,7 @@ class K8sManifestsTest {
         return objects;
     }
 
-    private static Path repoRoot() {
+    static Path repoRoot() {
         Path here = Path.of("").toAbsolutePath();
         while (here != null && !Files.isDirectory(here.resolve("k8s"))) {
             here = here.getParent();
@@ -323,13 +323,13 @@ class K8sManifestsTest {
         return object.path("metadata").path("name").asText();
     }
 
-    private static List<String> strings(JsonNode array) {
+    static List<String> strings(JsonNode array) {
         List<String> out = new ArrayList<>();
         array.forEach(n -> out.add(n.asText()));
         return out;
     }
 
-    private static List<String> concat(String first, List<String> rest) {
+    static List<String> concat(String first, List<String> rest) {
         List<String> out = new ArrayList<>();
         out.add(first);
         out.addAll(rest);

@@ -6,6 +6,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MetricsEndpointTest {
@@ -49,6 +53,21 @@ class MetricsEndpointTest {
                                     + "reason=\"CUDA execution provider"
                                     + " unavailable: \\\"libcudart.so.12\\\" missing\"} 0.0\n")
                     .contains("# TYPE pointsman_embed_embedded_total counter");
+            // What docker-compose.yml's Grafana dashboard and alerting rules query is exported.
+            Path deploy = Path.of("..", "deploy");
+            Matcher used =
+                    Pattern.compile("\\bpointsman_embed_[a-z_]+")
+                            .matcher(
+                                    Files.readString(
+                                                    deploy.resolve(
+                                                            "grafana/dashboards/pointsman.json"))
+                                            + Files.readString(deploy.resolve("alerts.yml")));
+            int queried = 0;
+            while (used.find()) {
+                queried++;
+                assertThat(body).containsPattern("(?m)^# TYPE " + used.group() + " ");
+            }
+            assertThat(queried).isPositive();
         }
     }
 }

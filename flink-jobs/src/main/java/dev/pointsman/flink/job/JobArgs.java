@@ -21,6 +21,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 public final class JobArgs {
     static final String CHECKPOINTS = "checkpoints";
     static final String EXACTLY_ONCE = "exactly-once";
+    static final String RESUME_LATEST = "resume-latest";
     static final String NAME = "name";
     static final String INDEX = "index";
     static final String HNSW_M = "hnsw-m";
@@ -32,8 +33,16 @@ public final class JobArgs {
 
     private JobArgs() {}
 
-    /** What {@link #parse} read: the settings, and the job's name. */
-    public record Parsed(JobSettings settings, String name) {}
+    /**
+     * What {@link #parse} read.
+     *
+     * @param settings the job's settings
+     * @param name the job's name in Flink
+     * @param resumeLatest {@code --resume-latest}: restore from the newest checkpoint or savepoint
+     *     under a local {@code --checkpoints} directory, for a cluster that restarts the job's
+     *     {@code main} without high availability (docker-compose's application mode)
+     */
+    public record Parsed(JobSettings settings, String name, boolean resumeLatest) {}
 
     /** The arguments that make {@link #parse} return {@code s} (every setting written out). */
     public static List<String> of(JobSettings s, String name) {
@@ -89,6 +98,7 @@ public final class JobArgs {
         }
         Map<String, String> values = new HashMap<>();
         boolean exactlyOnce = false;
+        boolean resumeLatest = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--") || arg.length() == 2) {
@@ -103,6 +113,10 @@ public final class JobArgs {
             }
             if (key.equals(EXACTLY_ONCE)) {
                 exactlyOnce = value == null || Boolean.parseBoolean(value);
+                continue;
+            }
+            if (key.equals(RESUME_LATEST)) {
+                resumeLatest = value == null || Boolean.parseBoolean(value);
                 continue;
             }
             if (!settings.containsKey(key) && !List.of(extraOptions()).contains(key)) {
@@ -156,7 +170,7 @@ public final class JobArgs {
         if (name.isBlank()) {
             throw new IllegalArgumentException("--" + NAME + " must not be blank");
         }
-        return new Parsed(b.build(), name);
+        return new Parsed(b.build(), name, resumeLatest);
     }
 
     /** The options {@link #parse} takes, with their help, for {@code --help}. */
@@ -180,6 +194,12 @@ public final class JobArgs {
                                 "  %-24s %s%n",
                                 "--" + EXACTLY_ONCE,
                                 "Write decisions in transactions committed on checkpoints."))
+                .append(
+                        String.format(
+                                "  %-24s %s%n",
+                                "--" + RESUME_LATEST,
+                                "Restore from the newest checkpoint or savepoint under a local"
+                                        + " --checkpoints directory, if there is one."))
                 .append(
                         String.format(
                                 "  %-24s %s%n",

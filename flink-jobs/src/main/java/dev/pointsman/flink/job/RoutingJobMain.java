@@ -1,7 +1,11 @@
 package dev.pointsman.flink.job;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -21,8 +25,15 @@ public final class RoutingJobMain {
         }
         JobArgs.Parsed parsed = JobArgs.parse(list);
         JobSettings s = parsed.settings();
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.getExecutionEnvironment(RoutingJob.configuration(s));
+        Configuration conf = RoutingJob.configuration(s);
+        if (parsed.resumeLatest() && "file".equals(s.checkpoints().getScheme())) {
+            Optional<Path> latest = LocalJob.latestCheckpoint(Path.of(s.checkpoints()));
+            if (latest.isPresent()) {
+                System.out.println("pointsman-job.jar: resuming from " + latest.get());
+                conf.set(StateRecoveryOptions.SAVEPOINT_PATH, latest.get().toString());
+            }
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         RoutingJob.build(env, s);
         env.execute(parsed.name());
     }

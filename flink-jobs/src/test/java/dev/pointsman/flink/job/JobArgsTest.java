@@ -56,6 +56,17 @@ class JobArgsTest {
         assertThat(parsed.settings().checkpoints().getScheme()).isEqualTo("file");
         assertThat(parsed.settings().checkpoints().getPath()).endsWith("/relative/dir");
         assertThat(parsed.name()).isEqualTo(JobArgs.DEFAULT_NAME);
+        assertThat(parsed.resumeLatest()).isFalse();
+        assertThat(
+                        JobArgs.parse(
+                                        List.of(
+                                                "--bootstrap",
+                                                "b:9092",
+                                                "--checkpoints",
+                                                "/c",
+                                                "--resume-latest"))
+                                .resumeLatest())
+                .isTrue();
     }
 
     @Test
