@@ -7,11 +7,23 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -31,34 +43,59 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaRaftServer server;
     private final String bootstrapServers;
     private final Path dataDir;
-    private final String saslBootstrapServers;
+    private final Secured secured;
 
     private EmbeddedKafka(
-            KafkaRaftServer server,
-            String bootstrapServers,
-            Path dataDir,
-            String saslBootstrapServers) {
+            KafkaRaftServer server, String bootstrapServers, Path dataDir, Secured secured) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
-        this.saslBootstrapServers = saslBootstrapServers;
+        this.secured = secured;
     }
 
     /**
-     * A user and password the broker's SASL/PLAIN listener accepts.
+     * A broker's secured listener: SASL_SSL, SCRAM-SHA-512 users, a certificate for 127.0.0.1 that
+     * {@link TestCertificates} made, and (if {@code authorize}) Kafka's StandardAuthorizer, under
+     * which a user may do only what ACLs grant it. The plain listener stays, for the broker itself
+     * and for test harnesses, as a super user.
      *
-     * @param port the listener's port
+     * @param users user → password
      */
-    public record SaslUser(String user, String password, int port) {}
+    public record Secured(
+            int port, Map<String, String> users, TestCertificates certificates, boolean authorize) {
+        /** The client properties (security.protocol, sasl.*, ssl.*) that log {@code user} in. */
+        public Map<String, String> clientProperties(String user) {
+            String password = users.get(user);
+            if (password == null) {
+                throw new IllegalArgumentException("no such user: " + user);
+            }
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("security.protocol", "SASL_SSL");
+            p.put("sasl.mechanism", "SCRAM-SHA-512");
+            p.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + user
+                            + "\" password=\""
+                            + password
+                            + "\";");
+            p.putAll(certificates.truststoreProperties());
+            return p;
+        }
+    }
 
     /**
-     * Starts a single node on free ports that also listens for SASL_PLAINTEXT clients (mechanism
-     * PLAIN) on {@link #saslBootstrapServers()}, accepting {@code user} with {@code password}: a
-     * broker that turns away clients whose configuration lacks the credentials.
+     * Starts a single node on free ports that also listens for SASL_SSL clients on {@link
+     * #secureBootstrapServers()}: TLS with a certificate made for it, SCRAM-SHA-512 logins for
+     * {@code users} (user → password), and, if {@code authorize}, ACLs enforced for them.
      */
-    public static EmbeddedKafka startWithSasl(Path dataDir, String user, String password)
-            throws IOException {
+    public static EmbeddedKafka startSecured(
+            Path dataDir, Map<String, String> users, boolean authorize) throws IOException {
         int controllerPort = freePort();
+        // beside the data directory: Kafka's log directory holds topic data only
+        Path abs = dataDir.toAbsolutePath();
+        TestCertificates certificates =
+                TestCertificates.make(abs.resolveSibling(abs.getFileName() + "-tls"), HOST);
         return start(
                 new Node(
                         1,
@@ -67,7 +104,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                         controllerPort,
                         "1@" + HOST + ":" + controllerPort,
                         null),
-                new SaslUser(user, password, freePort()));
+                new Secured(freePort(), Map.copyOf(users), certificates, authorize));
     }
 
     /** Starts a broker on free loopback ports with its log and metadata under {@code dataDir}. */
@@ -121,7 +158,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(node, null);
     }
 
-    private static EmbeddedKafka start(Node node, SaslUser sasl) throws IOException {
+    private static EmbeddedKafka start(Node node, Secured secured) throws IOException {
         Path dataDir = node.dataDir();
         Files.createDirectories(dataDir);
         String logDir = dataDir.toAbsolutePath().toString();
@@ -145,24 +182,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("controller.listener.names", "CONTROLLER");
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        String saslBootstrap = null;
-        if (sasl != null) {
-            saslBootstrap = HOST + ":" + sasl.port();
-            props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+        if (secured != null) {
+            String address = HOST + ":" + secured.port();
+            props.put("listeners", props.get("listeners") + ",SASL_SSL://" + address);
             props.put(
                     "advertised.listeners",
-                    props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+                    props.get("advertised.listeners") + ",SASL_SSL://" + address);
             props.put(
                     "listener.security.protocol.map",
-                    props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
-            props.put("sasl.enabled.mechanisms", "PLAIN");
+                    props.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+            props.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
             props.put(
-                    "listener.name.sasl_plaintext.plain.sasl.jaas.config",
-                    "org.apache.kafka.common.security.plain.PlainLoginModule required user_"
-                            + sasl.user()
-                            + "=\""
-                            + sasl.password()
-                            + "\";");
+                    "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            secured.certificates()
+                    .keystoreProperties()
+                    .forEach((k, v) -> props.put("listener.name.sasl_ssl." + k, v));
+            if (secured.authorize()) {
+                props.put(
+                        "authorizer.class.name",
+                        "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+                // The broker itself and the plain listener's clients (test harnesses).
+                props.put("super.users", "User:ANONYMOUS");
+            }
         }
         props.put("log.dirs", logDir);
         props.put("auto.create.topics.enable", "false");
@@ -189,7 +231,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.startup();
         String bootstrap = HOST + ":" + node.brokerPort();
         LOG.info("Kafka node {} up at {} (data {})", node.id(), bootstrap, logDir);
-        return new EmbeddedKafka(server, bootstrap, dataDir, saslBootstrap);
+        if (secured != null) {
+            addScramUsers(bootstrap, secured.users());
+        }
+        return new EmbeddedKafka(server, bootstrap, dataDir, secured);
     }
 
     private static void format(String logDir, int nodeId, String clusterId) throws IOException {
@@ -221,16 +266,58 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** The SCRAM credentials of {@code users}, written through the plain listener. */
+    private static void addScramUsers(String bootstrap, Map<String, String> users)
+            throws IOException {
+        List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+        users.forEach(
+                (user, password) ->
+                        upserts.add(
+                                new UserScramCredentialUpsertion(
+                                        user,
+                                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                                        password)));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            admin.alterUserScramCredentials(upserts).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("creating the SCRAM users failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted creating the SCRAM users", e);
+        }
+    }
+
     /**
-     * {@code host:port} of the SASL_PLAINTEXT listener of a broker from {@link #startWithSasl}.
+     * {@code host:port} of the SASL_SSL listener of a broker from {@link #startSecured}.
      *
      * @throws IllegalStateException on a broker without one
      */
-    public String saslBootstrapServers() {
-        if (saslBootstrapServers == null) {
-            throw new IllegalStateException("this broker has no SASL listener");
+    public String secureBootstrapServers() {
+        return HOST + ":" + secured().port();
+    }
+
+    /**
+     * The secured listener of a broker from {@link #startSecured}.
+     *
+     * @throws IllegalStateException on a broker without one
+     */
+    public Secured secured() {
+        if (secured == null) {
+            throw new IllegalStateException("this broker has no secured listener");
         }
-        return saslBootstrapServers;
+        return secured;
+    }
+
+    /** Grants {@code acls} through the plain (super user) listener. */
+    public void grant(List<AclBinding> acls) throws IOException {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("granting ACLs failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted granting ACLs", e);
+        }
     }
 
     public Path dataDir() {

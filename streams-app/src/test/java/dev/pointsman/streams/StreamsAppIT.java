@@ -20,6 +20,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.gateway.GatewaySettings;
+import dev.pointsman.topics.KafkaAcls;
 import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
@@ -121,7 +122,8 @@ class StreamsAppIT {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        kafka = EmbeddedKafka.startWithSasl(dir.resolve("kafka"), "router", "s3cret");
+        kafka = EmbeddedKafka.startSecured(dir.resolve("kafka"), Map.of("router", "s3cret"), true);
+        kafka.grant(KafkaAcls.streams("User:router", "streams-it"));
         declare(kafka.bootstrapServers(), "p", "q");
         TopologySettings topology =
                 TopologySettings.defaults()
@@ -132,21 +134,21 @@ class StreamsAppIT {
                 StreamsApp.start(
                         settings(topology, "state", kafka.bootstrapServers(), KafkaConfig.NONE));
         // A second instance of the app: the pools' windows are split between the two, and
-        // each answers for every pool. It reaches the broker only through the SASL listener, with
-        // the credentials in its --kafka-config file, so each of its clients must read the file.
+        // each answers for every pool. It reaches the broker only through the SASL_SSL listener
+        // (SCRAM, TLS, ACLs enforced: exactly KafkaAcls.streams), with the credentials and the
+        // truststore in its --kafka-config file, so each of its clients must read the file.
         Path clientConfig = dir.resolve("client.properties");
-        Files.writeString(
-                clientConfig,
-                "security.protocol=SASL_PLAINTEXT\n"
-                        + "sasl.mechanism=PLAIN\n"
-                        + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule"
-                        + " required username=\"router\" password=\"s3cret\";\n");
+        Properties client = new Properties();
+        client.putAll(kafka.secured().clientProperties("router"));
+        try (var out = Files.newBufferedWriter(clientConfig)) {
+            client.store(out, "the peer's Kafka client settings");
+        }
         peer =
                 StreamsApp.start(
                         settings(
                                 topology,
                                 "state-peer",
-                                kafka.saslBootstrapServers(),
+                                kafka.secureBootstrapServers(),
                                 KafkaConfig.load(clientConfig.toString())));
         upstream = new Upstream(kafka.bootstrapServers());
         upstream.start();

@@ -91,9 +91,20 @@ class K8sManifestsTest {
         }
     }
 
+    /** Strimzi's CRDs, from its API's test jar, by kind. */
+    private static final Map<String, String> STRIMZI_CRDS =
+            Map.of(
+                    "Kafka", "crds/v1/040-Crd-kafka.yaml",
+                    "KafkaTopic", "crds/v1/043-Crd-kafkatopic.yaml",
+                    "KafkaNodePool", "crds/v1/045-Crd-kafkanodepool.yaml");
+
     @Test
     void everyRenderedObjectMatchesTheSchemaOfItsKind() throws Exception {
         JsonNode flinkSchema = flinkDeploymentSchema();
+        Map<String, JsonNode> strimziSchemas = new HashMap<>();
+        for (Map.Entry<String, String> crd : STRIMZI_CRDS.entrySet()) {
+            strimziSchemas.put(crd.getKey(), crdSchema(crd.getValue(), "v1"));
+        }
         for (Map.Entry<String, List<JsonNode>> overlay : rendered.entrySet()) {
             List<String> errors = new ArrayList<>();
             for (JsonNode object : overlay.getValue()) {
@@ -109,6 +120,7 @@ class K8sManifestsTest {
                         assertThat(object.path("apiVersion").asText())
                                 .as(where)
                                 .isEqualTo("kafka.strimzi.io/v1");
+                        validateResource(strimziSchemas.get(kind), object, where, errors);
                     }
                     Object model = YAML.treeToValue(object, Class.forName(MODELS.get(kind)));
                     unknownFields(model, where, errors);
@@ -143,16 +155,20 @@ class K8sManifestsTest {
                 YAML.treeToValue(pool, Class.forName(MODELS.get("KafkaNodePool"))),
                 "KafkaNodePool",
                 errors);
+        validateResource(
+                crdSchema(STRIMZI_CRDS.get("KafkaNodePool"), "v1"), pool, "KafkaNodePool", errors);
         JsonNode deployment = one("gpu", "Deployment").deepCopy();
         ((ObjectNode) deployment.path("spec").path("template").path("spec")).put("toleration", 1);
         unknownFields(
                 YAML.treeToValue(deployment, Class.forName(MODELS.get("Deployment"))),
                 "Deployment",
                 errors);
-        assertThat(errors).hasSize(3);
-        assertThat(errors.get(0)).contains("spec.job.upgradeMod");
-        assertThat(errors.get(1)).contains("replica");
-        assertThat(errors.get(2)).contains("toleration");
+        // the node pool's misspelling twice: Strimzi's model and its CRD
+        assertThat(errors).hasSize(4);
+        assertThat(errors.get(0)).contains("spec.job.upgradeMod: unknown field");
+        assertThat(errors.get(1)).contains("unknown fields [replica]");
+        assertThat(errors.get(2)).contains("spec.replica: unknown field");
+        assertThat(errors.get(3)).contains("toleration");
     }
 
     @Test
@@ -426,6 +442,20 @@ class K8sManifestsTest {
     }
 
     // ---- schemas -----------------------------------------------------------------------------
+
+    /** The openAPIV3Schema of {@code version} in the CRD at {@code resource} on the class path. */
+    private static JsonNode crdSchema(String resource, String version) throws IOException {
+        try (InputStream in =
+                K8sManifestsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource + " on the test class path").isNotNull();
+            for (JsonNode v : YAML.readTree(in).path("spec").path("versions")) {
+                if (v.path("name").asText().equals(version)) {
+                    return v.path("schema").path("openAPIV3Schema");
+                }
+            }
+            throw new AssertionError(resource + " has no version " + version);
+        }
+    }
 
     /**
      * The FlinkDeployment CRD's schema from the operator's API jar (1.10.0, the newest on Maven

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.RoutingDecision;
+import dev.pointsman.topics.KafkaAcls;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code --kafka-config}: a job given only a broker's SASL listener and a client properties file
- * with the credentials reads its sources and writes both kinds of sink (decisions at least once,
- * dead letters in transactions) through it.
+ * {@code --kafka-config}: a job given only a broker's SASL_SSL listener (SCRAM-SHA-512, TLS) and a
+ * client properties file with the credentials and truststore reads its sources and writes both
+ * kinds of sink (decisions at least once, dead letters in transactions) through it, as a user the
+ * broker's authorizer grants exactly {@link KafkaAcls#job}.
  */
 class KafkaConfigIT {
     private static final String POOL = "secured";
@@ -31,6 +33,7 @@ class KafkaConfigIT {
     @Test
     void aJobOnTheSaslListenerReadsAndWritesWithTheFilesCredentials() throws Exception {
         try (RouterTestKit kit = RouterTestKit.overSasl(dir)) {
+            kit.kafka.grant(KafkaAcls.job("User:router", "sasl"));
             JobClient job = kit.start(dir.resolve("checkpoints"), null, "sasl");
             try {
                 kit.catalog(

@@ -69,8 +69,9 @@ final class RouterTestKit implements AutoCloseable {
     }
 
     /**
-     * A kit whose jobs reach the broker only through its SASL listener, with the credentials in a
-     * client properties file (the kit itself uses the plain listener).
+     * A kit whose jobs reach the broker only through its SASL_SSL listener (SCRAM, TLS with a
+     * certificate made for the test, ACLs enforced), as user {@code router} with the credentials
+     * and truststore in a client properties file. The kit itself uses the plain listener.
      */
     static RouterTestKit overSasl(Path dir) throws Exception {
         return new RouterTestKit(dir, EMBEDDER, true);
@@ -79,15 +80,16 @@ final class RouterTestKit implements AutoCloseable {
     private RouterTestKit(Path dir, String embedder, boolean sasl) throws Exception {
         this.embedder = embedder;
         if (sasl) {
-            kafka = EmbeddedKafka.startWithSasl(dir.resolve("kafka"), "router", "s3cret");
+            kafka =
+                    EmbeddedKafka.startSecured(
+                            dir.resolve("kafka"), Map.of("router", "s3cret"), true);
             Path file = dir.resolve("client.properties");
-            Files.writeString(
-                    file,
-                    "security.protocol=SASL_PLAINTEXT\n"
-                            + "sasl.mechanism=PLAIN\n"
-                            + "sasl.jaas.config=org.apache.kafka.common.security.plain."
-                            + "PlainLoginModule required username=\"router\" password=\"s3cret\";\n");
-            jobBootstrap = kafka.saslBootstrapServers();
+            Properties client = new Properties();
+            client.putAll(kafka.secured().clientProperties("router"));
+            try (var out = Files.newBufferedWriter(file)) {
+                client.store(out, "the job's Kafka client settings");
+            }
+            jobBootstrap = kafka.secureBootstrapServers();
             jobKafka = KafkaConfig.load(file.toString());
         } else {
             kafka = EmbeddedKafka.start(dir.resolve("kafka"));
