@@ -15,6 +15,7 @@ import dev.pointsman.flink.job.JobSettings;
 import dev.pointsman.flink.job.RoutingJobMain;
 import dev.pointsman.streams.StreamsApp;
 import dev.pointsman.streams.StreamsMain;
+import dev.pointsman.topics.KafkaAcls;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.TopicSpec;
 import dev.pointsman.topics.Topics;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,18 +63,20 @@ class K8sManifestsTest {
      * class does not know lands in its additional properties.
      */
     private static final Map<String, String> MODELS =
-            Map.of(
-                    "Namespace", "io.fabric8.kubernetes.api.model.Namespace",
-                    "ConfigMap", "io.fabric8.kubernetes.api.model.ConfigMap",
-                    "Secret", "io.fabric8.kubernetes.api.model.Secret",
-                    "Service", "io.fabric8.kubernetes.api.model.Service",
-                    "Deployment", "io.fabric8.kubernetes.api.model.apps.Deployment",
-                    "StatefulSet", "io.fabric8.kubernetes.api.model.apps.StatefulSet",
-                    "HorizontalPodAutoscaler",
-                            "io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler",
-                    "Kafka", "io.strimzi.api.kafka.model.kafka.Kafka",
-                    "KafkaNodePool", "io.strimzi.api.kafka.model.nodepool.KafkaNodePool",
-                    "KafkaTopic", "io.strimzi.api.kafka.model.topic.KafkaTopic");
+            Map.ofEntries(
+                    Map.entry("Namespace", "io.fabric8.kubernetes.api.model.Namespace"),
+                    Map.entry("ConfigMap", "io.fabric8.kubernetes.api.model.ConfigMap"),
+                    Map.entry("Secret", "io.fabric8.kubernetes.api.model.Secret"),
+                    Map.entry("Service", "io.fabric8.kubernetes.api.model.Service"),
+                    Map.entry("Deployment", "io.fabric8.kubernetes.api.model.apps.Deployment"),
+                    Map.entry("StatefulSet", "io.fabric8.kubernetes.api.model.apps.StatefulSet"),
+                    Map.entry(
+                            "HorizontalPodAutoscaler",
+                            "io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler"),
+                    Map.entry("Kafka", "io.strimzi.api.kafka.model.kafka.Kafka"),
+                    Map.entry("KafkaNodePool", "io.strimzi.api.kafka.model.nodepool.KafkaNodePool"),
+                    Map.entry("KafkaTopic", "io.strimzi.api.kafka.model.topic.KafkaTopic"),
+                    Map.entry("KafkaUser", "io.strimzi.api.kafka.model.user.KafkaUser"));
 
     @TempDir Path dir;
 
@@ -96,7 +100,8 @@ class K8sManifestsTest {
             Map.of(
                     "Kafka", "crds/v1/040-Crd-kafka.yaml",
                     "KafkaTopic", "crds/v1/043-Crd-kafkatopic.yaml",
-                    "KafkaNodePool", "crds/v1/045-Crd-kafkanodepool.yaml");
+                    "KafkaNodePool", "crds/v1/045-Crd-kafkanodepool.yaml",
+                    "KafkaUser", "crds/v1/044-Crd-kafkauser.yaml");
 
     @Test
     void everyRenderedObjectMatchesTheSchemaOfItsKind() throws Exception {
@@ -133,6 +138,7 @@ class K8sManifestsTest {
                             "Kafka",
                             "KafkaNodePool",
                             "KafkaTopic",
+                            "KafkaUser",
                             "FlinkDeployment",
                             "Deployment",
                             "HorizontalPodAutoscaler",
@@ -218,11 +224,24 @@ class K8sManifestsTest {
                 .isEqualTo(conf.path("execution.checkpointing.dir").asText());
         assertThat(JobSettings.savepoints(settings.checkpoints()))
                 .isEqualTo(conf.path("execution.checkpointing.savepoint-dir").asText());
-        assertThat(settings.bootstrapServers()).isEqualTo("pointsman-kafka-bootstrap:9092");
+        assertThat(settings.bootstrapServers()).isEqualTo("pointsman-kafka-bootstrap:9093");
         assertThat(settings.kafka().properties())
-                .containsEntry("client.dns.lookup", "use_all_dns_ips");
+                .containsEntry("client.dns.lookup", "use_all_dns_ips")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
         // The bootstrap address is the Service Strimzi makes for the cluster's plain listener.
         JsonNode listener = one("gpu", "Kafka").path("spec").path("kafka").path("listeners").get(0);
+        assertThat(listener.path("tls").asBoolean()).isTrue();
+        assertThat(listener.path("authentication").path("type").asText())
+                .isEqualTo("scram-sha-512");
+        assertThat(
+                        one("gpu", "Kafka")
+                                .path("spec")
+                                .path("kafka")
+                                .path("authorization")
+                                .path("type")
+                                .asText())
+                .isEqualTo("simple");
         assertThat(settings.bootstrapServers())
                 .isEqualTo(
                         name(one("gpu", "Kafka"))
@@ -265,7 +284,7 @@ class K8sManifestsTest {
         JsonNode pod = set.path("template").path("spec");
         List<String> args = args("gpu", pod, strings(pod.path("containers").get(0).path("args")));
         StreamsApp.Settings s = StreamsMain.parse(args);
-        assertThat(s.bootstrap()).isEqualTo("pointsman-kafka-bootstrap:9092");
+        assertThat(s.bootstrap()).isEqualTo("pointsman-kafka-bootstrap:9093");
         assertThat(s.partitions()).isEqualTo(12);
         assertThat(s.standbyReplicas()).isEqualTo(1);
         assertThat(s.api().tokens()).containsOnlyKeys("default");
@@ -281,6 +300,119 @@ class K8sManifestsTest {
                                 .path("clusterIP")
                                 .asText())
                 .isEqualTo("None");
+    }
+
+    @Test
+    void eachComponentLogsInAsItsOwnKafkaUserWithExactlyTheAclsItNeeds() throws Exception {
+        JsonNode jobPod =
+                one("gpu", "FlinkDeployment").path("spec").path("podTemplate").path("spec");
+        JobSettings job =
+                JobArgs.parse(
+                                args(
+                                        "gpu",
+                                        jobPod,
+                                        strings(
+                                                one("gpu", "FlinkDeployment")
+                                                        .path("spec")
+                                                        .path("job")
+                                                        .path("args"))))
+                        .settings();
+        JsonNode workerPod = one("gpu", "Deployment").path("spec").path("template").path("spec");
+        String workerGroup =
+                Main.commandLine()
+                        .parseArgs(
+                                concat(
+                                                "embed-worker",
+                                                args(
+                                                        "gpu",
+                                                        workerPod,
+                                                        strings(
+                                                                workerPod
+                                                                        .path("containers")
+                                                                        .get(0)
+                                                                        .path("args"))))
+                                        .toArray(String[]::new))
+                        .subcommand()
+                        .matchedOptionValue("--group", "pointsman-embed-worker");
+        JsonNode streamsPod = one("gpu", "StatefulSet").path("spec").path("template").path("spec");
+        StreamsApp.Settings streams =
+                StreamsMain.parse(
+                        args(
+                                "gpu",
+                                streamsPod,
+                                strings(streamsPod.path("containers").get(0).path("args"))));
+
+        Map<JsonNode, List<org.apache.kafka.common.acl.AclBinding>> expected =
+                new LinkedHashMap<>();
+        expected.put(jobPod, KafkaAcls.job("User:" + kafkaUser(jobPod), job.group()));
+        expected.put(
+                workerPod,
+                KafkaAcls.embedWorker("User:" + kafkaUser(workerPod), workerGroup, workerGroup));
+        expected.put(
+                streamsPod,
+                KafkaAcls.streams("User:" + kafkaUser(streamsPod), streams.applicationId()));
+        List<String> users = new ArrayList<>();
+        for (Map.Entry<JsonNode, List<org.apache.kafka.common.acl.AclBinding>> e :
+                expected.entrySet()) {
+            String user = kafkaUser(e.getKey());
+            users.add(user);
+            assertThat(acls(byName("gpu", "KafkaUser", user)))
+                    .as("the ACLs of KafkaUser " + user)
+                    .containsExactlyInAnyOrderElementsOf(e.getValue());
+        }
+        assertThat(users).doesNotHaveDuplicates();
+        // the embed workers' transactional ids are their pod names, under the granted prefix
+        assertThat(strings(workerPod.path("containers").get(0).path("args")))
+                .contains("--transactional-id=$(POD_NAME)");
+        assertThat(name(one("gpu", "Deployment"))).startsWith(workerGroup);
+    }
+
+    /** The KafkaUser whose Secret a pod mounts as its Kafka credentials. */
+    private static String kafkaUser(JsonNode pod) {
+        for (JsonNode v : pod.path("volumes")) {
+            if (v.path("name").asText().equals("kafka-user")) {
+                return v.path("secret").path("secretName").asText();
+            }
+        }
+        throw new AssertionError("no kafka-user volume in " + pod);
+    }
+
+    /** A KafkaUser's ACL rules as Kafka's bindings for its SCRAM principal. */
+    private static List<org.apache.kafka.common.acl.AclBinding> acls(JsonNode user) {
+        List<org.apache.kafka.common.acl.AclBinding> out = new ArrayList<>();
+        for (JsonNode rule : user.path("spec").path("authorization").path("acls")) {
+            JsonNode r = rule.path("resource");
+            var pattern =
+                    new org.apache.kafka.common.resource.ResourcePattern(
+                            switch (r.path("type").asText()) {
+                                case "topic" -> org.apache.kafka.common.resource.ResourceType.TOPIC;
+                                case "group" -> org.apache.kafka.common.resource.ResourceType.GROUP;
+                                case "cluster" ->
+                                        org.apache.kafka.common.resource.ResourceType.CLUSTER;
+                                case "transactionalId" ->
+                                        org.apache.kafka.common.resource.ResourceType
+                                                .TRANSACTIONAL_ID;
+                                default -> throw new AssertionError(r.toString());
+                            },
+                            r.path("name").asText(),
+                            r.path("patternType").asText("literal").equals("prefix")
+                                    ? org.apache.kafka.common.resource.PatternType.PREFIXED
+                                    : org.apache.kafka.common.resource.PatternType.LITERAL);
+            for (JsonNode op : rule.path("operations")) {
+                out.add(
+                        new org.apache.kafka.common.acl.AclBinding(
+                                pattern,
+                                new org.apache.kafka.common.acl.AccessControlEntry(
+                                        "User:" + name(user),
+                                        rule.path("host").asText("*"),
+                                        org.apache.kafka.common.acl.AclOperation.valueOf(
+                                                op.asText()
+                                                        .replaceAll("([a-z])([A-Z])", "$1_$2")
+                                                        .toUpperCase(java.util.Locale.ROOT)),
+                                        org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
+            }
+        }
+        return out;
     }
 
     // ---- rendering -------------------------------------------------------------------------
@@ -390,18 +522,27 @@ class K8sManifestsTest {
                     volume = v;
                 }
             }
-            if (volume == null || !volume.has("secret")) {
+            if (volume == null || (!volume.has("secret") && !volume.has("configMap"))) {
                 continue; // a volume claim: nothing the arguments read
             }
-            JsonNode secret =
-                    byName(overlay, "Secret", volume.path("secret").path("secretName").asText());
+            boolean isSecret = volume.has("secret");
+            JsonNode source = isSecret ? volume.path("secret") : volume.path("configMap");
+            String sourceName = source.path(isSecret ? "secretName" : "name").asText();
+            if (isSecret && !rendered(overlay, "Secret", sourceName)) {
+                // made by Strimzi: a KafkaUser's credentials or the cluster CA's certificate
+                assertThat(strimziSecrets(overlay))
+                        .as("who makes Secret " + sourceName)
+                        .contains(sourceName);
+                continue;
+            }
+            JsonNode secret = byName(overlay, isSecret ? "Secret" : "ConfigMap", sourceName);
             Path local = dir.resolve(overlay + mount.path("mountPath").asText());
             Files.createDirectories(local);
             Map<String, String> paths = new HashMap<>();
             secret.path("data").fieldNames().forEachRemaining(k -> paths.put(k, k));
-            if (volume.path("secret").has("items")) {
+            if (source.has("items")) {
                 paths.clear();
-                for (JsonNode item : volume.path("secret").path("items")) {
+                for (JsonNode item : source.path("items")) {
                     paths.put(item.path("key").asText(), item.path("path").asText());
                 }
             }
@@ -412,7 +553,9 @@ class K8sManifestsTest {
                         .isFalse();
                 Files.write(
                         local.resolve(p.getValue()),
-                        Base64.getMimeDecoder().decode(value.asText()));
+                        isSecret
+                                ? Base64.getMimeDecoder().decode(value.asText())
+                                : value.asText().getBytes(StandardCharsets.UTF_8));
             }
             mounts.put(mount.path("mountPath").asText(), local);
         }
@@ -431,6 +574,18 @@ class K8sManifestsTest {
             }
             out.add(value);
         }
+        return out;
+    }
+
+    private boolean rendered(String overlay, String kind, String name) {
+        return all(overlay, kind).stream().anyMatch(o -> name(o).equals(name));
+    }
+
+    /** The Secrets Strimzi makes: one per KafkaUser, and the cluster CA's certificate. */
+    private List<String> strimziSecrets(String overlay) {
+        List<String> out = new ArrayList<>();
+        all(overlay, "KafkaUser").forEach(u -> out.add(name(u)));
+        all(overlay, "Kafka").forEach(k -> out.add(name(k) + "-cluster-ca-cert"));
         return out;
     }
 
