@@ -45,7 +45,9 @@ class EndToEndIT {
     @TempDir Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(TestBroker.class)
+    @EnumSource(
+            value = TestBroker.class,
+            names = {"EMBEDDED", "TESTCONTAINERS"})
     void theLoopClosesAndAShiftRaisesADriftAlert(TestBroker broker) throws Exception {
         Benchmark bench = E2e.sample();
         assertThat(bench.datasets()).contains(SHIFT_TO);

@@ -14,6 +14,7 @@ import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.KafkaAcls;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +46,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The embedding service on a real broker with the real quantised MiniLM: once on the embedded
- * broker, and once on Apache Kafka's image through Testcontainers where Docker exists.
+ * The embedding service on a real broker with the real quantised MiniLM: on the embedded broker, on
+ * Apache Kafka's image through Testcontainers where Docker exists, and on the embedded broker's
+ * secured listener (SASL_SSL, SCRAM) as a user granted exactly {@link KafkaAcls#embedWorker}.
  */
 @ParameterizedClass(name = "{0}")
 @EnumSource(TestBroker.class)
@@ -75,6 +77,7 @@ class EmbedWorkerIT {
                                 kafka.bootstrapServers()))) {
             Topics.ensure(admin, Topics.all(2, Replication.SINGLE, Duration.ofDays(1)));
         }
+        kafka.grant(KafkaAcls.embedWorker(TestBroker.PRINCIPAL, "it-embed", "it-embed"));
         embedder =
                 new OnnxEmbedder(
                         new EmbedderConfig(
@@ -151,13 +154,14 @@ class EmbedWorkerIT {
         worker =
                 new EmbedWorker(
                         new EmbedWorker.Settings(
-                                kafka.bootstrapServers(),
+                                kafka.clientBootstrapServers(),
                                 "it-embed",
                                 "it-embed-0",
                                 Topics.QUERIES,
                                 Topics.QUERIES_EMBEDDED,
                                 Topics.DLQ,
-                                new BatchPolicy(8, 30)),
+                                new BatchPolicy(8, 30),
+                                kafka.clientConfig()),
                         embedder,
                         new QueryValidator(4096, Set.of()));
         Thread t = new Thread(worker, "embed-worker-it");
