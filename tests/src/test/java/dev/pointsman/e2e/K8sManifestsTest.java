@@ -32,10 +32,18 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -342,8 +350,7 @@ class K8sManifestsTest {
                                 streamsPod,
                                 strings(streamsPod.path("containers").get(0).path("args"))));
 
-        Map<JsonNode, List<org.apache.kafka.common.acl.AclBinding>> expected =
-                new LinkedHashMap<>();
+        Map<JsonNode, List<AclBinding>> expected = new LinkedHashMap<>();
         expected.put(jobPod, KafkaAcls.job("User:" + kafkaUser(jobPod), job.group()));
         expected.put(
                 workerPod,
@@ -352,8 +359,7 @@ class K8sManifestsTest {
                 streamsPod,
                 KafkaAcls.streams("User:" + kafkaUser(streamsPod), streams.applicationId()));
         List<String> users = new ArrayList<>();
-        for (Map.Entry<JsonNode, List<org.apache.kafka.common.acl.AclBinding>> e :
-                expected.entrySet()) {
+        for (Map.Entry<JsonNode, List<AclBinding>> e : expected.entrySet()) {
             String user = kafkaUser(e.getKey());
             users.add(user);
             assertThat(acls(byName("gpu", "KafkaUser", user)))
@@ -378,38 +384,35 @@ class K8sManifestsTest {
     }
 
     /** A KafkaUser's ACL rules as Kafka's bindings for its SCRAM principal. */
-    private static List<org.apache.kafka.common.acl.AclBinding> acls(JsonNode user) {
-        List<org.apache.kafka.common.acl.AclBinding> out = new ArrayList<>();
+    private static List<AclBinding> acls(JsonNode user) {
+        List<AclBinding> out = new ArrayList<>();
         for (JsonNode rule : user.path("spec").path("authorization").path("acls")) {
             JsonNode r = rule.path("resource");
             var pattern =
-                    new org.apache.kafka.common.resource.ResourcePattern(
+                    new ResourcePattern(
                             switch (r.path("type").asText()) {
-                                case "topic" -> org.apache.kafka.common.resource.ResourceType.TOPIC;
-                                case "group" -> org.apache.kafka.common.resource.ResourceType.GROUP;
-                                case "cluster" ->
-                                        org.apache.kafka.common.resource.ResourceType.CLUSTER;
-                                case "transactionalId" ->
-                                        org.apache.kafka.common.resource.ResourceType
-                                                .TRANSACTIONAL_ID;
+                                case "topic" -> ResourceType.TOPIC;
+                                case "group" -> ResourceType.GROUP;
+                                case "cluster" -> ResourceType.CLUSTER;
+                                case "transactionalId" -> ResourceType.TRANSACTIONAL_ID;
                                 default -> throw new AssertionError(r.toString());
                             },
                             r.path("name").asText(),
                             r.path("patternType").asText("literal").equals("prefix")
-                                    ? org.apache.kafka.common.resource.PatternType.PREFIXED
-                                    : org.apache.kafka.common.resource.PatternType.LITERAL);
+                                    ? PatternType.PREFIXED
+                                    : PatternType.LITERAL);
             for (JsonNode op : rule.path("operations")) {
                 out.add(
-                        new org.apache.kafka.common.acl.AclBinding(
+                        new AclBinding(
                                 pattern,
-                                new org.apache.kafka.common.acl.AccessControlEntry(
+                                new AccessControlEntry(
                                         "User:" + name(user),
                                         rule.path("host").asText("*"),
-                                        org.apache.kafka.common.acl.AclOperation.valueOf(
+                                        AclOperation.valueOf(
                                                 op.asText()
                                                         .replaceAll("([a-z])([A-Z])", "$1_$2")
-                                                        .toUpperCase(java.util.Locale.ROOT)),
-                                        org.apache.kafka.common.acl.AclPermissionType.ALLOW)));
+                                                        .toUpperCase(Locale.ROOT)),
+                                        AclPermissionType.ALLOW)));
             }
         }
         return out;

@@ -3,7 +3,6 @@ package dev.pointsman.topics;
 import dev.pointsman.settings.Setting;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,8 +22,7 @@ import org.jspecify.annotations.Nullable;
  * @param file where the properties were read from, or null for none
  * @param properties what the file sets
  */
-public record KafkaConfig(@Nullable String file, Map<String, String> properties)
-        implements Serializable {
+public record KafkaConfig(@Nullable String file, Map<String, String> properties) {
     public static final Setting<String> FILE =
             Setting.optionalText(
                     "kafka-config",
