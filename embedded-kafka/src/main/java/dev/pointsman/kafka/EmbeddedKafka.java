@@ -15,6 +15,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.utils.Time;
@@ -277,13 +279,23 @@ public final class EmbeddedKafka implements AutoCloseable {
                                         user,
                                         new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
                                         password)));
+        administer(
+                bootstrap,
+                "creating the SCRAM users",
+                admin -> admin.alterUserScramCredentials(upserts).all());
+    }
+
+    /** Runs one admin call through the plain listener, waiting up to a minute for it. */
+    private static void administer(
+            String bootstrap, String what, Function<Admin, KafkaFuture<Void>> call)
+            throws IOException {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.alterUserScramCredentials(upserts).all().get(60, TimeUnit.SECONDS);
+            call.apply(admin).get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("creating the SCRAM users failed", e);
+            throw new IOException(what + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted creating the SCRAM users", e);
+            throw new IOException("interrupted " + what, e);
         }
     }
 
@@ -310,14 +322,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Grants {@code acls} through the plain (super user) listener. */
     public void grant(List<AclBinding> acls) throws IOException {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IOException("granting ACLs failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted granting ACLs", e);
-        }
+        administer(bootstrapServers, "granting ACLs", admin -> admin.createAcls(acls).all());
     }
 
     public Path dataDir() {

@@ -129,22 +129,23 @@ final class RouterTestKit implements AutoCloseable {
             String name,
             UnaryOperator<JobSettings.Builder> adjust)
             throws Exception {
-        JobSettings settings =
-                adjust.apply(
-                                JobSettings.builder(jobBootstrap, checkpoints)
-                                        .kafka(jobKafka)
-                                        .group(name)
-                                        .shards(2)
-                                        .k(5)
-                                        // pools without a catalog router: plain kNN, as the ITs
-                                        // were written for
-                                        .router("knn-5")
-                                        .capacity(10_000)
-                                        .mergeTimeout(Duration.ofSeconds(5))
-                                        .catalogWait(Duration.ofSeconds(20))
-                                        .checkpointInterval(Duration.ofMillis(300)))
-                        .build();
-        return LocalJob.start(settings, 2, restoreFrom, name);
+        return LocalJob.start(
+                adjust.apply(settings(checkpoints, name)).build(), 2, restoreFrom, name);
+    }
+
+    /** The settings the kit's jobs start with (2 shards, k 5, group {@code name}). */
+    JobSettings.Builder settings(Path checkpoints, String name) {
+        return JobSettings.builder(jobBootstrap, checkpoints)
+                .kafka(jobKafka)
+                .group(name)
+                .shards(2)
+                .k(5)
+                // pools without a catalog router: plain kNN, as the ITs were written for
+                .router("knn-5")
+                .capacity(10_000)
+                .mergeTimeout(Duration.ofSeconds(5))
+                .catalogWait(Duration.ofSeconds(20))
+                .checkpointInterval(Duration.ofMillis(300));
     }
 
     float[] vector() {

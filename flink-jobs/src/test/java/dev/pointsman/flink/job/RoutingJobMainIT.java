@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.pointsman.schemas.RoutingDecision;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,17 +49,8 @@ class RoutingJobMainIT {
             first.cancel().get();
             assertThat(LocalJob.latestCheckpoint(checkpoints)).isPresent();
 
-            JobSettings settings =
-                    JobSettings.builder(kit.kafka.bootstrapServers(), checkpoints)
-                            .group("main-router")
-                            .shards(2)
-                            .k(5)
-                            .router("knn-5")
-                            .capacity(10_000)
-                            .mergeTimeout(Duration.ofSeconds(5))
-                            .catalogWait(Duration.ofSeconds(20))
-                            .checkpointInterval(Duration.ofMillis(300))
-                            .build();
+            // the same settings as the first run, as a restarted JobManager is given them again
+            JobSettings settings = kit.settings(checkpoints, "main-router").build();
             List<String> args = new ArrayList<>(JobArgs.of(settings, "main-router"));
             args.add("--resume-latest");
             AtomicReference<Throwable> ended = new AtomicReference<>();
