@@ -3,6 +3,7 @@ package dev.pointsman.kafka;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -57,14 +58,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * A broker's secured listener: SASL_SSL, SCRAM-SHA-512 users, a certificate for 127.0.0.1 that
-     * {@link TestCertificates} made, and (if {@code authorize}) Kafka's StandardAuthorizer, under
-     * which a user may do only what ACLs grant it. The plain listener stays, for the broker itself
-     * and for test harnesses, as a super user.
+     * {@link TestCertificates} made, and Kafka's StandardAuthorizer, under which a user may do only
+     * what ACLs grant it. The plain listener stays, for the broker itself and for test harnesses,
+     * as a super user.
      *
      * @param users user → password
      */
-    public record Secured(
-            int port, Map<String, String> users, TestCertificates certificates, boolean authorize) {
+    public record Secured(int port, Map<String, String> users, TestCertificates certificates) {
         /** The client properties (security.protocol, sasl.*, ssl.*) that log {@code user} in. */
         public Map<String, String> clientProperties(String user) {
             String password = users.get(user);
@@ -84,29 +84,35 @@ public final class EmbeddedKafka implements AutoCloseable {
             p.putAll(certificates.truststoreProperties());
             return p;
         }
+
+        /**
+         * Writes {@link #clientProperties} of {@code user} to {@code file}, as a component's {@code
+         * --kafka-config} takes them, and returns the file.
+         */
+        public Path writeClientProperties(String user, Path file) throws IOException {
+            Properties p = new Properties();
+            p.putAll(clientProperties(user));
+            try (Writer out = Files.newBufferedWriter(file)) {
+                p.store(out, "Kafka client settings of " + user);
+            }
+            return file;
+        }
     }
 
     /**
      * Starts a single node on free ports that also listens for SASL_SSL clients on {@link
      * #secureBootstrapServers()}: TLS with a certificate made for it, SCRAM-SHA-512 logins for
-     * {@code users} (user → password), and, if {@code authorize}, ACLs enforced for them.
+     * {@code users} (user → password), and ACLs enforced for them.
      */
-    public static EmbeddedKafka startSecured(
-            Path dataDir, Map<String, String> users, boolean authorize) throws IOException {
-        int controllerPort = freePort();
+    public static EmbeddedKafka startSecured(Path dataDir, Map<String, String> users)
+            throws IOException {
         // beside the data directory: Kafka's log directory holds topic data only
         Path abs = dataDir.toAbsolutePath();
         TestCertificates certificates =
                 TestCertificates.make(abs.resolveSibling(abs.getFileName() + "-tls"), HOST);
         return start(
-                new Node(
-                        1,
-                        dataDir,
-                        freePort(),
-                        controllerPort,
-                        "1@" + HOST + ":" + controllerPort,
-                        null),
-                new Secured(freePort(), Map.copyOf(users), certificates, authorize));
+                Node.single(dataDir, freePort(), freePort()),
+                new Secured(freePort(), Map.copyOf(users), certificates));
     }
 
     /** Starts a broker on free loopback ports with its log and metadata under {@code dataDir}. */
@@ -120,14 +126,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort)
             throws IOException {
-        return start(
-                new Node(
-                        1,
-                        dataDir,
-                        brokerPort,
-                        controllerPort,
-                        "1@" + HOST + ":" + controllerPort,
-                        null));
+        return start(Node.single(dataDir, brokerPort, controllerPort));
     }
 
     /**
@@ -145,6 +144,17 @@ public final class EmbeddedKafka implements AutoCloseable {
             int controllerPort,
             String voters,
             String clusterId) {
+        /** The only node of a cluster of one. */
+        static Node single(Path dataDir, int brokerPort, int controllerPort) {
+            return new Node(
+                    1,
+                    dataDir,
+                    brokerPort,
+                    controllerPort,
+                    "1@" + HOST + ":" + controllerPort,
+                    null);
+        }
+
         /** How many nodes the quorum has. */
         int size() {
             return voters.split(",").length;
@@ -200,13 +210,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             secured.certificates()
                     .keystoreProperties()
                     .forEach((k, v) -> props.put("listener.name.sasl_ssl." + k, v));
-            if (secured.authorize()) {
-                props.put(
-                        "authorizer.class.name",
-                        "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-                // The broker itself and the plain listener's clients (test harnesses).
-                props.put("super.users", "User:ANONYMOUS");
-            }
+            props.put(
+                    "authorizer.class.name",
+                    "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // The broker itself and the plain listener's clients (test harnesses).
+            props.put("super.users", "User:ANONYMOUS");
         }
         props.put("log.dirs", logDir);
         props.put("auto.create.topics.enable", "false");

@@ -38,8 +38,7 @@ class SecuredBrokerIT {
     @Test
     void itAuthenticatesEncryptsAndAuthorizes() throws Exception {
         try (EmbeddedKafka kafka =
-                EmbeddedKafka.startSecured(
-                        dir.resolve("kafka"), Map.of("router", "s3cret"), true)) {
+                EmbeddedKafka.startSecured(dir.resolve("kafka"), Map.of("router", "s3cret"))) {
             try (Admin admin =
                     Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.createTopics(

@@ -122,7 +122,7 @@ class StreamsAppIT {
     @BeforeAll
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        kafka = EmbeddedKafka.startSecured(dir.resolve("kafka"), Map.of("router", "s3cret"), true);
+        kafka = EmbeddedKafka.startSecured(dir.resolve("kafka"), Map.of("router", "s3cret"));
         kafka.grant(KafkaAcls.streams("User:router", "streams-it"));
         declare(kafka.bootstrapServers(), "p", "q");
         TopologySettings topology =
@@ -137,12 +137,8 @@ class StreamsAppIT {
         // each answers for every pool. It reaches the broker only through the SASL_SSL listener
         // (SCRAM, TLS, ACLs enforced: exactly KafkaAcls.streams), with the credentials and the
         // truststore in its --kafka-config file, so each of its clients must read the file.
-        Path clientConfig = dir.resolve("client.properties");
-        Properties client = new Properties();
-        client.putAll(kafka.secured().clientProperties("router"));
-        try (var out = Files.newBufferedWriter(clientConfig)) {
-            client.store(out, "the peer's Kafka client settings");
-        }
+        Path clientConfig =
+                kafka.secured().writeClientProperties("router", dir.resolve("client.properties"));
         peer =
                 StreamsApp.start(
                         settings(

@@ -18,7 +18,6 @@ import dev.pointsman.topics.KafkaConfig;
 import dev.pointsman.topics.Replication;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,15 +79,10 @@ final class RouterTestKit implements AutoCloseable {
     private RouterTestKit(Path dir, String embedder, boolean sasl) throws Exception {
         this.embedder = embedder;
         if (sasl) {
-            kafka =
-                    EmbeddedKafka.startSecured(
-                            dir.resolve("kafka"), Map.of("router", "s3cret"), true);
-            Path file = dir.resolve("client.properties");
-            Properties client = new Properties();
-            client.putAll(kafka.secured().clientProperties("router"));
-            try (var out = Files.newBufferedWriter(file)) {
-                client.store(out, "the job's Kafka client settings");
-            }
+            kafka = EmbeddedKafka.startSecured(dir.resolve("kafka"), Map.of("router", "s3cret"));
+            Path file =
+                    kafka.secured()
+                            .writeClientProperties("router", dir.resolve("client.properties"));
             jobBootstrap = kafka.secureBootstrapServers();
             jobKafka = KafkaConfig.load(file.toString());
         } else {

@@ -3,11 +3,9 @@ package dev.pointsman.cli.kafka;
 import dev.pointsman.kafka.EmbeddedKafka;
 import dev.pointsman.topics.KafkaConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.acl.AclBinding;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -63,14 +61,15 @@ public enum TestBroker {
     public Running start(Path dataDir) throws IOException {
         if (this == SECURED) {
             EmbeddedKafka kafka =
-                    EmbeddedKafka.startSecured(dataDir, Map.of("worker", "w0rker-secret"), true);
-            Path file = dataDir.resolveSibling(dataDir.getFileName() + "-client.properties");
-            Properties client = new Properties();
-            client.putAll(kafka.secured().clientProperties("worker"));
-            try (var out = Files.newBufferedWriter(file)) {
-                client.store(out, "the client under test");
-            }
-            KafkaConfig config = KafkaConfig.load(file.toString());
+                    EmbeddedKafka.startSecured(dataDir, Map.of("worker", "w0rker-secret"));
+            KafkaConfig config =
+                    KafkaConfig.load(
+                            kafka.secured()
+                                    .writeClientProperties(
+                                            "worker",
+                                            dataDir.resolveSibling(
+                                                    dataDir.getFileName() + "-client.properties"))
+                                    .toString());
             return new Running() {
                 @Override
                 public String bootstrapServers() {
