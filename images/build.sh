@@ -22,16 +22,16 @@ for arg in "$@"; do
 done
 base=target/images/base-jre17.tar
 [ -s "$base" ] || images/build-base.sh "$base"
-mvn -B -q install -DskipTests -pl embed-worker,streams-app,flink-jobs -am
 echo "images: pointsman/streams, pointsman/embed-worker" >&2
-mvn -B -q -Pimages package -DskipTests -pl embed-worker,streams-app
+# installed, so that the runs below can build one module on what this one built
+mvn -B -q -Pimages install -DskipTests -pl embed-worker,streams-app -am
 if [ "$gpu" = 1 ]; then
   echo "images: pointsman/embed-worker-gpu (CUDA 12, cuDNN 9)" >&2
   mvn -B -q -Pimages,gpu package -DskipTests -pl embed-worker
 fi
 if [ "$job" = 1 ]; then
   echo "images: pointsman/job (on Flink's image)" >&2
-  mvn -B -q -Pimages package -DskipTests -pl flink-jobs -Dimages.job.skip=false
+  mvn -B -q -Pimages package -DskipTests -pl flink-jobs -am -Dimages.job.skip=false
 fi
 for image in streams-app/target/images/streams.tar embed-worker/target/images/embed-worker.tar \
     $([ "$gpu" = 1 ] && echo embed-worker/target/images/embed-worker-gpu.tar); do
