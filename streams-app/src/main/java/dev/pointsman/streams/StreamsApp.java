@@ -12,6 +12,7 @@ import dev.pointsman.settings.Setting;
 import dev.pointsman.streams.api.ApiServer;
 import dev.pointsman.streams.api.ApiSettings;
 import dev.pointsman.streams.api.DecisionWaiter;
+import dev.pointsman.streams.api.JobLag;
 import dev.pointsman.streams.api.PeerMetricsView;
 import dev.pointsman.streams.api.StoreMetricsView;
 import dev.pointsman.streams.gateway.CatalogView;
@@ -103,6 +104,7 @@ public final class StreamsApp implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final DecisionWaiter decisions;
     private final CatalogView catalogs;
+    private final JobLag jobLag;
     private final ApiServer api;
     private final AppMetrics metrics;
 
@@ -111,8 +113,10 @@ public final class StreamsApp implements AutoCloseable {
             KafkaProducer<String, byte[]> producer,
             DecisionWaiter decisions,
             CatalogView catalogs,
+            JobLag jobLag,
             ApiServer api,
             AppMetrics metrics) {
+        this.jobLag = jobLag;
         this.streams = streams;
         this.producer = producer;
         this.decisions = decisions;
@@ -163,9 +167,11 @@ public final class StreamsApp implements AutoCloseable {
                 new KafkaStreams(
                         RouterTopology.build(s.topology(), wire, metrics, s.feedbackTopic()),
                         props);
+        ThreadFailures threadFailures = new ThreadFailures(System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(
                 e -> {
                     LOG.error("a stream thread failed; replacing it", e);
+                    threadFailures.failed();
                     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
                             .REPLACE_THREAD;
                 });
@@ -184,7 +190,8 @@ public final class StreamsApp implements AutoCloseable {
                 new DecisionWaiter(
                         client,
                         Topics.DECISIONS,
-                        wire.codec(RoutingDecision.class, Topics.DECISIONS));
+                        wire.codec(RoutingDecision.class, Topics.DECISIONS),
+                        apiSettings.maxWaiting());
         if (!decisions.awaitReady(Duration.ofSeconds(30))) {
             LOG.warn("the decision reader is not at the topic's end after 30 s");
         }
@@ -194,6 +201,12 @@ public final class StreamsApp implements AutoCloseable {
         if (!catalogs.awaitReady(Duration.ofSeconds(30))) {
             LOG.warn("the catalog reader has not read the catalogs after 30 s");
         }
+        JobLag jobLag =
+                new JobLag(
+                        client,
+                        apiSettings.jobGroup(),
+                        Topics.QUERIES_EMBEDDED,
+                        Duration.ofSeconds(5));
         RecordCodec<Query> queryCodec = wire.codec(Query.class, Topics.QUERIES);
         RecordCodec<Outcome> outcomeCodec = wire.codec(Outcome.class, Topics.OUTCOMES);
         RecordCodec<WindowMetrics> windowCodec = wire.codec(WindowMetrics.class, Topics.METRICS);
@@ -210,11 +223,17 @@ public final class StreamsApp implements AutoCloseable {
                                 () -> peers(streams, apiSettings.advertised()),
                                 windowCodec,
                                 alertCodec,
-                                apiSettings.metricsToken()),
+                                apiSettings.metricsToken(),
+                                apiSettings.tls() == null ? null : apiSettings.tls().context()),
                         metrics,
                         () -> streams.state().name(),
                         pool -> catalogs.get(pool) != null,
-                        catalogs::reading,
+                        Map.of(
+                                "catalogReader",
+                                () -> catalogs.reading() ? null : "the catalog reader has stopped",
+                                "streamThreads",
+                                threadFailures),
+                        jobLag,
                         auth ->
                                 new Gateway(
                                         s.gateway(),
@@ -229,16 +248,17 @@ public final class StreamsApp implements AutoCloseable {
                                         System::getenv));
         LOG.info(
                 "pointsman streams-app: {} ({}), window {} + grace {}, feedback grace {}; API and"
-                        + " dashboard on http://{}:{}/{}",
+                        + " dashboard on {}://{}:{}/{}",
                 s.bootstrap(),
                 wire.describe(),
                 s.topology().window(),
                 s.topology().windowGrace(),
                 s.topology().feedbackGrace(),
+                apiSettings.scheme(),
                 s.api().host(),
                 api.port(),
                 s.api().tokens().isEmpty() ? "" : " (bearer tokens required)");
-        return new StreamsApp(streams, producer, decisions, catalogs, api, metrics);
+        return new StreamsApp(streams, producer, decisions, catalogs, jobLag, api, metrics);
     }
 
     /** The other instances of the app (their {@code application.server}), now. */
@@ -276,6 +296,7 @@ public final class StreamsApp implements AutoCloseable {
         api.close();
         decisions.close();
         catalogs.close();
+        jobLag.close();
         producer.close(Duration.ofSeconds(10));
         // Leave the group so that another instance takes the partitions over at once instead of
         // after the session timeout.

@@ -178,7 +178,15 @@ public final class StreamsMain implements Callable<Integer> {
                         metricsToken != null
                                 ? metricsToken
                                 : System.getenv("POINTSMAN_METRICS_TOKEN"),
-                        value(ApiSettings.ADVERTISED_HOST));
+                        value(ApiSettings.ADVERTISED_HOST),
+                        value(ApiSettings.MAX_WAITING),
+                        value(ApiSettings.MAX_TEXT_CHARS),
+                        ApiSettings.Tls.of(
+                                value(ApiSettings.TLS_KEYSTORE),
+                                value(ApiSettings.TLS_PASSWORD_FILE),
+                                System::getenv),
+                        value(ApiSettings.JOB_GROUP),
+                        value(ApiSettings.MAX_JOB_LAG));
         GatewaySettings gateway =
                 new GatewaySettings(
                         value(GatewaySettings.UPSTREAM_TIMEOUT),

@@ -33,20 +33,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -70,6 +75,12 @@ class StreamsAppIT {
 
     /** The operator's token, which /metrics (every pool's figures) requires. */
     private static final String OPERATOR = "token-for-the-operator";
+
+    /** Route requests that may wait at once. */
+    private static final int MAX_WAITING = 3;
+
+    /** The consumer group that /readyz takes for the routing job's (it reads no lag above 0). */
+    private static final String JOB_GROUP = "streams-it-job";
 
     /** The token of a pool that has a token but no catalog. */
     private static final String TOKEN_GONE = "token-for-gone";
@@ -197,7 +208,13 @@ class StreamsAppIT {
                         Duration.ofSeconds(20),
                         Map.of("p", TOKEN_P, "q", TOKEN_Q, "gone", TOKEN_GONE),
                         0,
-                        OPERATOR),
+                        OPERATOR,
+                        null,
+                        MAX_WAITING,
+                        ApiSettings.MAX_TEXT_CHARS.defaultValue(),
+                        null,
+                        JOB_GROUP,
+                        0),
                 GatewaySettings.DEFAULTS,
                 Topics.FEEDBACK,
                 client);
@@ -471,8 +488,109 @@ class StreamsAppIT {
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(gone.body()).contains("pool 'gone' has no catalog on router.catalog");
         JsonNode health = JSON.readTree(get("/healthz", null).body());
-        assertThat(health.get("decisionReader").asText()).isEqualTo("reading");
-        assertThat(health.get("catalogReader").asText()).isEqualTo("reading");
+        assertThat(health.get("decisionReader").asText()).isEqualTo("ok");
+        assertThat(health.get("catalogReader").asText()).isEqualTo("ok");
+        assertThat(health.get("streamThreads").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void aTextOverTheLimitIsRefusedAtOnce() throws Exception {
+        int limit = ApiSettings.MAX_TEXT_CHARS.defaultValue();
+        HttpResponse<String> r =
+                post(
+                        "/v1/route",
+                        TOKEN_P,
+                        "{\"pool\":\"p\",\"text\":\"" + "x".repeat(limit + 1) + "\"}");
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.body()).contains("--max-text-chars");
+        HttpResponse<String> lone =
+                post("/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"a\\ud800b\"}");
+        assertThat(lone.statusCode()).isEqualTo(400);
+        assertThat(lone.body()).contains("unpaired surrogate at index 1");
+    }
+
+    @Test
+    void requestsBeyondMaxWaitingAreRefusedUntilTheWaitingOnesAreDecided() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
+        for (int i = 0; i < MAX_WAITING; i++) {
+            held.add(
+                    postAsync(
+                            "/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"hold " + i + "\"}"));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (upstream.held() < MAX_WAITING) {
+            assertThat(System.nanoTime())
+                    .as("the held queries reach the upstream")
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        HttpResponse<String> over =
+                post("/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"one more\"}");
+        assertThat(over.statusCode()).isEqualTo(503);
+        assertThat(over.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(over.body()).contains("3 requests are waiting for their decisions already");
+
+        upstream.release();
+        for (CompletableFuture<HttpResponse<String>> f : held) {
+            HttpResponse<String> r = f.get(20, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        }
+        assertThat(post("/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"after\"}").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void readinessSaysWhetherTheRoutingJobKeepsUp() throws Exception {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                kafka.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 2; p++) {
+                latest.put(new TopicPartition(Topics.QUERIES_EMBEDDED, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> ends.put(tp, new OffsetAndMetadata(info.offset())));
+            // The job has read everything: ready.
+            admin.alterConsumerGroupOffsets(JOB_GROUP, ends).all().get();
+            JsonNode ready = awaitReadiness(200);
+            assertThat(ready.get("jobLag").asLong()).isZero();
+            assertThat(ready.get("state").asText()).isEqualTo("RUNNING");
+
+            // One embedded query unread, with --max-job-lag 0: not ready, and it says why.
+            TopicPartition busy = new TopicPartition(Topics.QUERIES_EMBEDDED, 0);
+            assertThat(ends.get(busy).offset()).isPositive();
+            admin.alterConsumerGroupOffsets(
+                            JOB_GROUP,
+                            Map.of(busy, new OffsetAndMetadata(ends.get(busy).offset() - 1)))
+                    .all()
+                    .get();
+            JsonNode behind = awaitReadiness(503);
+            assertThat(behind.get("jobLag").asLong()).isEqualTo(1);
+            assertThat(behind.get("jobLagProblem").asText())
+                    .contains("1 embedded queries unread (at most 0, --max-job-lag)");
+            // Liveness does not depend on the job.
+            assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    /** The /readyz answer once it has {@code status} (the lag is read every 5 s). */
+    private JsonNode awaitReadiness(int status) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            HttpResponse<String> r = get("/readyz", null);
+            if (r.statusCode() == status) {
+                return JSON.readTree(r.body());
+            }
+            assertThat(System.nanoTime())
+                    .as("/readyz answers " + status + ": " + r.body())
+                    .isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     @Test
@@ -561,6 +679,16 @@ class StreamsAppIT {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private CompletableFuture<HttpResponse<String>> postAsync(
+            String path, String token, String body) {
+        return http.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.apiPort() + path))
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path, String token)
             throws IOException, InterruptedException {
         return getFrom(app.apiPort(), path, token);
@@ -603,13 +731,25 @@ class StreamsAppIT {
 
     /**
      * Stands in for the embed worker and the routing job: embeds each query as a fixed vector of
-     * its id and decides for model a with fixed predictions.
+     * its id and decides for model a with fixed predictions. Queries whose text starts with "hold"
+     * wait for {@link #release} (a slow job).
      */
     static final class Upstream extends Thread implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
         private final KafkaProducer<String, byte[]> producer;
         private final WireFormat wire = WireFormat.singleObject();
         private volatile boolean running = true;
+        private final List<Query> held = new ArrayList<>();
+        private volatile boolean release;
+
+        synchronized int held() {
+            return held.size();
+        }
+
+        /** Decides the held queries, and from now on every query at once. */
+        void release() {
+            release = true;
+        }
 
         Upstream(String bootstrap) {
             super("upstream");
@@ -647,44 +787,65 @@ class StreamsAppIT {
                     } catch (UndecodableRecordException e) {
                         continue;
                     }
-                    EmbeddedQuery eq =
-                            EmbeddedQuery.newBuilder()
-                                    .setQuery(q)
-                                    .setVector(Float32Vectors.toBytes(vector(q.getId())))
-                                    .setDimension(4)
-                                    .setEmbedder("it/tail/128")
-                                    .build();
-                    RoutingDecision d =
-                            RoutingDecision.newBuilder()
-                                    .setQueryId(q.getId())
-                                    .setPool(q.getPool())
-                                    .setModel("a")
-                                    .setLambda(q.getLambda() == null ? 0 : q.getLambda())
-                                    .setPredictions(
-                                            List.of(
-                                                    new ModelPrediction("a", 0.9, 0.002),
-                                                    new ModelPrediction("b", 0.4, 0.0001)))
-                                    .setRouter("knn-10")
-                                    .setRouterVersion(1)
-                                    .setNeighbours(
-                                            List.of(
-                                                    new dev.pointsman.schemas.NeighbourRef(
-                                                            "seed-1", 0.93f)))
-                                    .setOodScore(0.5)
-                                    .setSupportSize(1)
-                                    .setTs(q.getTs())
-                                    .setExplore(true)
-                                    .setExploreModels(List.of("b"))
-                                    .setExploreProbability(0.25)
-                                    .build();
-                    producer.send(
-                            new ProducerRecord<>(
-                                    Topics.QUERIES_EMBEDDED, q.getId(), embedded.encode(eq)));
-                    producer.send(
-                            new ProducerRecord<>(Topics.DECISIONS, q.getId(), decided.encode(d)));
-                    producer.flush();
+                    if (q.getText().startsWith("hold") && !release) {
+                        synchronized (this) {
+                            held.add(q);
+                        }
+                        continue;
+                    }
+                    answer(q, embedded, decided);
+                }
+                if (release) {
+                    List<Query> now;
+                    synchronized (this) {
+                        now = List.copyOf(held);
+                        held.clear();
+                    }
+                    for (Query q : now) {
+                        answer(q, embedded, decided);
+                    }
                 }
             }
+        }
+
+        private void answer(
+                Query q,
+                RecordCodec<EmbeddedQuery> embedded,
+                RecordCodec<RoutingDecision> decided) {
+            EmbeddedQuery eq =
+                    EmbeddedQuery.newBuilder()
+                            .setQuery(q)
+                            .setVector(Float32Vectors.toBytes(vector(q.getId())))
+                            .setDimension(4)
+                            .setEmbedder("it/tail/128")
+                            .build();
+            RoutingDecision d =
+                    RoutingDecision.newBuilder()
+                            .setQueryId(q.getId())
+                            .setPool(q.getPool())
+                            .setModel("a")
+                            .setLambda(q.getLambda() == null ? 0 : q.getLambda())
+                            .setPredictions(
+                                    List.of(
+                                            new ModelPrediction("a", 0.9, 0.002),
+                                            new ModelPrediction("b", 0.4, 0.0001)))
+                            .setRouter("knn-10")
+                            .setRouterVersion(1)
+                            .setNeighbours(
+                                    List.of(
+                                            new dev.pointsman.schemas.NeighbourRef(
+                                                    "seed-1", 0.93f)))
+                            .setOodScore(0.5)
+                            .setSupportSize(1)
+                            .setTs(q.getTs())
+                            .setExplore(true)
+                            .setExploreModels(List.of("b"))
+                            .setExploreProbability(0.25)
+                            .build();
+            producer.send(
+                    new ProducerRecord<>(Topics.QUERIES_EMBEDDED, q.getId(), embedded.encode(eq)));
+            producer.send(new ProducerRecord<>(Topics.DECISIONS, q.getId(), decided.encode(d)));
+            producer.flush();
         }
 
         @Override

@@ -6,8 +6,8 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.streams.AppMetrics;
 import dev.pointsman.streams.gateway.Gateway;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -16,11 +16,12 @@ import org.apache.kafka.clients.producer.Producer;
 /**
  * The HTTP API and dashboard, one handler per endpoint on an {@link HttpTransport}: {@code POST
  * /v1/route}, {@code POST /v1/outcomes}, {@code GET /v1/metrics?pool=}, {@code GET /v1/pools},
- * {@code GET /metrics} (Prometheus), {@code GET /healthz}, {@code GET /} (the dashboard), the other
- * instances' {@code GET /internal/metrics/…} ({@link PeerMetricsView}), and the OpenAI-compatible
- * {@link Gateway}: {@code POST /v1/chat/completions}, {@code /v1/completions}, {@code /v1/feedback}
- * and {@code GET /v1/models}. Invalid requests get a 4xx with {@code {"error": reason}}; {@link
- * Auth} guards the {@code /v1} calls when tokens are configured.
+ * {@code GET /metrics} (Prometheus), {@code GET /healthz}, {@code GET /readyz}, {@code GET /} (the
+ * dashboard), the other instances' {@code GET /internal/metrics/…} ({@link PeerMetricsView}), and
+ * the OpenAI-compatible {@link Gateway}: {@code POST /v1/chat/completions}, {@code
+ * /v1/completions}, {@code /v1/feedback} and {@code GET /v1/models}. Invalid requests get a 4xx
+ * with {@code {"error": reason}}; {@link Auth} guards the {@code /v1} calls when tokens are
+ * configured.
  */
 public final class ApiServer implements AutoCloseable {
     /** Request threads: a gateway request holds one for the whole answer it streams. */
@@ -30,6 +31,9 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * @param state the Streams state name; {@code /healthz} is healthy when RUNNING or REBALANCING
+     * @param checks the app's parts that {@code /healthz} and {@code /readyz} check, besides the
+     *     decision reader
+     * @param jobLag the routing job's lag, which {@code /readyz} bounds
      */
     public ApiServer(
             ApiSettings settings,
@@ -41,7 +45,8 @@ public final class ApiServer implements AutoCloseable {
             AppMetrics appMetrics,
             Supplier<String> state,
             Predicate<String> knownPool,
-            BooleanSupplier catalogsReading,
+            Map<String, HealthCheck> checks,
+            JobLag jobLag,
             Function<Auth, Gateway> gateway)
             throws IOException {
         Auth auth =
@@ -49,12 +54,22 @@ public final class ApiServer implements AutoCloseable {
                         settings.tokens(),
                         new RateLimits(settings.rateLimit(), System::nanoTime),
                         settings.metricsToken());
+        Map<String, HealthCheck> all = new LinkedHashMap<>();
+        all.put(
+                "decisionReader",
+                () -> decisions.reading() ? null : "the decision reader has stopped");
+        all.putAll(checks);
         PrometheusHandler prometheus = new PrometheusHandler(appMetrics, metrics, decisions);
         Gateway g = gateway.apply(auth);
         PoolEndpoints pools = new PoolEndpoints(auth, metrics, decisions);
         transport =
-                new HttpTransport(settings.host(), settings.port(), THREADS, appMetrics)
-                        .route(
+                new HttpTransport(
+                                settings.host(),
+                                settings.port(),
+                                THREADS,
+                                settings.tls() == null ? null : settings.tls().context(),
+                                appMetrics)
+                        .routeAsync(
                                 "/v1/route",
                                 "POST",
                                 new RouteHandler(
@@ -63,6 +78,7 @@ public final class ApiServer implements AutoCloseable {
                                         queryCodec,
                                         decisions,
                                         settings.routeTimeout(),
+                                        settings.maxTextChars(),
                                         appMetrics,
                                         knownPool))
                         .route(
@@ -101,16 +117,11 @@ public final class ApiServer implements AutoCloseable {
                                     auth.authorizeOperator(r);
                                     return metrics.answerPeer(r);
                                 })
+                        .route("/healthz", "GET", StaticHandlers.health(state, all))
                         .route(
-                                "/healthz",
+                                "/readyz",
                                 "GET",
-                                StaticHandlers.health(
-                                        state,
-                                        Map.of(
-                                                "decisionReader",
-                                                decisions::reading,
-                                                "catalogReader",
-                                                catalogsReading)))
+                                StaticHandlers.readiness(state, all, jobLag, settings.maxJobLag()))
                         .route("/", "GET", StaticHandlers.dashboard());
         transport.start();
     }

@@ -44,6 +44,10 @@ public final class DecisionWaiter implements AutoCloseable {
     private final Map<String, CompletableFuture<RoutingDecision>> waiting =
             new ConcurrentHashMap<>();
     private final Thread thread;
+    private final int maxWaiting;
+
+    /** Requests that may wait for their decisions at once, unless told otherwise. */
+    public static final int DEFAULT_MAX_WAITING = 10_000;
 
     /** Decisions kept per pool for {@link #recent}. */
     public static final int RECENT = 20;
@@ -59,7 +63,20 @@ public final class DecisionWaiter implements AutoCloseable {
      */
     public DecisionWaiter(
             Map<String, Object> client, String topic, RecordCodec<RoutingDecision> codec) {
+        this(client, topic, codec, DEFAULT_MAX_WAITING);
+    }
+
+    /**
+     * @param maxWaiting how many requests may wait for their decisions at once; more are refused
+     *     ({@link Overloaded})
+     */
+    public DecisionWaiter(
+            Map<String, Object> client,
+            String topic,
+            RecordCodec<RoutingDecision> codec,
+            int maxWaiting) {
         this.codec = codec;
+        this.maxWaiting = maxWaiting;
         consumer = committedReader(client);
         thread = daemon("decision-waiter", () -> run(topic));
     }
@@ -93,11 +110,11 @@ public final class DecisionWaiter implements AutoCloseable {
 
     /**
      * Writes {@code query} of {@code pool} (encoded, keyed by its id) to {@code router.queries} and
-     * waits for its decision, at most {@code timeout} for each. Only a decision of the same pool
+     * waits for its decision, at most {@code timeout} in all. Only a decision of the same pool
      * answers it: a query of another pool that reuses the id cannot hand over its decision.
      *
      * @throws TimeoutException when the write or the decision does not come in time
-     * @throws ExecutionException when the write fails
+     * @throws ExecutionException when the write fails, or too many requests wait already
      */
     public RoutingDecision route(
             Producer<String, byte[]> producer,
@@ -106,15 +123,58 @@ public final class DecisionWaiter implements AutoCloseable {
             byte[] query,
             Duration timeout)
             throws TimeoutException, ExecutionException, InterruptedException {
+        try {
+            return routeAsync(producer, pool, id, query, timeout).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException t) {
+                throw t;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@link #route} without holding a thread: the future completes with the decision when the
+     * reader sees it, with a {@link TimeoutException} after {@code timeout}, with the write's
+     * error, or at once with {@link Overloaded} when {@code maxWaiting} requests wait already.
+     */
+    public CompletableFuture<RoutingDecision> routeAsync(
+            Producer<String, byte[]> producer,
+            String pool,
+            String id,
+            byte[] query,
+            Duration timeout) {
+        if (waiting.size() >= maxWaiting) {
+            return CompletableFuture.failedFuture(
+                    new Overloaded(
+                            waiting.size()
+                                    + " requests are waiting for their decisions already (at most "
+                                    + maxWaiting
+                                    + "); retry shortly"));
+        }
         String key = key(pool, id);
+        // Two requests for the same query of the same pool share one decision.
         CompletableFuture<RoutingDecision> decision =
                 waiting.computeIfAbsent(key, k -> new CompletableFuture<>());
         try {
-            producer.send(new ProducerRecord<>(Topics.QUERIES, id, query))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return decision.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } finally {
-            waiting.remove(key);
+            producer.send(
+                    new ProducerRecord<>(Topics.QUERIES, id, query),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            decision.completeExceptionally(error);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            decision.completeExceptionally(e);
+        }
+        return decision.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((d, e) -> waiting.remove(key, decision));
+    }
+
+    /** Too many requests wait for decisions already: answered 503 at once. */
+    public static final class Overloaded extends RuntimeException {
+        Overloaded(String message) {
+            super(message, null, false, false);
         }
     }
 

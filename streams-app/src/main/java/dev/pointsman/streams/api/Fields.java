@@ -15,7 +15,31 @@ public final class Fields {
         if (!v.isTextual() || v.asText().isBlank()) {
             throw new BadRequest(400, "'" + field + "' must be a non-empty string");
         }
+        int bad = unpairedSurrogate(v.asText());
+        if (bad >= 0) {
+            throw new BadRequest(
+                    400,
+                    "'" + field + "' is not valid Unicode: an unpaired surrogate at index " + bad);
+        }
         return v.asText();
+    }
+
+    /**
+     * The index of the first unpaired UTF-16 surrogate in {@code s} (a JSON escape of half a
+     * surrogate pair makes one, and no UTF-8 encoding can carry it), or -1.
+     */
+    static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public static double requiredNumber(JsonNode node, String field, double min, double max)

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.streams.state.HostInfo;
 import org.jspecify.annotations.Nullable;
 
@@ -41,18 +42,28 @@ public final class PeerMetricsView implements MetricsView {
     private final RecordCodec<WindowMetrics> metricsCodec;
     private final RecordCodec<Alert> alertCodec;
     private final @Nullable String operatorToken;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http;
+    private final String scheme;
 
     /**
      * @param peers the other instances' {@code application.server}s, now
      * @param operatorToken what a peer's internal endpoints ask for, when tokens are in use
+     * @param tls the API's certificate when it serves HTTPS: peers are then asked over HTTPS,
+     *     trusting the certificates it trusts; null for HTTP
      */
     public PeerMetricsView(
             MetricsView local,
             Supplier<List<HostInfo>> peers,
             RecordCodec<WindowMetrics> metricsCodec,
             RecordCodec<Alert> alertCodec,
-            @Nullable String operatorToken) {
+            @Nullable String operatorToken,
+            @Nullable SSLContext tls) {
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(TIMEOUT);
+        if (tls != null) {
+            client.sslContext(tls);
+        }
+        this.http = client.build();
+        this.scheme = tls == null ? "http" : "https";
         this.local = local;
         this.peers = peers;
         this.metricsCodec = metricsCodec;
@@ -119,7 +130,8 @@ public final class PeerMetricsView implements MetricsView {
 
     private byte[] fetch(HostInfo peer, String what, @Nullable String pool) {
         String uri =
-                "http://"
+                scheme
+                        + "://"
                         + peer.host()
                         + ":"
                         + peer.port()

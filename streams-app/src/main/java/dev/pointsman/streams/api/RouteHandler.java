@@ -16,14 +16,17 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.Producer;
 
 /**
- * {@code POST /v1/route}: writes the query to {@code router.queries} and waits for its decision (at
- * most {@code ?timeoutMs=}, default the route timeout); 504 when none comes in time.
+ * {@code POST /v1/route}: writes the query to {@code router.queries} and answers with its decision
+ * when the decision reader sees it (at most {@code ?timeoutMs=}, default the route timeout; 504
+ * when none comes in time), holding no request thread meanwhile. An unknown pool and a text over
+ * {@code maxTextChars} are answered at once (404, 413): nothing would decide them in time.
  */
 record RouteHandler(
         Auth auth,
@@ -31,13 +34,14 @@ record RouteHandler(
         RecordCodec<Query> codec,
         DecisionWaiter decisions,
         Duration timeout,
+        int maxTextChars,
         AppMetrics metrics,
         Predicate<String> knownPool)
-        implements Handler {
+        implements AsyncHandler {
     private static final long MAX_TIMEOUT_MS = 60_000;
 
     @Override
-    public Response handle(Request request) throws BadRequest, IOException {
+    public CompletableFuture<Response> handle(Request request) throws BadRequest, IOException {
         JsonNode body = request.json();
         String pool = Fields.requiredText(body, "pool");
         auth.admit(request, pool);
@@ -50,35 +54,54 @@ record RouteHandler(
                             + "' has no catalog on router.catalog; declare it first (pointsman"
                             + " pool declare)");
         }
-        Query query = query(body, pool);
+        Query query = query(body, pool, maxTextChars);
         long timeoutMs = timeoutMs(request);
         String id = query.getId();
-        try {
-            RoutingDecision d =
-                    decisions.route(
-                            producer, pool, id, codec.encode(query), Duration.ofMillis(timeoutMs));
-            metrics.routeDecided();
-            return Response.json(200, decisionJson(d));
-        } catch (TimeoutException e) {
-            metrics.routeTimedOut();
-            ObjectNode error =
-                    Response.JSON
-                            .createObjectNode()
-                            .put(
-                                    "error",
-                                    "no decision for query " + id + " within " + timeoutMs + " ms")
-                            .put("queryId", id);
-            return Response.json(504, error);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Response.error(503, "interrupted while waiting for the decision");
-        } catch (ExecutionException e) {
-            return Response.error(503, "could not write the query: " + e.getCause());
-        }
+        return decisions
+                .routeAsync(producer, pool, id, codec.encode(query), Duration.ofMillis(timeoutMs))
+                .handle(
+                        (d, error) -> {
+                            if (error == null) {
+                                metrics.routeDecided();
+                                return Response.json(200, decisionJson(d));
+                            }
+                            Throwable e =
+                                    error instanceof CompletionException && error.getCause() != null
+                                            ? error.getCause()
+                                            : error;
+                            if (e instanceof TimeoutException) {
+                                metrics.routeTimedOut();
+                                ObjectNode timedOut =
+                                        Response.JSON
+                                                .createObjectNode()
+                                                .put(
+                                                        "error",
+                                                        "no decision for query "
+                                                                + id
+                                                                + " within "
+                                                                + timeoutMs
+                                                                + " ms")
+                                                .put("queryId", id);
+                                return Response.json(504, timedOut);
+                            }
+                            if (e instanceof DecisionWaiter.Overloaded o) {
+                                throw o;
+                            }
+                            return Response.error(503, "could not write the query: " + e);
+                        });
     }
 
-    private static Query query(JsonNode body, String pool) throws BadRequest {
+    private static Query query(JsonNode body, String pool, int maxTextChars) throws BadRequest {
         String text = Fields.requiredText(body, "text");
+        if (text.length() > maxTextChars) {
+            throw new BadRequest(
+                    413,
+                    "'text' is "
+                            + text.length()
+                            + " characters; a query routes on at most "
+                            + maxTextChars
+                            + " (--max-text-chars)");
+        }
         String id =
                 body.hasNonNull("id")
                         ? Fields.requiredText(body, "id")
