@@ -155,11 +155,43 @@ class FeedbackJoinTest {
         assertThat(f.dlq.readValuesToList())
                 .extracting(DeadLetter::getReason)
                 .hasSize(2)
-                .allSatisfy(r -> assertThat(r).contains("ahead of this app's clock"));
+                .allSatisfy(
+                        r ->
+                                assertThat(r)
+                                        .contains(
+                                                "ahead of its record's broker time and this"
+                                                        + " component's clock"));
         // q1 is still in the ledger: its outcome joins.
         f.outcome("q1", "a", 1.0, 0.5, 2_000);
         assertThat(f.feedback.readValue().getOutcomes()).containsOnlyKeys("a");
         assertThat(f.dlq.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theBrokersTimeBoundsTheEventTimeAClientClaims() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        f.decision(
+                "q1",
+                1_000,
+                "a",
+                0.1,
+                Map.of("a", new double[] {0.9, 1}, "b", new double[] {0.5, 0.1}));
+        // Ten minutes after the broker stamped it: future, though still behind the app's clock.
+        f.outcomeStamped("q1", "a", 1.0, 0.5, 1_500 + 600_000, 1_500);
+        // Two hours before the broker stamped it (retention 2 min): past.
+        f.outcomeStamped("q1", "b", 1.0, 0.1, 1_000, 1_000 + 7_200_000);
+        assertThat(f.dlq.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .satisfiesExactly(
+                        r -> assertThat(r).contains("600000 ms ahead of its record's broker time"),
+                        r ->
+                                assertThat(r)
+                                        .contains("7200000 ms before its record's broker time")
+                                        .contains("(--feedback-retention 120000 ms)"));
+        assertThat(f.feedback.isEmpty()).isTrue();
+        // Within the bounds the same outcome joins.
+        f.outcomeStamped("q1", "a", 1.0, 0.5, 1_600, 1_700);
+        assertThat(f.feedback.readValue().getOutcomes()).containsOnlyKeys("a");
     }
 
     @Test

@@ -147,6 +147,14 @@ final class TopologyFixture implements AutoCloseable {
         outcome(id, id, POOL, model, score, cost, ts);
     }
 
+    /** An outcome claiming event time {@code ts} in a record the broker stamped {@code broker}. */
+    void outcomeStamped(String id, String model, double score, double cost, long ts, long broker) {
+        outcomes.pipeInput(
+                id,
+                encode(outcomeRecord(id, id, POOL, model, score, cost, ts), Topics.OUTCOMES),
+                broker);
+    }
+
     /** An answer whose cost is known and whose quality is not yet: score null. */
     void costOnly(String id, String model, double cost, long ts) {
         send(id, id, POOL, model, null, cost, ts);
@@ -165,16 +173,28 @@ final class TopologyFixture implements AutoCloseable {
             @Nullable Double score,
             double cost,
             long ts) {
-        Outcome o =
-                Outcome.newBuilder()
-                        .setQueryId(id)
-                        .setPool(pool)
-                        .setModel(model)
-                        .setScore(score)
-                        .setCost(cost)
-                        .setTs(Instant.ofEpochMilli(ts))
-                        .build();
-        outcomes.pipeInput(key, encode(o, Topics.OUTCOMES), ts);
+        outcomes.pipeInput(
+                key,
+                encode(outcomeRecord(key, id, pool, model, score, cost, ts), Topics.OUTCOMES),
+                ts);
+    }
+
+    private static Outcome outcomeRecord(
+            String key,
+            String id,
+            String pool,
+            String model,
+            @Nullable Double score,
+            double cost,
+            long ts) {
+        return Outcome.newBuilder()
+                .setQueryId(id)
+                .setPool(pool)
+                .setModel(model)
+                .setScore(score)
+                .setCost(cost)
+                .setTs(Instant.ofEpochMilli(ts))
+                .build();
     }
 
     void rawOutcome(String key, String text, long ts) {

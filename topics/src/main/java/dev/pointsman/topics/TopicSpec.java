@@ -38,6 +38,9 @@ public record TopicSpec(
         out.put("cleanup.policy", compacted ? "compact" : "delete");
         out.put("retention.ms", String.valueOf(retentionMs));
         out.put("min.insync.replicas", String.valueOf(replication.minInsync()));
+        if (Topics.STAMPED_BY_BROKER.contains(name)) {
+            out.put("message.timestamp.type", "LogAppendTime");
+        }
         return out;
     }
 }

@@ -36,6 +36,13 @@ public final class Topics {
      */
     public static final String FEEDBACK_DISCARDED = "router.feedback.discarded";
 
+    /**
+     * The topics that clients outside the router write to, whose records the broker stamps with its
+     * own time (log-append time): the time the router bounds every client's event-time field by, so
+     * that a client's clock alone never drives the ledger.
+     */
+    public static final Set<String> STAMPED_BY_BROKER = Set.of(QUERIES, OUTCOMES);
+
     private Topics() {}
 
     /**

@@ -249,9 +249,15 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
                                 .setDimension(vectors[i].length)
                                 .setEmbedder(embedder.id())
                                 .build();
+                // The query's record keeps its timestamp (the broker's, on router.queries), which
+                // bounds the event time the ledger and the job accept from the query's own field.
                 producer.send(
                         new ProducerRecord<>(
-                                settings.outputTopic(), accepted.get(i).key(), output.encode(out)));
+                                settings.outputTopic(),
+                                null,
+                                accepted.get(i).timestamp(),
+                                accepted.get(i).key(),
+                                output.encode(out)));
                 written++;
             }
             dlq.forEach(producer::send);

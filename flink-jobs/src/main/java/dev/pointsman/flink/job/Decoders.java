@@ -15,8 +15,10 @@ import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.topics.EventTime;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +81,13 @@ final class Decoders {
 
     static final class Queries extends Decoder<QueryEvent> {
         private static final long serialVersionUID = 1L;
+
+        /**
+         * How far behind its record's broker time a query's own time may be: a query is decided as
+         * it comes, so an older claim is a client's clock gone wrong.
+         */
+        static final Duration MAX_QUERY_AGE = Duration.ofHours(1);
+
         private transient RecordCodec<EmbeddedQuery> codec;
 
         Queries(@Nullable String registryUrl) {
@@ -107,6 +116,20 @@ final class Decoders {
             if (budget != null && !(budget >= 0 && Double.isFinite(budget))) {
                 return "query " + q.getQuery().getId() + ": budget must be a finite number >= 0";
             }
+            long ts = q.getQuery().getTs().toEpochMilli();
+            EventTime.OutOfBounds time =
+                    EventTime.check(
+                            "query " + q.getQuery().getId(),
+                            ts,
+                            record.ts,
+                            System.currentTimeMillis(),
+                            EventTime.SKEW,
+                            "the job's bound",
+                            MAX_QUERY_AGE,
+                            "the job's bound");
+            if (time != null) {
+                return time.reason();
+            }
             QueryEvent e = new QueryEvent();
             e.queryId = q.getQuery().getId();
             e.pool = q.getQuery().getPool();
@@ -114,7 +137,7 @@ final class Decoders {
             e.embedder = q.getEmbedder();
             e.lambda = lambda == null ? Double.NaN : lambda;
             e.budget = budget == null ? Double.NaN : budget;
-            e.ts = q.getQuery().getTs().toEpochMilli();
+            e.ts = ts;
             e.source = record;
             out.collect(e);
             return null;

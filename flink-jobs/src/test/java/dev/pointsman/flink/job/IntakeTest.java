@@ -2,10 +2,17 @@ package dev.pointsman.flink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.Query;
+import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +87,49 @@ class IntakeTest {
                                 new ListCollector<>(new ArrayList<>())))
                 .as("nothing declared, nothing checked here")
                 .isNull();
+    }
+
+    @Test
+    void aQueryClaimingATimeFarFromItsRecordsBrokerTimeIsDeadLettered() throws Exception {
+        Decoders.Queries decoder = new Decoders.Queries(null);
+        decoder.open(null);
+        long broker = System.currentTimeMillis();
+        List<QueryEvent> decided = new ArrayList<>();
+        ListCollector<QueryEvent> out = new ListCollector<>(decided);
+        // Microseconds for milliseconds, and a clock a day behind.
+        assertThat(decoder.decode(embedded(broker * 1000, broker), out))
+                .contains("ms ahead of its record's broker time");
+        assertThat(decoder.decode(embedded(broker - 86_400_000L, broker), out))
+                .contains("86400000 ms before its record's broker time");
+        assertThat(decided).isEmpty();
+        assertThat(decoder.decode(embedded(broker - 2_000, broker), out)).isNull();
+        assertThat(decided)
+                .singleElement()
+                .satisfies(q -> assertThat(q.ts).isEqualTo(broker - 2_000));
+    }
+
+    private static KafkaRecord embedded(long ts, long broker) {
+        Query query =
+                Query.newBuilder()
+                        .setId("q1")
+                        .setPool("p")
+                        .setText("t")
+                        .setTs(Instant.ofEpochMilli(ts))
+                        .build();
+        KafkaRecord r = new KafkaRecord();
+        r.topic = Topics.QUERIES_EMBEDDED;
+        r.key = new byte[] {1};
+        r.value =
+                SingleObjectCodec.of(EmbeddedQuery.class)
+                        .encode(
+                                EmbeddedQuery.newBuilder()
+                                        .setQuery(query)
+                                        .setVector(Float32Vectors.toBytes(new float[] {1, 0}))
+                                        .setDimension(2)
+                                        .setEmbedder("e")
+                                        .build());
+        r.ts = broker;
+        return r;
     }
 
     @Test

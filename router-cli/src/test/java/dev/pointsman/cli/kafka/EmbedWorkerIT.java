@@ -35,6 +35,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,34 @@ class EmbedWorkerIT {
         stopWorker(second);
         assertThat(all).hasSize(20);
         assertThat(countEmbeddedRecords()).as("no query embedded twice").isEqualTo(20);
+
+        // The broker stamped each query with its own time (the producer's timestamp claimed
+        // 1970), and the embedded query carries that time on.
+        Map<String, ConsumerRecord<byte[], byte[]>> queries = records(Topics.QUERIES, 22);
+        Map<String, ConsumerRecord<byte[], byte[]>> embedded = records(Topics.QUERIES_EMBEDDED, 20);
+        for (int i = 0; i < 20; i++) {
+            ConsumerRecord<byte[], byte[]> q = queries.get("q" + i);
+            assertThat(q.timestampType()).isEqualTo(TimestampType.LOG_APPEND_TIME);
+            assertThat(q.timestamp()).isGreaterThan(CLAIMED_TS);
+            assertThat(embedded.get("q" + i).timestamp()).isEqualTo(q.timestamp());
+        }
+    }
+
+    /** The timestamp every test query's producer record claims. */
+    private static final long CLAIMED_TS = 1_000;
+
+    /** The newest record of each key on {@code topic}, once {@code count} keys are read. */
+    private static Map<String, ConsumerRecord<byte[], byte[]>> records(String topic, int count) {
+        Map<String, ConsumerRecord<byte[], byte[]>> out = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(topic)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (out.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.put(new String(r.key(), StandardCharsets.UTF_8), r);
+                }
+            }
+        }
+        return out;
     }
 
     private static EmbedWorker worker;
@@ -186,7 +215,12 @@ class EmbedWorkerIT {
                                 .setTs(Instant.now())
                                 .build());
         producer.send(
-                new ProducerRecord<>(Topics.QUERIES, id.getBytes(StandardCharsets.UTF_8), value));
+                new ProducerRecord<>(
+                        Topics.QUERIES,
+                        null,
+                        CLAIMED_TS,
+                        id.getBytes(StandardCharsets.UTF_8),
+                        value));
         if (texts != null) {
             texts.add(text);
         }

@@ -9,6 +9,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.streams.AppMetrics;
 import dev.pointsman.streams.TopologySettings;
 import dev.pointsman.streams.metrics.MetricDelta;
+import dev.pointsman.topics.EventTime;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                             + dimension);
             return;
         }
-        if (future(source, q.getQuery().getTs().toEpochMilli(), "query " + id)) {
+        if (outOfTime(source, q.getQuery().getTs().toEpochMilli(), "query " + id)) {
             return;
         }
         advance(q.getQuery().getTs().toEpochMilli());
@@ -177,7 +178,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             return;
         }
         String id = d.getQueryId();
-        if (future(source, d.getTs().toEpochMilli(), "the decision of query " + id)) {
+        if (outOfTime(source, d.getTs().toEpochMilli(), "the decision of query " + id)) {
             return;
         }
         advance(d.getTs().toEpochMilli());
@@ -247,7 +248,8 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         }
         String id = o.getQueryId();
         long outcomeTs = o.getTs().toEpochMilli();
-        if (future(source, outcomeTs, "the outcome of query " + id)) {
+        // An outcome that waited for its query was checked when it came.
+        if (fresh && outOfTime(source, outcomeTs, "the outcome of query " + id)) {
             return;
         }
         if (fresh) {
@@ -387,28 +389,30 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
     static final int MAX_MODELS = 64;
 
     /**
-     * Whether {@code ts} is beyond {@code --clock-skew} ahead of this app's clock; if so the record
-     * goes to the DLQ: the ledger's clock follows event time, and a far-future record (micro- for
-     * milliseconds, say) would expire every query in flight and stop expiry until a restart.
+     * Whether the event time {@code ts} a record claims is out of bounds; if so the record goes to
+     * the DLQ. The bounds come from the broker: the record's timestamp (log-append time on the
+     * topics Pointsman creates for outside writers, carried over by the embed worker), so a
+     * client's field alone never sets the ledger's clock. Ahead of that time (or of this app's
+     * clock, whichever is earlier) by more than {@code --clock-skew} is {@code future}: the
+     * ledger's clock follows event time, and one far-future record (micro- for milliseconds, say)
+     * would expire every query in flight and stop expiry until a restart. Behind it by more than
+     * {@code --feedback-retention} is {@code past}: the entry would expire as it arrives.
      */
-    private boolean future(LedgerSource source, long ts, String what) {
-        long now = context.currentSystemTimeMs();
-        long skew = settings.clockSkew().toMillis();
-        if (ts <= now + skew) {
+    private boolean outOfTime(LedgerSource source, long ts, String what) {
+        EventTime.OutOfBounds out =
+                EventTime.check(
+                        what,
+                        ts,
+                        source.timestamp(),
+                        context.currentSystemTimeMs(),
+                        settings.clockSkew(),
+                        "--clock-skew",
+                        settings.ledgerRetention(),
+                        "--feedback-retention");
+        if (out == null) {
             return false;
         }
-        out.dead(
-                source,
-                "future",
-                "the event time of "
-                        + what
-                        + " is "
-                        + Instant.ofEpochMilli(ts)
-                        + ", "
-                        + (ts - now)
-                        + " ms ahead of this app's clock (--clock-skew "
-                        + skew
-                        + " ms)");
+        this.out.dead(source, out.kind(), out.reason());
         return true;
     }
 
