@@ -168,6 +168,27 @@ class FeedbackJoinTest {
     }
 
     @Test
+    void aRepeatedQueryAndAnIdOfAnotherPoolGoToTheDlqAndTheFirstQueryCounts() {
+        f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
+        f.query("q1", 1_100, 0.6f, 0.8f, 0, 0);
+        f.query("other-pool", "q1", 1_200, 0.6f, 0.8f, 0, 0);
+        assertThat(f.dlq.readValuesToList())
+                .extracting(DeadLetter::getReason)
+                .containsExactly(
+                        "query q1 of pool "
+                                + TopologyFixture.POOL
+                                + " came again while the first is in the ledger; the first counts",
+                        "query id q1 of pool other-pool collides with a query of pool "
+                                + TopologyFixture.POOL
+                                + " in the ledger; query ids must be unique across pools");
+        f.decision("q1", 1_000, "a", 0.1, Map.of("a", new double[] {0.9, 1}));
+        f.outcome("q1", "a", 1.0, 0.5, 2_000);
+        FeedbackExample joined = f.feedback.readValue();
+        assertThat(joined.getPool()).isEqualTo(TopologyFixture.POOL);
+        assertThat(joined.getTs().toEpochMilli()).isEqualTo(1_000);
+    }
+
+    @Test
     void theBrokersTimeBoundsTheEventTimeAClientClaims() {
         f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
         f.decision(

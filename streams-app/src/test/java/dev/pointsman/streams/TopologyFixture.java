@@ -71,10 +71,14 @@ final class TopologyFixture implements AutoCloseable {
     }
 
     void query(String id, long ts, float... vector) {
+        query(POOL, id, ts, vector);
+    }
+
+    void query(String pool, String id, long ts, float... vector) {
         Query q =
                 Query.newBuilder()
                         .setId(id)
-                        .setPool(POOL)
+                        .setPool(pool)
                         .setText("prompt " + id)
                         .setTs(Instant.ofEpochMilli(ts))
                         .build();

@@ -4,6 +4,7 @@ import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.schemas.codec.Utf8Check;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -49,6 +50,10 @@ public final class QueryValidator {
             query = codec.decode(value);
         } catch (UndecodableRecordException e) {
             return new Rejected(e.getMessage());
+        }
+        if (!Utf8Check.valid(value, query.getId(), query.getPool(), query.getText())) {
+            return new Rejected(
+                    "query " + query.getId() + " is not valid UTF-8 (its text, id or pool)");
         }
         if (query.getText().isBlank()) {
             return new Rejected("query " + query.getId() + " has empty text");

@@ -42,6 +42,23 @@ class QueryValidatorTest {
         assertThat(reason(v, null)).contains("null payload");
     }
 
+    @Test
+    void invalidUtf8IsRejectedAndAGenuineReplacementCharacterIsNot() {
+        QueryValidator v = new QueryValidator(100, Set.of());
+        byte[] good = query("q5", "p", "abcd");
+        // Put a lone continuation byte where 'b' was: invalid UTF-8 that Avro would make U+FFFD.
+        byte[] bad = good.clone();
+        for (int i = bad.length - 1; i >= 0; i--) {
+            if (bad[i] == 'b' && bad[i - 1] == 'a') {
+                bad[i] = (byte) 0x80;
+                break;
+            }
+        }
+        assertThat(reason(v, bad)).isEqualTo("query q5 is not valid UTF-8 (its text, id or pool)");
+        assertThat(v.check(query("q6", "p", "a\uFFFDb")))
+                .isInstanceOf(QueryValidator.Accepted.class);
+    }
+
     private static String reason(QueryValidator v, byte[] value) {
         return ((QueryValidator.Rejected) v.check(value)).reason();
     }

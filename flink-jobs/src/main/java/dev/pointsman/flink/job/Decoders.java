@@ -9,11 +9,13 @@ import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ModelMean;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.PoolCatalog;
+import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.schemas.codec.Utf8Check;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.topics.EventTime;
 import dev.pointsman.topics.Topics;
@@ -103,6 +105,15 @@ final class Decoders {
         @Nullable String decode(KafkaRecord record, Collector<QueryEvent> out)
                 throws UndecodableRecordException {
             EmbeddedQuery q = codec.decode(record.value);
+            Query query = q.getQuery();
+            if (!Utf8Check.valid(
+                    record.value,
+                    query.getId(),
+                    query.getPool(),
+                    q.getEmbedder(),
+                    query.getText())) {
+                return "query " + query.getId() + " is not valid UTF-8";
+            }
             float[] vector = Float32Vectors.fromBytes(q.getVector(), q.getDimension());
             String problem = vectorProblem(vector);
             if (problem != null) {

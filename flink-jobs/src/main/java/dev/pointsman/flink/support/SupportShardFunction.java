@@ -112,10 +112,30 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
             throws Exception {
         ShardCache cache = cache(ctx.getCurrentKey());
         if (event.isQuery()) {
-            // A query of another dimension than the pool's examples finds no neighbours here;
-            // the decision then rests on the catalog priors (declare "dimension" in the catalog
-            // to dead-letter such queries instead).
+            // A query of another dimension than the pool's examples finds no neighbours here:
+            // its decision rests on the catalog priors, and shard 0 dead-letters it so that the
+            // embedder at fault is seen (declaring "dimension" in the catalog refuses such
+            // queries at intake instead, undecided).
             if (cache == null || cache.dimension() != event.vector.length) {
+                if (cache != null && event.shard == 0) {
+                    ctx.output(
+                            DeadLetters.TAG,
+                            DeadLetters.of(
+                                    KafkaRecord.derived(
+                                            Topics.QUERIES_EMBEDDED,
+                                            event.queryId.getBytes(StandardCharsets.UTF_8),
+                                            null,
+                                            event.ts),
+                                    String.format(
+                                            "query %s has %d dimensions; pool %s holds examples"
+                                                    + " of %d (from %s), so it was decided on the"
+                                                    + " catalog priors",
+                                            event.queryId,
+                                            event.vector.length,
+                                            event.pool,
+                                            cache.dimension(),
+                                            cache.embedder())));
+                }
                 out.collect(empty(event));
                 return;
             }

@@ -404,6 +404,21 @@ class SupportShardFunctionTest {
                     .contains("10 dimensions")
                     .contains("holds 8");
             assertThat(ask(h, v, 10).ids).containsExactly("ok");
+
+            // A query of another dimension is answered empty (decided on priors) and
+            // dead-lettered with the reason, without its payload.
+            ShardResult none = ask(h, new float[DIM + 2], 10);
+            assertThat(none.ids).isEmpty();
+            assertThat(h.getSideOutput(DeadLetters.TAG)).hasSize(2);
+            var letters = new ArrayList<>(h.getSideOutput(DeadLetters.TAG));
+            var query =
+                    SingleObjectCodec.of(dev.pointsman.schemas.DeadLetter.class)
+                            .decode(letters.get(1).getValue().value);
+            assertThat(query.getReason())
+                    .isEqualTo(
+                            "query q has 10 dimensions; pool p holds examples of 8 (from test-embedder), so"
+                                    + " it was decided on the catalog priors");
+            assertThat(query.getPayload()).isNull();
         }
     }
 }

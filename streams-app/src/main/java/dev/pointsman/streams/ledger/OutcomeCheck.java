@@ -1,6 +1,7 @@
 package dev.pointsman.streams.ledger;
 
 import dev.pointsman.schemas.Outcome;
+import dev.pointsman.schemas.codec.Utf8Check;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
@@ -8,8 +9,13 @@ import org.jspecify.annotations.Nullable;
 final class OutcomeCheck {
     private OutcomeCheck() {}
 
-    /** Null when {@code o}, read with {@code key}, is well-formed; else why not. */
-    static @Nullable String problem(Outcome o, byte @Nullable [] key) {
+    /**
+     * Null when {@code o}, read with {@code key} from {@code raw}, is well-formed; else why not.
+     */
+    static @Nullable String problem(Outcome o, byte @Nullable [] key, byte[] raw) {
+        if (!Utf8Check.valid(raw, o.getQueryId(), o.getPool(), o.getModel())) {
+            return "outcome for query " + o.getQueryId() + " is not valid UTF-8";
+        }
         if (o.getQueryId().isEmpty()) {
             return "outcome without a queryId";
         }

@@ -152,6 +152,24 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         LedgerEntry entry = get(id);
         if (entry.hasQuery) {
             metrics.duplicateQuery();
+            String pool = q.getQuery().getPool();
+            out.dead(
+                    source,
+                    pool.equals(entry.pool) ? "duplicate" : "collision",
+                    pool.equals(entry.pool)
+                            ? "query "
+                                    + id
+                                    + " of pool "
+                                    + pool
+                                    + " came again while the first is in the ledger; the first"
+                                    + " counts"
+                            : "query id "
+                                    + id
+                                    + " of pool "
+                                    + pool
+                                    + " collides with a query of pool "
+                                    + entry.pool
+                                    + " in the ledger; query ids must be unique across pools");
             return;
         }
         entry.hasQuery = true;
@@ -185,6 +203,20 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         LedgerEntry entry = get(id);
         if (entry.hasDecision) {
             metrics.duplicateDecision();
+            // The same decision again (an at-least-once sink replaying) is only counted; a
+            // decision of another pool for the same id is a collision the operator must see.
+            if (!d.getPool().equals(entry.pool) && entry.pool != null) {
+                out.dead(
+                        source,
+                        "collision",
+                        "the decision of query id "
+                                + id
+                                + " of pool "
+                                + d.getPool()
+                                + " collides with a query of pool "
+                                + entry.pool
+                                + " in the ledger; query ids must be unique across pools");
+            }
             return;
         }
         entry.hasDecision = true;
@@ -241,7 +273,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             out.dead(source, "undecodable", "undecodable outcome: " + e.getMessage());
             return;
         }
-        String invalid = OutcomeCheck.problem(o, source.key());
+        String invalid = OutcomeCheck.problem(o, source.key(), source.value());
         if (invalid != null) {
             out.dead(source, "invalid", invalid);
             return;
