@@ -61,6 +61,14 @@ public final class AppMetrics {
                     "result");
     private final Counter deadLetters =
             counter("dlq", "Records sent to the dead-letter topic, by reason.", "reason");
+    private final Counter dlqRecords =
+            counter(
+                    "dlq_records",
+                    "Dead letters on router.dlq from every component (counted by the instance that"
+                            + " holds their partition), by pool, component and kind.",
+                    "pool",
+                    "component",
+                    "kind");
 
     private Counter counter(String name, String help, String... labels) {
         return Counter.builder()
@@ -160,6 +168,16 @@ public final class AppMetrics {
 
     public void deadLetter(String reason) {
         deadLetters.labelValues(reason).inc();
+    }
+
+    /** A dead letter read from router.dlq: {@code pool} empty where it names none. */
+    public void deadLetterSeen(String pool, String component, String kind) {
+        dlqRecords.labelValues(pool, component, kind).inc();
+    }
+
+    /** Dead letters read from router.dlq so far for this pool, component and kind. */
+    public long deadLettersSeen(String pool, String component, String kind) {
+        return (long) dlqRecords.labelValues(pool, component, kind).get();
     }
 
     /** Records dead-lettered for {@code reason} so far. */

@@ -8,6 +8,8 @@ import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.KafkaSerde;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.ledger.LedgerOutput;
 import dev.pointsman.streams.ledger.QueryLedger;
@@ -107,6 +109,26 @@ public final class RouterTopology {
         out.get("ledger-dlq")
                 .mapValues(v -> ((LedgerOutput.Dead) v).letter())
                 .to(Topics.DLQ, Produced.with(Serdes.String(), deadLetters));
+
+        // Every component's dead letters, counted by pool, component and kind for /metrics: a
+        // tenant's failures are visible per pool, without reading the shared topic.
+        RecordCodec<DeadLetter> letters = deadLetters.codec();
+        builder.stream(
+                        Topics.DLQ,
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("dlq-in"))
+                .foreach(
+                        (k, v) -> {
+                            try {
+                                DeadLetter d = letters.decode(v);
+                                appMetrics.deadLetterSeen(
+                                        d.getPool() == null ? "" : d.getPool(),
+                                        d.getComponent(),
+                                        d.getKind());
+                            } catch (UndecodableRecordException | RuntimeException e) {
+                                appMetrics.deadLetterSeen("", "", "undecodable-letter");
+                            }
+                        },
+                        Named.as("dlq-count"));
 
         double oodThreshold = settings.oodThreshold();
         int shadowCap = settings.shadowCap();

@@ -172,7 +172,25 @@ class FeedbackJoinTest {
         f.query("q1", 1_000, 0.6f, 0.8f, 0, 0);
         f.query("q1", 1_100, 0.6f, 0.8f, 0, 0);
         f.query("other-pool", "q1", 1_200, 0.6f, 0.8f, 0, 0);
-        assertThat(f.dlq.readValuesToList())
+        List<DeadLetter> letters = f.dlq.readValuesToList();
+        // The shared DLQ keeps no prompt text: the length and hash of the record instead.
+        assertThat(letters)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.getPayload()).isNull();
+                            assertThat(d.getPayloadBytes()).isPositive();
+                            assertThat(d.getPayloadSha256()).hasSize(64);
+                        });
+        assertThat(letters)
+                .extracting(DeadLetter::getKind)
+                .containsExactly("duplicate", "collision");
+        assertThat(letters)
+                .extracting(DeadLetter::getPool)
+                .containsExactly(TopologyFixture.POOL, "other-pool");
+        // The streams app counts every dead letter on router.dlq by pool, component and kind.
+        assertThat(f.appMetrics.deadLettersSeen("other-pool", "streams-app", "collision"))
+                .isEqualTo(1);
+        assertThat(letters)
                 .extracting(DeadLetter::getReason)
                 .containsExactly(
                         "query q1 of pool "

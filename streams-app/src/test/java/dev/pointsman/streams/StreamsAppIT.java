@@ -134,7 +134,7 @@ class StreamsAppIT {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         kafka = EmbeddedKafka.startSecured(dir.resolve("kafka"), Map.of("router", "s3cret"));
-        kafka.grant(KafkaAcls.streams("User:router", "streams-it"));
+        kafka.grant(KafkaAcls.streams("User:router", "streams-it", JOB_GROUP));
         declare(kafka.bootstrapServers(), "p", "q");
         TopologySettings topology =
                 TopologySettings.defaults()

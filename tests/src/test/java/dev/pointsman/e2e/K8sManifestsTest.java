@@ -357,7 +357,10 @@ class K8sManifestsTest {
                 KafkaAcls.embedWorker("User:" + kafkaUser(workerPod), workerGroup, workerGroup));
         expected.put(
                 streamsPod,
-                KafkaAcls.streams("User:" + kafkaUser(streamsPod), streams.applicationId()));
+                KafkaAcls.streams(
+                        "User:" + kafkaUser(streamsPod),
+                        streams.applicationId(),
+                        streams.api().jobGroup()));
         List<String> users = new ArrayList<>();
         for (Map.Entry<JsonNode, List<AclBinding>> e : expected.entrySet()) {
             String user = kafkaUser(e.getKey());

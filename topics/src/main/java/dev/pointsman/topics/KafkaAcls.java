@@ -60,11 +60,14 @@ public final class KafkaAcls {
      * The streams app: its API writes queries and outcomes; Kafka Streams reads embedded queries,
      * decisions, outcomes and catalogs, writes feedback, window metrics, alerts and dead letters,
      * and owns its internal topics, group and transactional ids (all prefixed by its application
-     * id).
+     * id); it reads every component's dead letters to count them, and the routing job's group
+     * offsets for its readiness probe.
      *
      * @param applicationId its {@code --application-id}
+     * @param jobGroup its {@code --job-group}: the routing job's consumer group
      */
-    public static List<AclBinding> streams(String principal, String applicationId) {
+    public static List<AclBinding> streams(
+            String principal, String applicationId, String jobGroup) {
         Builder b = new Builder(principal);
         b.topics(
                 List.of(
@@ -73,8 +76,12 @@ public final class KafkaAcls {
                         Topics.OUTCOMES,
                         Topics.CATALOG,
                         Topics.METRICS,
-                        Topics.ALERTS),
+                        Topics.ALERTS,
+                        Topics.DLQ),
                 AclOperation.READ);
+        b.add(
+                new ResourcePattern(ResourceType.GROUP, jobGroup, PatternType.LITERAL),
+                AclOperation.DESCRIBE);
         b.topics(
                 List.of(
                         Topics.QUERIES,

@@ -43,6 +43,12 @@ public final class Topics {
      */
     public static final Set<String> STAMPED_BY_BROKER = Set.of(QUERIES, OUTCOMES);
 
+    /**
+     * The topics whose records carry prompt text: their dead letters keep only the payload's length
+     * and hash unless the pool opted in.
+     */
+    public static final Set<String> CARRY_TEXT = Set.of(QUERIES, QUERIES_EMBEDDED);
+
     private Topics() {}
 
     /**

@@ -37,6 +37,7 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,7 +228,8 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
                 queries.add(ok.query());
                 accepted.add(r);
             } else {
-                dlq.add(deadLetter(r, ((QueryValidator.Rejected) verdict).reason()));
+                QueryValidator.Rejected no = (QueryValidator.Rejected) verdict;
+                dlq.add(deadLetter(r, no.kind(), no.pool(), no.reason()));
             }
         }
         long started = System.nanoTime();
@@ -299,15 +301,24 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
                 try {
                     out[i] = embedder.embed(List.of(texts.get(i)))[0];
                 } catch (RuntimeException e) {
-                    dlq.add(deadLetter(records.get(i), "embedding failed: " + e.getMessage()));
+                    dlq.add(
+                            deadLetter(
+                                    records.get(i),
+                                    "embedding-failed",
+                                    null,
+                                    "embedding failed: " + e.getMessage()));
                 }
             }
             return out;
         }
     }
 
+    /**
+     * A query the worker cannot embed, for the DLQ: its text is a prompt, so only its length and
+     * hash go there (the embed worker reads no catalogs, so no pool's opt-in to keeping text).
+     */
     private ProducerRecord<byte[], byte[]> deadLetter(
-            ConsumerRecord<byte[], byte[]> r, String reason) {
+            ConsumerRecord<byte[], byte[]> r, String kind, @Nullable String pool, String reason) {
         DeadLetter letter =
                 Rejections.deadLetter(
                         r.topic(),
@@ -315,7 +326,7 @@ public final class EmbedWorker implements Runnable, AutoCloseable {
                         r.offset(),
                         r.key(),
                         r.value(),
-                        reason,
+                        new Rejections.Why(kind, reason, pool, false),
                         "embed-worker",
                         Instant.ofEpochMilli(r.timestamp()));
         LOG.warn("dead-lettering {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), reason);

@@ -7,6 +7,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.Utf8Check;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides whether a raw {@code router.queries} value can be embedded. Anything it rejects goes to
@@ -42,25 +43,35 @@ public final class QueryValidator {
 
     public record Accepted(Query query) implements Verdict {}
 
-    public record Rejected(String reason) implements Verdict {}
+    /**
+     * @param kind a short label for counting: undecodable, invalid-utf8, empty, too-long,
+     *     unknown-pool
+     * @param pool the pool the query names, null when it could not be decoded
+     */
+    public record Rejected(String kind, @Nullable String pool, String reason) implements Verdict {}
 
     public Verdict check(byte[] value) {
         Query query;
         try {
             query = codec.decode(value);
         } catch (UndecodableRecordException e) {
-            return new Rejected(e.getMessage());
+            return new Rejected("undecodable", null, e.getMessage());
         }
         if (!Utf8Check.valid(value, query.getId(), query.getPool(), query.getText())) {
             return new Rejected(
+                    "invalid-utf8",
+                    query.getPool(),
                     "query " + query.getId() + " is not valid UTF-8 (its text, id or pool)");
         }
         if (query.getText().isBlank()) {
-            return new Rejected("query " + query.getId() + " has empty text");
+            return new Rejected(
+                    "empty", query.getPool(), "query " + query.getId() + " has empty text");
         }
         int bytes = query.getText().getBytes(StandardCharsets.UTF_8).length;
         if (bytes > maxTextBytes) {
             return new Rejected(
+                    "too-long",
+                    query.getPool(),
                     "query "
                             + query.getId()
                             + " text is "
@@ -70,6 +81,8 @@ public final class QueryValidator {
         }
         if (!pools.isEmpty() && !pools.contains(query.getPool())) {
             return new Rejected(
+                    "unknown-pool",
+                    query.getPool(),
                     "query " + query.getId() + " names unknown pool '" + query.getPool() + "'");
         }
         return new Accepted(query);

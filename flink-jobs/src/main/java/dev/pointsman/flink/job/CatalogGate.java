@@ -1,5 +1,6 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
@@ -179,7 +180,7 @@ abstract class CatalogGate<IN, OUT>
         if (catalog != null) {
             String problem = handle(in, catalog, out);
             if (problem != null) {
-                ctx.output(DeadLetters.TAG, DeadLetters.of(source(in), problem));
+                ctx.output(DeadLetters.TAG, rejected(in, catalog, problem));
             }
             return;
         }
@@ -230,7 +231,7 @@ abstract class CatalogGate<IN, OUT>
                     for (IN in : ready) {
                         String problem = handle(in, catalog, out);
                         if (problem != null) {
-                            ctx.output(DeadLetters.TAG, DeadLetters.of(source(in), problem));
+                            ctx.output(DeadLetters.TAG, rejected(in, catalog, problem));
                         }
                     }
                 });
@@ -255,9 +256,24 @@ abstract class CatalogGate<IN, OUT>
                                     + " ms"
                             : handle(in, catalog, out);
             if (problem != null) {
-                ctx.output(DeadLetters.TAG, DeadLetters.of(source(in), problem));
+                ctx.output(
+                        DeadLetters.TAG,
+                        catalog == null
+                                ? DeadLetters.of(
+                                        source(in), "unknown-pool", problem, pool(in), false)
+                                : rejected(in, catalog, problem));
             }
         }
+    }
+
+    /** {@code in}'s dead letter: its text kept only if its pool opted in. */
+    private KeyedBytes rejected(IN in, Pool catalog, String problem) {
+        return DeadLetters.of(
+                source(in),
+                "invalid",
+                problem,
+                catalog.name(),
+                PoolSettings.keepsText(catalog.name(), catalog.catalog().getDefaults()));
     }
 
     private @Nullable Pool catalog(ReadOnlyBroadcastState<String, byte[]> state, String pool)

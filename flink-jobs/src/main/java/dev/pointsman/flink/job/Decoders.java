@@ -64,15 +64,17 @@ final class Decoders {
         @Override
         public void processElement(KafkaRecord record, Context ctx, Collector<T> out) {
             String problem;
+            String kind = "invalid";
             try {
                 problem = decode(record, out);
             } catch (UndecodableRecordException e) {
                 problem = e.getMessage();
+                kind = "undecodable";
             } catch (IllegalArgumentException e) {
                 problem = e.getMessage();
             }
             if (problem != null) {
-                ctx.output(DeadLetters.TAG, DeadLetters.of(record, problem));
+                ctx.output(DeadLetters.TAG, DeadLetters.of(record, kind, problem));
             }
         }
 

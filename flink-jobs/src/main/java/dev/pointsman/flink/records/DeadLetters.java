@@ -1,8 +1,11 @@
 package dev.pointsman.flink.records;
 
 import dev.pointsman.schemas.DeadLetter;
+import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
+import dev.pointsman.topics.Topics;
 import org.apache.flink.util.OutputTag;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The routing job's dead letters: every operator that rejects a record emits it on {@link #TAG},
@@ -17,9 +20,26 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    /** {@code source}, dead-lettered with {@code reason}. */
-    public static KeyedBytes of(KafkaRecord source, String reason) {
-        return new KeyedBytes(source.key, encode(source.deadLetter(reason, COMPONENT)));
+    /** {@code source}, dead-lettered as {@code kind} with {@code reason}, its pool unknown. */
+    public static KeyedBytes of(KafkaRecord source, String kind, String reason) {
+        return of(source, kind, reason, null, false);
+    }
+
+    /**
+     * {@code source} of {@code pool}, dead-lettered as {@code kind} with {@code reason}. Its
+     * payload is kept only where it carries no prompt text or the pool opted in ({@code
+     * poolKeepsText}).
+     */
+    public static KeyedBytes of(
+            KafkaRecord source,
+            String kind,
+            String reason,
+            @Nullable String pool,
+            boolean poolKeepsText) {
+        boolean keep = poolKeepsText || !Topics.CARRY_TEXT.contains(source.topic);
+        return new KeyedBytes(
+                source.key,
+                encode(source.deadLetter(new Rejections.Why(kind, reason, pool, keep), COMPONENT)));
     }
 
     private static byte[] encode(DeadLetter letter) {

@@ -32,15 +32,15 @@ public class KafkaRecord {
         return r;
     }
 
-    /** This record, dead-lettered with {@code reason} by {@code component}. */
-    public DeadLetter deadLetter(String reason, String component) {
+    /** This record, dead-lettered for {@code why} by {@code component}. */
+    public DeadLetter deadLetter(Rejections.Why why, String component) {
         return Rejections.deadLetter(
                 topic,
                 partition,
                 offset,
                 key,
                 value,
-                reason,
+                why,
                 component,
                 Instant.ofEpochMilli(System.currentTimeMillis()));
     }

@@ -126,6 +126,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                                             event.queryId.getBytes(StandardCharsets.UTF_8),
                                             null,
                                             event.ts),
+                                    "dimension",
                                     String.format(
                                             "query %s has %d dimensions; pool %s holds examples"
                                                     + " of %d (from %s), so it was decided on the"
@@ -134,7 +135,9 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                                             event.vector.length,
                                             event.pool,
                                             cache.dimension(),
-                                            cache.embedder())));
+                                            cache.embedder()),
+                                    event.pool,
+                                    false));
                 }
                 out.collect(empty(event));
                 return;
@@ -184,7 +187,10 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                                     example.getExampleId().getBytes(StandardCharsets.UTF_8),
                                     event.example,
                                     0),
-                            reason));
+                            "dimension",
+                            reason,
+                            event.pool,
+                            false));
             return;
         }
         FeedbackExample known = cache.get(example.getExampleId());

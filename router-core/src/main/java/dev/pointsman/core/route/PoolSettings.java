@@ -58,6 +58,27 @@ public record PoolSettings(
     public static final String LIVE_TREND = "live-trend";
     public static final String TRAINED_TREND = "trained-trend";
 
+    /** The key by which a pool opts in to dead letters that keep its prompts' text. */
+    public static final String DLQ_KEEP_TEXT = "dlq.keep-text";
+
+    /**
+     * Whether the pool opted in ({@code dlq.keep-text} {@code true}; default {@code false}) to dead
+     * letters that keep its records' prompt text; otherwise they keep its length and SHA-256.
+     */
+    public static boolean keepsText(String pool, Map<String, String> defaults) {
+        String v = defaults.getOrDefault(DLQ_KEEP_TEXT, "false");
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(
+                    "catalog of "
+                            + pool
+                            + ": default "
+                            + DLQ_KEEP_TEXT
+                            + " must be true or false, got "
+                            + v);
+        }
+        return v.equals("true");
+    }
+
     /** The settings of a catalog with no defaults. */
     public static final PoolSettings DEFAULTS =
             new PoolSettings(
@@ -78,6 +99,7 @@ public record PoolSettings(
      * Parses {@code defaults}; an error says which key of {@code pool}'s catalog is wrong and why.
      */
     public static PoolSettings parse(String pool, Map<String, String> defaults) {
+        keepsText(pool, defaults); // checked with the rest, though the DLQ reads it on its own
         double lambda = number(pool, defaults, "lambda", 0, Double.POSITIVE_INFINITY, false, 0);
         double exploration =
                 number(pool, defaults, "exploration", 0, 1, false, DEFAULT_EXPLORATION);

@@ -7,6 +7,7 @@ import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Rejections;
 import dev.pointsman.streams.AppMetrics;
 import dev.pointsman.streams.metrics.MetricDelta;
+import dev.pointsman.topics.Topics;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -150,8 +151,10 @@ final class LedgerEmitter {
      * @param kind a short, bounded label for the counter: undecodable, invalid, duplicate, late,
      *     future, pool-mismatch, unknown-query, unknown-model, too-many
      */
-    void dead(LedgerSource source, String kind, String reason) {
+    void dead(LedgerSource source, @Nullable String pool, String kind, String reason) {
         metrics.deadLetter(kind);
+        // The ledger reads no catalogs: a record with prompt text keeps only its length and hash.
+        boolean keep = !Topics.CARRY_TEXT.contains(source.topic());
         DeadLetter letter =
                 Rejections.deadLetter(
                         source.topic(),
@@ -159,7 +162,7 @@ final class LedgerEmitter {
                         source.offset(),
                         source.key(),
                         source.value(),
-                        reason,
+                        new Rejections.Why(kind, reason, pool, keep),
                         COMPONENT,
                         Instant.ofEpochMilli(source.timestamp()));
         String key = source.key() == null ? null : new String(source.key(), StandardCharsets.UTF_8);

@@ -103,7 +103,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                         meta.offset(),
                         record.timestamp());
         if (record.value() == null) {
-            out.dead(source, "undecodable", "empty record (null value)");
+            out.dead(source, null, "undecodable", "empty record (null value)");
             return;
         }
         String topic = meta.topic();
@@ -128,7 +128,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         try {
             q = inputs.queries().decode(source.value());
         } catch (UndecodableRecordException | RuntimeException e) {
-            out.dead(source, "undecodable", "undecodable embedded query: " + e.getMessage());
+            out.dead(source, null, "undecodable", "undecodable embedded query: " + e.getMessage());
             return;
         }
         String id = q.getQuery().getId();
@@ -136,6 +136,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (id.isEmpty() || dimension <= 0 || q.getVector().remaining() != dimension * 4) {
             out.dead(
                     source,
+                    q.getQuery().getPool(),
                     "invalid",
                     "embedded query '"
                             + id
@@ -145,7 +146,11 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                             + dimension);
             return;
         }
-        if (outOfTime(source, q.getQuery().getTs().toEpochMilli(), "query " + id)) {
+        if (outOfTime(
+                source,
+                q.getQuery().getPool(),
+                q.getQuery().getTs().toEpochMilli(),
+                "query " + id)) {
             return;
         }
         advance(q.getQuery().getTs().toEpochMilli());
@@ -155,6 +160,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             String pool = q.getQuery().getPool();
             out.dead(
                     source,
+                    q.getQuery().getPool(),
                     pool.equals(entry.pool) ? "duplicate" : "collision",
                     pool.equals(entry.pool)
                             ? "query "
@@ -192,11 +198,12 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         try {
             d = inputs.decisions().decode(source.value());
         } catch (UndecodableRecordException | RuntimeException e) {
-            out.dead(source, "undecodable", "undecodable decision: " + e.getMessage());
+            out.dead(source, null, "undecodable", "undecodable decision: " + e.getMessage());
             return;
         }
         String id = d.getQueryId();
-        if (outOfTime(source, d.getTs().toEpochMilli(), "the decision of query " + id)) {
+        if (outOfTime(
+                source, d.getPool(), d.getTs().toEpochMilli(), "the decision of query " + id)) {
             return;
         }
         advance(d.getTs().toEpochMilli());
@@ -208,6 +215,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             if (!d.getPool().equals(entry.pool) && entry.pool != null) {
                 out.dead(
                         source,
+                        d.getPool(),
                         "collision",
                         "the decision of query id "
                                 + id
@@ -236,6 +244,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                 double[] o = entry.outcomes.remove(model);
                 out.dead(
                         rebuilt(id, entry.pool, model, o, source.timestamp()),
+                        d.getPool(),
                         "unknown-model",
                         unknownModel(model, id, entry));
             }
@@ -270,18 +279,18 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         try {
             o = inputs.outcomes().decode(source.value());
         } catch (UndecodableRecordException | RuntimeException e) {
-            out.dead(source, "undecodable", "undecodable outcome: " + e.getMessage());
+            out.dead(source, null, "undecodable", "undecodable outcome: " + e.getMessage());
             return;
         }
         String invalid = OutcomeCheck.problem(o, source.key(), source.value());
         if (invalid != null) {
-            out.dead(source, "invalid", invalid);
+            out.dead(source, o.getPool(), "invalid", invalid);
             return;
         }
         String id = o.getQueryId();
         long outcomeTs = o.getTs().toEpochMilli();
         // An outcome that waited for its query was checked when it came.
-        if (fresh && outOfTime(source, outcomeTs, "the outcome of query " + id)) {
+        if (fresh && outOfTime(source, o.getPool(), outcomeTs, "the outcome of query " + id)) {
             return;
         }
         if (fresh) {
@@ -289,7 +298,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         }
         LedgerEntry entry = get(id);
         if (entry.hasDecision && !entry.predicted.containsKey(o.getModel())) {
-            out.dead(source, "unknown-model", unknownModel(o.getModel(), id, entry));
+            out.dead(source, o.getPool(), "unknown-model", unknownModel(o.getModel(), id, entry));
             return;
         }
         // A score that completes a known cost adds no model: only new outcomes count to the bound.
@@ -297,6 +306,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
                 && entry.pending.size() + entry.outcomes.size() >= MAX_MODELS) {
             out.dead(
                     source,
+                    o.getPool(),
                     "too-many",
                     "query " + id + " has " + MAX_MODELS + " outcomes already, the most it keeps");
             return;
@@ -305,6 +315,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             if (entry.pending.stream().anyMatch(p -> repeats(p, o))) {
                 out.dead(
                         source,
+                        o.getPool(),
                         "duplicate",
                         "duplicate outcome for model '" + o.getModel() + "' of query " + id);
                 return;
@@ -330,6 +341,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (!o.getPool().equals(entry.pool)) {
             out.dead(
                     source,
+                    o.getPool(),
                     "pool-mismatch",
                     "outcome for pool '"
                             + o.getPool()
@@ -345,6 +357,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (known != null && !completes) {
             out.dead(
                     source,
+                    o.getPool(),
                     "duplicate",
                     "duplicate outcome for model '" + o.getModel() + "' of query " + id);
             return;
@@ -353,6 +366,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (lateBy > 0) {
             out.dead(
                     source,
+                    o.getPool(),
                     "late",
                     "late outcome: "
                             + (outcomeTs - entry.ts)
@@ -401,6 +415,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
             for (LedgerEntry.Pending p : entry.pending) {
                 out.dead(
                         LedgerSource.of(p, eventTime),
+                        entry.pool,
                         "unknown-query",
                         "no query with id '"
                                 + due.id()
@@ -430,7 +445,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
      * would expire every query in flight and stop expiry until a restart. Behind it by more than
      * {@code --feedback-retention} is {@code past}: the entry would expire as it arrives.
      */
-    private boolean outOfTime(LedgerSource source, long ts, String what) {
+    private boolean outOfTime(LedgerSource source, String pool, long ts, String what) {
         EventTime.OutOfBounds out =
                 EventTime.check(
                         what,
@@ -444,7 +459,7 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         if (out == null) {
             return false;
         }
-        this.out.dead(source, out.kind(), out.reason());
+        this.out.dead(source, pool, out.kind(), out.reason());
         return true;
     }
 
