@@ -152,7 +152,7 @@ public final class RoutingJob {
                         .uid("support-shards")
                         .name("support set shards");
         SingleOutputStreamOperator<Neighbourhood> merged =
-                partials.keyBy(r -> r.queryId)
+                partials.keyBy(NeighbourMerger::key)
                         .process(new NeighbourMerger(s.mergeTimeout(), Duration.ofMinutes(10)))
                         .uid("merge-neighbours")
                         .name("merge shard answers");
@@ -219,6 +219,7 @@ public final class RoutingJob {
                                 examples.getSideOutput(DeadLetters.TAG),
                                 trained.getSideOutput(DeadLetters.TAG),
                                 partials.getSideOutput(DeadLetters.TAG),
+                                merged.getSideOutput(DeadLetters.TAG),
                                 windows.getSideOutput(DeadLetters.TAG),
                                 verdicts.getSideOutput(DeadLetters.TAG),
                                 paced.getSideOutput(DeadLetters.TAG),

@@ -2,6 +2,10 @@ package dev.pointsman.flink.support;
 
 import dev.pointsman.core.knn.Ranked;
 import dev.pointsman.core.knn.SupportIndex;
+import dev.pointsman.flink.records.DeadLetters;
+import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,9 +38,13 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
 
     private transient ListState<ShardResult> partials;
     private transient ValueState<Long> deadline;
-    private transient ValueState<Boolean> decided;
+
+    /** The event time of the query this key decided, while it is remembered. */
+    private transient ValueState<Long> decided;
+
     private transient Counter incomplete;
     private transient Counter late;
+    private transient Counter reused;
 
     /**
      * @param timeout longest wait for the last shard after the first answered
@@ -58,20 +66,55 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
                                 new ListStateDescriptor<>(
                                         "partials", TypeInformation.of(ShardResult.class)));
         deadline = getRuntimeContext().getState(new ValueStateDescriptor<>("deadline", Types.LONG));
-        ValueStateDescriptor<Boolean> decidedDescriptor =
-                new ValueStateDescriptor<>("decided", Types.BOOLEAN);
+        ValueStateDescriptor<Long> decidedDescriptor =
+                new ValueStateDescriptor<>("decided-at", Types.LONG);
         decidedDescriptor.enableTimeToLive(StateTtlConfig.newBuilder(remember).build());
         decided = getRuntimeContext().getState(decidedDescriptor);
         var group = getRuntimeContext().getMetricGroup().addGroup("merge");
         incomplete = group.counter("incomplete");
         late = group.counter("late");
+        reused = group.counter("reused");
+    }
+
+    /** The key of a query's shard answers: its pool and id (ids are unique only within a pool). */
+    public static String key(ShardResult r) {
+        return r.pool + "\u0000" + r.queryId;
     }
 
     @Override
     public void processElement(ShardResult partial, Context ctx, Collector<Neighbourhood> out)
             throws Exception {
-        if (Boolean.TRUE.equals(decided.value())) {
-            late.inc();
+        Long decidedAt = decided.value();
+        if (decidedAt != null) {
+            if (decidedAt == partial.ts) {
+                late.inc(); // a slow shard's answer for the query already decided
+                return;
+            }
+            // Another query of the pool reusing a decided id: not decided twice, and not dropped
+            // unseen either (shard 0's answer speaks for it).
+            reused.inc();
+            if (partial.shard == 0) {
+                ctx.output(
+                        DeadLetters.TAG,
+                        DeadLetters.of(
+                                KafkaRecord.derived(
+                                        Topics.QUERIES_EMBEDDED,
+                                        partial.queryId.getBytes(StandardCharsets.UTF_8),
+                                        null,
+                                        partial.ts),
+                                "duplicate",
+                                "query id "
+                                        + partial.queryId
+                                        + " of pool "
+                                        + partial.pool
+                                        + " was decided less than "
+                                        + remember.toMinutes()
+                                        + " minutes ago (for a query of "
+                                        + java.time.Instant.ofEpochMilli(decidedAt)
+                                        + "); query ids must be unique within a pool",
+                                partial.pool,
+                                false));
+            }
             return;
         }
         partials.add(partial);
@@ -95,7 +138,7 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Neighbourhood> out)
             throws Exception {
-        if (Boolean.TRUE.equals(decided.value())) {
+        if (decided.value() != null) {
             return;
         }
         List<ShardResult> received = new ArrayList<>();
@@ -110,7 +153,7 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         out.collect(merge(received));
         partials.clear();
         deadline.clear();
-        decided.update(true);
+        decided.update(received.get(0).ts);
     }
 
     /**

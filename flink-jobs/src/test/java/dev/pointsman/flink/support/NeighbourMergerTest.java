@@ -2,11 +2,15 @@ package dev.pointsman.flink.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pointsman.flink.records.DeadLetters;
+import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
+import dev.pointsman.schemas.codec.SingleObjectCodec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,7 +39,7 @@ class NeighbourMergerTest {
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(
                                 new NeighbourMerger(Duration.ofMillis(100), Duration.ofMinutes(5))),
-                        (ShardResult r) -> r.queryId,
+                        NeighbourMerger::key,
                         Types.STRING);
         h.setStateBackend(backend);
         return h;
@@ -86,7 +90,11 @@ class NeighbourMergerTest {
         }
 
         ShardResult partial(int shard, String queryId, float[] q, int k) {
-            return shards[shard].search(queryId, "p", shard, SHARDS, q, k, 77L, Double.NaN);
+            return partial(shard, queryId, q, k, 77L);
+        }
+
+        ShardResult partial(int shard, String queryId, float[] q, int k, long ts) {
+            return shards[shard].search(queryId, "p", shard, SHARDS, q, k, ts, Double.NaN);
         }
     }
 
@@ -137,6 +145,32 @@ class NeighbourMergerTest {
             h.processElement(f.partial(2, "q", query, 5), 0L);
             h.setProcessingTime(5_000);
             assertThat(h.extractOutputValues()).as("decided once").hasSize(1);
+        }
+    }
+
+    @Test
+    void aDecidedIdReusedByAnotherQueryIsDeadLetteredNotDecidedAgain() throws Exception {
+        Fixture f = new Fixture(60);
+        float[] query = f.vector();
+        try (var h = harness()) {
+            h.open();
+            for (int s = 0; s < SHARDS; s++) {
+                h.processElement(f.partial(s, "q", query, 5), 0L);
+            }
+            assertThat(h.extractOutputValues()).hasSize(1);
+            // The same id, another query (another event time): every shard answers, once.
+            for (int s = 0; s < SHARDS; s++) {
+                h.processElement(f.partial(s, "q", f.vector(), 5, 5_000L), 0L);
+            }
+            assertThat(h.extractOutputValues()).as("decided once").hasSize(1);
+            var letters = new ArrayList<>(h.getSideOutput(DeadLetters.TAG));
+            assertThat(letters).hasSize(1);
+            DeadLetter letter =
+                    SingleObjectCodec.of(DeadLetter.class).decode(letters.get(0).getValue().value);
+            assertThat(letter.getKind()).isEqualTo("duplicate");
+            assertThat(letter.getPool()).isEqualTo("p");
+            assertThat(letter.getReason())
+                    .startsWith("query id q of pool p was decided less than 5 minutes ago");
         }
     }
 

@@ -46,6 +46,9 @@ public final class LocalStack implements AutoCloseable {
             List<String> streamsArgs,
             @Nullable String externalBootstrap) {}
 
+    /** The routing job's consumer group, whose lag the streams app's /readyz reads. */
+    static final String JOB_GROUP = "pointsman-local-router";
+
     private final @Nullable EmbeddedKafka kafka;
     private final String bootstrap;
     private final StreamsChild streams;
@@ -114,7 +117,9 @@ public final class LocalStack implements AutoCloseable {
                                     "--state-dir",
                                     s.dir().resolve("streams").toString(),
                                     "--partitions",
-                                    "2"));
+                                    "2",
+                                    "--job-group",
+                                    JOB_GROUP));
             args.addAll(s.streamsArgs());
             StreamsChild streams =
                     StreamsChild.start(
@@ -141,7 +146,7 @@ public final class LocalStack implements AutoCloseable {
     private static JobClient startJob(String bootstrap, Settings s) throws Exception {
         JobSettings job =
                 JobSettings.builder(bootstrap, s.dir().resolve("checkpoints"))
-                        .group("pointsman-local-router")
+                        .group(JOB_GROUP)
                         .shards(2)
                         .k(s.k())
                         .checkpointInterval(Duration.ofSeconds(1))
@@ -166,8 +171,23 @@ public final class LocalStack implements AutoCloseable {
         return bootstrap;
     }
 
+    /** Whether the embed worker still runs (it stops only when closed). */
+    public boolean workerRunning() {
+        return workerThread.isAlive();
+    }
+
+    /** The routing job's status now (RUNNING unless it failed or is restarting). */
+    public String jobStatus() throws Exception {
+        return job.getJobStatus().get().name();
+    }
+
     public int apiPort() {
         return streams.port();
+    }
+
+    /** The streams app's process id. */
+    public long streamsPid() {
+        return streams.pid();
     }
 
     public Path streamsLog() {

@@ -14,6 +14,9 @@ public final class Request {
     /** The largest body read; a larger one is answered 413. */
     public static final int MAX_BODY = 1 << 20;
 
+    /** How much of a body over the limit is read and dropped so that the 413 reaches the client. */
+    private static final long DRAIN = 64L << 20;
+
     private final HttpExchange exchange;
 
     Request(HttpExchange exchange) {
@@ -38,6 +41,17 @@ public final class Request {
         byte[] bytes;
         try (InputStream in = exchange.getRequestBody()) {
             bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                // Read the rest (up to a bound) before answering: a connection closed with the
+                // request unread is reset, and the client would lose the 413 with it.
+                // (read, not skip: the server's body stream does not bound skip by its length)
+                byte[] sink = new byte[64 << 10];
+                long left = DRAIN;
+                int read;
+                while (left > 0 && (read = in.read(sink)) > 0) {
+                    left -= read;
+                }
+            }
         }
         if (bytes.length > maxBytes) {
             throw new BadRequest(413, "the request body is larger than " + maxBytes + " bytes");

@@ -118,6 +118,28 @@ class HttpTransportTest {
     }
 
     @Test
+    void aBodyOverTheLimitGets413WithTheReason() throws Exception {
+        try (HttpTransport transport =
+                new HttpTransport("127.0.0.1", 0, 2, null, new AppMetrics())) {
+            transport.route("/json", "POST", r -> Response.json(200, r.json())).start();
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + transport.port()
+                                                            + "/json"))
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "\"" + "x".repeat(2 << 20) + "\""))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.body()).contains("larger than 1048576 bytes");
+        }
+    }
+
+    @Test
     void servesHttpsWithTheKeystoreGiven(@TempDir Path dir) throws Exception {
         TestCertificates certificates = TestCertificates.make(dir, "127.0.0.1");
         Path passwordFile = dir.resolve("password");
