@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
             BenchAblationCommand.class,
             BenchBudgetCommand.class,
             BenchGatewayCommand.class,
-            BenchFaultsCommand.class
+            BenchFaultsCommand.class,
+            BenchSoakCommand.class
         })
 public final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

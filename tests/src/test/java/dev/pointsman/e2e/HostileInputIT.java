@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pointsman.cli.bench.HostileCorpus;
 import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.StreamsChild;
@@ -13,14 +14,9 @@ import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.EmbeddingModel;
 import dev.pointsman.schemas.DeadLetter;
-import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
-import dev.pointsman.schemas.Outcome;
-import dev.pointsman.schemas.Query;
 import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
-import dev.pointsman.schemas.codec.Float32Vectors;
-import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.topics.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,9 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -40,8 +34,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,10 +117,15 @@ class HostileInputIT {
                     stack.embedder(),
                     (done, total) -> {});
             stack.startWorker();
-            Topical bad = new Topical(stack);
-
+            HostileCorpus corpus =
+                    new HostileCorpus(
+                            stack.producer(),
+                            stack.wire(),
+                            stack.embedder().id(),
+                            stack.embedder().dimension(),
+                            "http://127.0.0.1:" + port);
             // The unknown pool first: the job waits 30 s for a catalog before it gives up.
-            bad.embedded("bad-unknown-pool", "nowhere", unit(384), 0, "unknown-pool");
+            expected.addAll(corpus.send("unknown-pool-query", "bad-unknown-pool", P));
 
             Map<String, JsonNode> decisions = new LinkedHashMap<>();
             Map<String, String> chosen = new HashMap<>();
@@ -136,11 +133,22 @@ class HostileInputIT {
                 route(bench, good.get(i), "good-" + i, decisions, chosen);
             }
 
-            // Every input topic.
-            bad.corpus(rows.get(60));
+            // Every kind of bad record on every input topic.
+            for (String kind : HostileCorpus.TOPIC_KINDS) {
+                if (!kind.equals("unknown-pool-query")) {
+                    expected.addAll(corpus.send(kind, "bad-" + kind, P));
+                }
+            }
+            // An outcome for a decided query of p that fails its check.
+            corpus.outcome("good-1", P, "m", 1.0, -1, System.currentTimeMillis());
+            expected.add("good-1 invalid streams-app");
+            // A decided id of pool p again, as another query: neither decided nor joined again.
+            corpus.query("good-2", P, "the same id, another question", System.currentTimeMillis());
+            expected.add("good-2 duplicate flink-router");
+            expected.add("good-2 duplicate streams-app");
             // The sacrificial query: valid, decided, one valid outcome, then bad ones for it.
             long sacTs = System.currentTimeMillis();
-            bad.query("sac-1", P, rows.get(61).prompt(), sacTs);
+            corpus.query("sac-1", P, rows.get(61).prompt(), sacTs);
             RoutingDecision sac = awaitDecision(stack, "sac-1");
             String other =
                     bench.models().stream()
@@ -148,14 +156,25 @@ class HostileInputIT {
                             .findFirst()
                             .get();
             outcome("sac-1", sac.getModel(), 1.0, 0.001);
-            bad.outcome("sac-1", P, sac.getModel(), 0.5, 0.001, sacTs + 1_000, "duplicate");
-            bad.outcome("sac-1", P, other, 0.5, 0.001, sacTs + 20_000, "late");
-            bad.outcome("sac-1", P, "no-such-model", 1.0, 0.001, sacTs + 1_000, "unknown-model");
+            corpus.outcome("sac-1", P, sac.getModel(), 0.5, 0.001, sacTs + 1_000);
+            corpus.outcome("sac-1", P, other, 0.5, 0.001, sacTs + 20_000);
+            corpus.outcome("sac-1", P, "no-such-model", 1.0, 0.001, sacTs + 1_000);
+            expected.add("sac-1 duplicate streams-app");
+            expected.add("sac-1 late streams-app");
+            expected.add("sac-1 unknown-model streams-app");
             decisions.put("sac-1", null);
             chosen.put("sac-1", sac.getModel());
 
             // Every endpoint.
-            apiCorpus(rows.get(62).prompt());
+            for (String kind : HostileCorpus.API_KINDS) {
+                HostileCorpus.Refusal r = corpus.request(kind, P, TOKEN_P, TOKEN_Q, TOKEN_GONE);
+                assertThat(r.status())
+                        .as(kind + ": " + r.error())
+                        .isEqualTo(HostileCorpus.expectedStatus(kind));
+                assertThat(r.error()).as(kind).isNotBlank();
+                refused.put(kind, r.status() + " " + r.error());
+            }
+            flood(rows.get(62).prompt());
 
             // A colliding id from another pool: pool q's caller gets q's decision; the ledger
             // keeps p's query and dead-letters q's.
@@ -278,66 +297,8 @@ class HostileInputIT {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
 
-    /** The bad requests, each answered with its 4xx and reason. */
-    private void apiCorpus(String prompt) throws Exception {
-        String route = "{\"pool\":\"p\",\"text\":\"hello\"}";
-        refuse("no token", post("/v1/route", null, route), 401, "");
-        refuse("wrong token", post("/v1/route", "not-a-token", route), 403, "not valid for pool");
-        refuse(
-                "another pool's token",
-                post("/v1/route", TOKEN_Q, route),
-                403,
-                "not valid for pool");
-        refuse("malformed JSON", post("/v1/route", TOKEN_P, "{\"pool\":"), 400, "not valid JSON");
-        refuse(
-                "2 MB body",
-                post(
-                        "/v1/route",
-                        TOKEN_P,
-                        "{\"pool\":\"p\",\"text\":\"" + "x".repeat(2 << 20) + "\"}"),
-                413,
-                "larger than");
-        refuse(
-                "empty prompt",
-                post("/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"\"}"),
-                400,
-                "non-empty string");
-        refuse(
-                "1 MB prompt",
-                post(
-                        "/v1/route",
-                        TOKEN_P,
-                        "{\"pool\":\"p\",\"text\":\"" + "y".repeat(1_000_000) + "\"}"),
-                413,
-                "--max-text-chars");
-        refuse(
-                "unpaired surrogate",
-                post("/v1/route", TOKEN_P, "{\"pool\":\"p\",\"text\":\"a\\ud800\"}"),
-                400,
-                "unpaired surrogate");
-        refuse(
-                "unknown pool",
-                post("/v1/route", TOKEN_GONE, "{\"pool\":\"gone\",\"text\":\"hi\"}"),
-                404,
-                "has no catalog");
-        refuse(
-                "score above 1",
-                post(
-                        "/v1/outcomes",
-                        TOKEN_P,
-                        "{\"queryId\":\"good-1\",\"pool\":\"p\",\"model\":\"m\",\"score\":1.5,\"cost\":0}"),
-                400,
-                "outside [0.0, 1.0]");
-        refuse(
-                "negative cost",
-                post(
-                        "/v1/outcomes",
-                        TOKEN_P,
-                        "{\"queryId\":\"good-1\",\"pool\":\"p\",\"model\":\"m\",\"score\":1,\"cost\":-1}"),
-                400,
-                "'cost'");
-        refuse("wrong method", get("/v1/route"), 405, "use POST");
-        // A flood beyond pool q's rate limit: a second's worth goes through, the rest is 429.
+    /** A flood beyond pool q's rate limit: a second's worth goes through, the rest is 429. */
+    private void flood(String prompt) throws Exception {
         List<CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
         for (int i = 0; i < 2 * RATE_LIMIT; i++) {
             flood.add(
@@ -371,164 +332,6 @@ class HostileInputIT {
         String error = JSON.readTree(r.body()).path("error").asText();
         assertThat(error).as(kind).isNotBlank().contains(reason);
         refused.put(kind, status + " " + (error.length() > 80 ? error.substring(0, 80) : error));
-    }
-
-    /** Writes bad records straight to the topics, and notes the dead letter each must make. */
-    private final class Topical {
-        private final KafkaProducer<byte[], byte[]> producer;
-        private final RecordCodec<Query> queries;
-        private final RecordCodec<EmbeddedQuery> embedded;
-        private final RecordCodec<Outcome> outcomes;
-        private final String embedder;
-
-        Topical(LocalStack stack) {
-            producer = stack.producer();
-            queries = stack.wire().codec(Query.class, Topics.QUERIES);
-            embedded = stack.wire().codec(EmbeddedQuery.class, Topics.QUERIES_EMBEDDED);
-            outcomes = stack.wire().codec(Outcome.class, Topics.OUTCOMES);
-            embedder = stack.embedder().id();
-        }
-
-        private void send(String topic, String key, byte[] value) throws Exception {
-            producer.send(new ProducerRecord<>(topic, bytes(key), value)).get();
-        }
-
-        private byte[] queryBytes(String id, String pool, String text, long ts) {
-            return queries.encode(
-                    Query.newBuilder()
-                            .setId(id)
-                            .setPool(pool)
-                            .setText(text)
-                            .setTs(Instant.ofEpochMilli(ts))
-                            .build());
-        }
-
-        void query(String id, String pool, String text, long ts) throws Exception {
-            send(Topics.QUERIES, id, queryBytes(id, pool, text, ts));
-        }
-
-        void embedded(String id, String pool, float[] vector, long shift, String kind)
-                throws Exception {
-            embedded(id, pool, vector, shift, vector.length, kind);
-        }
-
-        void embedded(
-                String id, String pool, float[] vector, long shift, int dimension, String kind)
-                throws Exception {
-            Query q =
-                    Query.newBuilder()
-                            .setId(id)
-                            .setPool(pool)
-                            .setText("a prompt nobody may read")
-                            .setTs(Instant.ofEpochMilli(System.currentTimeMillis() + shift))
-                            .build();
-            send(
-                    Topics.QUERIES_EMBEDDED,
-                    id,
-                    embedded.encode(
-                            EmbeddedQuery.newBuilder()
-                                    .setQuery(q)
-                                    .setVector(Float32Vectors.toBytes(vector))
-                                    .setDimension(dimension)
-                                    .setEmbedder(embedder)
-                                    .build()));
-            expected.add(id + " " + kind + " flink-router");
-        }
-
-        void outcome(
-                String id,
-                String pool,
-                String model,
-                double score,
-                double cost,
-                long ts,
-                String kind)
-                throws Exception {
-            send(
-                    Topics.OUTCOMES,
-                    id,
-                    outcomes.encode(
-                            Outcome.newBuilder()
-                                    .setQueryId(id)
-                                    .setPool(pool)
-                                    .setModel(model)
-                                    .setScore(score)
-                                    .setCost(cost)
-                                    .setTs(Instant.ofEpochMilli(ts))
-                                    .build()));
-            expected.add(id + " " + kind + " streams-app");
-        }
-
-        /** The bad records of every input topic. */
-        void corpus(BenchmarkRow row) throws Exception {
-            long now = System.currentTimeMillis();
-            // router.queries, read by the embed worker.
-            byte[] whole = queryBytes("bad-truncated", P, row.prompt(), now);
-            send(Topics.QUERIES, "bad-truncated", Arrays.copyOf(whole, whole.length / 2));
-            expected.add("bad-truncated undecodable embed-worker");
-            send(
-                    Topics.QUERIES,
-                    "bad-foreign",
-                    outcomes.encode(
-                            Outcome.newBuilder()
-                                    .setQueryId("bad-foreign")
-                                    .setPool(P)
-                                    .setModel("m")
-                                    .setScore(1.0)
-                                    .setCost(0)
-                                    .setTs(Instant.ofEpochMilli(now))
-                                    .build()));
-            expected.add("bad-foreign undecodable embed-worker");
-            query("bad-empty", P, "   ", now);
-            expected.add("bad-empty empty embed-worker");
-            query("bad-huge-prompt", P, "z".repeat(1_000_000), now);
-            expected.add("bad-huge-prompt too-long embed-worker");
-            byte[] utf8 = queryBytes("bad-utf8", P, "abc", now);
-            for (int i = utf8.length - 1; i > 0; i--) {
-                if (utf8[i] == 'b' && utf8[i - 1] == 'a') {
-                    utf8[i] = (byte) 0xC3; // a lead byte with no continuation
-                    break;
-                }
-            }
-            send(Topics.QUERIES, "bad-utf8", utf8);
-            expected.add("bad-utf8 invalid-utf8 embed-worker");
-            producer.send(new ProducerRecord<>(Topics.QUERIES, bytes("bad-null"), null)).get();
-            expected.add("bad-null undecodable embed-worker");
-
-            // router.queries.embedded, read by the job and the ledger.
-            float[] nan = unit(384);
-            nan[3] = Float.NaN;
-            embedded("bad-nan", P, nan, 0, "invalid");
-            float[] inf = unit(384);
-            inf[5] = Float.POSITIVE_INFINITY;
-            embedded("bad-inf", P, inf, 0, "invalid");
-            embedded("bad-zero", P, new float[384], 0, "invalid");
-            embedded("bad-dimension", P, unit(383), 0, "invalid");
-            embedded("bad-future", P, unit(384), 86_400_000L, "invalid");
-            expected.add("bad-future future streams-app");
-            embedded("bad-past", P, unit(384), -7_200_000L, "invalid");
-            expected.add("bad-past past streams-app");
-            send(Topics.QUERIES_EMBEDDED, "bad-garbage", bytes("not a record"));
-            expected.add("bad-garbage undecodable flink-router");
-            expected.add("bad-garbage undecodable streams-app");
-
-            // router.outcomes, read by the ledger.
-            outcome("good-1", P, "m", 1.0, -1, now, "invalid");
-            expected.add("good-1 invalid streams-app");
-            outcome("bad-unseen", P, "m", 1.0, 0.001, now, "unknown-query");
-            outcome("bad-far", P, "m", 1.0, 0.001, now + 86_400_000L, "future");
-            send(Topics.OUTCOMES, "bad-outcome-garbage", bytes("{\"queryId\":1}"));
-            expected.add("bad-outcome-garbage undecodable streams-app");
-
-            // A decided id of pool p again, as another query: neither decided nor joined again.
-            query("good-2", P, "the same id, another question", now);
-            expected.add("good-2 duplicate flink-router");
-            expected.add("good-2 duplicate streams-app");
-
-            // router.catalog, read by the job.
-            send(Topics.CATALOG, "bad-catalog", bytes("not a catalog"));
-            expected.add("bad-catalog undecodable flink-router");
-        }
     }
 
     private static byte[] bytes(String s) {

@@ -47,6 +47,7 @@ public final class HostileCorpus {
                     "future-query",
                     "past-query",
                     "garbage-embedded",
+                    "unknown-pool-query",
                     "negative-cost",
                     "score-above-1",
                     "future-outcome",
@@ -116,24 +117,24 @@ public final class HostileCorpus {
         List<String> letters = new ArrayList<>();
         switch (kind) {
             case "truncated-avro" -> {
-                byte[] whole = query(id, pool, "a question cut short", now);
+                byte[] whole = queryBytes(id, pool, "a question cut short", now);
                 write(Topics.QUERIES, id, Arrays.copyOf(whole, whole.length / 2));
                 letters.add(id + " undecodable " + WORKER);
             }
             case "foreign-schema" -> {
-                write(Topics.QUERIES, id, outcome(id, pool, "m", 1.0, 0, now));
+                write(Topics.QUERIES, id, outcomeBytes(id, pool, "m", 1.0, 0, now));
                 letters.add(id + " undecodable " + WORKER);
             }
             case "empty-prompt" -> {
-                write(Topics.QUERIES, id, query(id, pool, "   ", now));
+                write(Topics.QUERIES, id, queryBytes(id, pool, "   ", now));
                 letters.add(id + " empty " + WORKER);
             }
             case "huge-prompt" -> {
-                write(Topics.QUERIES, id, query(id, pool, "z".repeat(1_000_000), now));
+                write(Topics.QUERIES, id, queryBytes(id, pool, "z".repeat(1_000_000), now));
                 letters.add(id + " too-long " + WORKER);
             }
             case "invalid-utf8" -> {
-                byte[] bytes = query(id, pool, "abc", now);
+                byte[] bytes = queryBytes(id, pool, "abc", now);
                 for (int i = bytes.length - 1; i > 0; i--) {
                     if (bytes[i] == 'b' && bytes[i - 1] == 'a') {
                         bytes[i] = (byte) 0xC3; // a lead byte with no continuation
@@ -172,21 +173,26 @@ public final class HostileCorpus {
                 letters.add(id + " invalid " + EMBEDDED);
                 letters.add(id + " past " + LEDGER);
             }
+            case "unknown-pool-query" -> {
+                // Waits for a catalog (the job's --catalog-wait) before it is dead-lettered.
+                write(Topics.QUERIES_EMBEDDED, id, embedded(id, "nowhere", unit(dimension), now));
+                letters.add(id + " unknown-pool " + EMBEDDED);
+            }
             case "garbage-embedded" -> {
                 write(Topics.QUERIES_EMBEDDED, id, bytes("not a record"));
                 letters.add(id + " undecodable " + EMBEDDED);
                 letters.add(id + " undecodable " + LEDGER);
             }
             case "negative-cost" -> {
-                write(Topics.OUTCOMES, id, outcome(id, pool, "m", 1.0, -1, now));
+                write(Topics.OUTCOMES, id, outcomeBytes(id, pool, "m", 1.0, -1, now));
                 letters.add(id + " invalid " + LEDGER);
             }
             case "score-above-1" -> {
-                write(Topics.OUTCOMES, id, outcome(id, pool, "m", 1.5, 0.001, now));
+                write(Topics.OUTCOMES, id, outcomeBytes(id, pool, "m", 1.5, 0.001, now));
                 letters.add(id + " invalid " + LEDGER);
             }
             case "future-outcome" -> {
-                write(Topics.OUTCOMES, id, outcome(id, pool, "m", 1.0, 0.001, now + DAY));
+                write(Topics.OUTCOMES, id, outcomeBytes(id, pool, "m", 1.0, 0.001, now + DAY));
                 letters.add(id + " future " + LEDGER);
             }
             case "garbage-outcome" -> {
@@ -195,7 +201,7 @@ public final class HostileCorpus {
             }
             case "unseen-query-outcome" -> {
                 // Swept once the ledger's event time passes its grace.
-                write(Topics.OUTCOMES, id, outcome(id, pool, "m", 1.0, 0.001, now));
+                write(Topics.OUTCOMES, id, outcomeBytes(id, pool, "m", 1.0, 0.001, now));
                 letters.add(id + " unknown-query " + LEDGER);
             }
             case "garbage-catalog" -> {
@@ -290,12 +296,24 @@ public final class HostileCorpus {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Writes a well-formed query to {@code router.queries}, for the embed worker. */
+    public void query(String id, String pool, String text, long ts)
+            throws InterruptedException, ExecutionException {
+        write(Topics.QUERIES, id, queryBytes(id, pool, text, ts));
+    }
+
+    /** Writes an outcome to {@code router.outcomes}, keyed by its query id. */
+    public void outcome(String id, String pool, String model, double score, double cost, long ts)
+            throws InterruptedException, ExecutionException {
+        write(Topics.OUTCOMES, id, outcomeBytes(id, pool, model, score, cost, ts));
+    }
+
     private void write(String topic, String key, byte @Nullable [] value)
             throws InterruptedException, ExecutionException {
         producer.send(new ProducerRecord<>(topic, bytes(key), value)).get();
     }
 
-    private byte[] query(String id, String pool, String text, long ts) {
+    private byte[] queryBytes(String id, String pool, String text, long ts) {
         return queries.encode(
                 Query.newBuilder()
                         .setId(id)
@@ -322,7 +340,7 @@ public final class HostileCorpus {
                         .build());
     }
 
-    private byte[] outcome(
+    private byte[] outcomeBytes(
             String id, String pool, String model, double score, double cost, long ts) {
         return outcomes.encode(
                 Outcome.newBuilder()

@@ -55,14 +55,20 @@ public final class SoakBenchmark {
      * @param sample how often the figures are read
      */
     public record Settings(
-            Path dir, Benchmark data, Duration duration, double rate, double badShare,
-            Duration sample, long seed) {
+            Path dir,
+            Benchmark data,
+            Duration duration,
+            double rate,
+            double badShare,
+            Duration sample,
+            long seed) {
         public Settings {
             if (!(rate > 0) || rate > 200) {
                 throw new IllegalArgumentException("--rate must be in (0, 200], got " + rate);
             }
             if (!(badShare >= 0 && badShare <= 1)) {
-                throw new IllegalArgumentException("--bad-share must be in [0, 1], got " + badShare);
+                throw new IllegalArgumentException(
+                        "--bad-share must be in [0, 1], got " + badShare);
             }
         }
     }
@@ -122,14 +128,22 @@ public final class SoakBenchmark {
                         embedder,
                         StreamsChild.locateJar(),
                         List.of(
-                                "--window", "30s",
-                                "--window-grace", "5s",
-                                "--feedback-grace", "30s",
-                                "--token", POOL + "=" + TOKEN,
-                                "--token", OTHER + "=" + OTHER_TOKEN,
-                                "--token", "gone=" + GONE_TOKEN,
-                                "--metrics-token", OPERATOR,
-                                "--rate-limit", "200"),
+                                "--window",
+                                "30s",
+                                "--window-grace",
+                                "5s",
+                                "--feedback-grace",
+                                "30s",
+                                "--token",
+                                POOL + "=" + TOKEN,
+                                "--token",
+                                OTHER + "=" + OTHER_TOKEN,
+                                "--token",
+                                "gone=" + GONE_TOKEN,
+                                "--metrics-token",
+                                OPERATOR,
+                                "--rate-limit",
+                                "200"),
                         null);
         List<Sample> samples = new ArrayList<>();
         Random random = new Random(s.seed());
@@ -140,11 +154,25 @@ public final class SoakBenchmark {
         try (LocalStack stack = LocalStack.start(stackSettings)) {
             log.println("soak: stack up; seeding " + seedRows + " examples");
             PoolSeeder.seed(
-                    stack.producer(), stack.wire(), POOL, "knn-shrunk", 0.1, s.data(),
-                    rows.subList(0, seedRows), stack.embedder(), (d, t) -> {});
+                    stack.producer(),
+                    stack.wire(),
+                    POOL,
+                    "knn-shrunk",
+                    0.1,
+                    s.data(),
+                    rows.subList(0, seedRows),
+                    stack.embedder(),
+                    (d, t) -> {});
             PoolSeeder.seed(
-                    stack.producer(), stack.wire(), OTHER, "knn-shrunk", 0.1, s.data(),
-                    rows.subList(0, 20), stack.embedder(), (d, t) -> {});
+                    stack.producer(),
+                    stack.wire(),
+                    OTHER,
+                    "knn-shrunk",
+                    0.1,
+                    s.data(),
+                    rows.subList(0, 20),
+                    stack.embedder(),
+                    (d, t) -> {});
             stack.startWorker();
             HostileCorpus corpus =
                     new HostileCorpus(
@@ -459,7 +487,9 @@ public final class SoakBenchmark {
     public String summary(List<Sample> samples) {
         Sample last = samples.get(samples.size() - 1);
         ObjectNode o = JSON.valueToTree(last);
-        o.put("rate", s.rate()).put("bad_share", s.badShare()).put("seconds", s.duration().toSeconds());
+        o.put("rate", s.rate())
+                .put("bad_share", s.badShare())
+                .put("seconds", s.duration().toSeconds());
         ObjectNode byKind = o.putObject("dead_letters_by_kind");
         deadLettersByKind().forEach(byKind::put);
         Map<String, Double> peak = new LinkedHashMap<>();
