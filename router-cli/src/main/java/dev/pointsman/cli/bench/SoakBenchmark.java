@@ -345,7 +345,7 @@ public final class SoakBenchmark {
                 rssMb(pid),
                 newestCheckpointMb(s.dir().resolve("checkpoints")),
                 sizeMb(s.dir().resolve("streams")),
-                sizeMb(s.dir().resolve("kafka")),
+                logsMb(s.dir().resolve("kafka")),
                 letters,
                 job,
                 threads,
@@ -431,6 +431,28 @@ public final class SoakBenchmark {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile)
+                            .mapToLong(
+                                    p -> {
+                                        try {
+                                            return Files.size(p);
+                                        } catch (IOException e) {
+                                            return 0; // deleted meanwhile
+                                        }
+                                    })
+                            .sum()
+                    / 1e6;
+        } catch (IOException | UncheckedIOException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The broker's record logs ({@code *.log}; its index files are preallocated, sparse). */
+    private static double logsMb(Path dir) {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".log"))
                             .mapToLong(
                                     p -> {
                                         try {
