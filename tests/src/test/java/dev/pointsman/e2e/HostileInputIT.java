@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pointsman.cli.bench.HostileCorpus;
 import dev.pointsman.cli.demo.LocalStack;
-import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
@@ -96,34 +95,10 @@ class HostileInputIT {
                                 Integer.toString(RATE_LIMIT)),
                         null);
         try (LocalStack stack = LocalStack.start(settings)) {
-            PoolSeeder.seed(
-                    stack.producer(),
-                    stack.wire(),
-                    P,
-                    "knn-10",
-                    0.0,
-                    bench,
-                    seed,
-                    stack.embedder(),
-                    (done, total) -> {});
-            PoolSeeder.seed(
-                    stack.producer(),
-                    stack.wire(),
-                    Q,
-                    "knn-10",
-                    0.0,
-                    bench,
-                    seed.subList(0, 10),
-                    stack.embedder(),
-                    (done, total) -> {});
+            stack.seed(P, "knn-10", 0.0, bench, seed);
+            stack.seed(Q, "knn-10", 0.0, bench, seed.subList(0, 10));
             stack.startWorker();
-            HostileCorpus corpus =
-                    new HostileCorpus(
-                            stack.producer(),
-                            stack.wire(),
-                            stack.embedder().id(),
-                            stack.embedder().dimension(),
-                            "http://127.0.0.1:" + port);
+            HostileCorpus corpus = HostileCorpus.of(stack);
             // The unknown pool first: the job waits 30 s for a catalog before it gives up.
             expected.addAll(corpus.send("unknown-pool-query", "bad-unknown-pool", P));
 

@@ -2,6 +2,7 @@ package dev.pointsman.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pointsman.cli.demo.LocalStack;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.Outcome;
 import dev.pointsman.schemas.Query;
@@ -105,6 +106,16 @@ public final class HostileCorpus {
         this.embedder = embedder;
         this.dimension = dimension;
         this.api = api;
+    }
+
+    /** The corpus for {@code stack}: its producer, wire format, embedder and API. */
+    public static HostileCorpus of(LocalStack stack) {
+        return new HostileCorpus(
+                stack.producer(),
+                stack.wire(),
+                stack.embedder().id(),
+                stack.embedder().dimension(),
+                "http://127.0.0.1:" + stack.apiPort());
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pointsman.cli.demo.LocalStack;
-import dev.pointsman.cli.demo.PoolSeeder;
 import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.core.data.Benchmark;
 import dev.pointsman.core.data.BenchmarkRow;
@@ -153,34 +152,10 @@ public final class SoakBenchmark {
         ExecutorService senders = Executors.newFixedThreadPool(8);
         try (LocalStack stack = LocalStack.start(stackSettings)) {
             log.println("soak: stack up; seeding " + seedRows + " examples");
-            PoolSeeder.seed(
-                    stack.producer(),
-                    stack.wire(),
-                    POOL,
-                    "knn-shrunk",
-                    0.1,
-                    s.data(),
-                    rows.subList(0, seedRows),
-                    stack.embedder(),
-                    (d, t) -> {});
-            PoolSeeder.seed(
-                    stack.producer(),
-                    stack.wire(),
-                    OTHER,
-                    "knn-shrunk",
-                    0.1,
-                    s.data(),
-                    rows.subList(0, 20),
-                    stack.embedder(),
-                    (d, t) -> {});
+            stack.seed(POOL, "knn-shrunk", 0.1, s.data(), rows.subList(0, seedRows));
+            stack.seed(OTHER, "knn-shrunk", 0.1, s.data(), rows.subList(0, 20));
             stack.startWorker();
-            HostileCorpus corpus =
-                    new HostileCorpus(
-                            stack.producer(),
-                            stack.wire(),
-                            stack.embedder().id(),
-                            stack.embedder().dimension(),
-                            base);
+            HostileCorpus corpus = HostileCorpus.of(stack);
             List<BenchmarkRow> live = rows.subList(seedRows, rows.size());
             long start = System.nanoTime();
             long end = start + s.duration().toNanos();
@@ -426,11 +401,16 @@ public final class SoakBenchmark {
     }
 
     private static double sizeMb(Path dir) {
+        return sizeMb(dir, Files::isRegularFile);
+    }
+
+    /** The bytes, in MB, of the files under {@code dir} that {@code which} keeps. */
+    private static double sizeMb(Path dir, java.util.function.Predicate<Path> which) {
         if (!Files.exists(dir)) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile)
+            return files.filter(which)
                             .mapToLong(
                                     p -> {
                                         try {
@@ -448,24 +428,7 @@ public final class SoakBenchmark {
 
     /** The broker's record logs ({@code *.log}; its index files are preallocated, sparse). */
     private static double logsMb(Path dir) {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".log"))
-                            .mapToLong(
-                                    p -> {
-                                        try {
-                                            return Files.size(p);
-                                        } catch (IOException e) {
-                                            return 0; // deleted meanwhile
-                                        }
-                                    })
-                            .sum()
-                    / 1e6;
-        } catch (IOException | UncheckedIOException e) {
-            return Double.NaN;
-        }
+        return sizeMb(dir, p -> p.getFileName().toString().endsWith(".log"));
     }
 
     /** The samples as a Markdown table (every {@code every}-th, and the last). */

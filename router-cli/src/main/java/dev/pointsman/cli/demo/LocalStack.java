@@ -1,5 +1,7 @@
 package dev.pointsman.cli.demo;
 
+import dev.pointsman.core.data.Benchmark;
+import dev.pointsman.core.data.BenchmarkRow;
 import dev.pointsman.embed.EmbedderConfig;
 import dev.pointsman.embed.OnnxEmbedder;
 import dev.pointsman.embed.service.BatchPolicy;
@@ -160,6 +162,20 @@ public final class LocalStack implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, 1);
         return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * Declares {@code pool} (every model of {@code data}, this stack's embedder, {@code router},
+     * {@code exploration}) and seeds its support set with {@code rows}, embedded here.
+     */
+    public void seed(
+            String pool,
+            String router,
+            double exploration,
+            Benchmark data,
+            List<BenchmarkRow> rows) {
+        PoolSeeder.seed(
+                producer, wire, pool, router, exploration, data, rows, embedder, (d, t) -> {});
     }
 
     /** Starts embedding {@code router.queries}; call after seeding, which uses the same model. */

@@ -169,23 +169,6 @@ public record ApiSettings(
                 MAX_JOB_LAG.defaultValue());
     }
 
-    /** This settings serving HTTPS with {@code tls}. */
-    public ApiSettings withTls(@Nullable Tls tls) {
-        return new ApiSettings(
-                host,
-                port,
-                routeTimeout,
-                tokens,
-                rateLimit,
-                metricsToken,
-                advertisedHost,
-                maxWaiting,
-                maxTextChars,
-                tls,
-                jobGroup,
-                maxJobLag);
-    }
-
     /**
      * A PKCS12 keystore with the API's key and certificate.
      *
