@@ -201,7 +201,7 @@ class HostileInputIT {
 
             // Their feedback holds exactly the outcome each was given.
             Map<String, FeedbackExample> feedback = new HashMap<>();
-            for (FeedbackExample f : E2e.committed(stack, Topics.FEEDBACK, FeedbackExample.class)) {
+            for (FeedbackExample f : E2e.committed(stack, Topics.FEEDBACK, FeedbackExample.class, true)) {
                 if (f.getPool().equals(P)
                         && !f.getExampleId().startsWith("seed-")
                         && !f.getExampleId().equals("tick")) {
@@ -217,7 +217,7 @@ class HostileInputIT {
 
             // The closed windows of p count exactly those queries.
             long counted =
-                    E2e.committed(stack, Topics.METRICS, WindowMetrics.class).stream()
+                    E2e.committed(stack, Topics.METRICS, WindowMetrics.class, true).stream()
                             .filter(w -> w.getPool().equals(P))
                             .filter(w -> w.getRouter().equals(ofP.get(0).getRouter()))
                             .mapToLong(WindowMetrics::getN)
@@ -232,12 +232,6 @@ class HostileInputIT {
             assertThat(health.get("streamThreads").asText()).isEqualTo("ok");
             System.out.println("hostile-input corpus: " + expected + " " + refused);
         }
-    }
-
-    private static float[] unit(int dimension) {
-        float[] v = new float[dimension];
-        v[0] = 1;
-        return v;
     }
 
     /** Routes {@code row} as {@code id} in pool p and reports the chosen model's outcome. */
@@ -307,10 +301,6 @@ class HostileInputIT {
         String error = JSON.readTree(r.body()).path("error").asText();
         assertThat(error).as(kind).isNotBlank().contains(reason);
         refused.put(kind, status + " " + (error.length() > 80 ? error.substring(0, 80) : error));
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The committed dead letters by "key kind", once every expected one is there. */

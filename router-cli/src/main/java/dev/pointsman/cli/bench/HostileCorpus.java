@@ -54,7 +54,9 @@ public final class HostileCorpus {
                     "future-outcome",
                     "garbage-outcome",
                     "unseen-query-outcome",
-                    "garbage-catalog");
+                    "garbage-catalog",
+                    "garbage-feedback",
+                    "garbage-metrics");
 
     /** The kinds of bad request. */
     public static final List<String> API_KINDS =
@@ -217,6 +219,14 @@ public final class HostileCorpus {
             }
             case "garbage-catalog" -> {
                 write(Topics.CATALOG, id, bytes("not a catalog"));
+                letters.add(id + " undecodable " + EMBEDDED);
+            }
+            case "garbage-feedback" -> {
+                write(Topics.FEEDBACK, id, bytes("not an example"));
+                letters.add(id + " undecodable " + EMBEDDED);
+            }
+            case "garbage-metrics" -> {
+                write(Topics.METRICS, id, bytes("not a window"));
                 letters.add(id + " undecodable " + EMBEDDED);
             }
             default -> throw new IllegalArgumentException("no topic kind " + kind);
