@@ -201,7 +201,8 @@ class HostileInputIT {
 
             // Their feedback holds exactly the outcome each was given.
             Map<String, FeedbackExample> feedback = new HashMap<>();
-            for (FeedbackExample f : E2e.committed(stack, Topics.FEEDBACK, FeedbackExample.class, true)) {
+            for (FeedbackExample f :
+                    E2e.committed(stack, Topics.FEEDBACK, FeedbackExample.class, true)) {
                 if (f.getPool().equals(P)
                         && !f.getExampleId().startsWith("seed-")
                         && !f.getExampleId().equals("tick")) {
