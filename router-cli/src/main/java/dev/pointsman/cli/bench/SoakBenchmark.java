@@ -181,13 +181,7 @@ public final class SoakBenchmark {
                 }
                 if (System.nanoTime() >= nextSample) {
                     nextSample += s.sample().toNanos();
-                    Sample sample = sample(stack, (System.nanoTime() - start) / 1e9);
-                    samples.add(sample);
-                    Files.writeString(
-                            jsonLines,
-                            JSON.writeValueAsString(sample) + "\n",
-                            java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.APPEND);
+                    Sample sample = record(stack, start, samples, jsonLines);
                     log.printf(
                             "soak %5.0fs: good %d (decided %d, timed out %d), bad %d (refused as"
                                     + " expected %d, otherwise %d), dead letters %d, heap %.0f MB,"
@@ -209,17 +203,24 @@ public final class SoakBenchmark {
             senders.shutdown();
             senders.awaitTermination(1, TimeUnit.MINUTES);
             Thread.sleep(40_000); // the last outcomes' grace, then the last dead letters swept
-            Sample last = sample(stack, (System.nanoTime() - start) / 1e9);
-            samples.add(last);
-            Files.writeString(
-                    jsonLines,
-                    JSON.writeValueAsString(last) + "\n",
-                    java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+            record(stack, start, samples, jsonLines);
         } finally {
             senders.shutdownNow();
         }
         return samples;
+    }
+
+    /** Takes a sample now, keeps it in {@code samples} and appends it to {@code jsonLines}. */
+    private Sample record(LocalStack stack, long start, List<Sample> samples, Path jsonLines)
+            throws IOException {
+        Sample sample = sample(stack, (System.nanoTime() - start) / 1e9);
+        samples.add(sample);
+        Files.writeString(
+                jsonLines,
+                JSON.writeValueAsString(sample) + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+        return sample;
     }
 
     /** The dead letters counted so far, by kind, as of the last sample. */
