@@ -361,21 +361,17 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %.2f | %.3f (%+.1f%%) | %.0f%% | %+.1f%% | %.0f%% | %.0f%% | %s | %s |"
+                            "| %.2f | %.3f (%+.1f%%) | %s | %+.1f%% | %.0f%% | %.0f%% | %s | %s |"
                                     + " %.4f | %.4f | %.1f%% | %s |%n",
                             run.budgetPer1k(),
                             1000 * r.meanSpend(),
                             100 * (r.meanSpend() / r.budget() - 1),
-                            100 * r.withinBefore(),
+                            percent(r.withinBefore()),
                             100 * r.worstBefore(),
                             100 * r.within(),
                             100 * r.over(),
-                            changeAt < 0
-                                    ? "no change"
-                                    : r.toRecover() < 0 ? "not within the run" : r.toRecover(),
-                            Double.isNaN(r.withinAfter())
-                                    ? "–"
-                                    : String.format(Locale.ROOT, "%.0f%%", 100 * r.withinAfter()),
+                            recovery(r.toRecover()),
+                            percent(r.withinAfter()),
                             r.quality(),
                             r.hindsight(),
                             100 * r.qualityRatio(),
@@ -385,8 +381,44 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                                     .distinct()
                                     .toList()));
         }
+        md.append(
+                "\nThe noise floor: the same windows for the best fixed λ in hindsight, one that"
+                        + " spends exactly the budget on the queries before the change and one on"
+                        + " those after it, routing by the same predictions. It has no transient"
+                        + " and no feedback to lag, so what it leaves off target is the spread of"
+                        + " the answers' own costs.\n\n");
+        md.append(
+                "| budget (USD / 1k) | windows on target before the change: pacer / floor |"
+                        + " queries to recover: pacer / floor | windows on target after the"
+                        + " change: pacer / floor |\n");
+        md.append("|---|---|---|---|\n");
+        for (BudgetExperiment.Run run : runs) {
+            SpendTracking.Result r = tracking(run);
+            SpendTracking.Floor f = r.floor();
+            md.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %.2f | %s / %s | %s / %s | %s / %s |%n",
+                            run.budgetPer1k(),
+                            percent(r.withinBefore()),
+                            percent(f.withinBefore()),
+                            recovery(r.toRecover()),
+                            recovery(f.toRecover()),
+                            percent(r.withinAfter()),
+                            percent(f.withinAfter())));
+        }
         md.append("\n![spend against budget](").append(label).append(".png)\n");
         return md.toString();
+    }
+
+    private String recovery(int queries) {
+        return changeAt < 0
+                ? "no change"
+                : queries < 0 ? "not within the run" : Integer.toString(queries);
+    }
+
+    private static String percent(double share) {
+        return Double.isNaN(share) ? "–" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
     }
 
     private String json(List<BudgetExperiment.Run> runs) throws java.io.IOException {
@@ -402,6 +434,9 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             o.put("windows_over", r.over());
             o.put("queries_to_recover", r.toRecover());
             o.put("windows_on_target_after_change", r.withinAfter());
+            o.put("floor_windows_on_target_before_change", r.floor().withinBefore());
+            o.put("floor_queries_to_recover", r.floor().toRecover());
+            o.put("floor_windows_on_target_after_change", r.floor().withinAfter());
             o.put("quality", r.quality());
             o.put("hindsight_quality", r.hindsight());
             o.put("quality_ratio", r.qualityRatio());

@@ -143,23 +143,40 @@ class EndToEndIT {
                     .extracting(Alert::getKind)
                     .containsAnyOf("drift-psi", "embedding-shift");
 
-            // And the HTTP API serves the same windows.
-            HttpResponse<String> r =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create(
-                                                            "http://127.0.0.1:"
-                                                                    + stack.apiPort()
-                                                                    + "/v1/metrics?pool="
-                                                                    + POOL))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString());
-            assertThat(r.statusCode()).isEqualTo(200);
-            JsonNode body = new ObjectMapper().readTree(r.body());
+            // And the HTTP API serves the same windows, once the streams app has read them (it
+            // reads the metrics topic on its own; the committed read above may be ahead of it).
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            JsonNode body;
+            while (true) {
+                body = apiMetrics(stack.apiPort());
+                windows = E2e.committed(stack, Topics.METRICS, WindowMetrics.class);
+                alerts = E2e.committed(stack, Topics.ALERTS, Alert.class);
+                if (body.get("windows").size() == windows.size()
+                                && body.get("alerts").size() == alerts.size()
+                        || System.nanoTime() > deadline) {
+                    break;
+                }
+                Thread.sleep(1_000);
+            }
             assertThat(body.get("windows").size()).isEqualTo(windows.size());
             assertThat(body.get("alerts").size()).isEqualTo(alerts.size());
         }
+    }
+
+    private static JsonNode apiMetrics(int port) throws Exception {
+        HttpResponse<String> r =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        "http://127.0.0.1:"
+                                                                + port
+                                                                + "/v1/metrics?pool="
+                                                                + POOL))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new ObjectMapper().readTree(r.body());
     }
 
     private static LocalStack.Settings withBroker(LocalStack.Settings s, TestBroker.Running kafka) {

@@ -229,8 +229,11 @@ public final class FaultBenchmark {
                                 + " example%n",
                         sentAt.size(), (sendEnd - start) / 1000.0);
                 awaitDrain(Duration.ofMinutes(3));
-                // more traffic, one window and its grace later, closes the last windows
-                sleep(s.window().plus(WINDOW_GRACE).plusSeconds(3));
+                // More traffic closes the last windows, once the stream's time is a window and
+                // its grace past the last query's (windows are on query time); the drain above
+                // has usually used up most of that wait.
+                long closeAt = sendEnd + window + WINDOW_GRACE.toMillis() + 3_000;
+                sleep(Duration.ofMillis(Math.max(0, closeAt - System.currentTimeMillis())));
                 sendRound(producer, "close-");
                 awaitDrain(Duration.ofSeconds(60));
                 Map<String, Long> support = probeSupport(producer);

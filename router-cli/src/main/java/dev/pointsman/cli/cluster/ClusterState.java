@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -176,36 +178,59 @@ public final class ClusterState {
     }
 
     /**
-     * SIGTERM to every process still running, newest first, SIGKILL to one still there after 30 s;
-     * then the state file goes. Returns the names of the processes stopped.
+     * Stops every process still running and then deletes the state file; returns the names of the
+     * processes stopped. The clients (job, embed workers, streams apps) go first, all at once, so
+     * that none waits on a Kafka node that is already gone; then the Kafka nodes, newest first.
+     * SIGTERM, then SIGKILL to one still there after 30 s; the last Kafka node gets 5 s, since
+     * without a quorum left it only waits for a controller that never answers.
      */
     public List<String> stopAll(PrintStream progress) throws IOException {
-        List<JsonNode> processes = new ArrayList<>();
-        root.path("processes").forEach(processes::add);
-        List<String> stopped = new ArrayList<>();
-        for (int i = processes.size() - 1; i >= 0; i--) {
-            JsonNode p = processes.get(i);
-            Optional<ProcessHandle> handle = handle(p).filter(ProcessHandle::isAlive);
-            if (handle.isEmpty()) {
-                continue;
-            }
-            progress.println("cluster: stopping " + p.path("name").asText() + "...");
-            handle.get().destroy();
-            try {
-                handle.get().onExit().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // e.g. a Kafka node whose quorum is gone waits for a controller that never answers
-                handle.get().destroyForcibly();
-                try {
-                    handle.get().onExit().get(10, TimeUnit.SECONDS);
-                } catch (Exception stillThere) {
-                    progress.println("cluster: " + p.path("name").asText() + " did not exit");
-                }
-            }
-            stopped.add(p.path("name").asText());
+        List<JsonNode> clients = new ArrayList<>();
+        List<JsonNode> kafka = new ArrayList<>();
+        root.path("processes").forEach(p -> (isKafkaNode(p) ? kafka : clients).add(0, p));
+        List<String> stopped = new ArrayList<>(stop(clients, 30, progress));
+        for (int i = 0; i < kafka.size(); i++) {
+            stopped.addAll(stop(List.of(kafka.get(i)), i == kafka.size() - 1 ? 5 : 30, progress));
         }
         Files.deleteIfExists(dir.resolve(FILE));
         return stopped;
+    }
+
+    /** SIGTERM to each live process at once, then SIGKILL to those still there after the wait. */
+    private static List<String> stop(List<JsonNode> processes, int seconds, PrintStream progress) {
+        Map<String, ProcessHandle> live = new LinkedHashMap<>();
+        for (JsonNode p : processes) {
+            handle(p)
+                    .filter(ProcessHandle::isAlive)
+                    .ifPresent(h -> live.put(p.path("name").asText(), h));
+        }
+        live.forEach(
+                (name, h) -> {
+                    progress.println("cluster: stopping " + name + "...");
+                    h.destroy();
+                });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        live.forEach(
+                (name, h) -> {
+                    try {
+                        h.onExit()
+                                .get(
+                                        Math.max(0, deadline - System.nanoTime()),
+                                        TimeUnit.NANOSECONDS);
+                    } catch (Exception e) {
+                        h.destroyForcibly();
+                        try {
+                            h.onExit().get(10, TimeUnit.SECONDS);
+                        } catch (Exception stillThere) {
+                            progress.println("cluster: " + name + " did not exit");
+                        }
+                    }
+                });
+        return List.copyOf(live.keySet());
+    }
+
+    private static boolean isKafkaNode(JsonNode p) {
+        return p.path("name").asText().startsWith(KafkaCluster.NODE_NAME);
     }
 
     /** The live process of an entry; empty when it is gone or its pid now names another program. */

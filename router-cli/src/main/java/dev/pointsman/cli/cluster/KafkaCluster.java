@@ -21,6 +21,9 @@ import org.apache.kafka.common.Uuid;
  * without losing an acknowledged record.
  */
 public final class KafkaCluster implements AutoCloseable {
+    /** Each node's name in the cluster's state file: this and its id. */
+    static final String NODE_NAME = "Kafka node ";
+
     private final List<JvmProcess> nodes;
     private final String bootstrapServers;
     private final List<List<String>> args = new ArrayList<>();
@@ -114,7 +117,7 @@ public final class KafkaCluster implements AutoCloseable {
 
     private JvmProcess startNode(int id) throws IOException {
         return JvmProcess.start(
-                "Kafka node " + id,
+                NODE_NAME + id,
                 System.getProperty("java.class.path"),
                 List.of("-Xmx512m"),
                 KafkaNodeMain.class.getName(),

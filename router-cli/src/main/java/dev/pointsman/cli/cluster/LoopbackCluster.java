@@ -77,6 +77,18 @@ public final class LoopbackCluster implements AutoCloseable {
     private final List<StreamsChild> apps = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
 
+    /**
+     * The embed workers' and streams apps' client settings: a 10 s session instead of Kafka's 45 s,
+     * so that a process that died on this machine gives its partitions up within seconds (a
+     * restarted one joins as a new member and would otherwise wait for the old one to time out).
+     */
+    private static final String CLIENT_CONFIG =
+            "# written by pointsman cluster\nsession.timeout.ms=10000\nheartbeat.interval.ms=2500\n";
+
+    private Path clientConfig() {
+        return settings.dir().resolve("client.properties");
+    }
+
     private LoopbackCluster(Settings settings, PrintStream progress) {
         this.settings = settings;
         this.state = new ClusterState(settings.dir());
@@ -114,6 +126,7 @@ public final class LoopbackCluster implements AutoCloseable {
 
     private void startAll() throws Exception {
         Path dir = settings.dir();
+        Files.writeString(clientConfig(), CLIENT_CONFIG);
         say("Kafka: " + settings.brokers() + " KRaft nodes");
         kafka = KafkaCluster.start(dir, settings.brokers(), settings.detached());
         kafka.nodes().forEach(state::add);
@@ -187,7 +200,9 @@ public final class LoopbackCluster implements AutoCloseable {
                                 "--bootstrap",
                                 kafka.bootstrapServers(),
                                 "--transactional-id",
-                                "pointsman-embed-worker-" + i),
+                                "pointsman-embed-worker-" + i,
+                                "--kafka-config",
+                                clientConfig().toString()),
                         settings.dir().resolve("log/embed-worker-" + i + ".log"),
                         settings.detached());
         state.add(worker);
@@ -202,7 +217,9 @@ public final class LoopbackCluster implements AutoCloseable {
                         "--bootstrap",
                         kafka.bootstrapServers(),
                         "--state-dir",
-                        settings.dir().resolve("streams-" + i).toString()));
+                        settings.dir().resolve("streams-" + i).toString(),
+                        "--kafka-config",
+                        clientConfig().toString()));
         args.addAll(settings.streamsArgs());
         StreamsChild app =
                 StreamsChild.start(
@@ -269,10 +286,26 @@ public final class LoopbackCluster implements AutoCloseable {
         return List.copyOf(ports);
     }
 
-    /** Stops the job with a savepoint, then every process, newest first. */
+    /**
+     * Stops the job, then every process. A detached cluster ({@code pointsman cluster}) stops its
+     * job with a savepoint, to start again from; one that ends with this program (a benchmark)
+     * cancels it, since nothing will start from it.
+     */
     @Override
     public void close() throws IOException {
-        state.stopJob();
+        if (settings.detached()) {
+            progress.println("cluster: stopping the routing job with a savepoint...");
+            state.stopJob();
+        } else if (job != null) {
+            progress.println("cluster: cancelling the routing job...");
+            try {
+                flink.rest().cancel(job);
+            } catch (IOException e) {
+                progress.println("cluster: the job was not cancelled: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         state.stopAll(progress);
     }
 

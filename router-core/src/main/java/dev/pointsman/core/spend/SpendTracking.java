@@ -29,6 +29,10 @@ public final class SpendTracking {
      * @param chosenSpend mean true cost of the chosen models (exploration aside)
      * @param hindsight mean true score the best fixed λ in hindsight gets at {@code chosenSpend},
      *     routing by the same predictions
+     * @param floor the same window figures for the steadiest policy there is without feedback: the
+     *     fixed λ, chosen in hindsight, that spends exactly the budget on the queries before the
+     *     change, then the one that does on those after it. What it leaves off target is the cost
+     *     distribution's own noise, which no pacer can remove.
      */
     public record Result(
             double budget,
@@ -41,13 +45,20 @@ public final class SpendTracking {
             double withinAfter,
             double quality,
             double chosenSpend,
-            double hindsight) {
+            double hindsight,
+            Floor floor) {
 
         /** The router's quality as a share of the best fixed λ's at the same spend. */
         public double qualityRatio() {
             return quality / hindsight;
         }
     }
+
+    /**
+     * The window figures of a spend series: {@link Result#withinBefore}, {@link Result#toRecover}
+     * and {@link Result#withinAfter}, for the noise floor.
+     */
+    public record Floor(double withinBefore, int toRecover, double withinAfter) {}
 
     /**
      * @param paid what each query cost the pool (every model asked)
@@ -72,15 +83,58 @@ public final class SpendTracking {
         if (score.length != n || chosenCost.length != n || rows.size() != n) {
             throw new IllegalArgumentException("per-query arrays differ in length");
         }
+        Floor held = windows(paid, budget, warmup, window, changeAt, tolerance);
+        double[] trailing = trailing(paid, window);
+        int end = changeAt < 0 ? n : changeAt;
+        double worst = 0;
+        for (int j = warmup + window - 1; j < end; j++) {
+            worst = Math.max(worst, Math.abs(trailing[j] / budget - 1));
+        }
+        int all = 0;
+        int allInside = 0;
+        int allOver = 0;
+        for (int j = warmup + window - 1; j < n; j++) {
+            double dev = trailing[j] / budget - 1;
+            all++;
+            allInside += Math.abs(dev) <= tolerance ? 1 : 0;
+            allOver += dev > tolerance ? 1 : 0;
+        }
+        double chosen = mean(chosenCost, 0, n);
+        return new Result(
+                budget,
+                mean(paid, warmup, n),
+                held.withinBefore(),
+                worst,
+                all == 0 ? Double.NaN : (double) allInside / all,
+                all == 0 ? Double.NaN : (double) allOver / all,
+                held.toRecover(),
+                held.withinAfter(),
+                mean(score, 0, n),
+                chosen,
+                hindsight(rows, chosen, budget),
+                windows(
+                        floorSpend(rows, budget, warmup, changeAt),
+                        budget,
+                        warmup,
+                        window,
+                        changeAt,
+                        tolerance));
+    }
+
+    /**
+     * Of the trailing windows of {@code paid}: the share within the tolerance among those after the
+     * warm-up and before the change; the queries after the change until every later window is
+     * within it; the share within it among those wholly after the change.
+     */
+    static Floor windows(
+            double[] paid, double budget, int warmup, int window, int changeAt, double tolerance) {
+        int n = paid.length;
         double[] trailing = trailing(paid, window);
         int end = changeAt < 0 ? n : changeAt;
         int inside = 0;
         int counted = 0;
-        double worst = 0;
         for (int j = warmup + window - 1; j < end; j++) {
-            double dev = Math.abs(trailing[j] / budget - 1);
-            worst = Math.max(worst, dev);
-            inside += dev <= tolerance ? 1 : 0;
+            inside += Math.abs(trailing[j] / budget - 1) <= tolerance ? 1 : 0;
             counted++;
         }
         // The last window after the change that is off target; the run recovered after it.
@@ -98,28 +152,45 @@ public final class SpendTracking {
             after++;
             afterInside += Math.abs(trailing[j] / budget - 1) <= tolerance ? 1 : 0;
         }
-        int all = 0;
-        int allInside = 0;
-        int allOver = 0;
-        for (int j = warmup + window - 1; j < n; j++) {
-            double dev = trailing[j] / budget - 1;
-            all++;
-            allInside += Math.abs(dev) <= tolerance ? 1 : 0;
-            allOver += dev > tolerance ? 1 : 0;
-        }
-        double chosen = mean(chosenCost, 0, n);
-        return new Result(
-                budget,
-                mean(paid, warmup, n),
+        return new Floor(
                 counted == 0 ? Double.NaN : (double) inside / counted,
-                worst,
-                all == 0 ? Double.NaN : (double) allInside / all,
-                all == 0 ? Double.NaN : (double) allOver / all,
                 toRecover,
-                after == 0 ? Double.NaN : (double) afterInside / after,
-                mean(score, 0, n),
-                chosen,
-                hindsight(rows, chosen, budget));
+                after == 0 ? Double.NaN : (double) afterInside / after);
+    }
+
+    /**
+     * What each query costs under the noise-floor policy ({@link Result#floor}): per segment (the
+     * queries from the warm-up to the change, and from the change on; the warm-up itself goes with
+     * the first), the fixed λ whose mean spend on that segment is closest to the budget.
+     */
+    static double[] floorSpend(List<ShadowRow> rows, double budget, int warmup, int changeAt) {
+        int n = rows.size();
+        double[] out = new double[n];
+        int split = changeAt < 0 ? n : changeAt;
+        fill(out, rows, 0, split, warmup, budget);
+        fill(out, rows, split, n, split, budget);
+        return out;
+    }
+
+    private static void fill(
+            double[] out, List<ShadowRow> rows, int from, int to, int tuneFrom, double budget) {
+        if (from >= to) {
+            return;
+        }
+        List<ShadowRow> tune = rows.subList(Math.min(tuneFrom, to - 1), to);
+        double best = 0;
+        double bestGap = Double.POSITIVE_INFINITY;
+        for (double lambda : lambdaGrid(budget)) {
+            double gap = Math.abs(fixedLambda(tune, lambda)[1] - budget);
+            if (gap < bestGap) {
+                bestGap = gap;
+                best = lambda;
+            }
+        }
+        for (int i = from; i < to; i++) {
+            ShadowRow r = rows.get(i);
+            out[i] = r.observed().get(choose(r, best))[1];
+        }
     }
 
     /** The mean of the last {@code window} values (fewer at the start) at each index. */
@@ -144,21 +215,36 @@ public final class SpendTracking {
         double score = 0;
         double cost = 0;
         for (ShadowRow r : rows) {
-            String best = null;
-            double bestUtility = Double.NEGATIVE_INFINITY;
-            for (String m : r.models()) {
-                double[] p = r.predicted().get(m);
-                double u = p[0] - lambda * p[1];
-                if (u > bestUtility) {
-                    bestUtility = u;
-                    best = m;
-                }
-            }
-            double[] o = r.observed().get(best);
+            double[] o = r.observed().get(choose(r, lambda));
             score += o[0];
             cost += o[1];
         }
         return new double[] {score / rows.size(), cost / rows.size()};
+    }
+
+    /** The model argmax ŝ − λ·ĉ picks for one row. */
+    private static String choose(ShadowRow r, double lambda) {
+        String best = null;
+        double bestUtility = Double.NEGATIVE_INFINITY;
+        for (String m : r.models()) {
+            double[] p = r.predicted().get(m);
+            double u = p[0] - lambda * p[1];
+            if (u > bestUtility) {
+                bestUtility = u;
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    /** λ = 0, then λ·{@code scale} from 10⁻⁴ to 10⁴ in 240 steps even on a log scale. */
+    private static double[] lambdaGrid(double scale) {
+        int steps = 240;
+        double[] lambdas = new double[steps + 1];
+        for (int i = 1; i <= steps; i++) {
+            lambdas[i] = Math.exp(Math.log(1e-4) + Math.log(1e8) * (i - 1) / (steps - 1)) / scale;
+        }
+        return lambdas;
     }
 
     /**
@@ -167,11 +253,8 @@ public final class SpendTracking {
      * spends bracket it; the cheapest or dearest end of the grid outside its range.
      */
     public static double hindsight(List<ShadowRow> rows, double spend, double scale) {
-        int steps = 240;
-        double[] lambdas = new double[steps + 1];
-        for (int i = 1; i <= steps; i++) {
-            lambdas[i] = Math.exp(Math.log(1e-4) + Math.log(1e8) * (i - 1) / (steps - 1)) / scale;
-        }
+        double[] lambdas = lambdaGrid(scale);
+        int steps = lambdas.length - 1;
         double[] previous = fixedLambda(rows, lambdas[0]);
         if (spend >= previous[1]) {
             return previous[0];

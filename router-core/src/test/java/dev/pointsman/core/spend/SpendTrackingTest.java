@@ -78,4 +78,40 @@ class SpendTrackingTest {
         assertThat(SpendTracking.of(1.0, paid, score, chosen, rows, 2, 2, -1, 0.05).toRecover())
                 .isZero();
     }
+
+    /** A row predicted as {@link #row}, whose models really cost {@code big} and {@code small}. */
+    private static ShadowRow costing(double big, double small) {
+        return new ShadowRow(
+                Map.of("big", new double[] {0.9, 0.01}, "small", new double[] {0.5, 0.001}),
+                Map.of("big", new double[] {0.9, big}, "small", new double[] {0.5, small}));
+    }
+
+    @Test
+    void theFloorIsTheFixedLambdaClosestToTheBudgetOnEachSideOfTheChange() {
+        // before the change big costs 0.005 and 0.015 in turn (0.01 on average), small 0.001;
+        // after it every price doubles
+        List<ShadowRow> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rows.add(costing(i % 2 == 0 ? 0.005 : 0.015, 0.001));
+        }
+        for (int i = 0; i < 10; i++) {
+            rows.add(costing(0.02, 0.002));
+        }
+        double[] none = new double[20];
+        // at 0.01 a query, λ 0 (big everywhere) spends exactly the budget before the change;
+        // after it big (0.02) is 0.01 off and small (0.002) 0.008 off: small everywhere
+        double[] floor = SpendTracking.floorSpend(rows, 0.01, 2, 10);
+        assertThat(Arrays.copyOfRange(floor, 0, 4)).containsExactly(0.005, 0.015, 0.005, 0.015);
+        assertThat(Arrays.copyOfRange(floor, 10, 20)).containsOnly(0.002);
+        // windows of 2 average the alternation away: every one before the change is on target;
+        // none after it ever is, so the floor never recovers
+        SpendTracking.Floor two =
+                SpendTracking.of(0.01, floor, none, none, rows, 2, 2, 10, 0.05).floor();
+        assertThat(two.withinBefore()).isEqualTo(1.0);
+        assertThat(two.withinAfter()).isZero();
+        assertThat(two.toRecover()).isEqualTo(-1);
+        // windows of 1 see each answer's own cost: ±50%, never on target
+        assertThat(SpendTracking.of(0.01, floor, none, none, rows, 2, 1, 10, 0.05).floor())
+                .isEqualTo(new SpendTracking.Floor(0.0, -1, 0.0));
+    }
 }
