@@ -131,11 +131,19 @@ public final class KafkaCluster implements AutoCloseable {
         nodes.get(id - 1).kill();
     }
 
-    /** Starts node {@code id} again on its data and ports, and waits until it is back. */
+    /**
+     * Starts node {@code id} again on its data and ports, and waits until it is back; one that does
+     * not come back is killed, so that no caller is left with a process it does not know of.
+     */
     public JvmProcess restart(int id) throws IOException, InterruptedException {
         JvmProcess node = startNode(id);
         nodes.set(id - 1, node);
-        awaitBrokers(nodes.size(), Duration.ofSeconds(90));
+        try {
+            awaitBrokers(nodes.size(), Duration.ofSeconds(90));
+        } catch (RuntimeException | IOException | InterruptedException e) {
+            node.kill();
+            throw e;
+        }
         return node;
     }
 
