@@ -353,15 +353,16 @@ public final class BenchBudgetCommand implements Callable<Integer> {
         md.append(
                 "| budget (USD / 1k) | spend after warm-up | windows on target before the change |"
                         + " worst window before | windows on target, whole run | windows over |"
-                        + " queries to recover after the change | windows on target after the change"
+                        + " queries until back on target after the change | queries to recover"
+                        + " (every later window on target) | windows on target after the change"
                         + " | quality | best fixed λ at that spend | ratio | alerts |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (BudgetExperiment.Run run : runs) {
             SpendTracking.Result r = tracking(run);
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %.2f | %.3f (%+.1f%%) | %s | %+.1f%% | %.0f%% | %.0f%% | %s | %s |"
+                            "| %.2f | %.3f (%+.1f%%) | %s | %+.1f%% | %.0f%% | %.0f%% | %s | %s | %s |"
                                     + " %.4f | %.4f | %.1f%% | %s |%n",
                             run.budgetPer1k(),
                             1000 * r.meanSpend(),
@@ -370,6 +371,7 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                             100 * r.worstBefore(),
                             100 * r.within(),
                             100 * r.over(),
+                            recovery(r.backWithin()),
                             recovery(r.toRecover()),
                             percent(r.withinAfter()),
                             r.quality(),
@@ -389,19 +391,21 @@ public final class BenchBudgetCommand implements Callable<Integer> {
                         + " the answers' own costs.\n\n");
         md.append(
                 "| budget (USD / 1k) | windows on target before the change: pacer / floor |"
-                        + " queries to recover: pacer / floor | windows on target after the"
-                        + " change: pacer / floor |\n");
-        md.append("|---|---|---|---|\n");
+                        + " queries until back on target: pacer / floor | queries to recover:"
+                        + " pacer / floor | windows on target after the change: pacer / floor |\n");
+        md.append("|---|---|---|---|---|\n");
         for (BudgetExperiment.Run run : runs) {
             SpendTracking.Result r = tracking(run);
             SpendTracking.Floor f = r.floor();
             md.append(
                     String.format(
                             Locale.ROOT,
-                            "| %.2f | %s / %s | %s / %s | %s / %s |%n",
+                            "| %.2f | %s / %s | %s / %s | %s / %s | %s / %s |%n",
                             run.budgetPer1k(),
                             percent(r.withinBefore()),
                             percent(f.withinBefore()),
+                            recovery(r.backWithin()),
+                            recovery(f.backWithin()),
                             recovery(r.toRecover()),
                             recovery(f.toRecover()),
                             percent(r.withinAfter()),
@@ -432,9 +436,11 @@ public final class BenchBudgetCommand implements Callable<Integer> {
             o.put("worst_window_before_change", r.worstBefore());
             o.put("windows_on_target", r.within());
             o.put("windows_over", r.over());
+            o.put("queries_to_back_within", r.backWithin());
             o.put("queries_to_recover", r.toRecover());
             o.put("windows_on_target_after_change", r.withinAfter());
             o.put("floor_windows_on_target_before_change", r.floor().withinBefore());
+            o.put("floor_queries_to_back_within", r.floor().backWithin());
             o.put("floor_queries_to_recover", r.floor().toRecover());
             o.put("floor_windows_on_target_after_change", r.floor().withinAfter());
             o.put("quality", r.quality());

@@ -19,6 +19,8 @@ public final class SpendTracking {
      * @param within share of all the trailing windows after the warm-up within the tolerance
      * @param over share of them more than the tolerance above the budget: overspend, where a window
      *     below is one in which the router found nothing worth the money
+     * @param backWithin queries after the change until the first trailing window wholly after it is
+     *     within the tolerance: back on target at the new prices; -1 if none is, 0 without a change
      * @param toRecover queries after the price change until every later trailing window is within
      *     the tolerance; -1 if the run ends outside it, 0 without a change
      * @param withinAfter share of the trailing windows wholly after the change (the first ends
@@ -41,6 +43,7 @@ public final class SpendTracking {
             double worstBefore,
             double within,
             double over,
+            int backWithin,
             int toRecover,
             double withinAfter,
             double quality,
@@ -55,10 +58,10 @@ public final class SpendTracking {
     }
 
     /**
-     * The window figures of a spend series: {@link Result#withinBefore}, {@link Result#toRecover}
-     * and {@link Result#withinAfter}, for the noise floor.
+     * The window figures of a spend series: {@link Result#withinBefore}, {@link Result#backWithin},
+     * {@link Result#toRecover} and {@link Result#withinAfter}, for the noise floor.
      */
-    public record Floor(double withinBefore, int toRecover, double withinAfter) {}
+    public record Floor(double withinBefore, int backWithin, int toRecover, double withinAfter) {}
 
     /**
      * @param paid what each query cost the pool (every model asked)
@@ -107,6 +110,7 @@ public final class SpendTracking {
                 worst,
                 all == 0 ? Double.NaN : (double) allInside / all,
                 all == 0 ? Double.NaN : (double) allOver / all,
+                held.backWithin(),
                 held.toRecover(),
                 held.withinAfter(),
                 mean(score, 0, n),
@@ -148,12 +152,18 @@ public final class SpendTracking {
         int toRecover = changeAt < 0 ? 0 : lastOff >= n - 1 ? -1 : lastOff + 1 - changeAt;
         int after = 0;
         int afterInside = 0;
+        int backWithin = changeAt < 0 ? 0 : -1;
         for (int j = changeAt + window - 1; changeAt >= 0 && j < n; j++) {
             after++;
-            afterInside += Math.abs(trailing[j] / budget - 1) <= tolerance ? 1 : 0;
+            boolean on = Math.abs(trailing[j] / budget - 1) <= tolerance;
+            afterInside += on ? 1 : 0;
+            if (on && backWithin < 0) {
+                backWithin = j + 1 - changeAt;
+            }
         }
         return new Floor(
                 counted == 0 ? Double.NaN : (double) inside / counted,
+                backWithin,
                 toRecover,
                 after == 0 ? Double.NaN : (double) afterInside / after);
     }

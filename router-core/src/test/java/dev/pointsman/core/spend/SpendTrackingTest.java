@@ -67,7 +67,9 @@ class SpendTrackingTest {
         // windows end at 3..39: 37; off at 5, 6 (over) and 24..30 (over)
         assertThat(r.within()).isCloseTo(28.0 / 37, within(1e-12));
         assertThat(r.over()).isCloseTo(9.0 / 37, within(1e-12));
-        // the last window off target ends at 30 (paid[29] = 2, paid[30] = 1): 11 queries after 20
+        // the first window wholly after the change ends at 21 (paid 20, 21 = 1): on target, 2
+        // queries after 20; the last window off target ends at 30 (paid[29] = 2, paid[30] = 1): 11
+        assertThat(r.backWithin()).isEqualTo(2);
         assertThat(r.toRecover()).isEqualTo(11);
         // windows wholly after the change end at 21..39: 19, off at 24..30
         assertThat(r.withinAfter()).isCloseTo(12.0 / 19, within(1e-12));
@@ -109,9 +111,10 @@ class SpendTrackingTest {
                 SpendTracking.of(0.01, floor, none, none, rows, 2, 2, 10, 0.05).floor();
         assertThat(two.withinBefore()).isEqualTo(1.0);
         assertThat(two.withinAfter()).isZero();
+        assertThat(two.backWithin()).isEqualTo(-1);
         assertThat(two.toRecover()).isEqualTo(-1);
         // windows of 1 see each answer's own cost: ±50%, never on target
         assertThat(SpendTracking.of(0.01, floor, none, none, rows, 2, 1, 10, 0.05).floor())
-                .isEqualTo(new SpendTracking.Floor(0.0, -1, 0.0));
+                .isEqualTo(new SpendTracking.Floor(0.0, -1, -1, 0.0));
     }
 }
