@@ -93,6 +93,22 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             + " index on clustered vectors. Default: ${DEFAULT-VALUE}.")
     int centres;
 
+    @Option(
+            names = "--search-batch",
+            defaultValue = "16",
+            description =
+                    "Most queued queries a shard searches in one pass (the job's --search-batch)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    int searchBatch;
+
+    @Option(
+            names = "--search-wait",
+            defaultValue = "2ms",
+            description =
+                    "Longest a query waits at a shard for others (the job's --search-wait)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    String searchWait;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path report;
 
@@ -110,6 +126,8 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             + " --load in (0, 1]");
         }
         Duration interval = JobSettings.CHECKPOINT_INTERVAL.check(checkpointInterval);
+        JobSettings.SEARCH_BATCH.check(searchBatch);
+        Duration wait = JobSettings.SEARCH_WAIT.check(Durations.parse("--search-wait", searchWait));
         Path tmp = Files.createTempDirectory("pointsman-bench-route");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(tmp.resolve("kafka"))) {
             RouteBenchmark.Settings settings =
@@ -127,19 +145,23 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             interval,
                             seed,
                             index.spec(),
-                            centres);
+                            centres,
+                            searchBatch,
+                            wait);
             String indexName = settings.index().create(384).describe();
             RouteBenchmark.Result r =
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, checkpoints every %s; %d cores, Java %s%n",
+                    "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, search batch %d within %s, checkpoints every %s; %d cores, Java %s%n",
                     support,
                     centres == 0 ? "isotropic" : centres + " centres",
                     indexName,
                     shards,
                     k,
                     parallelism,
+                    searchBatch,
+                    Durations.format(wait),
                     Durations.format(interval),
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
@@ -172,6 +194,8 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 root.put("shards", shards);
                 root.put("k", k);
                 root.put("parallelism", parallelism);
+                root.put("search_batch", searchBatch);
+                root.put("search_wait_ms", wait.toMillis());
                 root.put("checkpoint_interval_ms", interval.toMillis());
                 root.put("cores", Runtime.getRuntime().availableProcessors());
                 root.put("java", System.getProperty("java.version"));

@@ -134,6 +134,9 @@ public final class RouteCommand implements Callable<Integer> {
                 .k(SettingOptions.value(spec, JobSettings.K))
                 .capacity(SettingOptions.value(spec, JobSettings.CAPACITY))
                 .mergeTimeout(SettingOptions.value(spec, JobSettings.MERGE_TIMEOUT))
+                .searchBatch(
+                        SettingOptions.value(spec, JobSettings.SEARCH_BATCH),
+                        SettingOptions.value(spec, JobSettings.SEARCH_WAIT))
                 .catalogWait(SettingOptions.value(spec, JobSettings.CATALOG_WAIT))
                 .schemaRegistry(SettingOptions.value(spec, JobSettings.SCHEMA_REGISTRY))
                 .training(

@@ -53,6 +53,8 @@ public final class JobArgs {
         values.put(JobSettings.K.name(), Integer.toString(s.k()));
         values.put(JobSettings.CAPACITY.name(), Integer.toString(s.capacity()));
         values.put(JobSettings.MERGE_TIMEOUT.name(), Durations.format(s.mergeTimeout()));
+        values.put(JobSettings.SEARCH_BATCH.name(), Integer.toString(s.searchBatch()));
+        values.put(JobSettings.SEARCH_WAIT.name(), Durations.format(s.searchWait()));
         values.put(JobSettings.CATALOG_WAIT.name(), Durations.format(s.catalogWait()));
         if (s.schemaRegistry() != null) {
             values.put(JobSettings.SCHEMA_REGISTRY.name(), s.schemaRegistry());
@@ -143,6 +145,9 @@ public final class JobArgs {
                         .k(value(values, JobSettings.K))
                         .capacity(value(values, JobSettings.CAPACITY))
                         .mergeTimeout(value(values, JobSettings.MERGE_TIMEOUT))
+                        .searchBatch(
+                                value(values, JobSettings.SEARCH_BATCH),
+                                value(values, JobSettings.SEARCH_WAIT))
                         .catalogWait(value(values, JobSettings.CATALOG_WAIT))
                         .schemaRegistry(value(values, JobSettings.SCHEMA_REGISTRY))
                         .training(

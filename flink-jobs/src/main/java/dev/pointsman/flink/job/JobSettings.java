@@ -23,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @param k neighbours per decision
  * @param capacity examples kept per pool (split evenly over its shards)
  * @param mergeTimeout how long a query's merge waits for its slowest shard
+ * @param searchBatch most queued queries a shard searches in one pass over its rows
+ * @param searchWait longest a query waits at a shard for others to share its pass
  * @param catalogWait how long a record of a pool without a catalog waits for one
  * @param schemaRegistry schema registry for reading registry-framed records, or null
  * @param delivery of the decisions: AT_LEAST_ONCE (the default: visible at once, in tens of ms; a
@@ -47,6 +49,8 @@ public record JobSettings(
         int k,
         int capacity,
         Duration mergeTimeout,
+        int searchBatch,
+        Duration searchWait,
         Duration catalogWait,
         @Nullable String schemaRegistry,
         DeliveryGuarantee delivery,
@@ -78,6 +82,20 @@ public record JobSettings(
                     Duration.ofSeconds(2),
                     "How long a decision waits for its slowest shard before it goes out without"
                             + " that shard's neighbours.",
+                    Duration.ZERO);
+    public static final Setting<Integer> SEARCH_BATCH =
+            Setting.integer(
+                    "search-batch",
+                    16,
+                    "Most queued queries a support shard searches in one pass over its rows (1:"
+                            + " one query at a time). A batch reads the rows from memory once.",
+                    1);
+    public static final Setting<Duration> SEARCH_WAIT =
+            Setting.duration(
+                    "search-wait",
+                    Duration.ofMillis(2),
+                    "Longest a query waits at a shard for others to share its pass; only while"
+                            + " queries arrive faster than that.",
                     Duration.ZERO);
     public static final Setting<Duration> CATALOG_WAIT =
             Setting.duration(
@@ -141,6 +159,8 @@ public record JobSettings(
                     K,
                     CAPACITY,
                     MERGE_TIMEOUT,
+                    SEARCH_BATCH,
+                    SEARCH_WAIT,
                     CATALOG_WAIT,
                     SCHEMA_REGISTRY,
                     TRAINING_WINDOW,
@@ -162,6 +182,8 @@ public record JobSettings(
                     "--capacity must be at least --shards (" + shards + "), got " + capacity);
         }
         MERGE_TIMEOUT.check(mergeTimeout);
+        SEARCH_BATCH.check(searchBatch);
+        SEARCH_WAIT.check(searchWait);
         CATALOG_WAIT.check(catalogWait);
         SCHEMA_REGISTRY.check(schemaRegistry);
         TRAINING_WINDOW.check(trainingWindow);
@@ -235,6 +257,8 @@ public record JobSettings(
         b.k = k;
         b.capacity = capacity;
         b.mergeTimeout = mergeTimeout;
+        b.searchBatch = searchBatch;
+        b.searchWait = searchWait;
         b.catalogWait = catalogWait;
         b.schemaRegistry = schemaRegistry;
         b.delivery = delivery;
@@ -258,6 +282,8 @@ public record JobSettings(
         private int k = K.defaultValue();
         private int capacity = CAPACITY.defaultValue();
         private Duration mergeTimeout = MERGE_TIMEOUT.defaultValue();
+        private int searchBatch = SEARCH_BATCH.defaultValue();
+        private Duration searchWait = SEARCH_WAIT.defaultValue();
         private Duration catalogWait = CATALOG_WAIT.defaultValue();
         private @Nullable String schemaRegistry;
         private DeliveryGuarantee delivery = DeliveryGuarantee.AT_LEAST_ONCE;
@@ -297,6 +323,13 @@ public record JobSettings(
 
         public Builder mergeTimeout(Duration mergeTimeout) {
             this.mergeTimeout = mergeTimeout;
+            return this;
+        }
+
+        /** Queries per pass over a shard's rows, and the longest a query waits for others. */
+        public Builder searchBatch(int searchBatch, Duration searchWait) {
+            this.searchBatch = searchBatch;
+            this.searchWait = searchWait;
             return this;
         }
 
@@ -363,6 +396,8 @@ public record JobSettings(
                     k,
                     capacity,
                     mergeTimeout,
+                    searchBatch,
+                    searchWait,
                     catalogWait,
                     schemaRegistry,
                     delivery,

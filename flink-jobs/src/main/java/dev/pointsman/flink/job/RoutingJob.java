@@ -6,6 +6,8 @@ import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.flink.support.NeighbourMerger;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardEvent;
+import dev.pointsman.flink.support.ShardKeys;
+import dev.pointsman.flink.support.ShardOperator;
 import dev.pointsman.flink.support.ShardResult;
 import dev.pointsman.flink.support.SpendEvent;
 import dev.pointsman.flink.support.SupportShardFunction;
@@ -78,6 +80,8 @@ public final class RoutingJob {
         // Every record type between operators is a POJO or a Flink type with an explicit
         // serializer; a type that would fall back to Kryo fails the job's build instead.
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Fixed, because the support shards' keys are chosen by key group (ShardKeys).
+        conf.set(PipelineOptions.MAX_PARALLELISM, ShardKeys.KEY_GROUPS);
         // A cancelled or failed job can be restarted from its last checkpoint.
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
@@ -148,9 +152,14 @@ public final class RoutingJob {
                 fannedOut
                         .union(examples)
                         .keyBy(ShardEvent::key)
-                        .process(new SupportShardFunction(perShard, s.index()))
-                        .uid("support-shards")
-                        .name("support set shards");
+                        .transform(
+                                "support set shards",
+                                TypeInformation.of(ShardResult.class),
+                                new ShardOperator(
+                                        new SupportShardFunction(perShard, s.index()),
+                                        s.searchBatch(),
+                                        s.searchWait()))
+                        .uid("support-shards");
         SingleOutputStreamOperator<Neighbourhood> merged =
                 partials.keyBy(NeighbourMerger::key)
                         .process(new NeighbourMerger(s.mergeTimeout(), Duration.ofMinutes(10)))

@@ -117,18 +117,23 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
             }
             return;
         }
-        partials.add(partial);
         List<ShardResult> received = new ArrayList<>();
-        partials.get().forEach(received::add);
+        Long timer = deadline.value();
+        if (timer != null) {
+            // Only a query with an earlier answer has a deadline: no state read otherwise.
+            partials.get().forEach(received::add);
+        }
+        received.add(partial);
         if (received.size() >= partial.shards) {
-            Long timer = deadline.value();
+            // The last answer is merged as it comes, never written to state.
             if (timer != null) {
                 ctx.timerService().deleteProcessingTimeTimer(timer);
             }
-            emit(received, out);
+            emit(received, out, timer != null);
             return;
         }
-        if (deadline.value() == null) {
+        partials.add(partial);
+        if (timer == null) {
             long at = ctx.timerService().currentProcessingTime() + timeoutMs;
             ctx.timerService().registerProcessingTimeTimer(at);
             deadline.update(at);
@@ -145,14 +150,17 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         partials.get().forEach(received::add);
         if (!received.isEmpty()) {
             incomplete.inc();
-            emit(received, out);
+            emit(received, out, true);
         }
     }
 
-    private void emit(List<ShardResult> received, Collector<Neighbourhood> out) throws Exception {
+    private void emit(List<ShardResult> received, Collector<Neighbourhood> out, boolean stored)
+            throws Exception {
         out.collect(merge(received));
-        partials.clear();
-        deadline.clear();
+        if (stored) {
+            partials.clear();
+            deadline.clear();
+        }
         decided.update(received.get(0).ts);
     }
 

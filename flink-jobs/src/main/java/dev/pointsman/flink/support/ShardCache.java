@@ -148,6 +148,30 @@ final class ShardCache {
     }
 
     /**
+     * The shard's best {@code k} neighbours of each query (normalised here exactly as the offline
+     * evaluation normalises queries), with their outcomes, in one pass over the rows.
+     */
+    ShardResult[] searchAll(List<ShardEvent> queries) {
+        int k = queries.get(0).k;
+        for (ShardEvent q : queries) {
+            k = Math.max(k, q.k);
+        }
+        float[][] unit = new float[queries.size()][];
+        for (int i = 0; i < unit.length; i++) {
+            unit[i] = Vectors.l2Normalized(queries.get(i).vector);
+        }
+        Ranked[][] found = index.searchAll(unit, k);
+        ShardResult[] results = new ShardResult[found.length];
+        for (int i = 0; i < found.length; i++) {
+            ShardEvent q = queries.get(i);
+            // A query that asked for fewer than the batch's most gets the best of those found.
+            Ranked[] hits = found[i].length > q.k ? Arrays.copyOf(found[i], q.k) : found[i];
+            results[i] = result(hits, q.queryId, q.pool, q.shard, q.shards, q.k, q.ts, q.lambda);
+        }
+        return results;
+    }
+
+    /**
      * The shard's best {@code k} neighbours of {@code query} (normalised here exactly as the
      * offline evaluation normalises queries), with their outcomes.
      */
@@ -161,6 +185,18 @@ final class ShardCache {
             long ts,
             double lambda) {
         Ranked[] hits = index.search(Vectors.l2Normalized(query), k);
+        return result(hits, queryId, pool, shard, shards, k, ts, lambda);
+    }
+
+    private ShardResult result(
+            Ranked[] hits,
+            String queryId,
+            String pool,
+            int shard,
+            int shards,
+            int k,
+            long ts,
+            double lambda) {
         // The models the neighbours observed, in name order: the result's columns.
         boolean[] seen = new boolean[modelNames.size()];
         int count = 0;

@@ -63,13 +63,9 @@ public class ShardEvent {
         return queryId != null;
     }
 
-    /** The keyed-state key of the shard this event belongs to. */
+    /** The keyed-state key of the shard this event belongs to ({@link ShardKeys}). */
     public String key() {
-        return key(pool, shard);
-    }
-
-    public static String key(String pool, int shard) {
-        return pool + '#' + shard;
+        return ShardKeys.of(pool, shard, shards);
     }
 
     /** The shard that owns an example: a stable hash of its id. */

@@ -4,6 +4,7 @@ import dev.pointsman.core.knn.IndexSpec;
 import dev.pointsman.core.knn.SupportIndex;
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.schemas.FeedbackExample;
 import dev.pointsman.schemas.ObservedOutcome;
 import dev.pointsman.schemas.codec.Float32Vectors;
@@ -11,9 +12,12 @@ import dev.pointsman.schemas.codec.SingleObjectCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -110,58 +114,15 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
     @Override
     public void processElement(ShardEvent event, Context ctx, Collector<ShardResult> out)
             throws Exception {
-        ShardCache cache = cache(ctx.getCurrentKey());
         if (event.isQuery()) {
-            // A query of another dimension than the pool's examples finds no neighbours here:
-            // its decision rests on the catalog priors, and shard 0 dead-letters it so that the
-            // embedder at fault is seen (declaring "dimension" in the catalog refuses such
-            // queries at intake instead, undecided).
-            if (cache == null || cache.dimension() != event.vector.length) {
-                if (cache != null && event.shard == 0) {
-                    ctx.output(
-                            DeadLetters.TAG,
-                            DeadLetters.of(
-                                    KafkaRecord.derived(
-                                            Topics.QUERIES_EMBEDDED,
-                                            event.queryId.getBytes(StandardCharsets.UTF_8),
-                                            null,
-                                            event.ts),
-                                    "dimension",
-                                    String.format(
-                                            "query %s has %d dimensions; pool %s holds examples"
-                                                    + " of %d (from %s), so it was decided on the"
-                                                    + " catalog priors",
-                                            event.queryId,
-                                            event.vector.length,
-                                            event.pool,
-                                            cache.dimension(),
-                                            cache.embedder()),
-                                    event.pool,
-                                    false));
-                }
-                out.collect(empty(event));
-                return;
-            }
-            ShardResult result =
-                    cache.search(
-                            event.queryId,
-                            event.pool,
-                            event.shard,
-                            event.shards,
-                            event.vector,
-                            event.k,
-                            event.ts,
-                            event.lambda);
-            if (event.shard == 0) {
-                result.vector = event.vector;
-            }
-            result.budget = event.budget;
-            // The nearest neighbour is the first of the k just found: no second search.
-            float nearest = result.similarities.length > 0 ? result.similarities[0] : Float.NaN;
-            result.oodZ = typicality(ctx.getCurrentKey()).zScore(nearest);
-            out.collect(result);
+            searchAll(
+                    ctx.getCurrentKey(),
+                    List.of(event),
+                    out::collect,
+                    letter -> ctx.output(DeadLetters.TAG, letter));
             return;
         }
+        ShardCache cache = cache(ctx.getCurrentKey());
         FeedbackExample example = codec.decode(event.example);
         if (cache == null) {
             cache = new ShardCache(example.getDimension(), example.getEmbedder(), indexSpec);
@@ -227,6 +188,70 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         inserted.inc();
         if (example.getPaid()) {
             ctx.output(SpendEvent.TAG, SpendEvent.of(event.pool, ts, example, null));
+        }
+    }
+
+    /**
+     * Answers queries of the current key's shard, in order, with one pass over its rows for all of
+     * them (the exact index reads each block of rows once per batch). {@link ShardOperator} calls
+     * it with the queries it queued; {@link #processElement} with one.
+     */
+    void searchAll(
+            String key,
+            List<ShardEvent> queries,
+            Consumer<ShardResult> out,
+            Consumer<KeyedBytes> deadLetters)
+            throws Exception {
+        ShardCache cache = cache(key);
+        List<ShardEvent> searched = new ArrayList<>(queries.size());
+        for (ShardEvent event : queries) {
+            // A query of another dimension than the pool's examples finds no neighbours here:
+            // its decision rests on the catalog priors, and shard 0 dead-letters it so that the
+            // embedder at fault is seen (declaring "dimension" in the catalog refuses such
+            // queries at intake instead, undecided).
+            if (cache == null || cache.dimension() != event.vector.length) {
+                if (cache != null && event.shard == 0) {
+                    deadLetters.accept(
+                            DeadLetters.of(
+                                    KafkaRecord.derived(
+                                            Topics.QUERIES_EMBEDDED,
+                                            event.queryId.getBytes(StandardCharsets.UTF_8),
+                                            null,
+                                            event.ts),
+                                    "dimension",
+                                    String.format(
+                                            "query %s has %d dimensions; pool %s holds examples"
+                                                    + " of %d (from %s), so it was decided on the"
+                                                    + " catalog priors",
+                                            event.queryId,
+                                            event.vector.length,
+                                            event.pool,
+                                            cache.dimension(),
+                                            cache.embedder()),
+                                    event.pool,
+                                    false));
+                }
+                out.accept(empty(event));
+            } else {
+                searched.add(event);
+            }
+        }
+        if (searched.isEmpty()) {
+            return;
+        }
+        ShardResult[] results = cache.searchAll(searched);
+        NeighbourTypicality typical = typicality(key);
+        for (int i = 0; i < results.length; i++) {
+            ShardEvent event = searched.get(i);
+            ShardResult result = results[i];
+            if (event.shard == 0) {
+                result.vector = event.vector;
+            }
+            result.budget = event.budget;
+            // The nearest neighbour is the first of the k just found: no second search.
+            float nearest = result.similarities.length > 0 ? result.similarities[0] : Float.NaN;
+            result.oodZ = typical.zScore(nearest);
+            out.accept(result);
         }
     }
 

@@ -68,7 +68,9 @@ public final class RouteBenchmark {
             Duration checkpointInterval,
             long seed,
             IndexSpec index,
-            int centres) {}
+            int centres,
+            int searchBatch,
+            Duration searchWait) {}
 
     public record Result(
             double decisionsPerSecond,
@@ -122,6 +124,7 @@ public final class RouteBenchmark {
                         .mergeTimeout(Duration.ofSeconds(5))
                         .catalogWait(Duration.ofSeconds(60))
                         .index(s.index())
+                        .searchBatch(s.searchBatch(), s.searchWait())
                         // the search path as measured since the first runs: plain kNN, no trainer
                         .router("knn-" + s.k())
                         .checkpointInterval(s.checkpointInterval())

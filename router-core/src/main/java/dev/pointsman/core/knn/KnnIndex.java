@@ -27,6 +27,18 @@ public interface KnnIndex {
     Ranked[] search(float[] unitQuery, int k);
 
     /**
+     * {@link #search} for each of {@code unitQueries}, in order; an index may share work between
+     * them (the exact index reads its rows once for the batch).
+     */
+    default Ranked[][] searchAll(float[][] unitQueries, int k) {
+        Ranked[][] results = new Ranked[unitQueries.length][];
+        for (int i = 0; i < unitQueries.length; i++) {
+            results[i] = search(unitQueries[i], k);
+        }
+        return results;
+    }
+
+    /**
      * The similarity of the live row nearest to {@code unitQuery}, NaN when there is none; for
      * statistics, where an approximate index may trade exactness for speed.
      */

@@ -157,46 +157,96 @@ public final class SupportIndex implements KnnIndex {
 
     @Override
     public Ranked[] search(float[] unitQuery, int k) {
-        Vectors.checkSameDimension(dimension, unitQuery.length);
-        Vectors.checkFinite(unitQuery);
+        return searchAll(new float[][] {unitQuery}, k)[0];
+    }
+
+    /**
+     * {@inheritDoc} One pass over the rows for all the queries: each block of {@value #BLOCK} rows
+     * (48 KB at 384 dimensions) is scanned for every query while it is in the core's cache, so the
+     * rows come from memory once per batch instead of once per query. Each query's result is what
+     * {@link #search} returns for it alone.
+     */
+    @Override
+    public Ranked[][] searchAll(float[][] unitQueries, int k) {
         int size = slots.size();
+        Ranked[][] results = new Ranked[unitQueries.length][];
+        for (float[] q : unitQueries) {
+            Vectors.checkSameDimension(dimension, q.length);
+            Vectors.checkFinite(q);
+        }
         if (size == 0) {
-            return new Ranked[0];
+            Arrays.fill(results, new Ranked[0]);
+            return results;
         }
         int want = Math.min(k, size);
-        LowerBounds lower = new LowerBounds(want);
-        float queryNorm = (float) (norm(unitQuery) * 1.001);
         // Products that underflow lose absolute, not relative, precision.
         float underflow = dimension * 4 * Float.MIN_VALUE;
-        int[] candidates = new int[Math.max(64, 4 * want)];
-        float[] uppers = new float[candidates.length];
-        int count = 0;
+        Pass[] passes = new Pass[unitQueries.length];
+        for (int i = 0; i < passes.length; i++) {
+            passes[i] = new Pass(unitQueries[i], want);
+        }
         float[] sims = new float[BLOCK];
         int highWater = slots.highWater();
         boolean dense = size == highWater;
         for (int block = 0; block * BLOCK < highWater; block++) {
-            scan.similarities(packed, block * BLOCK / 2 * dimension, dimension, unitQuery, sims);
             int first = block * BLOCK;
             int end = Math.min(highWater, first + BLOCK);
-            for (int slot = first; slot < end; slot++) {
-                if (dense || slots.isLive(slot)) {
-                    float sim = sims[slot - first];
-                    float error = queryNorm * errors[slot] + underflow;
-                    lower.offer(sim - error);
-                    float upper = sim + error;
-                    if (upper >= lower.threshold()) {
-                        if (count == candidates.length) {
-                            candidates = Arrays.copyOf(candidates, 2 * count);
-                            uppers = Arrays.copyOf(uppers, 2 * count);
+            for (Pass pass : passes) {
+                scan.similarities(
+                        packed, block * BLOCK / 2 * dimension, dimension, pass.query, sims);
+                for (int slot = first; slot < end; slot++) {
+                    if (dense || slots.isLive(slot)) {
+                        float sim = sims[slot - first];
+                        float error = pass.queryNorm * errors[slot] + underflow;
+                        pass.lower.offer(sim - error);
+                        float upper = sim + error;
+                        if (upper >= pass.lower.threshold()) {
+                            pass.keep(slot, upper);
                         }
-                        candidates[count] = slot;
-                        uppers[count++] = upper;
                     }
                 }
             }
         }
-        // The threshold only rose, so every row that meets its final value was kept above.
-        return rescore(candidates, uppers, count, lower.threshold(), unitQuery, want);
+        for (int i = 0; i < passes.length; i++) {
+            Pass pass = passes[i];
+            // The threshold only rose, so every row that meets its final value was kept above.
+            results[i] =
+                    rescore(
+                            pass.candidates,
+                            pass.uppers,
+                            pass.count,
+                            pass.lower.threshold(),
+                            pass.query,
+                            want);
+        }
+        return results;
+    }
+
+    /** One query's state during a scan: its k-th best lower bound and the rows still in reach. */
+    private static final class Pass {
+        final float[] query;
+        final float queryNorm;
+        final LowerBounds lower;
+        int[] candidates;
+        float[] uppers;
+        int count;
+
+        Pass(float[] query, int want) {
+            this.query = query;
+            this.queryNorm = (float) (norm(query) * 1.001);
+            this.lower = new LowerBounds(want);
+            this.candidates = new int[Math.max(64, 4 * want)];
+            this.uppers = new float[candidates.length];
+        }
+
+        void keep(int slot, float upper) {
+            if (count == candidates.length) {
+                candidates = Arrays.copyOf(candidates, 2 * count);
+                uppers = Arrays.copyOf(uppers, 2 * count);
+            }
+            candidates[count] = slot;
+            uppers[count++] = upper;
+        }
     }
 
     /**

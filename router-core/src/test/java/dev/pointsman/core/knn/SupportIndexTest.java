@@ -55,6 +55,38 @@ class SupportIndexTest {
     }
 
     @Test
+    void aBatchFindsForEachQueryExactlyWhatItsOwnSearchFinds() {
+        Random random = new Random(14);
+        List<float[]> rows = rowsWithDuplicates(random, 700);
+        SupportIndex index = new SupportIndex(DIM, 4);
+        for (int i = 0; i < rows.size(); i++) {
+            index.add(rows.get(i), i);
+        }
+        // Holes in the slots, so the batch takes the sparse path too.
+        for (int slot = 5; slot < 700; slot += 11) {
+            index.remove(slot);
+        }
+        float[][] queries = new float[23][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = q % 3 == 0 ? rows.get(random.nextInt(rows.size())) : unit(random);
+        }
+        for (int k : new int[] {1, 10, 100}) {
+            Ranked[][] batch = index.searchAll(queries, k);
+            assertThat(batch.length).isEqualTo(queries.length);
+            for (int q = 0; q < queries.length; q++) {
+                Ranked[] alone = index.search(queries[q], k);
+                assertThat(batch[q]).as("query %d, k %d", q, k).hasSameSizeAs(alone);
+                for (int j = 0; j < alone.length; j++) {
+                    assertThat(batch[q][j].slot()).isEqualTo(alone[j].slot());
+                    assertThat(batch[q][j].seq()).isEqualTo(alone[j].seq());
+                    assertThat(batch[q][j].similarity()).isEqualTo(alone[j].similarity());
+                }
+            }
+        }
+        assertThat(new SupportIndex(DIM, 1).searchAll(queries, 5)[7]).isEmpty();
+    }
+
+    @Test
     void removedRowsAreNotFoundAndTheirSlotsAreReused() {
         Random random = new Random(12);
         SupportIndex index = new SupportIndex(DIM, 2);

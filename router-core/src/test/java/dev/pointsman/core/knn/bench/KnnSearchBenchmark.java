@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Exact top-k search of one query over a support set of {@code size} × 384 unit vectors on one
  * thread: the per-query cost of a support-set shard holding that many examples. Run with {@code
- * bench/jmh-knn.sh}.
+ * bench/jmh-knn.sh}. {@link #searchAll} measures a batch of queries in one pass.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -65,6 +65,24 @@ public class KnnSearchBenchmark {
         for (int j = 0; j < v.length; j++) {
             v[j] = (float) (random.nextDouble() * 2 - 1);
         }
+    }
+
+    /** How many queries {@link #searchAll} takes at once (time is per batch: divide by it). */
+    @State(Scope.Benchmark)
+    public static class Batch {
+        @Param({"16"})
+        int batch;
+    }
+
+    /** {@code batch} queries in one pass over the rows, as a shard does with queued queries. */
+    @Benchmark
+    public Ranked[][] searchAll(Batch b) {
+        float[][] batch = new float[b.batch][];
+        for (int i = 0; i < batch.length; i++) {
+            batch[i] = queries[next];
+            next = (next + 1) & 63;
+        }
+        return index.searchAll(batch, k);
     }
 
     @Benchmark
