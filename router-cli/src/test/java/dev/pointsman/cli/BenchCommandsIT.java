@@ -226,6 +226,8 @@ class BenchCommandsIT {
                         "300",
                         "--k",
                         "20",
+                        "--warmup",
+                        "50",
                         "--queries",
                         "60",
                         "--latency-queries",

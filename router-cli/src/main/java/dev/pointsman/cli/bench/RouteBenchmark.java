@@ -58,6 +58,7 @@ public final class RouteBenchmark {
             String bootstrapServers,
             Path checkpoints,
             int support,
+            int warmup,
             int dimension,
             int shards,
             int k,
@@ -152,9 +153,8 @@ public final class RouteBenchmark {
                 Thread.sleep(200);
             }
             log.accept(String.format("support set of %d examples ready", s.support()));
-            int warmup = Math.min(500, s.queries());
-            burst(producer, sent, warmup);
-            sent += warmup;
+            burst(producer, sent, s.warmup());
+            sent += s.warmup();
             written.awaitCount(sent);
 
             long start = System.nanoTime();
