@@ -18,6 +18,37 @@ interface BlockScan {
     void similarities(int[] packed, int base, int dimension, float[] query, float[] out);
 
     /**
+     * {@link #similarities} for two queries at once, bit for bit the same values: a kernel may load
+     * and widen each part of the block once for both.
+     */
+    default void similarities(
+            int[] packed,
+            int base,
+            int dimension,
+            float[] query,
+            float[] out,
+            float[] query2,
+            float[] out2) {
+        similarities(packed, base, dimension, query, out);
+        similarities(packed, base, dimension, query2, out2);
+    }
+
+    /**
+     * The largest upper bound {@code sims[i] + (queryNorm * errors[first + i] + underflow)} over
+     * the {@value SupportIndex#BLOCK} rows of a block, each computed exactly as {@link
+     * SupportIndex} computes it row by row (a multiply, then two adds, in float), so that a block
+     * whose largest bound is below the current threshold can be skipped without changing a result.
+     */
+    default float maxUpper(
+            float[] sims, float[] errors, int first, float queryNorm, float underflow) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < SupportIndex.BLOCK; i++) {
+            max = Math.max(max, sims[i] + (queryNorm * errors[first + i] + underflow));
+        }
+        return max;
+    }
+
+    /**
      * {@link dev.pointsman.core.vector.Vectors#dot(float[], int, float[], int, int)}, bit for bit:
      * the reference similarity of a row the scan found.
      */

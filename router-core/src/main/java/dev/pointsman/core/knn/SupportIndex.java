@@ -186,25 +186,25 @@ public final class SupportIndex implements KnnIndex {
             passes[i] = new Pass(unitQueries[i], want);
         }
         float[] sims = new float[BLOCK];
+        float[] sims2 = new float[BLOCK];
         int highWater = slots.highWater();
         boolean dense = size == highWater;
         for (int block = 0; block * BLOCK < highWater; block++) {
             int first = block * BLOCK;
             int end = Math.min(highWater, first + BLOCK);
-            for (Pass pass : passes) {
+            int at = block * BLOCK / 2 * dimension;
+            // Two queries per pass over the block where there are two: the kernel loads and
+            // widens its rows once for both.
+            int i = 0;
+            for (; i + 1 < passes.length; i += 2) {
                 scan.similarities(
-                        packed, block * BLOCK / 2 * dimension, dimension, pass.query, sims);
-                for (int slot = first; slot < end; slot++) {
-                    if (dense || slots.isLive(slot)) {
-                        float sim = sims[slot - first];
-                        float error = pass.queryNorm * errors[slot] + underflow;
-                        pass.lower.offer(sim - error);
-                        float upper = sim + error;
-                        if (upper >= pass.lower.threshold()) {
-                            pass.keep(slot, upper);
-                        }
-                    }
-                }
+                        packed, at, dimension, passes[i].query, sims, passes[i + 1].query, sims2);
+                offer(passes[i], sims, first, end, dense, underflow);
+                offer(passes[i + 1], sims2, first, end, dense, underflow);
+            }
+            if (i < passes.length) {
+                scan.similarities(packed, at, dimension, passes[i].query, sims);
+                offer(passes[i], sims, first, end, dense, underflow);
             }
         }
         for (int i = 0; i < passes.length; i++) {
@@ -220,6 +220,31 @@ public final class SupportIndex implements KnnIndex {
                             want);
         }
         return results;
+    }
+
+    /** Takes one query's approximate similarities of the rows [first, end) of a block. */
+    private void offer(
+            Pass pass, float[] sims, int first, int end, boolean dense, float underflow) {
+        // Most blocks of a large shard hold no row that can still rank: when even the largest
+        // upper bound is below the threshold, no row's lower bound can raise it (it is smaller)
+        // and no row is kept, so the rows need not be visited one by one. (Free slots only make
+        // the largest bound larger, never smaller: the test stays on the safe side.)
+        if (end - first == BLOCK
+                && scan.maxUpper(sims, errors, first, pass.queryNorm, underflow)
+                        < pass.lower.threshold()) {
+            return;
+        }
+        for (int slot = first; slot < end; slot++) {
+            if (dense || slots.isLive(slot)) {
+                float sim = sims[slot - first];
+                float error = pass.queryNorm * errors[slot] + underflow;
+                pass.lower.offer(sim - error);
+                float upper = sim + error;
+                if (upper >= pass.lower.threshold()) {
+                    pass.keep(slot, upper);
+                }
+            }
+        }
     }
 
     /** One query's state during a scan: its k-th best lower bound and the rows still in reach. */

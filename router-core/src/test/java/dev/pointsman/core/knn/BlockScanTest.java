@@ -59,6 +59,66 @@ class BlockScanTest {
         }
     }
 
+    /** The two-query pass gives each query exactly what its own pass gives, in both kernels. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 7, 384, 387})
+    void twoQueriesInOnePassGiveEachItsOwnSimilaritiesBitForBit(int dimension) {
+        Random random = new Random(100 + dimension);
+        int[] packed = new int[2 * BlockScan.PACKED * dimension];
+        for (int i = 0; i < packed.length; i++) {
+            packed[i] =
+                    Bf16.with(
+                            Bf16.with(0, true, Bf16.round((float) random.nextGaussian())),
+                            false,
+                            Bf16.round((float) random.nextGaussian()));
+        }
+        float[] q = gaussianUnit(random, dimension);
+        float[] p = gaussianUnit(random, dimension);
+        for (BlockScan kernel : List.of(new ScalarBlockScan(), new VectorBlockScan())) {
+            // The second block, so a base other than 0 is read.
+            int base = BlockScan.PACKED * dimension;
+            float[] alone = new float[SupportIndex.BLOCK];
+            float[] alone2 = new float[SupportIndex.BLOCK];
+            kernel.similarities(packed, base, dimension, q, alone);
+            kernel.similarities(packed, base, dimension, p, alone2);
+            float[] out = new float[SupportIndex.BLOCK];
+            float[] out2 = new float[SupportIndex.BLOCK];
+            kernel.similarities(packed, base, dimension, q, out, p, out2);
+            assertThat(out).as(kernel.describe()).containsExactly(alone);
+            assertThat(out2).as(kernel.describe()).containsExactly(alone2);
+            if (dimension > 1) { // two unit vectors in one dimension may be the same
+                assertThat(out).isNotEqualTo(out2);
+            }
+        }
+    }
+
+    @Test
+    void theLargestUpperBoundOfABlockIsTheRowByRowOneExactly() {
+        Random random = new Random(21);
+        for (int trial = 0; trial < 200; trial++) {
+            float[] sims = new float[SupportIndex.BLOCK];
+            float[] errors = new float[3 * SupportIndex.BLOCK];
+            for (int i = 0; i < sims.length; i++) {
+                sims[i] = (float) random.nextGaussian();
+            }
+            for (int i = 0; i < errors.length; i++) {
+                errors[i] = (float) (random.nextDouble() * 1e-2);
+            }
+            int first = SupportIndex.BLOCK * random.nextInt(3);
+            float norm = (float) (1 + random.nextDouble());
+            float underflow = 1e-30f;
+            float want = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < sims.length; i++) {
+                want = Math.max(want, sims[i] + (norm * errors[first + i] + underflow));
+            }
+            for (BlockScan kernel : List.of(new ScalarBlockScan(), new VectorBlockScan())) {
+                assertThat(kernel.maxUpper(sims, errors, first, norm, underflow))
+                        .as(kernel.describe())
+                        .isEqualTo(want);
+            }
+        }
+    }
+
     @Test
     void bfloat16RoundsToNearestEvenAndPacksTwoRowsPerInt() {
         assertThat(Bf16.widen(Bf16.round(1f))).isEqualTo(1f);
