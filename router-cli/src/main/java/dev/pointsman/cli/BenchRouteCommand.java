@@ -41,6 +41,14 @@ public final class BenchRouteCommand implements Callable<Integer> {
     int shards;
 
     @Option(
+            names = "--replicas",
+            defaultValue = "1",
+            description =
+                    "Copies of each shard (the job's --replicas): a query asks one copy of each"
+                            + " shard. Default: ${DEFAULT-VALUE}.")
+    int replicas;
+
+    @Option(
             names = "--k",
             defaultValue = "100",
             description = "Neighbours per decision. Default: ${DEFAULT-VALUE}.")
@@ -149,6 +157,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             warmup,
                             384,
                             shards,
+                            replicas,
                             k,
                             parallelism,
                             queries,
@@ -165,11 +174,12 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384 (%s), %s index, %d shards, k %d, parallelism %d, search batch %d within %s, checkpoints every %s; %d cores, Java %s%n",
+                    "support %d × 384 (%s), %s index, %d shards × %d replicas, k %d, parallelism %d, search batch %d within %s, checkpoints every %s; %d cores, Java %s%n",
                     support,
                     centres == 0 ? "isotropic" : centres + " centres",
                     indexName,
                     shards,
+                    replicas,
                     k,
                     parallelism,
                     searchBatch,
@@ -204,6 +214,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 root.put("index", indexName);
                 root.put("centres", centres);
                 root.put("shards", shards);
+                root.put("replicas", replicas);
                 root.put("k", k);
                 root.put("parallelism", parallelism);
                 root.put("warmup", warmup);

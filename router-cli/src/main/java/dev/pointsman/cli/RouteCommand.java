@@ -131,6 +131,7 @@ public final class RouteCommand implements Callable<Integer> {
                         JobSettings.checkpointUri(checkpoints))
                 .group(SettingOptions.value(spec, JobSettings.GROUP))
                 .shards(SettingOptions.value(spec, JobSettings.SHARDS))
+                .replicas(SettingOptions.value(spec, JobSettings.REPLICAS))
                 .k(SettingOptions.value(spec, JobSettings.K))
                 .capacity(SettingOptions.value(spec, JobSettings.CAPACITY))
                 .mergeTimeout(SettingOptions.value(spec, JobSettings.MERGE_TIMEOUT))

@@ -8,14 +8,19 @@ import java.util.Set;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
 
-/** Checks a feedback example against its pool's catalog and sends it to the shard that owns it. */
+/**
+ * Checks a feedback example against its pool's catalog and sends it to the shard that owns it: to
+ * every copy of that shard when shards are replicated.
+ */
 final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
     private static final long serialVersionUID = 1L;
     private final int shards;
+    private final int replicas;
 
-    FeedbackIntake(int shards, Duration catalogWait) {
+    FeedbackIntake(int shards, int replicas, Duration catalogWait) {
         super(FeedbackEvent.class, catalogWait);
         this.shards = shards;
+        this.replicas = replicas;
     }
 
     @Override
@@ -53,9 +58,11 @@ final class FeedbackIntake extends CatalogGate<FeedbackEvent, ShardEvent> {
                         + f.pool;
             }
         }
-        out.collect(
-                ShardEvent.feedback(
-                        f.pool, ShardEvent.shardOf(f.exampleId, shards), shards, f.encoded));
+        int owner = ShardEvent.shardOf(f.exampleId, shards);
+        for (int r = 0; r < replicas; r++) {
+            out.collect(
+                    ShardEvent.feedback(f.pool, owner, shards, f.encoded).atReplica(r, replicas));
+        }
         return null;
     }
 

@@ -54,6 +54,7 @@ public final class JobArgs {
         values.put(JobSettings.CAPACITY.name(), Integer.toString(s.capacity()));
         values.put(JobSettings.MERGE_TIMEOUT.name(), Durations.format(s.mergeTimeout()));
         values.put(JobSettings.SEARCH_BATCH.name(), Integer.toString(s.searchBatch()));
+        values.put(JobSettings.REPLICAS.name(), Integer.toString(s.replicas()));
         values.put(JobSettings.SEARCH_WAIT.name(), Durations.format(s.searchWait()));
         values.put(JobSettings.CATALOG_WAIT.name(), Durations.format(s.catalogWait()));
         if (s.schemaRegistry() != null) {
@@ -145,6 +146,7 @@ public final class JobArgs {
                         .k(value(values, JobSettings.K))
                         .capacity(value(values, JobSettings.CAPACITY))
                         .mergeTimeout(value(values, JobSettings.MERGE_TIMEOUT))
+                        .replicas(value(values, JobSettings.REPLICAS))
                         .searchBatch(
                                 value(values, JobSettings.SEARCH_BATCH),
                                 value(values, JobSettings.SEARCH_WAIT))

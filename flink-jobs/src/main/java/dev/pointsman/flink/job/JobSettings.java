@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param bootstrapServers Kafka bootstrap servers
  * @param group consumer group of the sources, and prefix of the sinks' transactional ids
  * @param shards support-set shards per pool
+ * @param replicas copies of each shard, each holding all of its examples; a query asks one
  * @param k neighbours per decision
  * @param capacity examples kept per pool (split evenly over its shards)
  * @param mergeTimeout how long a query's merge waits for its slowest shard
@@ -46,6 +47,7 @@ public record JobSettings(
         String bootstrapServers,
         String group,
         int shards,
+        int replicas,
         int k,
         int capacity,
         Duration mergeTimeout,
@@ -71,6 +73,15 @@ public record JobSettings(
                     "group", "pointsman-router", "Consumer group and transactional-id prefix.");
     public static final Setting<Integer> SHARDS =
             Setting.integer("shards", 4, "Support-set shards per pool.", 1);
+    public static final Setting<Integer> REPLICAS =
+            Setting.integer(
+                    "replicas",
+                    1,
+                    "Copies of each shard, each holding all of the shard's examples: a query asks"
+                            + " one copy of each shard, so a pool's queries spread over shards"
+                            + " times replicas subtasks, and each example is stored that many"
+                            + " times.",
+                    1);
     public static final Setting<Integer> K =
             Setting.integer("k", 100, "Neighbours per decision.", 1);
     public static final Setting<Integer> CAPACITY =
@@ -156,6 +167,7 @@ public record JobSettings(
                     BOOTSTRAP,
                     GROUP,
                     SHARDS,
+                    REPLICAS,
                     K,
                     CAPACITY,
                     MERGE_TIMEOUT,
@@ -175,6 +187,7 @@ public record JobSettings(
         BOOTSTRAP.check(bootstrapServers);
         GROUP.check(group);
         SHARDS.check(shards);
+        REPLICAS.check(replicas);
         K.check(k);
         CAPACITY.check(capacity);
         if (capacity < shards) {
@@ -254,6 +267,7 @@ public record JobSettings(
         Builder b = new Builder(bootstrapServers, checkpoints);
         b.group = group;
         b.shards = shards;
+        b.replicas = replicas;
         b.k = k;
         b.capacity = capacity;
         b.mergeTimeout = mergeTimeout;
@@ -279,6 +293,7 @@ public record JobSettings(
         private final URI checkpoints;
         private String group = GROUP.defaultValue();
         private int shards = SHARDS.defaultValue();
+        private int replicas = REPLICAS.defaultValue();
         private int k = K.defaultValue();
         private int capacity = CAPACITY.defaultValue();
         private Duration mergeTimeout = MERGE_TIMEOUT.defaultValue();
@@ -308,6 +323,11 @@ public record JobSettings(
 
         public Builder shards(int shards) {
             this.shards = shards;
+            return this;
+        }
+
+        public Builder replicas(int replicas) {
+            this.replicas = replicas;
             return this;
         }
 
@@ -393,6 +413,7 @@ public record JobSettings(
                     bootstrapServers,
                     group,
                     shards,
+                    replicas,
                     k,
                     capacity,
                     mergeTimeout,

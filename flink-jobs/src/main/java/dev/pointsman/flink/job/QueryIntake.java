@@ -6,15 +6,20 @@ import java.time.Duration;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
 
-/** Checks a query against its pool and fans it out to every shard of the pool. */
+/**
+ * Checks a query against its pool and fans it out to every shard of the pool: to one copy of each
+ * when shards are replicated, the same copy number for all (by a hash of the query id).
+ */
 final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     private static final long serialVersionUID = 1L;
     private final int shards;
+    private final int replicas;
     private final int k;
 
-    QueryIntake(int shards, int k, Duration catalogWait) {
+    QueryIntake(int shards, int replicas, int k, Duration catalogWait) {
         super(QueryEvent.class, catalogWait);
         this.shards = shards;
+        this.replicas = replicas;
         this.k = k;
     }
 
@@ -42,8 +47,11 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
                     + " expects "
                     + embedder;
         }
+        int replica = ShardEvent.replicaOf(q.queryId, replicas);
         for (int s = 0; s < shards; s++) {
-            ShardEvent e = ShardEvent.query(q.pool, s, shards, q.queryId, q.vector, k, q.ts);
+            ShardEvent e =
+                    ShardEvent.query(q.pool, s, shards, q.queryId, q.vector, k, q.ts)
+                            .atReplica(replica, replicas);
             e.lambda = q.lambda;
             e.budget = q.budget;
             out.collect(e);

@@ -138,13 +138,13 @@ public final class RoutingJob {
         SingleOutputStreamOperator<ShardEvent> fannedOut =
                 queries.keyBy(q -> q.pool)
                         .connect(catalog)
-                        .process(new QueryIntake(s.shards(), s.k(), s.catalogWait()))
+                        .process(new QueryIntake(s.shards(), s.replicas(), s.k(), s.catalogWait()))
                         .uid("query-intake")
                         .name("check and fan out queries");
         SingleOutputStreamOperator<ShardEvent> examples =
                 feedback.keyBy(f -> f.pool)
                         .connect(catalog)
-                        .process(new FeedbackIntake(s.shards(), s.catalogWait()))
+                        .process(new FeedbackIntake(s.shards(), s.replicas(), s.catalogWait()))
                         .uid("feedback-intake")
                         .name("check feedback");
         int perShard = Math.max(1, s.capacity() / s.shards());

@@ -14,6 +14,15 @@ public class ShardEvent {
     /** How many shards the pool has. */
     public int shards;
 
+    /**
+     * Which copy of the shard: a replicated shard keeps every one of its examples in each of its
+     * {@link #replicas} copies, and a query asks one of them.
+     */
+    public int replica;
+
+    /** How many copies each shard of the pool has (1: no replicas). */
+    public int replicas = 1;
+
     /** The query to search for, or null for feedback. */
     public String queryId;
 
@@ -63,9 +72,24 @@ public class ShardEvent {
         return queryId != null;
     }
 
-    /** The keyed-state key of the shard this event belongs to ({@link ShardKeys}). */
+    /**
+     * The keyed-state key of the shard copy this event belongs to ({@link ShardKeys}: a pool's
+     * shards × replicas copies spread over the key groups).
+     */
     public String key() {
-        return ShardKeys.of(pool, shard, shards);
+        return ShardKeys.of(pool, shard * replicas + replica, shards * replicas);
+    }
+
+    /** This event for copy {@code replica} of {@code replicas} of its shard. */
+    public ShardEvent atReplica(int replica, int replicas) {
+        this.replica = replica;
+        this.replicas = replicas;
+        return this;
+    }
+
+    /** The copy of each shard that answers a query: a stable hash of its id. */
+    public static int replicaOf(String queryId, int replicas) {
+        return Math.floorMod(Integer.rotateLeft(queryId.hashCode() * 0x9E3779B9, 16), replicas);
     }
 
     /** The shard that owns an example: a stable hash of its id. */

@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * values win per model); a new example past the shard's capacity evicts the oldest. A query returns
  * the shard's best k neighbours with their outcomes. What each example adds to the pool's spend
  * (the cost of outcomes not stored before) goes to the {@link SpendEvent#TAG} side output, for the
- * pool's spend pacer.
+ * pool's spend pacer, from the first copy of a replicated shard only ({@link ShardEvent#replica}:
+ * every copy stores every example of its shard, and a query asks one copy).
  *
  * <p>Inputs are validated before they reach a shard (dimension, embedder, finite values); an
  * example whose dimension or embedder differs from the shard's is dropped here and counted, as a
@@ -131,6 +132,9 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         if (example.getDimension() != cache.dimension()
                 || !example.getEmbedder().equals(cache.embedder())) {
             rejected.inc();
+            if (event.replica != 0) {
+                return; // every copy rejects it; the first one says so
+            }
             String reason =
                     String.format(
                             "example %s has %d dimensions from %s; pool %s holds %d from %s",
@@ -157,7 +161,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         FeedbackExample known = cache.get(example.getExampleId());
         long ts = example.getTs().toEpochMilli();
         if (known != null) {
-            if (example.getPaid()) {
+            if (example.getPaid() && event.replica == 0) {
                 SpendEvent spend = SpendEvent.of(event.pool, ts, example, known.getOutcomes());
                 if (spend.cost > 0 || spend.predicted > 0) {
                     ctx.output(SpendEvent.TAG, spend);
@@ -186,7 +190,7 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
         examples.put(example.getExampleId(), event.example);
         cache.add(example);
         inserted.inc();
-        if (example.getPaid()) {
+        if (example.getPaid() && event.replica == 0) {
             ctx.output(SpendEvent.TAG, SpendEvent.of(event.pool, ts, example, null));
         }
     }

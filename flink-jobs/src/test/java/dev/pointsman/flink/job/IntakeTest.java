@@ -58,7 +58,7 @@ class IntakeTest {
 
     @Test
     void queriesAreCheckedAgainstThePoolAndFannedOutToEveryShard() {
-        QueryIntake intake = new QueryIntake(3, 7, Duration.ofSeconds(1));
+        QueryIntake intake = new QueryIntake(3, 1, 7, Duration.ofSeconds(1));
         PoolCatalog strict = catalog(Map.of("embedder", "e", "dimension", "4"));
         List<ShardEvent> out = new ArrayList<>();
         assertThat(intake.handle(query(4, "e"), Pool.of(strict), new ListCollector<>(out)))
@@ -134,7 +134,7 @@ class IntakeTest {
 
     @Test
     void feedbackMustNameCatalogModelsAndGoesToTheShardThatOwnsIt() {
-        FeedbackIntake intake = new FeedbackIntake(4, Duration.ofSeconds(1));
+        FeedbackIntake intake = new FeedbackIntake(4, 1, Duration.ofSeconds(1));
         PoolCatalog cat = catalog(Map.of("dimension", "4"));
         List<ShardEvent> out = new ArrayList<>();
         assertThat(intake.handle(example(4, "e", "a"), Pool.of(cat), new ListCollector<>(out)))
@@ -154,6 +154,38 @@ class IntakeTest {
                                 Pool.of(cat),
                                 new ListCollector<>(new ArrayList<>())))
                 .contains("3 dimensions");
+    }
+
+    @Test
+    void withReplicasAnExampleGoesToEveryCopyOfItsShardAndAQueryToOneCopyOfEach() {
+        PoolCatalog cat = catalog(Map.of("dimension", "4"));
+        List<ShardEvent> stored = new ArrayList<>();
+        assertThat(
+                        new FeedbackIntake(4, 3, Duration.ofSeconds(1))
+                                .handle(
+                                        example(4, "e", "a"),
+                                        Pool.of(cat),
+                                        new ListCollector<>(stored)))
+                .isNull();
+        int owner = ShardEvent.shardOf("e1", 4);
+        assertThat(stored).extracting(e -> e.shard).containsOnly(owner);
+        assertThat(stored).extracting(e -> e.replica).containsExactly(0, 1, 2);
+        assertThat(stored).extracting(ShardEvent::key).doesNotHaveDuplicates();
+
+        QueryIntake intake = new QueryIntake(2, 3, 7, Duration.ofSeconds(1));
+        java.util.Set<Integer> copies = new java.util.HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            QueryEvent q = query(4, "e");
+            q.queryId = "q" + i;
+            List<ShardEvent> asked = new ArrayList<>();
+            assertThat(intake.handle(q, Pool.of(cat), new ListCollector<>(asked))).isNull();
+            assertThat(asked).extracting(e -> e.shard).containsExactly(0, 1);
+            // One copy of each shard, the same for both, chosen by the query's id.
+            assertThat(asked).extracting(e -> e.replica).containsOnly(asked.get(0).replica);
+            assertThat(asked.get(0).replica).isEqualTo(ShardEvent.replicaOf(q.queryId, 3));
+            copies.add(asked.get(0).replica);
+        }
+        assertThat(copies).containsExactlyInAnyOrder(0, 1, 2);
     }
 
     @Test

@@ -340,6 +340,31 @@ class SupportShardFunctionTest {
         }
     }
 
+    /** Every copy of a replicated shard stores the example; only the first reports its spend. */
+    @Test
+    void copiesOfAShardStoreEveryExampleButOnlyTheFirstReportsSpend() throws Exception {
+        try (var h = harness(100)) {
+            h.open();
+            float[] v = vector(new Random(4));
+            ObservedOutcome paid = new ObservedOutcome(1.0, 0.004, 1.0, 0.003);
+            for (int r = 0; r < 3; r++) {
+                h.processElement(
+                        ShardEvent.feedback("p", 0, 1, example("q1", v, 5, Map.of("big", paid)))
+                                .atReplica(r, 3),
+                        0L);
+            }
+            assertThat(h.getSideOutput(SpendEvent.TAG)).hasSize(1);
+            for (int r = 0; r < 3; r++) {
+                h.getOutput().clear();
+                h.processElement(
+                        ShardEvent.query("p", 0, 1, "ask" + r, v, 1, 0L).atReplica(r, 3), 0L);
+                List<ShardResult> out = h.extractOutputValues();
+                assertThat(out).hasSize(1);
+                assertThat(out.get(0).ids).as("copy %d", r).containsExactly("q1");
+            }
+        }
+    }
+
     /** A gateway's answer: its cost at once (score NaN), its rating later. */
     @Test
     void anUnratedAnswersCostIsPaidOnceAndItsRatingOnlyCompletesIt() throws Exception {

@@ -61,6 +61,7 @@ public final class RouteBenchmark {
             int warmup,
             int dimension,
             int shards,
+            int replicas,
             int k,
             int parallelism,
             int queries,
@@ -120,6 +121,7 @@ public final class RouteBenchmark {
                 JobSettings.builder(s.bootstrapServers(), s.checkpoints())
                         .group("bench-router")
                         .shards(s.shards())
+                        .replicas(s.replicas())
                         .k(s.k())
                         .capacity(Math.max(s.support(), s.shards()) * 2)
                         .mergeTimeout(Duration.ofSeconds(5))
