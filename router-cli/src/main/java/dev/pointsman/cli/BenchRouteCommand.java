@@ -49,6 +49,14 @@ public final class BenchRouteCommand implements Callable<Integer> {
     int replicas;
 
     @Option(
+            names = "--models",
+            defaultValue = "11",
+            description =
+                    "Models in the pool, each with an outcome on every example. Default:"
+                            + " ${DEFAULT-VALUE}.")
+    int models;
+
+    @Option(
             names = "--k",
             defaultValue = "100",
             description = "Neighbours per decision. Default: ${DEFAULT-VALUE}.")
@@ -136,12 +144,14 @@ public final class BenchRouteCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (support < 1
                 || warmup < 0
+                || models < 1
                 || queries < 1
                 || latencyQueries < 1
                 || centres < 0
                 || !(load > 0 && load <= 1)) {
             throw new IllegalArgumentException(
-                    "--support, --queries and --latency-queries must be >= 1, --warmup and --centres >= 0 and"
+                    "--support, --models, --queries and --latency-queries must be >= 1, --warmup and --centres"
+                            + " >= 0 and"
                             + " --load in (0, 1]");
         }
         Duration interval = JobSettings.CHECKPOINT_INTERVAL.check(checkpointInterval);
@@ -158,6 +168,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             384,
                             shards,
                             replicas,
+                            models,
                             k,
                             parallelism,
                             queries,
@@ -174,12 +185,13 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384 (%s), %s index, %d shards × %d replicas, k %d, parallelism %d, search batch %d within %s, checkpoints every %s; %d cores, Java %s%n",
+                    "support %d × 384 (%s), %s index, %d shards × %d replicas, %d models, k %d, parallelism %d, search batch %d within %s, checkpoints every %s; %d cores, Java %s%n",
                     support,
                     centres == 0 ? "isotropic" : centres + " centres",
                     indexName,
                     shards,
                     replicas,
+                    models,
                     k,
                     parallelism,
                     searchBatch,
@@ -215,6 +227,7 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 root.put("centres", centres);
                 root.put("shards", shards);
                 root.put("replicas", replicas);
+                root.put("models", models);
                 root.put("k", k);
                 root.put("parallelism", parallelism);
                 root.put("warmup", warmup);

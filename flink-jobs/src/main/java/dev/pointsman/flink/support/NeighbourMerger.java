@@ -230,10 +230,17 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         n.models = models;
         n.scores = new double[best.length * models.length];
         n.costs = new double[best.length * models.length];
-        n.propensities = new double[best.length * models.length];
+        boolean explored = false;
+        for (ShardResult r : received) {
+            explored |= r.propensities != null;
+        }
+        // None when no neighbour was explored (the decider reads null as observed for certain).
+        n.propensities = explored ? new double[best.length * models.length] : null;
         Arrays.fill(n.scores, Double.NaN);
         Arrays.fill(n.costs, Double.NaN);
-        Arrays.fill(n.propensities, 1.0);
+        if (explored) {
+            Arrays.fill(n.propensities, 1.0);
+        }
         for (int i = 0; i < best.length; i++) {
             ShardResult r = received.get(partOf[best[i].slot()]);
             int row = rowOf[best[i].slot()];
@@ -244,9 +251,9 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
                 int cell = i * models.length + modelIndex.get(r.models[m]);
                 n.scores[cell] = r.scores[row * r.models.length + m];
                 n.costs[cell] = r.costs[row * r.models.length + m];
-                // A result from before propensities were carried has none: observed for certain.
-                n.propensities[cell] =
-                        r.propensities == null ? 1.0 : r.propensities[row * r.models.length + m];
+                if (r.propensities != null) {
+                    n.propensities[cell] = r.propensities[row * r.models.length + m];
+                }
             }
         }
         return n;

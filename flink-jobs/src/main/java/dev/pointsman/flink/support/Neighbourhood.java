@@ -1,5 +1,7 @@
 package dev.pointsman.flink.support;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A query's neighbours merged from all shards that answered, best first, with their outcomes laid
  * out as in {@link ShardResult}. A Flink POJO.
@@ -38,9 +40,10 @@ public class Neighbourhood {
 
     /**
      * Per cell as {@link #scores}, the probability that the outcome was observed (1 for a routed
-     * model, the exploration probability for an explored one, 1 where there is none).
+     * model, the exploration probability for an explored one, 1 where there is none); null when
+     * every one is 1 (no neighbour's outcome was explored).
      */
-    public double[] propensities;
+    public double @Nullable [] propensities;
 
     public Neighbourhood() {}
 

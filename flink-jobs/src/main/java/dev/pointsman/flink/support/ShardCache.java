@@ -49,7 +49,8 @@ final class ShardCache {
             int[] models,
             double[] scores,
             double[] costs,
-            double[] propensities) {}
+            double[] propensities,
+            boolean certain) {}
 
     private Row row(FeedbackExample example) {
         Map<String, ObservedOutcome> outcomes = example.getOutcomes();
@@ -58,6 +59,7 @@ final class ShardCache {
         double[] scores = new double[n];
         double[] costs = new double[n];
         double[] propensities = new double[n];
+        boolean certain = true;
         int j = 0;
         for (Map.Entry<String, ObservedOutcome> e : outcomes.entrySet()) {
             Integer id = modelIds.get(e.getKey());
@@ -71,9 +73,10 @@ final class ShardCache {
             costs[j] = e.getValue().getCost();
             double p = e.getValue().getPropensity();
             propensities[j] = p > 0 && p <= 1 ? p : 1.0; // a producer's bug: certain
+            certain &= propensities[j] == 1.0;
             j++;
         }
-        return new Row(example, models, scores, costs, propensities);
+        return new Row(example, models, scores, costs, propensities, certain);
     }
 
     private void put(int slot, FeedbackExample example) {
@@ -235,10 +238,18 @@ final class ShardCache {
         out.models = models;
         out.scores = new double[hits.length * models.length];
         out.costs = new double[hits.length * models.length];
-        out.propensities = new double[hits.length * models.length];
+        // Propensities only when a neighbour has an explored outcome: otherwise every one is 1,
+        // and a third of the answer's bytes would say so (null reads as 1 downstream).
+        boolean certain = true;
+        for (Ranked hit : hits) {
+            certain &= rows[hit.slot()].certain();
+        }
+        out.propensities = certain ? null : new double[hits.length * models.length];
         Arrays.fill(out.scores, Double.NaN);
         Arrays.fill(out.costs, Double.NaN);
-        Arrays.fill(out.propensities, 1.0);
+        if (!certain) {
+            Arrays.fill(out.propensities, 1.0);
+        }
         for (int i = 0; i < hits.length; i++) {
             Row row = rows[hits[i].slot()];
             out.ids[i] = row.example().getExampleId();
@@ -249,7 +260,9 @@ final class ShardCache {
                 int cell = i * models.length + column[ids[j]];
                 out.scores[cell] = row.scores()[j];
                 out.costs[cell] = row.costs()[j];
-                out.propensities[cell] = row.propensities()[j];
+                if (!certain) {
+                    out.propensities[cell] = row.propensities()[j];
+                }
             }
         }
         return out;

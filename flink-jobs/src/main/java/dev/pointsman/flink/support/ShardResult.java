@@ -1,5 +1,7 @@
 package dev.pointsman.flink.support;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One shard's best neighbours for a query, best first, with the outcomes they carry: row i of
  * {@link #scores} and {@link #costs} (length {@code ids.length × models.length}, row-major) holds
@@ -42,9 +44,10 @@ public class ShardResult {
 
     /**
      * Per cell as {@link #scores}, the probability that the outcome was observed (1 for a routed
-     * model, the exploration probability for an explored one, 1 where there is none).
+     * model, the exploration probability for an explored one, 1 where there is none); null when
+     * every one is 1 (no neighbour's outcome was explored).
      */
-    public double[] propensities;
+    public double @Nullable [] propensities;
 
     public ShardResult() {}
 

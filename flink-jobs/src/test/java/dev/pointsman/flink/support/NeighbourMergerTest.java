@@ -125,6 +125,36 @@ class NeighbourMergerTest {
         }
     }
 
+    private static ShardResult answer(int shard, float similarity, double[] propensities) {
+        ShardResult r = new ShardResult();
+        r.queryId = "q";
+        r.pool = "p";
+        r.shard = shard;
+        r.shards = 2;
+        r.k = 2;
+        r.ids = new String[] {"e" + shard};
+        r.similarities = new float[] {similarity};
+        r.seqs = new long[] {shard};
+        r.models = new String[] {"a", "b"};
+        r.scores = new double[] {1, 0};
+        r.costs = new double[] {0.1, 0.2};
+        r.propensities = propensities;
+        return r;
+    }
+
+    @Test
+    void propensitiesAreCarriedOnlyWhenSomeNeighbourWasExplored() {
+        Neighbourhood certain =
+                NeighbourMerger.merge(List.of(answer(0, 0.9f, null), answer(1, 0.8f, null)));
+        assertThat(certain.ids).containsExactly("e0", "e1");
+        assertThat(certain.propensities).isNull();
+        Neighbourhood explored =
+                NeighbourMerger.merge(
+                        List.of(answer(0, 0.7f, null), answer(1, 0.8f, new double[] {1, 0.25})));
+        assertThat(explored.ids).containsExactly("e1", "e0");
+        assertThat(explored.propensities).containsExactly(1, 0.25, 1, 1);
+    }
+
     @Test
     void aSlowShardCannotHoldTheDecisionAndItsLateAnswerIsDropped() throws Exception {
         Fixture f = new Fixture(60);

@@ -110,6 +110,7 @@ class SupportShardFunctionTest {
                             .search(dev.pointsman.core.vector.Vectors.l2Normalized(query), 7);
             assertThat(got.shardSize).isEqualTo(60);
             assertThat(got.ids).hasSize(7);
+            assertThat(got.propensities).as("no neighbour's outcome was explored").isNull();
             for (int i = 0; i < 7; i++) {
                 int row = want[i].index();
                 assertThat(got.ids[i]).isEqualTo("e" + row);

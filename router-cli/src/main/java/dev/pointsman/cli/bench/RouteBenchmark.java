@@ -47,11 +47,11 @@ import org.jspecify.annotations.Nullable;
 /**
  * Drives pre-embedded queries through the routing job (a local Flink cluster in this JVM) on a
  * broker, after seeding one pool with {@code support} examples of random unit vectors and random
- * outcomes for 11 models. Measures decisions/s at saturation, then the latency from handing a query
- * to the producer of {@code router.queries.embedded} to its decision appearing on {@code
- * router.decisions}, under Poisson arrivals at {@code load} × that rate: as soon as the decision is
- * written (read_uncommitted: the routing latency) and as soon as it is committed (read_committed:
- * what exactly-once consumers see, which waits for a checkpoint).
+ * outcomes for {@code models} models (11 by default). Measures decisions/s at saturation, then the
+ * latency from handing a query to the producer of {@code router.queries.embedded} to its decision
+ * appearing on {@code router.decisions}, under Poisson arrivals at {@code load} × that rate: as
+ * soon as the decision is written (read_uncommitted: the routing latency) and as soon as it is
+ * committed (read_committed: what exactly-once consumers see, which waits for a checkpoint).
  */
 public final class RouteBenchmark {
     public record Settings(
@@ -62,6 +62,7 @@ public final class RouteBenchmark {
             int dimension,
             int shards,
             int replicas,
+            int models,
             int k,
             int parallelism,
             int queries,
@@ -86,7 +87,6 @@ public final class RouteBenchmark {
             int latencySamples) {}
 
     private static final String POOL = "bench";
-    private static final int MODELS = 11;
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
     private final Settings s;
@@ -215,7 +215,7 @@ public final class RouteBenchmark {
 
     private void seed(KafkaProducer<byte[], byte[]> producer) {
         List<CatalogModel> models = new ArrayList<>();
-        for (int m = 0; m < MODELS; m++) {
+        for (int m = 0; m < s.models(); m++) {
             models.add(
                     CatalogModel.newBuilder()
                             .setName("model-" + m)
@@ -237,7 +237,7 @@ public final class RouteBenchmark {
         SingleObjectCodec<FeedbackExample> codec = SingleObjectCodec.of(FeedbackExample.class);
         for (int i = 0; i < s.support(); i++) {
             Map<String, ObservedOutcome> outcomes = new HashMap<>();
-            for (int m = 0; m < MODELS; m++) {
+            for (int m = 0; m < s.models(); m++) {
                 outcomes.put(
                         "model-" + m,
                         new ObservedOutcome(
