@@ -158,7 +158,11 @@ public class SupportShardFunction extends KeyedProcessFunction<String, ShardEven
                             false));
             return;
         }
-        FeedbackExample known = cache.get(example.getExampleId());
+        // The cache keeps ids and outcome arrays, not examples: a merge reads the stored one.
+        FeedbackExample known =
+                cache.contains(example.getExampleId())
+                        ? codec.decode(examples.get(example.getExampleId()))
+                        : null;
         long ts = example.getTs().toEpochMilli();
         if (known != null) {
             if (example.getPaid() && event.replica == 0) {
