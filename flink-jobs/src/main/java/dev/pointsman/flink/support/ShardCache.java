@@ -180,23 +180,6 @@ final class ShardCache {
         return results;
     }
 
-    /**
-     * The shard's best {@code k} neighbours of {@code query} (normalised here exactly as the
-     * offline evaluation normalises queries), with their outcomes.
-     */
-    ShardResult search(
-            String queryId,
-            String pool,
-            int shard,
-            int shards,
-            float[] query,
-            int k,
-            long ts,
-            double lambda) {
-        Ranked[] hits = index.search(Vectors.l2Normalized(query), k);
-        return result(hits, queryId, pool, shard, shards, k, ts, lambda);
-    }
-
     private ShardResult result(
             Ranked[] hits,
             String queryId,

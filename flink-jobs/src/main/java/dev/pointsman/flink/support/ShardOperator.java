@@ -33,7 +33,10 @@ public final class ShardOperator extends KeyedProcessOperator<String, ShardEvent
     private final int maxBatch;
     private final long maxWaitMs;
 
-    private transient List<StreamRecord<ShardEvent>> queued;
+    /** Queued queries by the shard key the runtime set for each, in arrival order. */
+    private transient Map<Object, List<ShardEvent>> queued;
+
+    private transient int queuedCount;
     private transient long lastArrival;
     private transient double meanGapMs;
     private transient boolean timerSet;
@@ -52,7 +55,7 @@ public final class ShardOperator extends KeyedProcessOperator<String, ShardEvent
     @Override
     public void open() throws Exception {
         super.open();
-        queued = new ArrayList<>();
+        queued = new LinkedHashMap<>();
         lastArrival = Long.MIN_VALUE;
         meanGapMs = Double.MAX_VALUE;
         var group = getRuntimeContext().getMetricGroup().addGroup("support");
@@ -77,8 +80,9 @@ public final class ShardOperator extends KeyedProcessOperator<String, ShardEvent
             meanGapMs = meanGapMs == Double.MAX_VALUE ? gap : 0.8 * meanGapMs + 0.2 * gap;
             lastArrival = now;
         }
-        queued.add(element);
-        if (queued.size() >= maxBatch || meanGapMs >= maxWaitMs) {
+        queued.computeIfAbsent(getCurrentKey(), k -> new ArrayList<>()).add(event);
+        queuedCount++;
+        if (queuedCount >= maxBatch || meanGapMs >= maxWaitMs) {
             answerQueued();
         } else if (!timerSet) {
             timerSet = true;
@@ -97,24 +101,20 @@ public final class ShardOperator extends KeyedProcessOperator<String, ShardEvent
         if (queued.isEmpty()) {
             return;
         }
-        List<StreamRecord<ShardEvent>> batch = queued;
-        queued = new ArrayList<>();
+        Map<Object, List<ShardEvent>> byKey = queued;
+        queued = new LinkedHashMap<>();
         batches.inc();
-        batchedQueries.inc(batch.size());
-        Map<String, List<ShardEvent>> byKey = new LinkedHashMap<>();
-        for (StreamRecord<ShardEvent> r : batch) {
-            ShardEvent q = r.getValue();
-            byKey.computeIfAbsent(q.key(), k -> new ArrayList<>()).add(q);
-        }
+        batchedQueries.inc(queuedCount);
+        queuedCount = 0;
         // Answers carry no record timestamp: nothing downstream reads one (the job keeps no
         // event-time windows or timers, and the sinks stamp records when they send them).
         Object current = getCurrentKey();
         SupportShardFunction function = (SupportShardFunction) userFunction;
         try {
-            for (Map.Entry<String, List<ShardEvent>> e : byKey.entrySet()) {
+            for (Map.Entry<Object, List<ShardEvent>> e : byKey.entrySet()) {
                 setCurrentKey(e.getKey());
                 function.searchAll(
-                        e.getKey(),
+                        (String) e.getKey(),
                         e.getValue(),
                         result -> output.collect(new StreamRecord<>(result)),
                         letter -> output.collect(DeadLetters.TAG, new StreamRecord<>(letter)));

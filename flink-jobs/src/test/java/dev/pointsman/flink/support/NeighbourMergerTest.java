@@ -94,7 +94,7 @@ class NeighbourMergerTest {
         }
 
         ShardResult partial(int shard, String queryId, float[] q, int k, long ts) {
-            return shards[shard].search(queryId, "p", shard, SHARDS, q, k, ts, Double.NaN);
+            return ask(shards[shard], queryId, shard, SHARDS, q, k, ts);
         }
     }
 
@@ -108,7 +108,7 @@ class NeighbourMergerTest {
                 for (int s = 0; s < SHARDS; s++) {
                     h.processElement(f.partial(s, "q" + q, query, 12), 0L);
                 }
-                ShardResult want = f.whole.search("q" + q, "p", 0, 1, query, 12, 77L, Double.NaN);
+                ShardResult want = ask(f.whole, "q" + q, 0, 1, query, 12, 77L);
                 List<Neighbourhood> out = h.extractOutputValues();
                 assertThat(out).hasSize(q + 1);
                 Neighbourhood got = out.get(q);
@@ -123,6 +123,12 @@ class NeighbourMergerTest {
                 assertThat(got.propensities).contains(0.5).contains(1.0);
             }
         }
+    }
+
+    /** One query of pool p through a shard's cache, as the shard function asks it. */
+    private static ShardResult ask(
+            ShardCache cache, String queryId, int shard, int shards, float[] q, int k, long ts) {
+        return cache.searchAll(List.of(ShardEvent.query("p", shard, shards, queryId, q, k, ts)))[0];
     }
 
     private static ShardResult answer(int shard, float similarity, double[] propensities) {
@@ -222,8 +228,7 @@ class NeighbourMergerTest {
             List<Neighbourhood> out = h.extractOutputValues();
             assertThat(out).hasSize(1);
             assertThat(out.get(0).shardsMissing).isZero();
-            assertThat(out.get(0).ids)
-                    .containsExactly(f.whole.search("q", "p", 0, 1, query, 8, 77L, Double.NaN).ids);
+            assertThat(out.get(0).ids).containsExactly(ask(f.whole, "q", 0, 1, query, 8, 77L).ids);
         }
     }
 
