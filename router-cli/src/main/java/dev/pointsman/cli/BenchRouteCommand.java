@@ -9,7 +9,9 @@ import dev.pointsman.settings.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,6 +49,22 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     "Copies of each shard (the job's --replicas): a query asks one copy of each"
                             + " shard. Default: ${DEFAULT-VALUE}.")
     int replicas;
+
+    @Option(
+            names = "--deciders",
+            defaultValue = "1",
+            description =
+                    "Lanes per pool that check and decide its queries (the job's --deciders)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    int deciders;
+
+    @Option(
+            names = "--pools",
+            defaultValue = "1",
+            description =
+                    "Pools, each with --support examples and its own catalog; the queries go to"
+                            + " them in turn. Default: ${DEFAULT-VALUE}.")
+    int pools;
 
     @Option(
             names = "--models",
@@ -138,22 +156,108 @@ public final class BenchRouteCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Also write the result as JSON.")
     Path report;
 
+    @Option(
+            names = "--sweep",
+            paramLabel = "SETTING=V1,V2,...",
+            description =
+                    "Run once per value of one setting, the others as given, and write"
+                            + " <name>.json, <name>.md and PNG plots of decisions/s and latency"
+                            + " against it to --out. Settings: "
+                            + RouteSweep.AXES
+                            + " (load steps the offered rate up to saturation).")
+    String sweep;
+
+    @Option(
+            names = "--rounds",
+            defaultValue = "1",
+            description =
+                    "With --sweep: rounds over the values (interleaved), for a mean ± std per"
+                            + " value. Default: ${DEFAULT-VALUE}.")
+    int rounds;
+
+    @Option(
+            names = "--out",
+            defaultValue = "bench/results/route/sweep",
+            description = "With --sweep: where the files go. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @Option(
+            names = "--name",
+            description = "With --sweep: the files' name. Default: route-<setting>.")
+    String name;
+
     @Mixin IndexOptions index;
 
     @Override
     public Integer call() throws Exception {
+        if (sweep == null) {
+            Map<String, Object> row = runOnce();
+            if (report != null) {
+                new ObjectMapper()
+                        .enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValue(report.toFile(), row);
+            }
+            return 0;
+        }
+        RouteSweep plan = RouteSweep.parse(sweep, rounds);
+        String file = name != null ? name : "route-" + plan.axis();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int round = 0; round < plan.rounds(); round++) {
+            for (String value : plan.values()) {
+                System.err.printf(
+                        "bench route: %s = %s (round %d of %d)%n",
+                        plan.axis(), value, round + 1, plan.rounds());
+                set(plan.axis(), value);
+                Map<String, Object> row = runOnce();
+                row.put("round", round);
+                rows.add(row);
+            }
+        }
+        plan.write(rows, out, file);
+        System.out.printf(
+                "wrote %s.json, %s.md, %s.png and %s-latency.png to %s%n",
+                file, file, file, file, out);
+        return 0;
+    }
+
+    /** Sets the option a sweep varies. */
+    private void set(String axis, String value) {
+        try {
+            switch (axis) {
+                case "support" -> support = Integer.parseInt(value);
+                case "models" -> models = Integer.parseInt(value);
+                case "pools" -> pools = Integer.parseInt(value);
+                case "parallelism" -> parallelism = Integer.parseInt(value);
+                case "shards" -> shards = Integer.parseInt(value);
+                case "replicas" -> replicas = Integer.parseInt(value);
+                case "deciders" -> deciders = Integer.parseInt(value);
+                case "k" -> k = Integer.parseInt(value);
+                case "search-batch" -> searchBatch = Integer.parseInt(value);
+                case "load" -> load = Double.parseDouble(value);
+                default -> throw new IllegalArgumentException("--sweep: unknown setting " + axis);
+            }
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--sweep: " + axis + " takes numbers, got '" + value + "'", e);
+        }
+    }
+
+    /** One run of the benchmark on the options as they are; prints it and returns its record. */
+    private Map<String, Object> runOnce() throws Exception {
         if (support < 1
                 || warmup < 0
                 || models < 1
                 || queries < 1
                 || latencyQueries < 1
                 || centres < 0
+                || pools < 1
                 || !(load > 0 && load <= 1)) {
             throw new IllegalArgumentException(
-                    "--support, --models, --queries and --latency-queries must be >= 1, --warmup and --centres"
-                            + " >= 0 and"
-                            + " --load in (0, 1]");
+                    "--support, --models, --pools, --queries and --latency-queries must be >= 1,"
+                            + " --warmup and --centres >= 0 and --load in (0, 1]");
         }
+        JobSettings.REPLICAS.check(replicas);
+        JobSettings.DECIDERS.check(deciders);
         Duration interval = JobSettings.CHECKPOINT_INTERVAL.check(checkpointInterval);
         JobSettings.SEARCH_BATCH.check(searchBatch);
         Duration wait = JobSettings.SEARCH_WAIT.check(Durations.parse("--search-wait", searchWait));
@@ -168,6 +272,8 @@ public final class BenchRouteCommand implements Callable<Integer> {
                             384,
                             shards,
                             replicas,
+                            deciders,
+                            pools,
                             models,
                             k,
                             parallelism,
@@ -185,12 +291,16 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     new RouteBenchmark(settings, line -> System.err.println("bench route: " + line))
                             .run();
             System.out.printf(
-                    "support %d × 384 (%s), %s index, %d shards × %d replicas, %d models, k %d, parallelism %d, search batch %d within %s, checkpoints every %s; %d cores, Java %s%n",
+                    "%d pool(s) × %d support × 384 (%s), %s index, %d shards × %d replicas, %d"
+                            + " deciders, %d models, k %d, parallelism %d, search batch %d within"
+                            + " %s, checkpoints every %s; %d cores, Java %s%n",
+                    pools,
                     support,
                     centres == 0 ? "isotropic" : centres + " centres",
                     indexName,
                     shards,
                     replicas,
+                    deciders,
                     models,
                     k,
                     parallelism,
@@ -200,51 +310,51 @@ public final class BenchRouteCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
             System.out.printf(
-                    "%12s %12s %9s %9s %14s %14s %14s %14s%n",
+                    "%12s %12s %9s %9s %9s %14s %14s %14s %14s%n",
                     "decisions/s",
                     "offered/s",
                     "p50 ms",
                     "p99 ms",
+                    "p99.9 ms",
                     "in job p50 ms",
                     "in job p99 ms",
                     "commit p50 ms",
                     "commit p99 ms");
             System.out.printf(
-                    "%12.1f %12.1f %9.1f %9.1f %14.1f %14.1f %14.1f %14.1f%n",
+                    "%12.1f %12.1f %9.1f %9.1f %9.1f %14.1f %14.1f %14.1f %14.1f%n",
                     r.decisionsPerSecond(),
                     r.offeredPerSecond(),
                     r.p50Ms(),
                     r.p99Ms(),
+                    r.p999Ms(),
                     r.inJobP50Ms(),
                     r.inJobP99Ms(),
                     r.committedP50Ms(),
                     r.committedP99Ms());
-            if (report != null) {
-                Map<String, Object> root = new LinkedHashMap<>();
-                root.put("support", support);
-                root.put("dimension", 384);
-                root.put("index", indexName);
-                root.put("centres", centres);
-                root.put("shards", shards);
-                root.put("replicas", replicas);
-                root.put("models", models);
-                root.put("k", k);
-                root.put("parallelism", parallelism);
-                root.put("warmup", warmup);
-                root.put("queries", queries);
-                root.put("search_batch", searchBatch);
-                root.put("search_wait_ms", wait.toMillis());
-                root.put("checkpoint_interval_ms", interval.toMillis());
-                root.put("cores", Runtime.getRuntime().availableProcessors());
-                root.put("java", System.getProperty("java.version"));
-                root.put("result", r);
-                new ObjectMapper()
-                        .enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValue(report.toFile(), root);
-            }
+            Map<String, Object> root = new LinkedHashMap<>();
+            root.put("support", support);
+            root.put("pools", pools);
+            root.put("dimension", 384);
+            root.put("index", indexName);
+            root.put("centres", centres);
+            root.put("shards", shards);
+            root.put("replicas", replicas);
+            root.put("deciders", deciders);
+            root.put("models", models);
+            root.put("k", k);
+            root.put("parallelism", parallelism);
+            root.put("warmup", warmup);
+            root.put("queries", queries);
+            root.put("load", load);
+            root.put("search_batch", searchBatch);
+            root.put("search_wait_ms", wait.toMillis());
+            root.put("checkpoint_interval_ms", interval.toMillis());
+            root.put("cores", Runtime.getRuntime().availableProcessors());
+            root.put("java", System.getProperty("java.version"));
+            root.put("result", r);
+            return root;
         } finally {
             Directories.deleteTree(tmp, "bench route");
         }
-        return 0;
     }
 }

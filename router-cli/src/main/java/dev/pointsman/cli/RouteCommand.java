@@ -132,6 +132,7 @@ public final class RouteCommand implements Callable<Integer> {
                 .group(SettingOptions.value(spec, JobSettings.GROUP))
                 .shards(SettingOptions.value(spec, JobSettings.SHARDS))
                 .replicas(SettingOptions.value(spec, JobSettings.REPLICAS))
+                .deciders(SettingOptions.value(spec, JobSettings.DECIDERS))
                 .k(SettingOptions.value(spec, JobSettings.K))
                 .capacity(SettingOptions.value(spec, JobSettings.CAPACITY))
                 .mergeTimeout(SettingOptions.value(spec, JobSettings.MERGE_TIMEOUT))

@@ -216,8 +216,8 @@ class BenchCommandsIT {
     }
 
     @Test
-    void measuresDecisionsThroughTheJob() throws Exception {
-        Path report = dir.resolve("route.json");
+    void measuresDecisionsThroughTheJobAcrossASweep() throws Exception {
+        Path out = dir.resolve("sweep");
         CliRun run =
                 CliRun.execute(
                         "bench",
@@ -226,31 +226,54 @@ class BenchCommandsIT {
                         "300",
                         "--k",
                         "20",
+                        "--deciders",
+                        "2",
                         "--warmup",
                         "50",
                         "--queries",
                         "60",
                         "--latency-queries",
                         "40",
-                        "--report",
-                        report.toString());
+                        "--sweep",
+                        "pools=1,3",
+                        "--out",
+                        out.toString(),
+                        "--name",
+                        "pools");
         assertThat(run.exit()).as(run.err()).isZero();
-        JsonNode root = new ObjectMapper().readTree(report.toFile());
-        assertThat(root.get("support").asInt()).isEqualTo(300);
-        JsonNode r = root.get("result");
-        assertThat(r.get("decisionsPerSecond").asDouble()).isPositive();
-        assertThat(r.get("latencySamples").asInt()).isEqualTo(40);
-        double p50 = r.get("p50Ms").asDouble();
-        assertThat(p50).isPositive().isLessThanOrEqualTo(r.get("p99Ms").asDouble());
-        // The job's part ends when its sink sends the decision, before a reader sees it (both to
-        // the millisecond of the decision record's timestamp).
-        double inJob = r.get("inJobP50Ms").asDouble();
-        assertThat(inJob).isBetween(-1.0, p50 + 1);
-        assertThat(r.get("inJobP99Ms").asDouble())
-                .isLessThanOrEqualTo(r.get("p99Ms").asDouble() + 1);
-        // A decision is committed no earlier than the job's sink sends it (written at once, as
-        // by default, a read_committed reader sees it about when any reader does).
-        assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(inJob - 1);
+        JsonNode root = new ObjectMapper().readTree(out.resolve("pools.json").toFile());
+        assertThat(root.get("axis").asText()).isEqualTo("pools");
+        JsonNode runs = root.get("runs");
+        assertThat(runs).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonNode row = runs.get(i);
+            assertThat(row.get("pools").asInt()).isEqualTo(i == 0 ? 1 : 3);
+            assertThat(row.get("support").asInt()).isEqualTo(300);
+            assertThat(row.get("deciders").asInt()).isEqualTo(2);
+            JsonNode r = row.get("result");
+            assertThat(r.get("decisionsPerSecond").asDouble()).isPositive();
+            assertThat(r.get("latencySamples").asInt()).isEqualTo(40);
+            double p50 = r.get("p50Ms").asDouble();
+            assertThat(p50).isPositive().isLessThanOrEqualTo(r.get("p99Ms").asDouble());
+            assertThat(r.get("p99Ms").asDouble()).isLessThanOrEqualTo(r.get("p999Ms").asDouble());
+            // The job's part ends when its sink sends the decision, before a reader sees it
+            // (both to the millisecond of the decision record's timestamp).
+            double inJob = r.get("inJobP50Ms").asDouble();
+            assertThat(inJob).isBetween(-1.0, p50 + 1);
+            assertThat(r.get("inJobP99Ms").asDouble())
+                    .isLessThanOrEqualTo(r.get("p99Ms").asDouble() + 1);
+            // A decision is committed no earlier than the job's sink sends it (written at once,
+            // as by default, a read_committed reader sees it about when any reader does).
+            assertThat(r.get("committedP50Ms").asDouble()).isGreaterThanOrEqualTo(inJob - 1);
+        }
+        String md = java.nio.file.Files.readString(out.resolve("pools.md"));
+        assertThat(md).contains("| pools | decisions/s |").contains("| 1 | ").contains("| 3 | ");
+        assertThat(java.nio.file.Files.size(out.resolve("pools.png"))).isPositive();
+        assertThat(java.nio.file.Files.size(out.resolve("pools-latency.png"))).isPositive();
+
+        CliRun bad = CliRun.execute("bench", "route", "--sweep", "colour=1,2");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--sweep").contains("colour");
     }
 
     private static int freePort() throws java.io.IOException {

@@ -5,6 +5,7 @@ import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.records.KeyedBytes;
+import dev.pointsman.flink.support.ShardKeys;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.codec.SingleObjectCodec;
@@ -32,10 +33,11 @@ import org.apache.flink.util.OutputTag;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keyed by pool, with the catalogs broadcast: hands each element to {@link #handle} together with
- * its pool's catalog. An element of a pool whose catalog has not arrived yet waits in keyed state
- * (sources are read in parallel, so a query can overtake the catalog record it depends on); if none
- * arrives within {@code wait}, it is dead-lettered as belonging to an unknown pool.
+ * Keyed by pool (or by one of a pool's lanes, {@link ShardKeys#lane}), with the catalogs broadcast:
+ * hands each element to {@link #handle} together with its pool's catalog. An element of a pool
+ * whose catalog has not arrived yet waits in keyed state (sources are read in parallel, so a query
+ * can overtake the catalog record it depends on); if none arrives within {@code wait}, it is
+ * dead-lettered as belonging to an unknown pool.
  */
 abstract class CatalogGate<IN, OUT>
         extends KeyedBroadcastProcessFunction<String, IN, CatalogUpdate, OUT> {
@@ -67,6 +69,9 @@ abstract class CatalogGate<IN, OUT>
     private final Class<IN> type;
     private final long waitMs;
 
+    /** Lanes per pool this gate is keyed by ({@link ShardKeys#lane}); 1: keyed by the pool. */
+    final int lanes;
+
     /** What a pool whose catalog names no router runs; null: plain kNN with the job's k. */
     private final @Nullable RouterSpec defaultRouter;
 
@@ -83,9 +88,24 @@ abstract class CatalogGate<IN, OUT>
     }
 
     CatalogGate(Class<IN> type, Duration wait, @Nullable RouterSpec defaultRouter) {
+        this(type, wait, defaultRouter, 1);
+    }
+
+    CatalogGate(Class<IN> type, Duration wait, @Nullable RouterSpec defaultRouter, int lanes) {
         this.type = type;
         this.waitMs = wait.toMillis();
         this.defaultRouter = defaultRouter;
+        this.lanes = lanes;
+    }
+
+    /** The pool of a key this gate is keyed by. */
+    final String poolOfKey(String key) {
+        return ShardKeys.poolOfLane(key, lanes);
+    }
+
+    /** The key an element of {@code pool} with this id is keyed by, in a job with lanes. */
+    static String key(String pool, String id, int lanes) {
+        return ShardKeys.lane(pool, ShardKeys.laneOf(id, lanes), lanes);
     }
 
     @Override
@@ -221,8 +241,8 @@ abstract class CatalogGate<IN, OUT>
         }
         ctx.applyToKeyedState(
                 pendingDescriptor,
-                (pool, waiting) -> {
-                    if (!pool.equals(update.pool)) {
+                (key, waiting) -> {
+                    if (!poolOfKey(key).equals(update.pool)) {
                         return;
                     }
                     List<IN> ready = new ArrayList<>();
@@ -242,7 +262,7 @@ abstract class CatalogGate<IN, OUT>
         timer.clear();
         broadcastState(ctx::getBroadcastState);
         sideOutput = ctx::output;
-        Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), ctx.getCurrentKey());
+        Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), poolOfKey(ctx.getCurrentKey()));
         List<IN> waiting = new ArrayList<>();
         pending.get().forEach(waiting::add);
         pending.clear();

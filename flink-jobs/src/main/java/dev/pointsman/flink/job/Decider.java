@@ -17,6 +17,7 @@ import dev.pointsman.core.vector.Vectors;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.records.KeyedBytes;
 import dev.pointsman.flink.support.Neighbourhood;
+import dev.pointsman.flink.support.ShardKeys;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
@@ -103,8 +104,23 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     record Parametric(String name, long version, List<String> models, Object trained) {}
 
     Decider(int k, Duration catalogWait, @Nullable RouterSpec defaultRouter) {
-        super(Neighbourhood.class, catalogWait, defaultRouter);
+        this(k, catalogWait, defaultRouter, 1);
+    }
+
+    /**
+     * With a pool's queries decided in {@code lanes} lanes ({@link #key}): each keeps its own spend
+     * forecast (an integral controller on its share of the pool's decisions, which are a sample of
+     * the pool's traffic by query id) and price clock; the pacer's λ, the trained routers and the
+     * verdicts reach every lane.
+     */
+    Decider(int k, Duration catalogWait, @Nullable RouterSpec defaultRouter, int lanes) {
+        super(Neighbourhood.class, catalogWait, defaultRouter, lanes);
         this.k = k;
+    }
+
+    /** The key a neighbourhood is decided under: its pool's lane for the query. */
+    static String key(Neighbourhood n, int lanes) {
+        return key(n.pool, n.queryId, lanes);
     }
 
     @Override
@@ -190,7 +206,9 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 throw new IllegalStateException("writing the spend forecast of " + n.pool, e);
             }
             double after = SpendPacer.lambda(f, pacerLog, spend.perQuery());
-            if (f.unreachable(Math.log(after)) != wasUnreachable) {
+            // Each lane forecasts on its own; the first lane speaks for the pool.
+            if (f.unreachable(Math.log(after)) != wasUnreachable
+                    && ShardKeys.laneOf(n.queryId, lanes) == 0) {
                 alert(
                         Alert.newBuilder()
                                 .setPool(n.pool)
@@ -256,7 +274,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 pricesDescriptor,
                 (key, state) -> {
                     PoolPrices p = state.value();
-                    if (!key.equals(pool) || p == null) {
+                    if (!poolOfKey(key).equals(pool) || p == null) {
                         return;
                     }
                     PriceHistory before = PriceHistory.decode(p.history);

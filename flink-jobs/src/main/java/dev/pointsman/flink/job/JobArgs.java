@@ -55,6 +55,7 @@ public final class JobArgs {
         values.put(JobSettings.MERGE_TIMEOUT.name(), Durations.format(s.mergeTimeout()));
         values.put(JobSettings.SEARCH_BATCH.name(), Integer.toString(s.searchBatch()));
         values.put(JobSettings.REPLICAS.name(), Integer.toString(s.replicas()));
+        values.put(JobSettings.DECIDERS.name(), Integer.toString(s.deciders()));
         values.put(JobSettings.SEARCH_WAIT.name(), Durations.format(s.searchWait()));
         values.put(JobSettings.CATALOG_WAIT.name(), Durations.format(s.catalogWait()));
         if (s.schemaRegistry() != null) {
@@ -147,6 +148,7 @@ public final class JobArgs {
                         .capacity(value(values, JobSettings.CAPACITY))
                         .mergeTimeout(value(values, JobSettings.MERGE_TIMEOUT))
                         .replicas(value(values, JobSettings.REPLICAS))
+                        .deciders(value(values, JobSettings.DECIDERS))
                         .searchBatch(
                                 value(values, JobSettings.SEARCH_BATCH),
                                 value(values, JobSettings.SEARCH_WAIT))

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param group consumer group of the sources, and prefix of the sinks' transactional ids
  * @param shards support-set shards per pool
  * @param replicas copies of each shard, each holding all of its examples; a query asks one
+ * @param deciders lanes per pool that check and decide its queries, chosen by query id
  * @param k neighbours per decision
  * @param capacity examples kept per pool (split evenly over its shards)
  * @param mergeTimeout how long a query's merge waits for its slowest shard
@@ -48,6 +49,7 @@ public record JobSettings(
         String group,
         int shards,
         int replicas,
+        int deciders,
         int k,
         int capacity,
         Duration mergeTimeout,
@@ -81,6 +83,15 @@ public record JobSettings(
                             + " one copy of each shard, so a pool's queries spread over shards"
                             + " times replicas subtasks, and each example is stored that many"
                             + " times.",
+                    1);
+    public static final Setting<Integer> DECIDERS =
+            Setting.integer(
+                    "deciders",
+                    1,
+                    "Lanes per pool that check and decide its queries, each query in one lane by"
+                            + " its id, so that a hot pool's decisions spread over that many"
+                            + " subtasks. Each lane keeps its own spend forecast toward the pool's"
+                            + " budget and its own price clock.",
                     1);
     public static final Setting<Integer> K =
             Setting.integer("k", 100, "Neighbours per decision.", 1);
@@ -168,6 +179,7 @@ public record JobSettings(
                     GROUP,
                     SHARDS,
                     REPLICAS,
+                    DECIDERS,
                     K,
                     CAPACITY,
                     MERGE_TIMEOUT,
@@ -188,6 +200,7 @@ public record JobSettings(
         GROUP.check(group);
         SHARDS.check(shards);
         REPLICAS.check(replicas);
+        DECIDERS.check(deciders);
         K.check(k);
         CAPACITY.check(capacity);
         if (capacity < shards) {
@@ -268,6 +281,7 @@ public record JobSettings(
         b.group = group;
         b.shards = shards;
         b.replicas = replicas;
+        b.deciders = deciders;
         b.k = k;
         b.capacity = capacity;
         b.mergeTimeout = mergeTimeout;
@@ -294,6 +308,7 @@ public record JobSettings(
         private String group = GROUP.defaultValue();
         private int shards = SHARDS.defaultValue();
         private int replicas = REPLICAS.defaultValue();
+        private int deciders = DECIDERS.defaultValue();
         private int k = K.defaultValue();
         private int capacity = CAPACITY.defaultValue();
         private Duration mergeTimeout = MERGE_TIMEOUT.defaultValue();
@@ -328,6 +343,11 @@ public record JobSettings(
 
         public Builder replicas(int replicas) {
             this.replicas = replicas;
+            return this;
+        }
+
+        public Builder deciders(int deciders) {
+            this.deciders = deciders;
             return this;
         }
 
@@ -414,6 +434,7 @@ public record JobSettings(
                     group,
                     shards,
                     replicas,
+                    deciders,
                     k,
                     capacity,
                     mergeTimeout,

@@ -8,7 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a query against its pool and fans it out to every shard of the pool: to one copy of each
- * when shards are replicated, the same copy number for all (by a hash of the query id).
+ * when shards are replicated, the same copy number for all (by a hash of the query id). Keyed by
+ * the pool's lane for the query ({@code --deciders}), so that a hot pool's queries are checked on
+ * as many subtasks as it has lanes; it keeps no state but the queries that wait for a catalog.
  */
 final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     private static final long serialVersionUID = 1L;
@@ -17,7 +19,12 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     private final int k;
 
     QueryIntake(int shards, int replicas, int k, Duration catalogWait) {
-        super(QueryEvent.class, catalogWait);
+        this(shards, replicas, k, catalogWait, 1);
+    }
+
+    /** With a pool's queries keyed by {@code lanes} lanes ({@link #key}). */
+    QueryIntake(int shards, int replicas, int k, Duration catalogWait, int lanes) {
+        super(QueryEvent.class, catalogWait, null, lanes);
         this.shards = shards;
         this.replicas = replicas;
         this.k = k;
@@ -57,6 +64,11 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
             out.collect(e);
         }
         return null;
+    }
+
+    /** The key a query is checked under: its pool's lane for it. */
+    static String key(QueryEvent q, int lanes) {
+        return key(q.pool, q.queryId, lanes);
     }
 
     @Override

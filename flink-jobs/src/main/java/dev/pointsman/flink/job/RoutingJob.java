@@ -41,13 +41,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The routing job: reads {@code router.queries.embedded}, {@code router.feedback} and {@code
- * router.catalog}; writes {@code router.decisions} and {@code router.dlq}, both exactly once (Kafka
- * transactions committed on checkpoints).
+ * router.catalog}; writes {@code router.decisions} (at once by default, or exactly once) and {@code
+ * router.dlq} and {@code router.alerts} exactly once (Kafka transactions committed on checkpoints).
  *
  * <pre>
- * queries  ─decode─▶ keyBy pool ⋈ catalog ─fan-out─┐
+ * queries  ─decode─▶ keyBy pool lane ⋈ catalog ─fan-out─┐
  * feedback ─decode─▶ keyBy pool ⋈ catalog ─owner──┴▶ keyBy (pool, shard): support shard
- *     ─▶ keyBy query id: merge top-k ─▶ keyBy pool ⋈ catalog: decide ─▶ router.decisions
+ *     ─▶ keyBy query id: merge top-k ─▶ keyBy pool lane ⋈ catalog: decide ─▶ router.decisions
  * shards' new outcomes' cost ─▶ keyBy pool ⋈ catalog: pace λ to the budget ─▶ deciders
  * router.metrics ─▶ keyBy pool ⋈ catalog: referee (fallback, live trend) ─▶ deciders
  * every step's rejects ─▶ router.dlq
@@ -118,6 +118,7 @@ public final class RoutingJob {
 
     /** Adds the job's operators to {@code env}. */
     public static void build(StreamExecutionEnvironment env, JobSettings s) {
+        int lanes = s.deciders();
         SingleOutputStreamOperator<QueryEvent> queries =
                 source(env, s, Topics.QUERIES_EMBEDDED)
                         .process(new Decoders.Queries(s.schemaRegistry()))
@@ -136,9 +137,15 @@ public final class RoutingJob {
         BroadcastStream<CatalogUpdate> catalog = catalogs.broadcast(CatalogGate.CATALOGS);
 
         SingleOutputStreamOperator<ShardEvent> fannedOut =
-                queries.keyBy(q -> q.pool)
+                queries.keyBy(q -> QueryIntake.key(q, lanes))
                         .connect(catalog)
-                        .process(new QueryIntake(s.shards(), s.replicas(), s.k(), s.catalogWait()))
+                        .process(
+                                new QueryIntake(
+                                        s.shards(),
+                                        s.replicas(),
+                                        s.k(),
+                                        s.catalogWait(),
+                                        s.deciders()))
                         .uid("query-intake")
                         .name("check and fan out queries");
         SingleOutputStreamOperator<ShardEvent> examples =
@@ -204,9 +211,9 @@ public final class RoutingJob {
                                 CatalogGate.FALLBACKS,
                                 CatalogGate.PACING);
         SingleOutputStreamOperator<KeyedBytes> decisions =
-                merged.keyBy(n -> n.pool)
+                merged.keyBy(n -> Decider.key(n, lanes))
                         .connect(catalogAndWeights)
-                        .process(new Decider(s.k(), s.catalogWait(), s.router()))
+                        .process(new Decider(s.k(), s.catalogWait(), s.router(), s.deciders()))
                         .uid("decide")
                         .name("decide");
 

@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.util.ListCollector;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
 
 class IntakeTest {
@@ -218,5 +221,47 @@ class IntakeTest {
                                 + " finds per query (--k 100)");
         assertThat(Decoders.Catalogs.check(catalog(Map.of("lambda", "-1")), 100))
                 .contains("lambda");
+    }
+
+    @Test
+    void queriesKeyedByLaneWaitForTheirPoolsCatalogAndGoOnWhenItComes() throws Exception {
+        int lanes = 3;
+        QueryIntake intake = new QueryIntake(2, 1, 5, Duration.ofSeconds(10), lanes);
+        try (KeyedBroadcastOperatorTestHarness<String, QueryEvent, CatalogUpdate, ShardEvent> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        intake,
+                        q -> QueryIntake.key(q, lanes),
+                        Types.STRING,
+                        CatalogGate.CATALOGS)) {
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                QueryEvent q = query(4, "e");
+                q.queryId = "q" + i;
+                q.pool = i % 2 == 0 ? "p" : "other";
+                q.source = KafkaRecord.derived(Topics.QUERIES_EMBEDDED, null, null, 0);
+                keys.add(QueryIntake.key(q, lanes));
+                h.processElement(q, 0);
+            }
+            // Each pool's queries are spread over its lanes, and none went on yet.
+            assertThat(keys.stream().filter(k -> k.startsWith("p@")).distinct()).hasSize(lanes);
+            assertThat(h.extractOutputValues()).isEmpty();
+
+            PoolCatalog cat = catalog(Map.of());
+            h.processBroadcastElement(
+                    new CatalogUpdate("p", SingleObjectCodec.of(PoolCatalog.class).encode(cat)), 1);
+            // Every waiting query of p, in every lane, fans out to both shards; other's still wait.
+            assertThat(h.extractOutputValues())
+                    .hasSize(15 * 2)
+                    .allSatisfy(e -> assertThat(e.pool).isEqualTo("p"));
+
+            // other's catalog never comes: its queries go to the dead-letter topic naming it.
+            h.setProcessingTime(20_000);
+            assertThat(h.getSideOutput(dev.pointsman.flink.records.DeadLetters.TAG))
+                    .hasSize(15)
+                    .allSatisfy(
+                            r ->
+                                    assertThat(new String(r.getValue().value))
+                                            .contains("unknown pool 'other'"));
+        }
     }
 }

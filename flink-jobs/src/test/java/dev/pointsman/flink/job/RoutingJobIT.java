@@ -36,16 +36,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The routing job on a MiniCluster at parallelism 2 with 3 shards per pool of 2 copies each, on the
- * embedded broker: a pool seeded with one dataset's training rows of the bundled RouterBench sample
- * routes its test rows with exactly the predictions of knn-10 on the same split, computed the way
- * {@code pointsman eval} computes them (the same embedder, normalisation, split and router-core
- * code); and bad records reach the DLQ while routing goes on.
+ * The routing job on a MiniCluster at parallelism 2 with 3 shards per pool of 2 copies each and 2
+ * decider lanes, on the embedded broker: a pool seeded with one dataset's training rows of the
+ * bundled RouterBench sample routes its test rows with exactly the predictions of knn-10 on the
+ * same split, computed the way {@code pointsman eval} computes them (the same embedder,
+ * normalisation, split and router-core code); and bad records reach the DLQ while routing goes on.
  */
 class RoutingJobIT {
     private static final int K = 10;
     private static final int SHARDS = 3;
     private static final int REPLICAS = 2;
+    private static final int DECIDERS = 2;
     private static final String EMBEDDER = "all-minilm-l6-v2-q/tail/128";
 
     @RegisterExtension static final MiniClusterExtension FLINK = RouterTestKit.miniCluster();
@@ -108,6 +109,7 @@ class RoutingJobIT {
                             s ->
                                     s.shards(SHARDS)
                                             .replicas(REPLICAS)
+                                            .deciders(DECIDERS)
                                             .k(K)
                                             .capacity(100_000)
                                             .router("knn-" + K));

@@ -49,4 +49,37 @@ class ShardKeysTest {
         assertThat(keys.size()).isGreaterThanOrEqualTo(3 * 4);
         assertThat(ShardKeys.of("a", 0, 2)).startsWith("a#0~");
     }
+
+    @Test
+    void aPoolsLanesSpreadLikeItsShardsAndNameTheirPool() {
+        for (String pool : new String[] {"bench", "p", "a@b", "tenant-42"}) {
+            // One lane: the pool's own name, the key the intake and the deciders always used.
+            assertThat(ShardKeys.lane(pool, 0, 1)).isEqualTo(pool);
+            assertThat(ShardKeys.poolOfLane(pool, 1)).isEqualTo(pool);
+            for (int lanes = 2; lanes <= 8; lanes++) {
+                Set<Integer> subtasks = new HashSet<>();
+                for (int lane = 0; lane < lanes; lane++) {
+                    String key = ShardKeys.lane(pool, lane, lanes);
+                    assertThat(key).startsWith(pool + "@" + lane + "~");
+                    assertThat(ShardKeys.poolOfLane(key, lanes)).isEqualTo(pool);
+                    subtasks.add(ShardKeys.subtask(key, lanes));
+                }
+                assertThat(subtasks).as("%s, %d lanes", pool, lanes).hasSize(lanes);
+            }
+        }
+    }
+
+    @Test
+    void queriesSpreadEvenlyOverTheLanes() {
+        int[] counts = new int[4];
+        for (int i = 0; i < 40_000; i++) {
+            counts[ShardKeys.laneOf("q-" + i, 4)]++;
+        }
+        // 10,000 expected per lane; the binomial std is 87.
+        for (int c : counts) {
+            assertThat(c).isBetween(9_600, 10_400);
+        }
+        assertThat(ShardKeys.laneOf("q-7", 1)).isZero();
+        assertThat(ShardKeys.laneOf("q-7", 4)).isEqualTo(ShardKeys.laneOf("q-7", 4));
+    }
 }

@@ -62,6 +62,8 @@ public final class RouteBenchmark {
             int dimension,
             int shards,
             int replicas,
+            int deciders,
+            int pools,
             int models,
             int k,
             int parallelism,
@@ -80,13 +82,17 @@ public final class RouteBenchmark {
             double offeredPerSecond,
             double p50Ms,
             double p99Ms,
+            double p999Ms,
             double inJobP50Ms,
             double inJobP99Ms,
             double committedP50Ms,
             double committedP99Ms,
+            double committedP999Ms,
             int latencySamples) {}
 
-    private static final String POOL = "bench";
+    /** The pools' names: {@code bench} alone, or {@code bench-0} … */
+    private final String[] pools;
+
     private static final Duration TIMEOUT = Duration.ofMinutes(15);
 
     private final Settings s;
@@ -98,6 +104,10 @@ public final class RouteBenchmark {
         this.s = settings;
         this.log = log;
         this.random = new Random(settings.seed());
+        this.pools = new String[settings.pools()];
+        for (int p = 0; p < pools.length; p++) {
+            pools[p] = pools.length == 1 ? "bench" : "bench-" + p;
+        }
         if (settings.centres() > 0) {
             centres = new float[settings.centres()][settings.dimension()];
             for (float[] c : centres) {
@@ -122,6 +132,7 @@ public final class RouteBenchmark {
                         .group("bench-router")
                         .shards(s.shards())
                         .replicas(s.replicas())
+                        .deciders(s.deciders())
                         .k(s.k())
                         .capacity(Math.max(s.support(), s.shards()) * 2)
                         .mergeTimeout(Duration.ofSeconds(5))
@@ -142,19 +153,33 @@ public final class RouteBenchmark {
             w2.start();
             seed(producer);
             int sent = 0;
-            // Probe until the whole support set is searchable.
-            while (true) {
-                send(producer, queryId(sent), sent);
-                producer.flush();
-                written.awaitCount(sent + 1);
-                RoutingDecision probe = written.decision(queryId(sent));
-                sent++;
-                if (probe.getSupportSize() >= s.support()) {
-                    break;
+            // Probe until every pool's whole support set is searchable (query i goes to pool
+            // i mod pools, so a round of probes asks each pool once).
+            boolean[] ready = new boolean[pools.length];
+            int readyPools = 0;
+            while (readyPools < pools.length) {
+                int round = sent;
+                for (int p = 0; p < pools.length; p++) {
+                    send(producer, queryId(sent), sent);
+                    sent++;
                 }
-                Thread.sleep(200);
+                producer.flush();
+                written.awaitCount(sent);
+                for (int i = round; i < sent; i++) {
+                    int p = i % pools.length;
+                    if (!ready[p] && written.decision(queryId(i)).getSupportSize() >= s.support()) {
+                        ready[p] = true;
+                        readyPools++;
+                    }
+                }
+                if (readyPools < pools.length) {
+                    Thread.sleep(200);
+                }
             }
-            log.accept(String.format("support set of %d examples ready", s.support()));
+            log.accept(
+                    String.format(
+                            "support sets of %d examples ready in %d pool(s)",
+                            s.support(), pools.length));
             burst(producer, sent, s.warmup());
             sent += s.warmup();
             written.awaitCount(sent);
@@ -203,10 +228,12 @@ public final class RouteBenchmark {
                     rate,
                     EmbedBenchmark.percentile(lat, 0.5),
                     EmbedBenchmark.percentile(lat, 0.99),
+                    EmbedBenchmark.percentile(lat, 0.999),
                     EmbedBenchmark.percentile(inJob, 0.5),
                     EmbedBenchmark.percentile(inJob, 0.99),
                     EmbedBenchmark.percentile(clat, 0.5),
                     EmbedBenchmark.percentile(clat, 0.99),
+                    EmbedBenchmark.percentile(clat, 0.999),
                     m);
         } finally {
             running.cancel().get();
@@ -214,6 +241,13 @@ public final class RouteBenchmark {
     }
 
     private void seed(KafkaProducer<byte[], byte[]> producer) {
+        for (String pool : pools) {
+            seed(producer, pool);
+        }
+        producer.flush();
+    }
+
+    private void seed(KafkaProducer<byte[], byte[]> producer, String pool) {
         List<CatalogModel> models = new ArrayList<>();
         for (int m = 0; m < s.models(); m++) {
             models.add(
@@ -226,11 +260,11 @@ public final class RouteBenchmark {
         producer.send(
                 new ProducerRecord<>(
                         Topics.CATALOG,
-                        POOL.getBytes(StandardCharsets.UTF_8),
+                        pool.getBytes(StandardCharsets.UTF_8),
                         SingleObjectCodec.of(PoolCatalog.class)
                                 .encode(
                                         PoolCatalog.newBuilder()
-                                                .setPool(POOL)
+                                                .setPool(pool)
                                                 .setModels(models)
                                                 .setDefaults(Map.of("exploration", "0"))
                                                 .build())));
@@ -243,7 +277,7 @@ public final class RouteBenchmark {
                         new ObservedOutcome(
                                 random.nextDouble(), random.nextDouble() * 1e-3, 1.0, null));
             }
-            String id = "support-" + i;
+            String id = pools.length == 1 ? "support-" + i : pool + "-support-" + i;
             producer.send(
                     new ProducerRecord<>(
                             Topics.FEEDBACK,
@@ -251,7 +285,7 @@ public final class RouteBenchmark {
                             codec.encode(
                                     FeedbackExample.newBuilder()
                                             .setExampleId(id)
-                                            .setPool(POOL)
+                                            .setPool(pool)
                                             .setVector(Float32Vectors.toBytes(vector()))
                                             .setDimension(s.dimension())
                                             .setEmbedder("bench")
@@ -259,10 +293,12 @@ public final class RouteBenchmark {
                                             .setTs(Instant.ofEpochMilli(i))
                                             .build())));
             if ((i + 1) % 10_000 == 0) {
-                log.accept(String.format("seeded %d of %d support examples", i + 1, s.support()));
+                log.accept(
+                        String.format(
+                                "seeded %d of %d support examples of %s",
+                                i + 1, s.support(), pool));
             }
         }
-        producer.flush();
     }
 
     /**
@@ -297,7 +333,7 @@ public final class RouteBenchmark {
         Query q =
                 Query.newBuilder()
                         .setId(id)
-                        .setPool(POOL)
+                        .setPool(pools[i % pools.length])
                         .setText("q" + i)
                         .setTs(Instant.now())
                         .build();
