@@ -203,13 +203,14 @@ public final class BenchRouteCommand implements Callable<Integer> {
         String file = name != null ? name : "route-" + plan.axis();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int round = 0; round < plan.rounds(); round++) {
-            for (String value : plan.values()) {
+            for (String value : plan.order(round)) {
                 System.err.printf(
                         "bench route: %s = %s (round %d of %d)%n",
                         plan.axis(), value, round + 1, plan.rounds());
                 set(plan.axis(), value);
                 Map<String, Object> row = runOnce();
                 row.put("round", round);
+                row.put("value", value);
                 rows.add(row);
             }
         }

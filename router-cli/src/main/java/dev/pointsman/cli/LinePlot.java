@@ -62,7 +62,8 @@ final class LinePlot {
         double top =
                 Math.max(0, points.stream().mapToDouble(p -> p.mean() + p.std()).max().orElse(1));
         double pad = Math.max(0.5, (top - bottom) * 0.08);
-        double y0 = bottom - pad;
+        // Nothing below zero (decisions/s, milliseconds): the axis starts at zero.
+        double y0 = bottom < 0 ? bottom - pad : 0;
         double y1 = top + pad;
         double xlo = lo;
         double xhi = hi;
