@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code pointsman bench route}: the routing job's decisions/s and latency. */
 @Command(
@@ -189,6 +191,8 @@ public final class BenchRouteCommand implements Callable<Integer> {
 
     @Mixin IndexOptions index;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         if (sweep == null) {
@@ -215,7 +219,11 @@ public final class BenchRouteCommand implements Callable<Integer> {
                 rows.add(row);
             }
         }
-        plan.write(rows, out, file);
+        plan.write(
+                rows,
+                out,
+                file,
+                String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         System.out.printf(
                 "wrote %s.json, %s.md, %s.png and %s-latency.png to %s%n",
                 file, file, file, file, out);

@@ -131,9 +131,9 @@ final class LinePlot {
                 prev = new int[] {xx, yy};
             }
             int ly = TOP + 10 + 20 * r;
-            g.drawLine(WIDTH - RIGHT - 200, ly, WIDTH - RIGHT - 178, ly);
+            g.drawLine(WIDTH - RIGHT - 250, ly, WIDTH - RIGHT - 228, ly);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(router + " (mean ± std)", WIDTH - RIGHT - 170, ly + 5);
+            g.drawString(router + " (mean ± std)", WIDTH - RIGHT - 220, ly + 5);
         }
         g.dispose();
         ImageIO.write(image, "png", png.toFile());

@@ -127,13 +127,18 @@ record RouteSweep(String axis, List<String> values, int rounds) {
         return md.toString();
     }
 
-    /** Writes {@code name}.json, .md, .png and -latency.png under {@code dir}. */
-    void write(List<Map<String, Object>> rows, Path dir, String name) throws IOException {
+    /**
+     * Writes {@code name}.json, .md, .png and -latency.png under {@code dir}; {@code args} are the
+     * command's arguments, for the table's caption.
+     */
+    void write(List<Map<String, Object>> rows, Path dir, String name, String args)
+            throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("axis", axis);
         root.put("values", values);
         root.put("rounds", rounds);
+        root.put("command", "bin/pointsman bench route " + args);
         root.put("cores", Runtime.getRuntime().availableProcessors());
         root.put("java", System.getProperty("java.version"));
         root.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -143,11 +148,8 @@ record RouteSweep(String axis, List<String> values, int rounds) {
                 .writeValue(dir.resolve(name + ".json").toFile(), root);
         Files.writeString(
                 dir.resolve(name + ".md"),
-                "`bin/pointsman bench route --sweep "
-                        + axis
-                        + "="
-                        + String.join(",", values)
-                        + (rounds > 1 ? " --rounds " + rounds : "")
+                "`bin/pointsman bench route "
+                        + args
                         + "` ("
                         + Runtime.getRuntime().availableProcessors()
                         + " cores; mean ± std over the rounds)\n\n"

@@ -183,6 +183,7 @@ public final class RouteBenchmark {
             burst(producer, sent, s.warmup());
             sent += s.warmup();
             written.awaitCount(sent);
+            log.accept(String.format("warm-up of %d queries done", s.warmup()));
 
             long start = System.nanoTime();
             burst(producer, sent, s.queries());
