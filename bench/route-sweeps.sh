@@ -2,7 +2,7 @@
 # The routing job's scaling sweeps (issue 17, item 5), each through `bench route --sweep`, which
 # writes <name>.json, <name>.md, <name>.png (decisions/s) and <name>-latency.png (p50, p99,
 # p99.9 and committed p99) to OUT. Every run is a fresh broker and job after bench route's
-# 100,000-query warm-up; about 45 minutes on a 2-core VM with one round.
+# 100,000-query warm-up, after one unmeasured run per sweep; about an hour on a 2-core VM.
 # Usage: bench/route-sweeps.sh [OUT=bench/results/route/sweep] [ROUNDS=1]
 set -euo pipefail
 cd "$(dirname "$0")/.."

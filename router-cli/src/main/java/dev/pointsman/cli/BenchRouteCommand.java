@@ -179,6 +179,17 @@ public final class BenchRouteCommand implements Callable<Integer> {
     int rounds;
 
     @Option(
+            names = "--warmup-run",
+            defaultValue = "true",
+            negatable = true,
+            fallbackValue = "true",
+            description =
+                    "With --sweep: first run the first value once, not measured, to warm the JVM"
+                            + " up (the first run in a JVM was up to 2.6x slower than the next)."
+                            + " Default: ${DEFAULT-VALUE}.")
+    boolean warmupRun;
+
+    @Option(
             names = "--out",
             defaultValue = "bench/results/route/sweep",
             description = "With --sweep: where the files go. Default: ${DEFAULT-VALUE}.")
@@ -207,6 +218,15 @@ public final class BenchRouteCommand implements Callable<Integer> {
         RouteSweep plan = RouteSweep.parse(sweep, rounds);
         String file = name != null ? name : "route-" + plan.axis();
         List<Map<String, Object>> rows = new ArrayList<>();
+        if (warmupRun) {
+            // The first run in a JVM was up to 2.6x slower than the next with the same settings,
+            // even after its own warm-up: one run of the first value, not measured, goes first.
+            System.err.printf(
+                    "bench route: %s = %s, a run to warm the JVM up (not measured)%n",
+                    plan.axis(), plan.values().get(0));
+            set(plan.axis(), plan.values().get(0));
+            runOnce();
+        }
         for (int round = 0; round < plan.rounds(); round++) {
             for (String value : plan.order(round)) {
                 System.err.printf(

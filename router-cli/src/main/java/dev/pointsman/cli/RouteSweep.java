@@ -129,7 +129,7 @@ record RouteSweep(String axis, List<String> values, int rounds) {
 
     /**
      * Writes {@code name}.json, .md, .png and -latency.png under {@code dir}; {@code args} are the
-     * command's arguments, for the table's caption.
+     * command line after {@code pointsman}, for the table's caption.
      */
     void write(List<Map<String, Object>> rows, Path dir, String name, String args)
             throws IOException {
@@ -138,7 +138,7 @@ record RouteSweep(String axis, List<String> values, int rounds) {
         root.put("axis", axis);
         root.put("values", values);
         root.put("rounds", rounds);
-        root.put("command", "bin/pointsman bench route " + args);
+        root.put("command", "bin/pointsman " + args);
         root.put("cores", Runtime.getRuntime().availableProcessors());
         root.put("java", System.getProperty("java.version"));
         root.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
@@ -148,7 +148,7 @@ record RouteSweep(String axis, List<String> values, int rounds) {
                 .writeValue(dir.resolve(name + ".json").toFile(), root);
         Files.writeString(
                 dir.resolve(name + ".md"),
-                "`bin/pointsman bench route "
+                "`bin/pointsman "
                         + args
                         + "` ("
                         + Runtime.getRuntime().availableProcessors()

@@ -236,6 +236,7 @@ class BenchCommandsIT {
                         "40",
                         "--sweep",
                         "pools=1,3",
+                        "--no-warmup-run",
                         "--out",
                         out.toString(),
                         "--name",
