@@ -73,7 +73,11 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private transient ValueStateDescriptor<PoolPrices> pricesDescriptor;
     private transient ValueState<PoolPrices> prices;
 
-    /** Each pool's price history as last decoded, by its version. */
+    /**
+     * Each key's price history as last decoded, by its version. By key, not pool: each lane of a
+     * pool keeps its own history (a price change recorded at that lane's clock), and two lanes on
+     * one subtask may hold the same version number for different histories.
+     */
     private transient Map<String, PoolPrices> decodedPrices;
 
     /**
@@ -192,7 +196,14 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             paced = SpendPacer.lambda(f, pacerLog, spend.perQuery());
         }
         RoutingDecision decision =
-                decide(n, pool, k, p, verdict(pool.name()), paced, pricesAt(n.ts, pool));
+                decide(
+                        n,
+                        pool,
+                        k,
+                        p,
+                        verdict(pool.name()),
+                        paced,
+                        pricesAt(n.ts, pool, key(n, lanes)));
         if (decision == null) {
             return "pool " + n.pool + " has no models in its catalog";
         }
@@ -234,10 +245,11 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     /**
-     * The pool's price history, its clock moved on to {@code ts}; begun with the catalog's prices
-     * (as if they had always been) at the pool's first query here.
+     * The price history of the pool's lane {@code key} (the pool itself with one lane), its clock
+     * moved on to {@code ts}; begun with the catalog's prices (as if they had always been) at the
+     * lane's first query here.
      */
-    private PriceHistory pricesAt(long ts, Pool pool) {
+    private PriceHistory pricesAt(long ts, Pool pool, String key) {
         try {
             PoolPrices p = prices.value();
             boolean changed = false;
@@ -254,10 +266,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             if (changed) {
                 prices.update(p);
             }
-            PoolPrices cached = decodedPrices.get(pool.name());
+            PoolPrices cached = decodedPrices.get(key);
             if (cached == null || cached.version != p.version || cached.decoded == null) {
                 p.decoded = PriceHistory.decode(p.history);
-                decodedPrices.put(pool.name(), p);
+                decodedPrices.put(key, p);
                 cached = p;
             }
             return cached.decoded;

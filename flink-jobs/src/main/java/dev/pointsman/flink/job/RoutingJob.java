@@ -141,11 +141,7 @@ public final class RoutingJob {
                         .connect(catalog)
                         .process(
                                 new QueryIntake(
-                                        s.shards(),
-                                        s.replicas(),
-                                        s.k(),
-                                        s.catalogWait(),
-                                        s.deciders()))
+                                        s.shards(), s.replicas(), s.k(), s.catalogWait(), lanes))
                         .uid("query-intake")
                         .name("check and fan out queries");
         SingleOutputStreamOperator<ShardEvent> examples =
@@ -213,7 +209,7 @@ public final class RoutingJob {
         SingleOutputStreamOperator<KeyedBytes> decisions =
                 merged.keyBy(n -> Decider.key(n, lanes))
                         .connect(catalogAndWeights)
-                        .process(new Decider(s.k(), s.catalogWait(), s.router(), s.deciders()))
+                        .process(new Decider(s.k(), s.catalogWait(), s.router(), lanes))
                         .uid("decide")
                         .name("decide");
 
