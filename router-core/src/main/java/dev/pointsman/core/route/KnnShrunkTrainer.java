@@ -3,6 +3,8 @@ package dev.pointsman.core.route;
 import dev.pointsman.core.eval.RoutingQuality;
 import dev.pointsman.core.knn.ExactKnn;
 import dev.pointsman.core.knn.Neighbour;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 
@@ -170,6 +172,13 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         int bestK = 0;
         double bestAlpha = 0;
         double bestTemperature = Double.POSITIVE_INFINITY;
+        int[][] folds = folds(truth.size());
+        Outcomes[] foldTruth = new Outcomes[folds.length];
+        double[][] foldWeights = new double[folds.length][];
+        for (int f = 0; f < folds.length; f++) {
+            foldTruth[f] = truth.select(folds[f]);
+            foldWeights[f] = weights == null ? null : select(weights, folds[f]);
+        }
         for (double temperature : temperatures) {
             double[][] kernel = new double[truth.size()][];
             for (int i = 0; i < truth.size(); i++) {
@@ -195,7 +204,18 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                             s[i],
                                             costs ? c[i] : new double[models]);
                                 }
-                                return RoutingQuality.of(truth, new Predictions(s, c), weights);
+                                double[] q = new double[1 + folds.length];
+                                q[0] = RoutingQuality.of(truth, new Predictions(s, c), weights);
+                                for (int f = 0; f < folds.length; f++) {
+                                    q[1 + f] =
+                                            RoutingQuality.of(
+                                                    foldTruth[f],
+                                                    new Predictions(
+                                                            select(s, folds[f]),
+                                                            c == null ? null : select(c, folds[f])),
+                                                    foldWeights[f]);
+                                }
+                                return q;
                             });
             if (quality > best || bestK == 0) {
                 best = quality;
@@ -243,39 +263,128 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                             }
                         }
                     }
-                    return -error;
+                    return new double[] {-error};
                 });
     }
 
-    /** A (k, α) pair's score in {@link #searchGrid}: higher is better. */
+    /**
+     * A (k, α) pair's score in {@link #searchGrid}, higher is better: the score on every held-out
+     * row first, then (optionally) its score on each of the {@link #folds} of those rows.
+     */
     private interface GridScore {
-        double of(int k, double alpha);
+        double[] of(int k, double alpha);
     }
 
     /**
-     * Sets {@link #chosenK} and {@link #chosenAlpha} to the first pair of the grid, in order, with
-     * the highest score, and returns that score; k never above {@code size}, and the grid stops at
-     * the first k that reaches it.
+     * Sets {@link #chosenK} and {@link #chosenAlpha} and returns the chosen pair's score; k never
+     * above {@code size}, and the grid stops at the first k that reaches it.
+     *
+     * <p>Without fold scores the first pair of the grid, in order, with the highest score wins.
+     * With them, the one-standard-error rule: of the pairs whose score is within one standard error
+     * of the best one's (the error of their paired difference over the folds), the one that shrinks
+     * hardest wins: the largest α, then the largest k. A small or noisy validation set cannot tell
+     * most pairs apart, and there the rule picks the estimate that rests least on a few neighbours'
+     * outcomes: the one that holds up where the neighbours observed few of the models (a live
+     * window's partial feedback), where a lightly shrunk estimate's noise decides.
      */
     private double searchGrid(int size, GridScore score) {
-        double best = Double.NEGATIVE_INFINITY;
-        chosenK = Math.min(kGrid[0], size);
-        chosenAlpha = 0;
+        List<int[]> pairs = new ArrayList<>(); // {k, index into ALPHA_GRID}
+        List<double[]> scores = new ArrayList<>();
+        int best = -1;
         for (int k : kGrid) {
             int kk = Math.min(k, size);
-            for (double alpha : ALPHA_GRID) {
-                double quality = score.of(kk, alpha);
-                if (quality > best) {
-                    best = quality;
-                    chosenK = kk;
-                    chosenAlpha = alpha;
+            for (int a = 0; a < ALPHA_GRID.length; a++) {
+                double[] q = score.of(kk, ALPHA_GRID[a]);
+                if (best < 0 || q[0] > scores.get(best)[0]) {
+                    best = pairs.size();
                 }
+                pairs.add(new int[] {kk, a});
+                scores.add(q);
             }
             if (k >= size) {
                 break;
             }
         }
-        return best;
+        int chosen = best;
+        double[] top = scores.get(best);
+        if (top.length > 2) {
+            for (int i = 0; i < pairs.size(); i++) {
+                double[] q = scores.get(i);
+                if (q[0] >= top[0] - pairedError(q, top)
+                        && shrinksHarder(pairs.get(i), pairs.get(chosen))) {
+                    chosen = i;
+                }
+            }
+        }
+        chosenK = pairs.get(chosen)[0];
+        chosenAlpha = ALPHA_GRID[pairs.get(chosen)[1]];
+        return scores.get(chosen)[0];
+    }
+
+    /** Whether the pair {k, α index} {@code a} shrinks harder than {@code b}: larger α, then k. */
+    private static boolean shrinksHarder(int[] a, int[] b) {
+        return a[1] != b[1] ? a[1] > b[1] : a[0] > b[0];
+    }
+
+    /**
+     * The standard error of the mean per-fold difference between two pairs' scores (entries 1..F of
+     * each); 0 where a fold's score is not a number.
+     */
+    static double pairedError(double[] a, double[] b) {
+        int folds = a.length - 1;
+        double mean = 0;
+        for (int f = 1; f <= folds; f++) {
+            mean += a[f] - b[f];
+        }
+        mean /= folds;
+        double squares = 0;
+        for (int f = 1; f <= folds; f++) {
+            double d = a[f] - b[f] - mean;
+            squares += d * d;
+        }
+        double error = Math.sqrt(squares / (folds - 1) / folds);
+        return Double.isNaN(error) ? 0 : error;
+    }
+
+    /** Most folds the one-standard-error rule splits the held-out rows into. */
+    static final int FOLDS = 10;
+
+    /** Fewest held-out rows per fold. */
+    static final int ROWS_PER_FOLD = 5;
+
+    /**
+     * The held-out rows {@code 0..n-1} dealt round-robin into min({@value #FOLDS}, n / {@value
+     * #ROWS_PER_FOLD}) folds, or none where that is below 2 (then the best score simply wins).
+     */
+    static int[][] folds(int n) {
+        int count = Math.min(FOLDS, n / ROWS_PER_FOLD);
+        if (count < 2) {
+            return new int[0][];
+        }
+        int[][] folds = new int[count][];
+        for (int f = 0; f < count; f++) {
+            folds[f] = new int[(n - f + count - 1) / count];
+            for (int i = 0; i < folds[f].length; i++) {
+                folds[f][i] = f + i * count;
+            }
+        }
+        return folds;
+    }
+
+    private static double[] select(double[] values, int[] rows) {
+        double[] out = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = values[rows[i]];
+        }
+        return out;
+    }
+
+    private static double[][] select(double[][] values, int[] rows) {
+        double[][] out = new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = values[rows[i]];
+        }
+        return out;
     }
 
     private static boolean[] observed(Outcomes outcomes) {

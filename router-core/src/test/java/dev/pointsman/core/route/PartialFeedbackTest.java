@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.pointsman.core.knn.ExactKnn;
+import dev.pointsman.core.knn.Neighbour;
 import dev.pointsman.core.vector.VectorSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +75,8 @@ class PartialFeedbackTest {
         TrainingSet noise = noise(400, 4, new Random(5));
         KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
         KnnShrinkage chosen = trainer.fitLeaveOneOut(noise, 1);
-        assertThat(chosen.priorStrength()).isPositive();
+        // The neighbours know nothing: the one-standard-error rule keeps the shrinkage strong.
+        assertThat(chosen.priorStrength()).isGreaterThanOrEqualTo(50);
 
         // Without any complete example the squared-error criterion decides, with the same lesson.
         TrainingSet partial = noise(400, 0, new Random(5));
@@ -92,14 +95,50 @@ class PartialFeedbackTest {
         assertThat(KnnShrunkTrainer.sample(20_000, 2000, 8)).isNotEqualTo(picked);
     }
 
-    /** Queries answered by the neighbours' model: a small k without shrinkage wins. */
+    /**
+     * Queries answered by the neighbours' model: every (k, α) of the grid routes them all right, so
+     * the one-standard-error rule takes the hardest shrinkage, and it still follows the query.
+     */
     @Test
     void leaveOneOutKeepsTheNeighboursWhenTheyKnowBetter() {
         TrainingSet clusters = Clusters.make(200, 3);
         KnnShrinkage chosen = new KnnShrunkTrainer(100).fitLeaveOneOut(clusters, 1);
-        // Both clusters are pure: any k up to a cluster's size predicts every query right.
-        assertThat(chosen.k()).isEqualTo(5);
-        assertThat(chosen.priorStrength()).isZero();
+        assertThat(chosen.k()).isEqualTo(100);
+        assertThat(chosen.priorStrength()).isEqualTo(100);
+        TrainingSet test = Clusters.make(50, 4);
+        ExactKnn index = new ExactKnn(clusters.vectors());
+        double[][] s = new double[test.size()][2];
+        double[][] c = new double[test.size()][2];
+        for (int i = 0; i < test.size(); i++) {
+            Neighbour[] n = index.search(test.vectors().row(i), chosen.k());
+            chosen.estimate(
+                    n, null, n.length, clusters.outcomes(), GlobalTrend.fit(clusters), s[i], c[i]);
+        }
+        assertThat(Clusters.accuracy(test, new Predictions(s, c))).isEqualTo(1.0);
+    }
+
+    /**
+     * Rows dealt round-robin into at most ten folds of at least five; the standard error of a
+     * paired difference by hand: differences 1, 2, 3 have mean 2 and sample variance 1, so the
+     * error of their mean is √(1/3).
+     */
+    @Test
+    void theOneStandardErrorRuleFoldsAndPairsByHand() {
+        assertThat(KnnShrunkTrainer.folds(9)).isEmpty();
+        assertThat(KnnShrunkTrainer.folds(10))
+                .isDeepEqualTo(new int[][] {{0, 2, 4, 6, 8}, {1, 3, 5, 7, 9}});
+        int[][] folds = KnnShrunkTrainer.folds(23);
+        assertThat(folds).hasNumberOfRows(4);
+        assertThat(folds[0]).containsExactly(0, 4, 8, 12, 16, 20);
+        assertThat(folds[3]).containsExactly(3, 7, 11, 15, 19);
+        assertThat(KnnShrunkTrainer.folds(1000)).hasNumberOfRows(10);
+        assertThat(KnnShrunkTrainer.folds(1000)[9]).hasSize(100).endsWith(999);
+        assertThat(
+                        KnnShrunkTrainer.pairedError(
+                                new double[] {80, 1, 2, 3}, new double[] {79, 0, 0, 0}))
+                .isCloseTo(Math.sqrt(1.0 / 3), within(1e-12));
+        assertThat(KnnShrunkTrainer.pairedError(new double[] {80, 5, 5}, new double[] {79, 4, 4}))
+                .isZero();
     }
 
     /**

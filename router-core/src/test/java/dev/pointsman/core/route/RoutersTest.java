@@ -37,10 +37,12 @@ class RoutersTest {
         UtilityPredictor p = Routers.byName(name).fit(TRAIN, VALIDATION, 42);
         Predictions predictions = p.predictAll(TEST.vectors());
         assertThat(Clusters.accuracy(TEST, predictions)).isGreaterThanOrEqualTo(0.95);
-        // b's cost differs by cluster (1 vs 3): the prediction must follow the query.
+        // b's cost differs by cluster (1 vs 3): the prediction must follow the query. Every
+        // router here routes the clusters perfectly, so knn-shrunk's one-standard-error rule may
+        // shrink as hard as its grid allows (k 100, α 100: half the gap of 2 survives).
         double firstCluster = predictions.costs()[0][1];
         double secondCluster = predictions.costs()[1][1];
-        assertThat(secondCluster - firstCluster).isGreaterThan(1.0);
+        assertThat(secondCluster - firstCluster).isGreaterThanOrEqualTo(1.0 - 1e-9);
     }
 
     @Test
