@@ -103,6 +103,31 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                             + ".")
     double exploration = PoolSettings.DEFAULT_EXPLORATION;
 
+    @Option(
+            names = "--online-prior",
+            paramLabel = "PRIOR",
+            defaultValue = PoolSettings.LIVE_TREND,
+            description =
+                    "What the online pass's knn-shrunk shrinks toward (the pool's shrink.prior):"
+                            + " live-trend (the streams app's windows) or trained-trend (the"
+                            + " trainer's window). Default: ${DEFAULT-VALUE}.")
+    String onlinePrior;
+
+    private String onlinePrior() {
+        if (!onlinePrior.equals(PoolSettings.LIVE_TREND)
+                && !onlinePrior.equals(PoolSettings.TRAINED_TREND)) {
+            throw new IllegalArgumentException(
+                    "--online-prior must be "
+                            + PoolSettings.LIVE_TREND
+                            + " or "
+                            + PoolSettings.TRAINED_TREND
+                            + ", got '"
+                            + onlinePrior
+                            + "'");
+        }
+        return onlinePrior;
+    }
+
     @Option(names = "--k", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
     int k;
 
@@ -165,7 +190,8 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                                 window,
                                 minQueries,
                                 ExplorationOption.check(exploration),
-                                router.name()),
+                                router.name(),
+                                onlinePrior()),
                         log);
         log.printf(
                 "bench adapt %s: %d seed examples, %d queries before the shift, %d after (%s)%n",

@@ -192,7 +192,8 @@ public final class BenchLearningCurveCommand implements Callable<Integer> {
                                 window,
                                 20,
                                 ExplorationOption.check(exploration),
-                                router.name()),
+                                router.name(),
+                                PoolSettings.LIVE_TREND),
                         System.out);
         List<StreamingCurve.Row> rows;
         try (StopSignal signal = new StopSignal("bench-learning-curve", () -> {})) {

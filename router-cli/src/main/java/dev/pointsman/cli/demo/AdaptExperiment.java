@@ -29,6 +29,9 @@ public final class AdaptExperiment {
 
     /**
      * @param window metric window of the streams app, e.g. {@code 10s}
+     * @param onlinePrior what the online pass's knn-shrunk shrinks toward ({@code shrink.prior}:
+     *     {@code live-trend} or {@code trained-trend}); the static pass always keeps its trained
+     *     trend
      */
     public record Settings(
             Path dir,
@@ -40,7 +43,8 @@ public final class AdaptExperiment {
             String window,
             int minQueries,
             double exploration,
-            String router) {}
+            String router,
+            String onlinePrior) {}
 
     /**
      * One pass: the closed windows and alerts, when the traffic shifted, and per window (by start)
@@ -298,7 +302,9 @@ public final class AdaptExperiment {
                     s.router(),
                     s.exploration(),
                     // Static: nothing live reaches the router, the windows' trend neither.
-                    online ? Map.of() : Map.of(PoolSettings.PRIOR, PoolSettings.TRAINED_TREND),
+                    Map.of(
+                            PoolSettings.PRIOR,
+                            online ? s.onlinePrior() : PoolSettings.TRAINED_TREND),
                     data,
                     traffic.seed(),
                     stack.embedder(),

@@ -146,7 +146,8 @@ public final class KnnPredictor implements UtilityPredictor {
 
     /**
      * {@link #estimate} with an explicit weight per neighbour (for example a time decay): ŝ = (Σ wᵢ
-     * sᵢ + α·ḡ) / (Σ wᵢ + α) over the neighbours that observed the model.
+     * sᵢ + α·ḡ) / (Σ wᵢ + α) over the neighbours that observed the model, with the prior ḡ at the
+     * neighbourhood's level (the next method's comment).
      */
     public static void estimateWeighted(
             Neighbour[] neighbours,
@@ -165,10 +166,19 @@ public final class KnnPredictor implements UtilityPredictor {
      * {@link #estimateWeighted} correcting the selection of partly observed outcomes: a model's
      * neighbourhood mean weighs each outcome by wᵢ / πᵢ, πᵢ the probability that it was observed
      * (self-normalised inverse propensity), while its evidence against the prior stays n = Σ wᵢ,
-     * the outcomes actually seen: ŝ = (n·μ̂ + α·ḡ) / (n + α) with μ̂ = Σ (wᵢ/πᵢ) sᵢ / Σ (wᵢ/πᵢ). A
-     * model chosen where the router expected it to do well is observed mostly there; the explored
-     * queries where it was not chosen stand for the rest of the neighbourhood. With every π = 1 (or
-     * {@code propensities} null) this is {@link #estimateWeighted} exactly.
+     * the outcomes actually seen: ŝ = (n·μ̂ + α·(ḡ + δ)) / (n + α) with μ̂ = Σ (wᵢ/πᵢ) sᵢ / Σ
+     * (wᵢ/πᵢ). A model chosen where the router expected it to do well is observed mostly there; the
+     * explored queries where it was not chosen stand for the rest of the neighbourhood. With every
+     * π = 1 (or {@code propensities} null) this is {@link #estimateWeighted} exactly.
+     *
+     * <p>With α > 0 the prior is moved to the neighbourhood's level, shared by every model: δ = Σₘ
+     * nₘ(μ̂ₘ − ḡₘ) / (Σₘ nₘ + α/M) for scores (M models), and costs are scaled by r = (Σₘ nₘĉμₘ +
+     * β) / (Σₘ nₘḡcₘ + β), β = (α/M)·Σₘ nₘḡcₘ / Σₘ nₘ (α/M outcomes at the trend's level), where ĉμ
+     * is the inverse-propensity mean cost. Without it, under partial feedback, the chosen model's
+     * estimate would describe the region (say, cheaper answers and harder questions than the
+     * trend's traffic) while every other model's stayed at the trend's level, so their difference
+     * would measure the region, not the models. Where every neighbour observed every model, δ moves
+     * all scores alike and changes no choice; only r's share of the prior acts.
      *
      * @param propensities per support row and model, or null where every outcome was certain
      */
@@ -184,6 +194,9 @@ public final class KnnPredictor implements UtilityPredictor {
             double[] costs) {
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
+        double[] seenOf = new double[models];
+        double[] scoreMassOf = new double[models];
+        double[] costMassOf = new double[models];
         for (int m = 0; m < models; m++) {
             double seen = 0;
             double ipsWeight = 0;
@@ -206,13 +219,45 @@ public final class KnnPredictor implements UtilityPredictor {
             }
             // n·μ̂; with every π = 1 the two weight sums agree exactly and this is Σ wᵢ sᵢ itself.
             boolean certain = ipsWeight == seen;
-            double scoreMass = certain ? scoreSum : seen * scoreSum / ipsWeight;
-            double costMass = certain ? costSum : seen * costSum / ipsWeight;
+            seenOf[m] = seen;
+            scoreMassOf[m] = certain ? scoreSum : seen * scoreSum / ipsWeight;
+            costMassOf[m] = certain ? costSum : seen * costSum / ipsWeight;
+        }
+        double level = 0;
+        double ratio = 1;
+        if (priorStrength > 0) {
+            // The neighbourhood's level: how far its outcomes sit from the trend, pooled over every
+            // model that observed them (see the method's comment).
+            double seenAll = 0;
+            double deviation = 0;
+            double costSeen = 0;
+            double costTrend = 0;
+            for (int m = 0; m < models; m++) {
+                if (seenOf[m] > 0) {
+                    seenAll += seenOf[m];
+                    deviation += scoreMassOf[m] - seenOf[m] * trend.meanScore(m);
+                    costSeen += costMassOf[m];
+                    costTrend += seenOf[m] * trend.meanCost(m);
+                }
+            }
+            double strength = priorStrength / models;
+            level = deviation / (seenAll + strength);
+            if (supportCosts != null && costTrend > 0 && seenAll > 0) {
+                double pseudo = strength * costTrend / seenAll;
+                ratio = (costSeen + pseudo) / (costTrend + pseudo);
+            }
+        }
+        for (int m = 0; m < models; m++) {
+            double seen = seenOf[m];
             double denominator = seen + priorStrength;
             if (denominator > 0) {
-                scores[m] = (scoreMass + priorStrength * trend.meanScore(m)) / denominator;
+                scores[m] =
+                        (scoreMassOf[m] + priorStrength * (trend.meanScore(m) + level))
+                                / denominator;
                 if (supportCosts != null) {
-                    costs[m] = (costMass + priorStrength * trend.meanCost(m)) / denominator;
+                    costs[m] =
+                            (costMassOf[m] + priorStrength * trend.meanCost(m) * ratio)
+                                    / denominator;
                 }
             } else {
                 scores[m] = trend.meanScore(m);

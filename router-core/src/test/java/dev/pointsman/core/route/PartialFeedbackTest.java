@@ -142,6 +142,67 @@ class PartialFeedbackTest {
     }
 
     /**
+     * The prior moves to the neighbourhood's level, by hand. Trend 0.5 and cost 1 for both models,
+     * α 2 (so α/M = 1). "a" was chosen on three neighbours, scored 1 and cost 2 each; "b" was
+     * explored on the third with probability 0.5, scored 1 and cost 3. Evidence nₐ 3, n_b 1; the
+     * inverse-propensity means 1 and 1, costs 2 and 3. Level δ = (3·0.5 + 1·0.5) / (4 + 1) = 0.4,
+     * so ŝₐ = (3 + 2·0.9) / 5 = 0.96 and ŝ_b = (1 + 2·0.9) / 3 = 2.8/3 (0.8 and 2/3 without it).
+     * Cost ratio r = (3·2 + 1·3 + 1) / (3·1 + 1·1 + 1) = 2, so ĉₐ = (6 + 2·2) / 5 = 2 and ĉ_b = (3
+     * + 2·2) / 3 = 7/3: "b" is not made to look cheap beside "a" by the trend's level.
+     */
+    @Test
+    void thePriorMovesToTheNeighbourhoodsLevelByHand() {
+        Outcomes support =
+                new Outcomes(
+                        List.of("a", "b"),
+                        new double[][] {{1, NA}, {1, NA}, {1, 1}},
+                        new double[][] {{2, NA}, {2, NA}, {2, 3}});
+        double[][] propensities = {{1, 1}, {1, 1}, {1, 0.5}};
+        Neighbour[] n = {new Neighbour(0, 0.9f), new Neighbour(1, 0.8f), new Neighbour(2, 0.7f)};
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.5, 0.5}, new double[] {1, 1});
+        double[] s = new double[2];
+        double[] c = new double[2];
+        KnnPredictor.estimateWeighted(
+                n, new double[] {1, 1, 1}, 3, support, propensities, trend, 2, s, c);
+        assertThat(s[0]).isCloseTo(0.96, within(1e-12));
+        assertThat(s[1]).isCloseTo(2.8 / 3, within(1e-12));
+        assertThat(c[0]).isCloseTo(2.0, within(1e-12));
+        assertThat(c[1]).isCloseTo(7.0 / 3, within(1e-12));
+
+        // Without shrinkage (α 0) there is no prior to move: the plain inverse-propensity means.
+        KnnPredictor.estimateWeighted(
+                n, new double[] {1, 1, 1}, 3, support, propensities, trend, 0, s, c);
+        assertThat(s).containsExactly(1.0, 1.0);
+        assertThat(c).containsExactly(2.0, 3.0);
+    }
+
+    /**
+     * Every neighbour observed every model: the level moves every score alike, so no choice at any
+     * λ changes; the scores differ from the unlevelled ones by the same amount.
+     */
+    @Test
+    void withCompleteNeighboursTheScoreLevelChangesNoChoice() {
+        Outcomes support =
+                new Outcomes(
+                        List.of("a", "b"),
+                        new double[][] {{1, 0}, {1, 1}, {0, 1}},
+                        new double[][] {{1, 1}, {1, 1}, {1, 1}});
+        Neighbour[] n = {new Neighbour(0, 0.9f), new Neighbour(1, 0.8f), new Neighbour(2, 0.7f)};
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.2, 0.3}, new double[] {1, 1});
+        double[] s = new double[2];
+        double[] c = new double[2];
+        KnnPredictor.estimateWeighted(n, new double[] {1, 1, 1}, 3, support, trend, 4, s, c);
+        // Unlevelled: a (2 + 0.8) / 7 = 0.4, b (2 + 1.2) / 7; level δ = (2 − 0.6 + 2 − 0.9) / (6 +
+        // 2)
+        // = 0.3125 adds 4·0.3125 / 7 to both.
+        double shift = 4 * 0.3125 / 7;
+        assertThat(s[0]).isCloseTo(2.8 / 7 + shift, within(1e-12));
+        assertThat(s[1]).isCloseTo(3.2 / 7 + shift, within(1e-12));
+        // Costs equal the trend's everywhere: r = 1.
+        assertThat(c).containsExactly(1.0, 1.0);
+    }
+
+    /**
      * @param completeEvery every this many rows is observed for both models; the others for one (a
      *     routed query), alternating
      */

@@ -91,8 +91,9 @@ class RoutersTest {
 
         KnnPredictor shrunk = new KnnPredictor(new ExactKnn(support), outcomes, trend, 2, false, 2);
         shrunk.predict(new float[] {1, 0}, s, new double[3]);
-        // (1 + 0 + 2 · 2/3) / (2 + 2)
-        assertThat(s[0]).isCloseTo((1 + 2 * (2.0 / 3)) / 4, within(1e-12));
+        // (1 + 0 + 2 · (2/3 + δ)) / (2 + 2), the trend at the neighbourhood's level: a's two
+        // outcomes sit 1 − 2·2/3 below it, δ = (−1/3) / (2 + α/M) with α/M = 2/3, i.e. −1/8.
+        assertThat(s[0]).isCloseTo((1 + 2 * (2.0 / 3 - 0.125)) / 4, within(1e-12));
     }
 
     @Test
@@ -178,11 +179,15 @@ class RoutersTest {
         double[] c = new double[2];
         GlobalTrend priors = GlobalTrend.of(new double[] {0.99, 0.9}, new double[] {0.99, 0.05});
         shrinkage.estimate(neighbours, null, 2, support, priors, s, c);
-        // (Σ sᵢ + α·ḡ) / (n + α), ḡ from the trend for "a" and from the prior for "b".
-        assertThat(s[0]).isCloseTo((1.6 + 2 * 0.2) / 4, within(1e-12));
-        assertThat(c[0]).isCloseTo((0.2 + 2 * 0.5) / 4, within(1e-12));
-        assertThat(s[1]).isCloseTo((1.2 + 2 * 0.9) / 4, within(1e-12));
-        assertThat(c[1]).isCloseTo((0.02 + 2 * 0.05) / 4, within(1e-12));
+        // (Σ sᵢ + α·(ḡ + δ)) / (n + α), ḡ from the trend for "a" and from the prior for "b", moved
+        // to the neighbourhood's level: δ = (1.6 − 0.4 + 1.2 − 1.8) / (4 + α/M) = 0.6 / 5, costs
+        // scaled by r = (0.22 + 0.275) / (1.1 + 0.275) (α/M = 1 outcome at the trend's 1.1 / 4).
+        double level = 0.12;
+        double ratio = 0.495 / 1.375;
+        assertThat(s[0]).isCloseTo((1.6 + 2 * (0.2 + level)) / 4, within(1e-12));
+        assertThat(c[0]).isCloseTo((0.2 + 2 * 0.5 * ratio) / 4, within(1e-12));
+        assertThat(s[1]).isCloseTo((1.2 + 2 * (0.9 + level)) / 4, within(1e-12));
+        assertThat(c[1]).isCloseTo((0.02 + 2 * 0.05 * ratio) / 4, within(1e-12));
     }
 
     @Test
