@@ -308,25 +308,22 @@ class DeciderTest {
         RoutingDecision d = Decider.decide(hood("q"), Pool.of(catalog), 4, version, null);
         assertThat(d.getRouter()).isEqualTo("knn-shrunk");
         assertThat(d.getRouterVersion()).isEqualTo(7);
-        // Two of the four neighbours, the trend moved to their level (KnnPredictor): δ = (1.6 − 0.4
-        // + 1.2 − 1.8) / (4 + α/2) = 0.12, costs × r = (0.22 + 0.275) / (1.1 + 0.275) = 0.36. Big
-        // (2 × 0.8 + 2 × 0.32) / 4, small (2 × 0.6 + 2 × 1.02) / 4.
+        // Two of the four neighbours: big (2 × 0.8 + 2 × 0.2) / 4, small (2 × 0.6 + 2 × 0.9) / 4.
         ModelPrediction big = d.getPredictions().get(0);
         ModelPrediction small = d.getPredictions().get(1);
-        assertThat(big.getScore()).isCloseTo(0.56, within(1e-12));
-        assertThat(big.getCost()).isCloseTo((0.2 + 2 * 0.5 * 0.36) / 4, within(1e-12));
-        assertThat(small.getScore()).isCloseTo(0.81, within(1e-12));
-        assertThat(small.getCost()).isCloseTo((0.02 + 2 * 0.05 * 0.36) / 4, within(1e-12));
+        assertThat(big.getScore()).isCloseTo(0.5, within(1e-12));
+        assertThat(big.getCost()).isCloseTo((0.2 + 1.0) / 4, within(1e-12));
+        assertThat(small.getScore()).isCloseTo(0.75, within(1e-12));
+        assertThat(small.getCost()).isCloseTo((0.02 + 0.1) / 4, within(1e-12));
         // λ 0: the higher ŝ wins, though plain knn-4 prefers big (0.8 > 0.6).
         assertThat(d.getModel()).isEqualTo("small");
         assertThat(Decider.decide(hood("q"), Pool.of(catalog), 4).getModel()).isEqualTo("big");
-        // Out of distribution, α is four times 2, δ = 0.6 / (4 + 4): big (2 × 0.8 + 8 × 0.275) /
-        // 10.
+        // Out of distribution, α is four times 2: big (2 × 0.8 + 8 × 0.2) / 10.
         Neighbourhood far = hood("q");
         far.oodScore = 5;
         RoutingDecision ood = Decider.decide(far, Pool.of(catalog), 4, version, null);
-        assertThat(ood.getPredictions().get(0).getScore()).isCloseTo(0.38, within(1e-12));
-        assertThat(ood.getPredictions().get(1).getScore()).isCloseTo(0.90, within(1e-12));
+        assertThat(ood.getPredictions().get(0).getScore()).isCloseTo(0.32, within(1e-12));
+        assertThat(ood.getPredictions().get(1).getScore()).isCloseTo(0.84, within(1e-12));
         // A version fitted for another model list is not used.
         Decider.Parametric stale =
                 new Decider.Parametric("knn-shrunk", 8, List.of("big", "gone"), shrinkage);
@@ -345,13 +342,10 @@ class DeciderTest {
                 Decider.decide(
                         hood("q"), Pool.of(catalog), 4, version, CatalogUpdate.verdict(w, false));
         assertThat(live.getFallback()).isNull();
-        // At the neighbourhood's level: δ = (1.6 − 1.2 + 1.2 − 1.8) / 5 = −0.04, costs × r = (0.22
-        // + 0.175) / (0.7 + 0.175).
-        double ratio = 0.395 / 0.875;
-        assertThat(live.getPredictions().get(0).getScore()).isCloseTo(0.68, within(1e-12));
+        assertThat(live.getPredictions().get(0).getScore()).isCloseTo(0.7, within(1e-12));
         assertThat(live.getPredictions().get(0).getCost())
-                .isCloseTo((0.2 + 2 * 0.3 * ratio) / 4, within(1e-12));
-        assertThat(live.getPredictions().get(1).getScore()).isCloseTo(0.73, within(1e-12));
+                .isCloseTo((0.2 + 0.6) / 4, within(1e-12));
+        assertThat(live.getPredictions().get(1).getScore()).isCloseTo(0.75, within(1e-12));
         // A pool that keeps its trained trend ignores the live one.
         PoolCatalog trained =
                 catalog(
@@ -374,7 +368,7 @@ class DeciderTest {
                                 .getPredictions()
                                 .get(0)
                                 .getScore())
-                .isCloseTo(0.56, within(1e-12));
+                .isCloseTo(0.5, within(1e-12));
         assertThatThrownBy(() -> PoolSettings.parse("p", Map.of("shrink.prior", "yesterday")))
                 .hasMessageContaining("shrink.prior must be live-trend or trained-trend");
     }

@@ -147,7 +147,7 @@ public final class KnnPredictor implements UtilityPredictor {
     /**
      * {@link #estimate} with an explicit weight per neighbour (for example a time decay): ŝ = (Σ wᵢ
      * sᵢ + α·ḡ) / (Σ wᵢ + α) over the neighbours that observed the model, with the prior ḡ at the
-     * neighbourhood's level (the next method's comment).
+     * neighbourhood's level where they observed the models unequally (the next method's comment).
      */
     public static void estimateWeighted(
             Neighbour[] neighbours,
@@ -171,14 +171,17 @@ public final class KnnPredictor implements UtilityPredictor {
      * explored queries where it was not chosen stand for the rest of the neighbourhood. With every
      * π = 1 (or {@code propensities} null) this is {@link #estimateWeighted} exactly.
      *
-     * <p>With α > 0 the prior is moved to the neighbourhood's level, shared by every model: δ = Σₘ
-     * nₘ(μ̂ₘ − ḡₘ) / (Σₘ nₘ + α/M) for scores (M models), and costs are scaled by r = (Σₘ nₘĉμₘ +
-     * β) / (Σₘ nₘḡcₘ + β), β = (α/M)·Σₘ nₘḡcₘ / Σₘ nₘ (α/M outcomes at the trend's level), where ĉμ
-     * is the inverse-propensity mean cost. Without it, under partial feedback, the chosen model's
-     * estimate would describe the region (say, cheaper answers and harder questions than the
-     * trend's traffic) while every other model's stayed at the trend's level, so their difference
-     * would measure the region, not the models. Where every neighbour observed every model, δ moves
-     * all scores alike and changes no choice; only r's share of the prior acts.
+     * <p>With α > 0 and neighbours that did not all observe every model (partial feedback), the
+     * prior is moved to the neighbourhood's level, shared by every model: δ = Σₘ nₘ(μ̂ₘ − ḡₘ) / (Σₘ
+     * nₘ + α/M) for scores (M models), and costs are scaled by r = (Σₘ nₘĉμₘ + β) / (Σₘ nₘḡcₘ + β),
+     * β = (α/M)·Σₘ nₘḡcₘ / Σₘ nₘ (α/M outcomes at the trend's level), where ĉμ is the
+     * inverse-propensity mean cost. Without it, under partial feedback, the chosen model's estimate
+     * would describe the region (say, cheaper answers and harder questions than the trend's
+     * traffic) while every other model's stayed at the trend's level, so their difference would
+     * measure the region, not the models. Where every neighbour observed every model, every
+     * estimate rests on the same evidence and the prior stays the trend: there δ would move all
+     * scores alike, and the offline evaluation (full information) measured the cost ratio at −0.10
+     * ± 0.39 AUC per dataset (20 seeds, paired).
      *
      * @param propensities per support row and model, or null where every outcome was certain
      */
@@ -194,6 +197,11 @@ public final class KnnPredictor implements UtilityPredictor {
             double[] costs) {
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
+        double neighbourWeight = 0;
+        for (int j = 0; j < count; j++) {
+            neighbourWeight += weights[j];
+        }
+        boolean complete = true;
         double[] seenOf = new double[models];
         double[] scoreMassOf = new double[models];
         double[] costMassOf = new double[models];
@@ -220,12 +228,13 @@ public final class KnnPredictor implements UtilityPredictor {
             // n·μ̂; with every π = 1 the two weight sums agree exactly and this is Σ wᵢ sᵢ itself.
             boolean certain = ipsWeight == seen;
             seenOf[m] = seen;
+            complete &= seen == neighbourWeight;
             scoreMassOf[m] = certain ? scoreSum : seen * scoreSum / ipsWeight;
             costMassOf[m] = certain ? costSum : seen * costSum / ipsWeight;
         }
         double level = 0;
         double ratio = 1;
-        if (priorStrength > 0) {
+        if (priorStrength > 0 && !complete) {
             // The neighbourhood's level: how far its outcomes sit from the trend, pooled over every
             // model that observed them (see the method's comment).
             double seenAll = 0;

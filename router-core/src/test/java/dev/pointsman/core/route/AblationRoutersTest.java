@@ -47,15 +47,9 @@ class AblationRoutersTest {
         knn.predict(new float[] {1, 0}, s, c);
         double w1 = Math.exp(-2);
         double w2 = Math.exp(-10);
-        double seen = 1 + w1 + w2;
-        double sum = seen + 1;
-        // The prior at the neighbourhood's level (one model, so α/M = α = 1): δ = (1 − 0.5·n) / (n
-        // + 1), costs scaled by r = (Σ wᵢcᵢ + 3) / (3n + 3).
-        double level = (1 - 0.5 * seen) / (seen + 1);
-        assertThat(s[0]).isCloseTo((1 + 0.5 + level) / sum, within(1e-6));
-        double costMass = 2 + 4 * w1 + 6 * w2;
-        double ratio = (costMass + 3) / (3 * seen + 3);
-        assertThat(c[0]).isCloseTo((costMass + 3 * ratio) / sum, within(1e-6));
+        double sum = 1 + w1 + w2 + 1;
+        assertThat(s[0]).isCloseTo((1 + 0.5) / sum, within(1e-6));
+        assertThat(c[0]).isCloseTo((2 + 4 * w1 + 6 * w2 + 3) / sum, within(1e-6));
         assertThatThrownBy(
                         () ->
                                 new KnnPredictor(
@@ -244,15 +238,14 @@ class AblationRoutersTest {
         double[] c = new double[1];
         double[] ones = {1, 1, 1};
         KnnPredictor.estimateWeighted(n, ones, 3, support, propensities, trend, 1, s, c);
-        // μ = (1 + 1 + 4·0) / 6 = 1/3 on n = 3 seen, shrunk with α = 1 toward the trend at the
-        // neighbourhood's level, δ = (1 − 3·0.5) / (3 + 1) = −0.125: (1 + 0.375) / 4.
-        assertThat(s[0]).isCloseTo(0.34375, within(1e-12));
-        // cost μ = (2 + 2 + 4·6) / 6 = 14/3, ratio r = (14 + 4) / (12 + 4): (14 + 4·1.125) / 4.
-        assertThat(c[0]).isCloseTo(4.625, within(1e-12));
-        // Certain outcomes: the plain estimate, δ = (2 − 1.5) / 4: (2 + 0.625) / 4.
+        // μ = (1 + 1 + 4·0) / 6 = 1/3 on n = 3 seen, shrunk with α = 1: (3·1/3 + 0.5) / 4.
+        assertThat(s[0]).isCloseTo(0.375, within(1e-12));
+        // cost μ = (2 + 2 + 4·6) / 6 = 14/3: (3·14/3 + 4) / 4.
+        assertThat(c[0]).isCloseTo(4.5, within(1e-12));
+        // Certain outcomes: the plain estimate (2 + 0.5) / 4.
         KnnPredictor.estimateWeighted(
                 n, ones, 3, support, new double[][] {{1}, {1}, {1}}, trend, 1, s, c);
-        assertThat(s[0]).isCloseTo(0.65625, within(1e-12));
+        assertThat(s[0]).isCloseTo(0.625, within(1e-12));
         double[] plain = new double[1];
         KnnPredictor.estimateWeighted(n, ones, 3, support, trend, 1, plain, new double[1]);
         assertThat(plain[0]).isCloseTo(s[0], within(1e-12));

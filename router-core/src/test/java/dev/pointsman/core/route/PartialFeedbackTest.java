@@ -176,30 +176,23 @@ class PartialFeedbackTest {
         assertThat(c).containsExactly(2.0, 3.0);
     }
 
-    /**
-     * Every neighbour observed every model: the level moves every score alike, so no choice at any
-     * λ changes; the scores differ from the unlevelled ones by the same amount.
-     */
+    /** Every neighbour observed every model: the plain shrunk estimate, toward the trend itself. */
     @Test
-    void withCompleteNeighboursTheScoreLevelChangesNoChoice() {
+    void withCompleteNeighboursThePriorStaysTheTrend() {
         Outcomes support =
                 new Outcomes(
                         List.of("a", "b"),
                         new double[][] {{1, 0}, {1, 1}, {0, 1}},
-                        new double[][] {{1, 1}, {1, 1}, {1, 1}});
+                        new double[][] {{1, 2}, {1, 2}, {1, 2}});
         Neighbour[] n = {new Neighbour(0, 0.9f), new Neighbour(1, 0.8f), new Neighbour(2, 0.7f)};
         GlobalTrend trend = GlobalTrend.of(new double[] {0.2, 0.3}, new double[] {1, 1});
         double[] s = new double[2];
         double[] c = new double[2];
         KnnPredictor.estimateWeighted(n, new double[] {1, 1, 1}, 3, support, trend, 4, s, c);
-        // Unlevelled: a (2 + 0.8) / 7 = 0.4, b (2 + 1.2) / 7; level δ = (2 − 0.6 + 2 − 0.9) / (6 +
-        // 2)
-        // = 0.3125 adds 4·0.3125 / 7 to both.
-        double shift = 4 * 0.3125 / 7;
-        assertThat(s[0]).isCloseTo(2.8 / 7 + shift, within(1e-12));
-        assertThat(s[1]).isCloseTo(3.2 / 7 + shift, within(1e-12));
-        // Costs equal the trend's everywhere: r = 1.
-        assertThat(c).containsExactly(1.0, 1.0);
+        assertThat(s[0]).isCloseTo((2 + 4 * 0.2) / 7, within(1e-12));
+        assertThat(s[1]).isCloseTo((2 + 4 * 0.3) / 7, within(1e-12));
+        assertThat(c[0]).isCloseTo(1.0, within(1e-12));
+        assertThat(c[1]).isCloseTo((6 + 4 * 1.0) / 7, within(1e-12));
     }
 
     /**

@@ -179,15 +179,27 @@ class RoutersTest {
         double[] c = new double[2];
         GlobalTrend priors = GlobalTrend.of(new double[] {0.99, 0.9}, new double[] {0.99, 0.05});
         shrinkage.estimate(neighbours, null, 2, support, priors, s, c);
-        // (Σ sᵢ + α·(ḡ + δ)) / (n + α), ḡ from the trend for "a" and from the prior for "b", moved
-        // to the neighbourhood's level: δ = (1.6 − 0.4 + 1.2 − 1.8) / (4 + α/M) = 0.6 / 5, costs
-        // scaled by r = (0.22 + 0.275) / (1.1 + 0.275) (α/M = 1 outcome at the trend's 1.1 / 4).
-        double level = 0.12;
-        double ratio = 0.495 / 1.375;
+        // (Σ sᵢ + α·ḡ) / (n + α), ḡ from the trend for "a" and from the prior for "b" (both
+        // neighbours observed both models, so the prior stays at the trend's level).
+        assertThat(s[0]).isCloseTo((1.6 + 2 * 0.2) / 4, within(1e-12));
+        assertThat(c[0]).isCloseTo((0.2 + 2 * 0.5) / 4, within(1e-12));
+        assertThat(s[1]).isCloseTo((1.2 + 2 * 0.9) / 4, within(1e-12));
+        assertThat(c[1]).isCloseTo((0.02 + 2 * 0.05) / 4, within(1e-12));
+
+        // The second neighbour without "b": the prior moves to the neighbourhood's level, δ = (1.6
+        // − 0.4 + 0.6 − 0.9) / (3 + α/M) = 0.9 / 4, costs × r = (0.21 + 0.2083…) / (1.05 +
+        // 0.2083…), α/M = 1 outcome at the trend's 1.05 / 3.
+        double[][] partialScores = {{0.8, 0.6}, {0.8, Double.NaN}, {0.0, 0.0}};
+        double[][] partialCosts = {{0.1, 0.01}, {0.1, Double.NaN}, {0.0, 0.0}};
+        Outcomes partial = new Outcomes(List.of("a", "b"), partialScores, partialCosts);
+        shrinkage.estimate(neighbours, null, 2, partial, priors, s, c);
+        double level = 0.9 / 4;
+        double pseudo = 1.05 / 3;
+        double ratio = (0.21 + pseudo) / (1.05 + pseudo);
         assertThat(s[0]).isCloseTo((1.6 + 2 * (0.2 + level)) / 4, within(1e-12));
         assertThat(c[0]).isCloseTo((0.2 + 2 * 0.5 * ratio) / 4, within(1e-12));
-        assertThat(s[1]).isCloseTo((1.2 + 2 * (0.9 + level)) / 4, within(1e-12));
-        assertThat(c[1]).isCloseTo((0.02 + 2 * 0.05 * ratio) / 4, within(1e-12));
+        assertThat(s[1]).isCloseTo((0.6 + 2 * (0.9 + level)) / 3, within(1e-12));
+        assertThat(c[1]).isCloseTo((0.01 + 2 * 0.05 * ratio) / 3, within(1e-12));
     }
 
     @Test
