@@ -64,6 +64,12 @@ public final class JvmProcess implements AutoCloseable {
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();
+        if (!detached) {
+            // A child that is not detached ends with this program, however it ends (SIGTERM from
+            // a script included): one left behind would hold its ports for the next run.
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(process::destroy, name + "-stop-with-parent"));
+        }
         return new JvmProcess(name, process, log);
     }
 

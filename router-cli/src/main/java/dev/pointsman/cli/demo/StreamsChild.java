@@ -3,6 +3,8 @@ package dev.pointsman.cli.demo;
 import dev.pointsman.cli.cluster.BuildArtifacts;
 import dev.pointsman.cli.cluster.JvmProcess;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +53,7 @@ public final class StreamsChild implements AutoCloseable {
                             + " is missing (run: mvn -B -q -pl streams-app -am package"
                             + " -DskipTests, or use bin/pointsman, which builds it)");
         }
+        requireFree(port);
         List<String> all = new ArrayList<>(args);
         all.add("--http-port");
         all.add(Integer.toString(port));
@@ -68,6 +71,24 @@ public final class StreamsChild implements AutoCloseable {
                         port);
         child.awaitHealthy(Duration.ofSeconds(120));
         return child;
+    }
+
+    /**
+     * Fails, naming the option, when something already listens on {@code port}: the health check
+     * would otherwise be answered by that other process (say, a streams app left over from an
+     * earlier run) while this one could not bind, and the run would go on without its metrics.
+     */
+    static void requireFree(int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "the streams app's HTTP port "
+                            + port
+                            + " is in use (another streams app still running?); choose a free one"
+                            + " with --http-port");
+        }
     }
 
     private void awaitHealthy(Duration timeout) throws IOException, InterruptedException {
