@@ -195,10 +195,42 @@ public final class KnnPredictor implements UtilityPredictor {
             double priorStrength,
             double[] scores,
             double[] costs) {
+        estimateWeighted(
+                neighbours,
+                weights,
+                count,
+                count,
+                support,
+                propensities,
+                trend,
+                priorStrength,
+                scores,
+                costs);
+    }
+
+    /**
+     * {@link #estimateWeighted} where each model's estimate rests on the first {@code quota} of the
+     * {@code count} neighbours that observed it, not on the first {@code quota} neighbours: with
+     * partial feedback the nearest rows are often ones that observed only the model chosen there,
+     * and a fixed k would let them crowd out the rows that observed the others (knn-shrunk in the
+     * streaming job, which finds more neighbours than its chosen k). Where every neighbour observed
+     * every model this is the estimate from the first {@code quota} neighbours exactly.
+     */
+    public static void estimateWeighted(
+            Neighbour[] neighbours,
+            double[] weights,
+            int count,
+            int quota,
+            Outcomes support,
+            double @Nullable [][] propensities,
+            GlobalTrend trend,
+            double priorStrength,
+            double[] scores,
+            double[] costs) {
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
         double neighbourWeight = 0;
-        for (int j = 0; j < count; j++) {
+        for (int j = 0; j < Math.min(count, quota); j++) {
             neighbourWeight += weights[j];
         }
         boolean complete = true;
@@ -210,12 +242,14 @@ public final class KnnPredictor implements UtilityPredictor {
             double ipsWeight = 0;
             double scoreSum = 0;
             double costSum = 0;
-            for (int j = 0; j < count; j++) {
+            int taken = 0;
+            for (int j = 0; j < count && taken < quota; j++) {
                 int row = neighbours[j].index();
                 double s = support.scores()[row][m];
                 if (Double.isNaN(s)) {
                     continue;
                 }
+                taken++;
                 double w = weights[j];
                 double v = propensities == null ? w : w / propensities[row][m];
                 seen += w;

@@ -85,9 +85,10 @@ public final class KnnShrinkage {
     }
 
     /**
-     * ŝ and ĉ for every model of {@code support} from the best {@code min(k, count)} of {@code
-     * neighbours} (best first), shrunk toward the trend; a model no training example observed is
-     * shrunk toward {@code priors} instead.
+     * ŝ and ĉ for every model of {@code support} from its first k observations among the {@code
+     * count} best of {@code neighbours} (best first: with every neighbour observing every model,
+     * the best {@code min(k, count)}), shrunk toward the trend; a model no training example
+     * observed is shrunk toward {@code priors} instead.
      *
      * @param weights per neighbour (a time decay), or null for uniform weights
      */
@@ -148,19 +149,15 @@ public final class KnnShrinkage {
             meanCosts[m] = observed[m] ? trend.meanCost(m) : priors.meanCost(m);
         }
         GlobalTrend target = GlobalTrend.of(meanScores, meanCosts);
-        int used = Math.min(k, count);
         double alpha = priorStrength * strengthScale;
-        if (weights == null && propensities == null) {
-            KnnPredictor.estimate(neighbours, used, support, target, false, alpha, scores, costs);
-        } else {
-            double[] w = weights;
-            if (w == null) {
-                w = new double[used];
-                java.util.Arrays.fill(w, 1.0);
-            }
-            KnnPredictor.estimateWeighted(
-                    neighbours, w, used, support, propensities, target, alpha, scores, costs);
+        double[] w = weights;
+        if (w == null) {
+            w = new double[count];
+            java.util.Arrays.fill(w, 1.0);
         }
+        // Each model from its own k nearest observations among every neighbour found.
+        KnnPredictor.estimateWeighted(
+                neighbours, w, count, k, support, propensities, target, alpha, scores, costs);
     }
 
     @Override

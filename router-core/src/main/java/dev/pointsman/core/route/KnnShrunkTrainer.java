@@ -196,7 +196,8 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                     KnnPredictor.estimateWeighted(
                                             neighbours[i],
                                             kernel[i],
-                                            Math.min(k, neighbours[i].length),
+                                            neighbours[i].length,
+                                            k,
                                             support.outcomes(),
                                             support.propensities(),
                                             trend,
@@ -243,12 +244,13 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                 (k, alpha) -> {
                     double error = 0;
                     for (int i = 0; i < rows.length; i++) {
-                        int used = Math.min(k, neighbours[i].length);
+                        int found = neighbours[i].length;
                         KnnPredictor.estimateWeighted(
                                 neighbours[i],
                                 KnnPredictor.kernelWeights(
-                                        neighbours[i], used, Double.POSITIVE_INFINITY),
-                                used,
+                                        neighbours[i], found, Double.POSITIVE_INFINITY),
+                                found,
+                                k,
                                 support.outcomes(),
                                 support.propensities(),
                                 trend,

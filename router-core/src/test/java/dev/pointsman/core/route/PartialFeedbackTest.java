@@ -196,6 +196,40 @@ class PartialFeedbackTest {
     }
 
     /**
+     * Each model from its own first k observations: the two nearest neighbours observed only "a"
+     * (chosen there), so with k 2 "b" rests on the next two, which observed it (1 and 0: 0.5), not
+     * on no neighbour at all (the trend, 0.2). "a" takes its first two: 1.0.
+     */
+    @Test
+    void eachModelRestsOnItsOwnFirstKObservations() {
+        Outcomes support =
+                new Outcomes(
+                        List.of("a", "b"),
+                        new double[][] {{1, NA}, {1, NA}, {0, 1}, {0, 0}},
+                        new double[][] {{1, NA}, {1, NA}, {1, 2}, {1, 4}});
+        Neighbour[] n = {
+            new Neighbour(0, 0.9f),
+            new Neighbour(1, 0.8f),
+            new Neighbour(2, 0.7f),
+            new Neighbour(3, 0.6f)
+        };
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.5, 0.2}, new double[] {1, 1});
+        double[] ones = {1, 1, 1, 1};
+        double[] s = new double[2];
+        double[] c = new double[2];
+        KnnPredictor.estimateWeighted(n, ones, 4, 2, support, null, trend, 0, s, c);
+        assertThat(s).containsExactly(1.0, 0.5);
+        assertThat(c).containsExactly(1.0, 3.0);
+        // The first two neighbours only: "b" has none and falls back to its trend.
+        KnnPredictor.estimateWeighted(n, ones, 2, support, null, trend, 0, s, c);
+        assertThat(s).containsExactly(1.0, 0.2);
+        // knn-shrunk with k 2 over the four it is given does the same, shrunk toward its trend.
+        KnnShrinkage shrinkage = new KnnShrinkage(2, 0, trend, new boolean[] {true, true});
+        shrinkage.estimate(n, null, 4, support, trend, s, c);
+        assertThat(s).containsExactly(1.0, 0.5);
+    }
+
+    /**
      * @param completeEvery every this many rows is observed for both models; the others for one (a
      *     routed query), alternating
      */
