@@ -128,7 +128,13 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         return onlinePrior;
     }
 
-    @Option(names = "--k", defaultValue = "20", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--k",
+            defaultValue = "100",
+            description =
+                    "Neighbours the job finds per query (knn-shrunk chooses its k up to this and"
+                            + " takes each model's k nearest observations among them). Default:"
+                            + " ${DEFAULT-VALUE}, the job's.")
     int k;
 
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
