@@ -113,21 +113,6 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                             + " trainer's window). Default: ${DEFAULT-VALUE}.")
     String onlinePrior;
 
-    private String onlinePrior() {
-        if (!onlinePrior.equals(PoolSettings.LIVE_TREND)
-                && !onlinePrior.equals(PoolSettings.TRAINED_TREND)) {
-            throw new IllegalArgumentException(
-                    "--online-prior must be "
-                            + PoolSettings.LIVE_TREND
-                            + " or "
-                            + PoolSettings.TRAINED_TREND
-                            + ", got '"
-                            + onlinePrior
-                            + "'");
-        }
-        return onlinePrior;
-    }
-
     @Option(
             names = "--k",
             defaultValue = "20",
@@ -198,7 +183,7 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                                 minQueries,
                                 ExplorationOption.check(exploration),
                                 router.name(),
-                                onlinePrior()),
+                                PoolSettings.checkPrior(onlinePrior, "--online-prior")),
                         log);
         log.printf(
                 "bench adapt %s: %d seed examples, %d queries before the shift, %d after (%s)%n",

@@ -90,7 +90,7 @@ public final class Evaluation {
                     }
                     String dataset = entry.getKey();
                     Map<String, Predictions> subset = new LinkedHashMap<>();
-                    predictions.forEach((router, p) -> subset.put(router, select(p, local)));
+                    predictions.forEach((router, p) -> subset.put(router, p.select(local)));
                     String kind = data.splits().get(global[0]);
                     score(results, dataset, kind, data, global, subset, seed);
                 }
@@ -195,18 +195,6 @@ public final class Evaluation {
             }
         }
         return sum / n;
-    }
-
-    private static Predictions select(Predictions p, int[] rows) {
-        double[][] s = new double[rows.length][];
-        double[][] c = p.costs() == null ? null : new double[rows.length][];
-        for (int i = 0; i < rows.length; i++) {
-            s[i] = p.scores()[rows[i]];
-            if (c != null) {
-                c[i] = p.costs()[rows[i]];
-            }
-        }
-        return new Predictions(s, c);
     }
 
     private static List<String> distinct(List<String> values) {

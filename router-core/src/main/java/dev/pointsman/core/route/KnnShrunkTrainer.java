@@ -205,15 +205,14 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                             s[i],
                                             costs ? c[i] : new double[models]);
                                 }
+                                Predictions p = new Predictions(s, c);
                                 double[] q = new double[1 + folds.length];
-                                q[0] = RoutingQuality.of(truth, new Predictions(s, c), weights);
+                                q[0] = RoutingQuality.of(truth, p, weights);
                                 for (int f = 0; f < folds.length; f++) {
                                     q[1 + f] =
                                             RoutingQuality.of(
                                                     foldTruth[f],
-                                                    new Predictions(
-                                                            select(s, folds[f]),
-                                                            c == null ? null : select(c, folds[f])),
+                                                    p.select(folds[f]),
                                                     foldWeights[f]);
                                 }
                                 return q;
@@ -375,14 +374,6 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     private static double[] select(double[] values, int[] rows) {
         double[] out = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-            out[i] = values[rows[i]];
-        }
-        return out;
-    }
-
-    private static double[][] select(double[][] values, int[] rows) {
-        double[][] out = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) {
             out[i] = values[rows[i]];
         }

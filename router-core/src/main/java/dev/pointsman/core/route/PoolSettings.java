@@ -58,6 +58,18 @@ public record PoolSettings(
     public static final String LIVE_TREND = "live-trend";
     public static final String TRAINED_TREND = "trained-trend";
 
+    /**
+     * {@code value} if it is one of {@value #PRIOR}'s two values; otherwise an error that starts
+     * with {@code setting}, the name the user typed.
+     */
+    public static String checkPrior(String value, String setting) {
+        if (!value.equals(LIVE_TREND) && !value.equals(TRAINED_TREND)) {
+            throw new IllegalArgumentException(
+                    setting + " must be " + LIVE_TREND + " or " + TRAINED_TREND + ", got " + value);
+        }
+        return value;
+    }
+
     /** The key by which a pool opts in to dead letters that keep its prompts' text. */
     public static final String DLQ_KEEP_TEXT = "dlq.keep-text";
 
@@ -131,20 +143,10 @@ public record PoolSettings(
                         1_000_000,
                         DEFAULT_FALLBACK_MIN_QUERIES);
         double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
-        String prior = defaults.getOrDefault(PRIOR, LIVE_TREND);
-        if (!prior.equals(LIVE_TREND) && !prior.equals(TRAINED_TREND)) {
-            throw new IllegalArgumentException(
-                    "catalog of "
-                            + pool
-                            + ": default "
-                            + PRIOR
-                            + " must be "
-                            + LIVE_TREND
-                            + " or "
-                            + TRAINED_TREND
-                            + ", got "
-                            + prior);
-        }
+        String prior =
+                checkPrior(
+                        defaults.getOrDefault(PRIOR, LIVE_TREND),
+                        "catalog of " + pool + ": default " + PRIOR);
         Integer dimension =
                 defaults.containsKey("dimension")
                         ? integer(pool, defaults, "dimension", 1, 1_000_000, 0)

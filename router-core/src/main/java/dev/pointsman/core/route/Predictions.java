@@ -12,4 +12,17 @@ public record Predictions(double[][] scores, double @Nullable [][] costs) {
     public int size() {
         return scores.length;
     }
+
+    /** The rows at {@code rows}, in that order (rows are shared, not copied). */
+    public Predictions select(int[] rows) {
+        double[][] s = new double[rows.length][];
+        double[][] c = costs == null ? null : new double[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            s[i] = scores[rows[i]];
+            if (c != null) {
+                c[i] = costs[rows[i]];
+            }
+        }
+        return new Predictions(s, c);
+    }
 }
