@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pointsman.cli.demo.AdaptExperiment;
 import dev.pointsman.cli.demo.AdaptPlot;
+import dev.pointsman.cli.demo.PairedQuality;
 import dev.pointsman.cli.demo.StopSignal;
 import dev.pointsman.cli.demo.StreamsChild;
 import dev.pointsman.cli.demo.TrafficSplit;
@@ -12,6 +13,7 @@ import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.embed.cli.EmbedderOptions;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
+import dev.pointsman.settings.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -203,10 +205,11 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         DemoCommand.wipe(work);
 
         Files.createDirectories(out);
-        String report = report(label, bench, traffic, still, online);
+        String report = report(label, bench, traffic, still, online, settleQueries());
         Files.writeString(out.resolve(label + ".md"), report);
         Files.writeString(out.resolve(label + "-windows.csv"), csv(still, online));
-        Files.writeString(out.resolve(label + ".json"), summary(still, online));
+        int settle = settleQueries();
+        Files.writeString(out.resolve(label + ".json"), summary(still, online, settle));
         AdaptPlot.write(
                 still, online, "Adaptation through a shift: " + label, out.resolve(label + ".png"));
         log.println();
@@ -220,7 +223,8 @@ public final class BenchAdaptCommand implements Callable<Integer> {
             Benchmark bench,
             TrafficSplit traffic,
             AdaptExperiment.Pass still,
-            AdaptExperiment.Pass online) {
+            AdaptExperiment.Pass online,
+            int settle) {
         StringBuilder md = new StringBuilder();
         md.append("# bench adapt: ").append(label).append("\n\n");
         md.append(
@@ -254,6 +258,28 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                             drift < 0 ? "none" : Long.toString(drift),
                             alarms[0],
                             alarms[1]));
+        }
+        md.append(
+                        "\nOn the same queries (AUC of both routers on every query both decided, before the"
+                                + " shift and after it but its first ")
+                .append(settle)
+                .append("; ± the bootstrap std of the difference):\n\n");
+        for (boolean after : new boolean[] {false, true}) {
+            PairedQuality q = still.paired(online, after, settle);
+            md.append(after ? "- after: " : "- before: ")
+                    .append(
+                            q == null
+                                    ? "no shared queries"
+                                    : String.format(
+                                            Locale.ROOT,
+                                            "static %.2f, online %.2f, online − static %+.2f ± %.2f"
+                                                    + " (%d queries)",
+                                            q.first(),
+                                            q.second(),
+                                            q.difference(),
+                                            q.differenceStd(),
+                                            q.queries()))
+                    .append('\n');
         }
         md.append(
                 "\nFallbacks (the job routes by the global trend after its windows stay below it):");
@@ -305,13 +331,19 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         return md.toString();
     }
 
+    /** One window's worth of queries at the replay's rate: how long the shift takes to settle. */
+    private int settleQueries() {
+        return (int) Math.round(rate * Durations.parse("--window", window).toMillis() / 1000.0);
+    }
+
     /**
-     * {@code {"static": {...}, "online": {...}, "examples_to_positive_lift": N or null}}: each
-     * router's mean AUC and global-trend AUC before the shift and after it has settled (NaN, where
-     * a figure is missing, as null), and the online router's feedback examples until its lift over
-     * the trend turns positive for good.
+     * {@code {"static": {...}, "online": {...}, "examples_to_positive_lift": N or null, "paired":
+     * {...}}}: each router's mean AUC and global-trend AUC before the shift and after it has
+     * settled (NaN, where a figure is missing, as null), the online router's feedback examples
+     * until its lift over the trend turns positive for good, and both routers on the same queries
+     * ({@link PairedQuality}): before the shift, and after it but its first {@code settle}.
      */
-    static String summary(AdaptExperiment.Pass still, AdaptExperiment.Pass online)
+    static String summary(AdaptExperiment.Pass still, AdaptExperiment.Pass online, int settle)
             throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         for (AdaptExperiment.Pass p : List.of(still, online)) {
@@ -325,6 +357,23 @@ public final class BenchAdaptCommand implements Callable<Integer> {
             root.put(p.name(), levels);
         }
         root.put("examples_to_positive_lift", online.examplesToPositiveLift());
+        Map<String, Object> paired = new LinkedHashMap<>();
+        paired.put("settle_queries", settle);
+        for (boolean after : new boolean[] {false, true}) {
+            PairedQuality q = still.paired(online, after, settle);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            if (q != null) {
+                figures.put("queries", q.queries());
+                figures.put("static_auc", q.first());
+                figures.put("online_auc", q.second());
+                figures.put("online_minus_static", q.difference());
+                figures.put(
+                        "difference_std",
+                        Double.isFinite(q.differenceStd()) ? q.differenceStd() : null);
+            }
+            paired.put(after ? "after" : "before", q == null ? null : figures);
+        }
+        root.put("paired", paired);
         return new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(root);

@@ -63,7 +63,7 @@ class BenchAdaptSummaryTest {
                         window(70, 25, 78.0, 72.0), // from here on above: 25 * 4 + 25 = 125
                         window(80, 25, null, 71.0),
                         window(90, 25, 80.0, 71.0));
-        JsonNode json = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, online));
+        JsonNode json = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, online, 0));
         assertThat(json.get("static").get("before_auc").asDouble()).isCloseTo(82.0, within(1e-9));
         assertThat(json.get("static").get("before_trend").asDouble()).isCloseTo(79.0, within(1e-9));
         assertThat(json.get("static").get("after_auc").asDouble()).isCloseTo(72.0, within(1e-9));
@@ -75,7 +75,7 @@ class BenchAdaptSummaryTest {
 
         AdaptExperiment.Pass never =
                 pass("online", window(20, 30, 85.0, 80.0), window(30, 25, 60.0, 70.0));
-        JsonNode none = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, never));
+        JsonNode none = new ObjectMapper().readTree(BenchAdaptCommand.summary(still, never, 0));
         assertThat(none.get("examples_to_positive_lift").isNull()).isTrue();
         assertThat(none.get("online").get("after_auc").isNull()).as("no settled window").isTrue();
     }
@@ -96,7 +96,7 @@ class BenchAdaptSummaryTest {
                 .containsExactly(
                         "fallback/knn-shrunk", "recovered/knn-shrunk", "fallback/knn-shrunk");
         JsonNode json =
-                new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online));
+                new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online, 0));
         assertThat(json.get("online").get("fallbacks").asLong()).isEqualTo(2);
         assertThat(json.get("static").get("fallbacks").asLong()).isZero();
     }
@@ -121,7 +121,7 @@ class BenchAdaptSummaryTest {
         assertThat(online.trendAuc(settled)).isEqualTo(78.0);
         assertThat(online.auc(lastLiveOnly)).isEqualTo(70.0); // no judged queries: live
         JsonNode json =
-                new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online));
+                new ObjectMapper().readTree(BenchAdaptCommand.summary(pass("static"), online, 0));
         assertThat(json.get("online").get("before_auc").asDouble()).isEqualTo(80.0);
         // After: the judged window (100 queries, 75) and the live one (100 shadow queries, 70).
         assertThat(json.get("online").get("after_auc").asDouble()).isCloseTo(72.5, within(1e-9));

@@ -166,7 +166,8 @@ public final class StreamsMain implements Callable<Integer> {
                                 value(TopologySettings.AlertThresholds.AUC_BELOW_TREND),
                                 value(TopologySettings.AlertThresholds.OOD_SHARE),
                                 value(TopologySettings.AlertThresholds.DRIFT_PSI),
-                                value(TopologySettings.AlertThresholds.EMBEDDING_SHIFT)),
+                                value(TopologySettings.AlertThresholds.EMBEDDING_SHIFT),
+                                value(TopologySettings.AlertThresholds.DRIFT_REBASE)),
                         value(TopologySettings.CLOCK_SKEW));
         ApiSettings api =
                 new ApiSettings(

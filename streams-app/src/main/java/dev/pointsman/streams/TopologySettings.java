@@ -47,13 +47,16 @@ public record TopologySettings(
      *     window (0.25 is the usual "major shift")
      * @param embeddingShift {@code --alert-embedding-shift}: largest 1 − cosine between the
      *     window's mean embedding and the reference's
+     * @param driftRebase {@code --drift-rebase-windows}: after this many drifted windows in a row
+     *     the traffic they saw becomes the new reference (0: the first reference stays for good)
      */
     public record AlertThresholds(
             int minQueries,
             double aucBelowTrend,
             double oodShare,
             double driftPsi,
-            double embeddingShift) {
+            double embeddingShift,
+            int driftRebase) {
         public static final Setting<Integer> MIN_QUERIES =
                 Setting.integer(
                         "alert-min-queries", 20, "Windows with fewer queries raise no alert.", 1);
@@ -85,6 +88,13 @@ public record TopologySettings(
                         "Alert above this 1 − cosine of the mean embeddings.",
                         v -> v > 0 && v <= 2,
                         "must be in (0, 2]");
+        public static final Setting<Integer> DRIFT_REBASE =
+                Setting.integer(
+                        "drift-rebase-windows",
+                        3,
+                        "After this many drifted windows in a row their traffic becomes the drift"
+                                + " reference (0: never).",
+                        0);
 
         public AlertThresholds {
             MIN_QUERIES.check(minQueries);
@@ -92,6 +102,7 @@ public record TopologySettings(
             OOD_SHARE.check(oodShare);
             DRIFT_PSI.check(driftPsi);
             EMBEDDING_SHIFT.check(embeddingShift);
+            DRIFT_REBASE.check(driftRebase);
         }
 
         public static AlertThresholds defaults() {
@@ -100,7 +111,8 @@ public record TopologySettings(
                     AUC_BELOW_TREND.defaultValue(),
                     OOD_SHARE.defaultValue(),
                     DRIFT_PSI.defaultValue(),
-                    EMBEDDING_SHIFT.defaultValue());
+                    EMBEDDING_SHIFT.defaultValue(),
+                    DRIFT_REBASE.defaultValue());
         }
     }
 
@@ -177,7 +189,8 @@ public record TopologySettings(
                     AlertThresholds.AUC_BELOW_TREND,
                     AlertThresholds.OOD_SHARE,
                     AlertThresholds.DRIFT_PSI,
-                    AlertThresholds.EMBEDDING_SHIFT);
+                    AlertThresholds.EMBEDDING_SHIFT,
+                    AlertThresholds.DRIFT_REBASE);
 
     public TopologySettings {
         FEEDBACK_GRACE.check(feedbackGrace);

@@ -140,7 +140,8 @@ class StreamsAppIT {
                 TopologySettings.defaults()
                         .withWindow(Duration.ofSeconds(2), Duration.ofMillis(500))
                         .withFeedback(Duration.ofSeconds(30), Duration.ofMinutes(2))
-                        .withAlerts(new TopologySettings.AlertThresholds(1, 1.0, 0.25, 0.25, 0.05));
+                        .withAlerts(
+                                new TopologySettings.AlertThresholds(1, 1.0, 0.25, 0.25, 0.05, 3));
         app =
                 StreamsApp.start(
                         settings(topology, "state", kafka.bootstrapServers(), KafkaConfig.NONE));

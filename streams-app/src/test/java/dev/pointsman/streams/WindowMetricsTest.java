@@ -33,7 +33,8 @@ class WindowMetricsTest {
                 TopologySettings.defaults()
                         .withWindow(Duration.ofMillis(WINDOW), Duration.ofSeconds(10))
                         .withFeedback(Duration.ofSeconds(30), Duration.ofMinutes(5))
-                        .withAlerts(new TopologySettings.AlertThresholds(5, 1.0, 0.25, 0.25, 0.05));
+                        .withAlerts(
+                                new TopologySettings.AlertThresholds(5, 1.0, 0.25, 0.25, 0.05, 3));
         f = new TopologyFixture(settings, state);
     }
 
@@ -319,6 +320,62 @@ class WindowMetricsTest {
         assertThat(alerts)
                 .allSatisfy(
                         a -> assertThat(a.getWindowStart().toEpochMilli()).isEqualTo(2 * WINDOW));
+    }
+
+    @Test
+    void aLastingShiftBecomesTheReferenceAfterThreeDriftedWindowsInARow() {
+        SplittableRandom random = new SplittableRandom(13);
+        float[] before = {1, 0, 0, 0};
+        float[] after = {0, 1, 0, 0};
+        List<Window> windows = new java.util.ArrayList<>();
+        windows.add(shadowWindow(0, 20, random, before, 0.2)); // the reference
+        windows.add(shadowWindow(WINDOW, 20, random, after, 5.0)); // drifted 1
+        windows.add(shadowWindow(2 * WINDOW, 20, random, before, 0.2)); // back: count again
+        for (int w = 3; w <= 6; w++) {
+            // drifted 1, 2, 3, then the new normal
+            windows.add(shadowWindow(w * WINDOW, 20, random, after, 5.0));
+        }
+        closeWindowsBefore(8 * WINDOW);
+        closeWindowsBefore(10 * WINDOW);
+
+        List<WindowMetrics> rows = f.metrics.readValuesToList();
+        assertThat(rows).hasSize(8);
+        List<Alert> alerts = f.alerts.readValuesToList();
+        Map<Long, List<String>> kinds = new TreeMap<>();
+        for (Alert a : alerts) {
+            if (!a.getKind().startsWith("ood-share/")) {
+                kinds.computeIfAbsent(
+                                a.getWindowStart().toEpochMilli() / WINDOW,
+                                w -> new java.util.ArrayList<>())
+                        .add(a.getKind());
+            }
+        }
+        assertThat(kinds)
+                .containsOnlyKeys(1L, 3L, 4L, 5L)
+                .containsEntry(1L, List.of("drift-psi", "embedding-shift"))
+                .containsEntry(4L, List.of("drift-psi", "embedding-shift"))
+                .containsEntry(5L, List.of("drift-psi", "embedding-shift", "drift-rebased"));
+        // Window 6 is measured against windows 3–5: the same direction and OOD scores.
+        assertThat(rows.get(6).getDrift()).isZero();
+        assertThat(rows.get(6).getEmbeddingShift()).isLessThan(0.01);
+        // Only the drifted windows 1, 3, 4 and 5 aged the trend four times as fast; window 6 by
+        // one window again.
+        double c = Math.pow(0.5, 0.1);
+        double sum = 0;
+        double weight = 0;
+        for (int w = 0; w <= 6; w++) {
+            double carry = w == 1 || (w >= 3 && w <= 5) ? Math.pow(c, 4) : c;
+            sum = (w == 0 ? 0 : carry * sum) + column(windows.get(w).s(), 0) * 20;
+            weight = (w == 0 ? 0 : carry * weight) + 20;
+        }
+        assertThat(rows.get(7).getTrend().get("a").getScore())
+                .isCloseTo(sum / weight, within(1e-12));
+        Alert rebased =
+                alerts.stream()
+                        .filter(a -> a.getKind().equals("drift-rebased"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(rebased.getValue()).isEqualTo(3.0);
     }
 
     private static double meanChosen(double[][] values, int[] chosen) {

@@ -58,7 +58,8 @@ public final class AdaptExperiment {
             List<WindowMetrics> windows,
             List<Alert> alerts,
             long shiftedAtMillis,
-            Map<Long, WindowQuality> full) {
+            Map<Long, WindowQuality> full,
+            List<Judged> judged) {
 
         /** A pass judged by its live windows only. */
         public Pass(
@@ -66,7 +67,39 @@ public final class AdaptExperiment {
                 List<WindowMetrics> windows,
                 List<Alert> alerts,
                 long shiftedAtMillis) {
-            this(name, windows, alerts, shiftedAtMillis, Map.of());
+            this(name, windows, alerts, shiftedAtMillis, Map.of(), List.of());
+        }
+
+        /** A pass judged by its windows, on every decided query where {@code full} has it. */
+        public Pass(
+                String name,
+                List<WindowMetrics> windows,
+                List<Alert> alerts,
+                long shiftedAtMillis,
+                Map<Long, WindowQuality> full) {
+            this(name, windows, alerts, shiftedAtMillis, full, List.of());
+        }
+
+        /**
+         * This pass and {@code other} on the same queries ({@link PairedQuality}): those before the
+         * shift, or those after it but the first {@code settle} (while the first post-shift window
+         * still learns from the old traffic); null without such queries.
+         */
+        public @Nullable PairedQuality paired(Pass other, boolean after, int settle) {
+            int firstAfter =
+                    judged.stream()
+                            .filter(Judged::afterShift)
+                            .mapToInt(Judged::index)
+                            .min()
+                            .orElse(Integer.MAX_VALUE);
+            return PairedQuality.of(
+                    judged,
+                    other.judged(),
+                    j ->
+                            after
+                                    ? j.afterShift() && j.index() - firstAfter >= settle
+                                    : !j.afterShift(),
+                    after ? 2 : 1);
         }
 
         /** The window's AUC: on every decided query where known, else the live estimate. */
@@ -348,7 +381,8 @@ public final class AdaptExperiment {
                     summary.shiftedAt() == null
                             ? Long.MAX_VALUE
                             : summary.shiftedAt().toEpochMilli(),
-                    full);
+                    full,
+                    summary.judged());
         }
     }
 }

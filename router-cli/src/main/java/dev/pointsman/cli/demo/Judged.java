@@ -20,16 +20,27 @@ import org.jspecify.annotations.Nullable;
  *
  * @param ts the query's event time (the windows' clock)
  * @param row the decision's predictions and the row's true outcomes, for the predicted models
+ * @param index the query's place in the replay (the same query has the same place in every replay
+ *     of the same traffic), -1 where unknown
+ * @param afterShift whether the query was sent after the traffic shifted
  */
-public record Judged(long ts, ShadowRow row) {
+public record Judged(long ts, ShadowRow row, int index, boolean afterShift) {
 
-    static Judged of(RoutingDecision d, Benchmark data, BenchmarkRow truth) {
-        return of(d, data, truth, Map.of());
+    public Judged(long ts, ShadowRow row) {
+        this(ts, row, -1, false);
     }
 
-    /** {@link #of} with each named model's true cost times its factor (a price change). */
+    /**
+     * The decision judged against the row's true outcomes, each named model's true cost times its
+     * factor (a price change).
+     */
     static Judged of(
-            RoutingDecision d, Benchmark data, BenchmarkRow truth, Map<String, Double> factors) {
+            RoutingDecision d,
+            Benchmark data,
+            BenchmarkRow truth,
+            Map<String, Double> factors,
+            int index,
+            boolean afterShift) {
         Map<String, double[]> predicted = new HashMap<>();
         Map<String, double[]> observed = new HashMap<>();
         for (ModelPrediction p : d.getPredictions()) {
@@ -45,7 +56,8 @@ public record Judged(long ts, ShadowRow row) {
                         });
             }
         }
-        return new Judged(d.getTs().toEpochMilli(), new ShadowRow(predicted, observed));
+        return new Judged(
+                d.getTs().toEpochMilli(), new ShadowRow(predicted, observed), index, afterShift);
     }
 
     /**

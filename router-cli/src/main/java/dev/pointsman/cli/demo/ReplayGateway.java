@@ -108,7 +108,7 @@ final class ReplayGateway {
         BenchmarkRow row = sent.row();
         decided.incrementAndGet();
         Map<String, Double> factors = Map.copyOf(priceFactors);
-        Judged judgedNow = Judged.of(d, data, row, factors);
+        Judged judgedNow = Judged.of(d, data, row, factors, sent.index(), sent.afterShift());
         judged.add(judgedNow);
         int chosen = data.models().indexOf(d.getModel());
         if (chosen >= 0) {

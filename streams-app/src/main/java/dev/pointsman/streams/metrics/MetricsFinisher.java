@@ -37,7 +37,8 @@ import org.jspecify.annotations.Nullable;
  * --trend-half-life} windows (four times as fast across a window that raised a drift alert), so
  * that it follows the traffic; it is written into each window's metrics, where the routing job's
  * fallback reads it. Drift is measured against the pool's reference window, the first one with at
- * least {@code --alert-min-queries} queries. Keeps the recent windows and alerts in queryable
+ * least {@code --alert-min-queries} queries, until {@code --drift-rebase-windows} drifted windows
+ * in a row make their traffic the new reference. Keeps the recent windows and alerts in queryable
  * stores for the HTTP API and the dashboard.
  */
 public final class MetricsFinisher
@@ -105,22 +106,14 @@ public final class MetricsFinisher
         Reference reference = Reference.decode(references.get(pool));
         Double psi = null;
         Double shift = null;
+        double[] sum = window.embeddingSum() == null ? new double[0] : window.embeddingSum();
         if (reference != null) {
             psi = finite(Drift.psi(reference.oodHistogram, window.oodHistogram()));
-            double[] sum = window.embeddingSum();
-            if (sum != null && reference.embeddingSum.length == sum.length) {
+            if (sum.length > 0 && reference.embeddingSum.length == sum.length) {
                 shift = finite(Drift.meanShift(reference.embeddingSum, sum));
             }
         } else if (window.queries() >= settings.alerts().minQueries()) {
-            references.put(
-                    pool,
-                    new Reference(
-                                    start,
-                                    window.oodHistogram().clone(),
-                                    window.embeddingSum() == null
-                                            ? new double[0]
-                                            : window.embeddingSum().clone())
-                            .encode());
+            references.put(pool, Reference.of(start, window.oodHistogram(), sum).encode());
         }
 
         List<Alert> raised = new ArrayList<>();
@@ -211,8 +204,45 @@ public final class MetricsFinisher
                             }
                         });
         trends.put(pool, writeTrend(trendSums));
+        if (reference != null && enough) {
+            rebase(pool, reference, drifted, start, end, window.oodHistogram(), sum);
+        }
         prune(history, pool, end - settings.history().toMillis());
         prune(alerts, pool, end - settings.history().toMillis());
+    }
+
+    /**
+     * Counts the drifted windows in a row and adds their traffic up; after {@code
+     * --drift-rebase-windows} of them that traffic becomes the reference, with a {@code
+     * drift-rebased} alert (value: the windows it took), so that a lasting shift stops alerting on
+     * every later window and ageing the trend four times as fast. A window that does not drift
+     * starts the count again.
+     */
+    private void rebase(
+            String pool,
+            Reference reference,
+            boolean drifted,
+            long start,
+            long end,
+            long[] histogram,
+            double[] sum) {
+        int windows = settings.alerts().driftRebase();
+        if (windows == 0) {
+            return;
+        }
+        Reference next;
+        if (!drifted) {
+            next = reference.steady();
+        } else {
+            next = reference.drifted(histogram, sum);
+            if (next.drifted >= windows) {
+                next = Reference.of(start, next.pendingHistogram, next.pendingSum);
+                Alert a = alert(pool, "drift-rebased", windows, windows, start, end);
+                context.forward(new Record<>(pool, a, end));
+                alerts.put(historyKey(pool, start, a.getKind()), alertCodec.encode(a));
+            }
+        }
+        references.put(pool, next.encode());
     }
 
     private static Map<String, ModelMean> means(Map<String, double[]> trend) {
@@ -291,8 +321,56 @@ public final class MetricsFinisher
                 sums);
     }
 
-    /** The window drift is measured against. */
-    record Reference(long windowStart, long[] oodHistogram, double[] embeddingSum) {
+    /**
+     * The traffic drift is measured against, and the drifted windows in a row since it was set with
+     * their traffic added up ({@code pendingHistogram}, {@code pendingSum}).
+     */
+    record Reference(
+            long windowStart,
+            long[] oodHistogram,
+            double[] embeddingSum,
+            int drifted,
+            long[] pendingHistogram,
+            double[] pendingSum) {
+
+        static Reference of(long start, long[] histogram, double[] sum) {
+            return new Reference(
+                    start,
+                    histogram.clone(),
+                    sum.clone(),
+                    0,
+                    new long[histogram.length],
+                    new double[sum.length]);
+        }
+
+        /** The same reference with no drifted window pending. */
+        Reference steady() {
+            return drifted == 0
+                    ? this
+                    : new Reference(
+                            windowStart,
+                            oodHistogram,
+                            embeddingSum,
+                            0,
+                            new long[oodHistogram.length],
+                            new double[embeddingSum.length]);
+        }
+
+        /** One more drifted window, its traffic added to the pending sums. */
+        Reference drifted(long[] histogram, double[] sum) {
+            long[] h = drifted == 0 ? new long[histogram.length] : pendingHistogram.clone();
+            double[] e = drifted == 0 ? new double[sum.length] : pendingSum.clone();
+            for (int i = 0; i < Math.min(h.length, histogram.length); i++) {
+                h[i] += histogram[i];
+            }
+            if (e.length == sum.length) {
+                for (int i = 0; i < e.length; i++) {
+                    e[i] += sum[i];
+                }
+            }
+            return new Reference(windowStart, oodHistogram, embeddingSum, drifted + 1, h, e);
+        }
+
         byte[] encode() {
             return Binary.encode(Reference::write, this);
         }
@@ -302,15 +380,30 @@ public final class MetricsFinisher
         }
 
         private static void write(DataOutputStream out, Reference r) throws IOException {
-            Binary.writeVersion(out, 1);
+            Binary.writeVersion(out, 2);
             out.writeLong(r.windowStart);
             Binary.writeLongs(out, r.oodHistogram);
             Binary.writeDoubles(out, r.embeddingSum);
+            out.writeInt(r.drifted);
+            Binary.writeLongs(out, r.pendingHistogram);
+            Binary.writeDoubles(out, r.pendingSum);
         }
 
         private static Reference read(DataInputStream in) throws IOException {
-            Binary.readVersion(in, 1, "drift reference");
-            return new Reference(in.readLong(), Binary.readLongs(in), Binary.readDoubles(in));
+            int version = Binary.readVersion(in, 1, 2, "drift reference");
+            long start = in.readLong();
+            long[] histogram = Binary.readLongs(in);
+            double[] sum = Binary.readDoubles(in);
+            if (version == 1) {
+                return of(start, histogram, sum);
+            }
+            return new Reference(
+                    start,
+                    histogram,
+                    sum,
+                    in.readInt(),
+                    Binary.readLongs(in),
+                    Binary.readDoubles(in));
         }
     }
 }
