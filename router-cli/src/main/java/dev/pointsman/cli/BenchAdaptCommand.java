@@ -129,6 +129,14 @@ public final class BenchAdaptCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--queries-out",
+            description =
+                    "Also write <name>-queries.jsonl: per pass and decided query its place in the"
+                            + " replay, whether it came after the shift, every model's ŝ, ĉ and"
+                            + " true outcome (for study; about 1 MB per 2,000 queries).")
+    boolean queriesOut;
+
+    @Option(
             names = "--http-port",
             defaultValue = "18090",
             description = "Port of the streams app during the runs. Default: ${DEFAULT-VALUE}.")
@@ -212,6 +220,9 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         Files.writeString(out.resolve(label + ".json"), summary(still, online, settle));
         AdaptPlot.write(
                 still, online, "Adaptation through a shift: " + label, out.resolve(label + ".png"));
+        if (queriesOut) {
+            writeQueries(out.resolve(label + "-queries.jsonl"), still, online);
+        }
         log.println();
         log.println(report);
         log.printf("written: %s/%s.{md,json,png}, %s-windows.csv%n", out, label, label);
@@ -282,7 +293,8 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                     .append('\n');
         }
         md.append(
-                "\nFallbacks (the job routes by the global trend after its windows stay below it):");
+                "\nFallbacks and promotions (the job routes by the global trend after its windows"
+                        + " stay below it, and by a challenger that beats its router):");
         md.append("\n\n");
         for (AdaptExperiment.Pass p : List.of(still, online)) {
             List<Alert> changes = p.fallbacks();
@@ -293,11 +305,16 @@ public final class BenchAdaptCommand implements Callable<Integer> {
             }
             List<String> items = new java.util.ArrayList<>();
             for (Alert a : changes) {
+                boolean promotion = a.getKind().startsWith("promoted/");
                 items.add(
                         String.format(
                                 Locale.ROOT,
-                                "%s at %+.0f s (AUC %+.2f against the trend)",
-                                a.getKind().substring(0, a.getKind().indexOf('/')),
+                                promotion
+                                        ? "%s at %+.0f s (its AUC %.2f)"
+                                        : "%s at %+.0f s (AUC %+.2f against the trend)",
+                                promotion
+                                        ? a.getKind()
+                                        : a.getKind().substring(0, a.getKind().indexOf('/')),
                                 (a.getWindowEnd().toEpochMilli() - p.shiftedAtMillis()) / 1000.0,
                                 a.getValue()));
             }
@@ -354,6 +371,11 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                     p.fallbacks().stream()
                             .filter(a -> a.getKind().startsWith("fallback/"))
                             .count());
+            levels.put(
+                    "promotions",
+                    p.fallbacks().stream()
+                            .filter(a -> a.getKind().startsWith("promoted/"))
+                            .count());
             root.put(p.name(), levels);
         }
         root.put("examples_to_positive_lift", online.examplesToPositiveLift());
@@ -377,6 +399,25 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         return new ObjectMapper()
                 .enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValueAsString(root);
+    }
+
+    /** One JSON line per pass and decided query (see {@code --queries-out}). */
+    private static void writeQueries(Path file, AdaptExperiment.Pass... passes) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        try (var w = Files.newBufferedWriter(file)) {
+            for (AdaptExperiment.Pass p : passes) {
+                for (var j : p.judged()) {
+                    Map<String, Object> line = new LinkedHashMap<>();
+                    line.put("pass", p.name());
+                    line.put("index", j.index());
+                    line.put("after", j.afterShift());
+                    line.put("predicted", j.row().predicted());
+                    line.put("observed", j.row().observed());
+                    w.write(json.writeValueAsString(line));
+                    w.newLine();
+                }
+            }
+        }
     }
 
     private static String csv(AdaptExperiment.Pass still, AdaptExperiment.Pass online) {

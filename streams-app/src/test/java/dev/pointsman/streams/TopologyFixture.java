@@ -1,6 +1,7 @@
 package dev.pointsman.streams;
 
 import dev.pointsman.schemas.Alert;
+import dev.pointsman.schemas.ChallengerPrediction;
 import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.FeedbackExample;
@@ -100,6 +101,9 @@ final class TopologyFixture implements AutoCloseable {
 
     Double spendTarget = null;
 
+    /** Challenger router → model → {ŝ, ĉ}, listed on the next decisions. */
+    Map<String, Map<String, double[]>> challengers = Map.of();
+
     void decision(String id, long ts, String chosen, Double ood, Map<String, double[]> predicted) {
         decision(id, ts, chosen, ood, predicted, 0);
     }
@@ -143,6 +147,27 @@ final class TopologyFixture implements AutoCloseable {
                                                 .toList()
                                         : List.of())
                         .setExploreProbability(exploreProbability)
+                        .setChallengers(
+                                challengers.entrySet().stream()
+                                        .map(
+                                                c ->
+                                                        new ChallengerPrediction(
+                                                                c.getKey(),
+                                                                c.getValue().entrySet().stream()
+                                                                        .sorted(
+                                                                                Map.Entry
+                                                                                        .comparingByKey())
+                                                                        .map(
+                                                                                e ->
+                                                                                        new ModelPrediction(
+                                                                                                e
+                                                                                                        .getKey(),
+                                                                                                e.getValue()[
+                                                                                                        0],
+                                                                                                e.getValue()[
+                                                                                                        1]))
+                                                                        .toList()))
+                                        .toList())
                         .build();
         decisions.pipeInput(id, encode(d, Topics.DECISIONS), ts);
     }

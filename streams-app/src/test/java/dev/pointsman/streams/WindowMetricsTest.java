@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.pointsman.core.eval.ParetoAuc;
 import dev.pointsman.core.monitor.Drift;
+import dev.pointsman.core.monitor.ShadowRow;
+import dev.pointsman.core.monitor.WindowQuality;
 import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.Predictions;
 import dev.pointsman.schemas.Alert;
@@ -376,6 +378,54 @@ class WindowMetricsTest {
                         .findFirst()
                         .orElseThrow();
         assertThat(rebased.getValue()).isEqualTo(3.0);
+    }
+
+    @Test
+    void aChallengerIsMeasuredOnTheSameShadowQueriesAsTheRouterThatDecided() {
+        SplittableRandom random = new SplittableRandom(14);
+        List<ShadowRow> challengerRows = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String id = "c" + i;
+            long ts = 1_000 + i * 100L;
+            f.query(id, ts, 1, 0, 0, 0);
+            Map<String, double[]> challenger = new TreeMap<>();
+            Map<String, double[]> observed = new TreeMap<>();
+            for (String m : List.of("a", "b")) {
+                challenger.put(m, new double[] {random.nextDouble(), 1 + random.nextDouble()});
+                observed.put(m, new double[] {random.nextInt(2), 1 + random.nextDouble()});
+            }
+            // The last query is never fully observed: neither side counts it.
+            if (i < 11) {
+                challengerRows.add(new ShadowRow(challenger, observed));
+            }
+            f.challengers = Map.of("knn-10@trained-trend", challenger);
+            f.decision(
+                    id,
+                    ts,
+                    "a",
+                    0.0,
+                    Map.of("a", new double[] {0.9, 1.5}, "b", new double[] {0.1, 1.5}));
+            f.outcome(id, "a", observed.get("a")[0], observed.get("a")[1], ts + 100);
+            if (i < 11) {
+                f.outcome(id, "b", observed.get("b")[0], observed.get("b")[1], ts + 200);
+            }
+        }
+        f.challengers = Map.of();
+        closeWindowsBefore(2 * WINDOW);
+        List<WindowMetrics> rows = f.metrics.readValuesToList();
+        WindowMetrics router =
+                rows.stream().filter(w -> w.getRouter().equals("knn-10")).findFirst().orElseThrow();
+        WindowMetrics challenger =
+                rows.stream()
+                        .filter(w -> w.getRouter().equals("knn-10@trained-trend"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(router.getN()).isEqualTo(12);
+        assertThat(router.getShadowQueries()).isEqualTo(11);
+        assertThat(challenger.getN()).as("it decided nothing").isZero();
+        assertThat(challenger.getShadowQueries()).isEqualTo(11);
+        assertThat(challenger.getAuc()).isEqualTo(WindowQuality.of(challengerRows, Map.of()).auc());
+        assertThat(challenger.getAuc()).isNotEqualTo(router.getAuc());
     }
 
     private static double meanChosen(double[][] values, int[] chosen) {

@@ -26,6 +26,12 @@ public class CatalogUpdate {
     /** For a verdict: whether the pool routes by the trend now. */
     public boolean fallback;
 
+    /**
+     * For a verdict: whether the referee has promoted the challenger of a live-trend knn-shrunk
+     * pool (its trained trend) to decide in its router's place ({@link Challenge}).
+     */
+    public boolean promoted;
+
     /** For a verdict: the trend to route by, as in {@link WindowEvent}; null otherwise. */
     public String[] trendModels;
 
@@ -68,11 +74,12 @@ public class CatalogUpdate {
     }
 
     /** The referee's verdict after window {@code w}. */
-    public static CatalogUpdate verdict(WindowEvent w, boolean fallback) {
+    public static CatalogUpdate verdict(WindowEvent w, boolean fallback, boolean promoted) {
         CatalogUpdate u = new CatalogUpdate();
         u.pool = w.pool;
         u.version = w.windowEnd;
         u.fallback = fallback;
+        u.promoted = promoted;
         u.trendModels = w.trendModels;
         u.trendScores = w.trendScores;
         u.trendCosts = w.trendCosts;

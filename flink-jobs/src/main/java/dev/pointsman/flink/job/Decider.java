@@ -20,6 +20,7 @@ import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.flink.support.ShardKeys;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.ChallengerPrediction;
 import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.NeighbourRef;
 import dev.pointsman.schemas.RoutingDecision;
@@ -390,6 +391,16 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return cost;
     }
 
+    /**
+     * The challenger of a live-trend pool's knn-shrunk {@code router}: the same neighbours shrunk
+     * toward the trained trend, or toward the live one once the referee has {@code promoted} the
+     * trained trend.
+     */
+    static String challengerOf(String router, boolean promoted) {
+        return PoolSettings.challengerName(
+                router, promoted ? PoolSettings.LIVE_TREND : PoolSettings.TRAINED_TREND);
+    }
+
     /** The referee's newest verdict on the pool: its live trend and whether it fell back. */
     private @Nullable CatalogUpdate verdict(String pool) {
         try {
@@ -499,17 +510,43 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         }
         String decidedBy = knn.name();
         long version = 0;
+        List<ChallengerPrediction> challengers = new ArrayList<>(1);
         if (parametric != null && parametric.models().equals(names)) {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
                 // Out of distribution: the neighbours are far, so lean harder on the trend.
                 double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
-                recent(
-                                shrinkage,
-                                settings.liveTrend() ? verdict : null,
-                                column,
-                                prices,
-                                settings.spend())
-                        .estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
+                KnnShrinkage live =
+                        settings.liveTrend()
+                                ? recent(shrinkage, verdict, column, prices, settings.spend())
+                                : shrinkage;
+                // A live-trend pool's other prior is its challenger (the trained trend, or the
+                // live one once the referee has promoted the trained trend); a trained-trend
+                // pool is pinned to it and has none.
+                boolean promoted = verdict != null && verdict.promoted && live != shrinkage;
+                KnnShrinkage champion = promoted ? shrinkage : live;
+                champion.estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
+                if (live != shrinkage) {
+                    double[] cs = new double[models];
+                    double[] cc = new double[models];
+                    (promoted ? live : shrinkage)
+                            .estimate(
+                                    neighbours,
+                                    weights,
+                                    used,
+                                    outcomes,
+                                    ips,
+                                    priors,
+                                    scale,
+                                    cs,
+                                    cc);
+                    List<ModelPrediction> predicted = new ArrayList<>(models);
+                    for (int m = 0; m < models; m++) {
+                        predicted.add(new ModelPrediction(names.get(m), cs[m], cc[m]));
+                    }
+                    challengers.add(
+                            new ChallengerPrediction(
+                                    challengerOf(parametric.name(), promoted), predicted));
+                }
                 decidedBy = parametric.name();
                 version = parametric.version();
             } else if (n.vector != null
@@ -588,6 +625,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 .setExploreProbability(probability)
                 .setFallback(fallback == null ? null : FALLBACK_ROUTER)
                 .setSpendTarget(settings.spend().paced() ? settings.spend().perQuery() : null)
+                .setChallengers(challengers)
                 .build();
     }
 

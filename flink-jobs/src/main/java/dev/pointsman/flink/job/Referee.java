@@ -20,13 +20,16 @@ import org.jspecify.annotations.Nullable;
  * trend sends the deciders its live trend (knn-shrunk shrinks toward it) and whether the pool has
  * fallen back, in which case they choose by it; the change itself is an alert on {@code
  * router.alerts}: {@code fallback/<router>} (value: the window's AUC minus the trend's) or {@code
- * recovered/<router>}.
+ * recovered/<router>}. The windows of the router's challenger (a live-trend knn-shrunk pool's
+ * trained-trend variant, measured on the same queries) go to {@link Challenge}: a promotion is sent
+ * to the deciders and alerted as {@code promoted/<challenger>}.
  */
 final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
     private static final long serialVersionUID = 1L;
 
     private final int k;
     private transient ValueState<Fallback.State> state;
+    private transient ValueState<Challenge.State> challenge;
     private transient @Nullable Context current;
 
     Referee(int k, Duration catalogWait, @Nullable RouterSpec defaultRouter) {
@@ -42,6 +45,11 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
                         .getState(
                                 new ValueStateDescriptor<>(
                                         "fallback", TypeInformation.of(Fallback.State.class)));
+        challenge =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "challenge", TypeInformation.of(Challenge.State.class)));
     }
 
     /** The name the pool's decisions carry, so its windows are the ones counted. */
@@ -54,16 +62,37 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
     @Nullable String handle(WindowEvent w, Pool pool, Collector<CatalogUpdate> out) {
         PoolSettings settings = pool.settings();
         int windows = settings.fallbackWindows();
-        if (!w.router.equals(routerName(settings, k))) {
-            return null;
-        }
+        String router = routerName(settings, k);
         try {
+            Challenge.State c = challenge.value();
+            if (c == null) {
+                c = new Challenge.State();
+            }
+            boolean champion = w.router.equals(router);
+            if (!champion && !w.router.equals(Decider.challengerOf(router, c.promoted))) {
+                return null;
+            }
+            boolean flipped =
+                    windows > 0
+                            && !Double.isNaN(w.auc)
+                            && w.shadowQueries >= settings.fallbackMinQueries()
+                            && Challenge.observe(c, champion, w.windowEnd, w.auc, windows);
+            challenge.update(c);
             Fallback.State s = state.value();
             if (s == null) {
                 s = new Fallback.State();
             }
-            if (w.windowEnd <= s.lastWindowEnd) {
-                return null; // counted already
+            if (flipped) {
+                out.collect(CatalogUpdate.verdict(w, s.active, c.promoted));
+                // The challenger before the flip is the one promoted.
+                alert(
+                        w,
+                        "promoted/" + Decider.challengerOf(router, !c.promoted),
+                        c.lastChallengerAuc,
+                        windows);
+            }
+            if (!champion || w.windowEnd <= s.lastWindowEnd) {
+                return null; // a challenger's window, or one counted already
             }
             s.lastWindowEnd = w.windowEnd;
             Fallback.Change change = Fallback.Change.NONE;
@@ -78,10 +107,15 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
             // shrinks toward) and whether the pool routes by it.
             boolean hasTrend = w.trendModels != null && w.trendModels.length > 0;
             if (hasTrend || s.active || change == Fallback.Change.RECOVERED) {
-                out.collect(CatalogUpdate.verdict(w, s.active));
+                out.collect(CatalogUpdate.verdict(w, s.active, c.promoted));
             }
             if (change != Fallback.Change.NONE) {
-                alert(w, change, windows);
+                alert(
+                        w,
+                        (change == Fallback.Change.FELL_BACK ? "fallback/" : "recovered/")
+                                + w.router,
+                        w.auc - w.trendAuc,
+                        windows);
             }
             return null;
         } catch (Exception e) {
@@ -89,14 +123,16 @@ final class Referee extends CatalogGate<WindowEvent, CatalogUpdate> {
         }
     }
 
-    private void alert(WindowEvent w, Fallback.Change change, int windows) {
+    /**
+     * @param value for a fallback or recovery the window's AUC minus the trend's; for a promotion
+     *     the promoted challenger's AUC in the window that decided it
+     */
+    private void alert(WindowEvent w, String kind, double value, int windows) {
         Alert a =
                 Alert.newBuilder()
                         .setPool(w.pool)
-                        .setKind(
-                                (change == Fallback.Change.FELL_BACK ? "fallback/" : "recovered/")
-                                        + w.router)
-                        .setValue(w.auc - w.trendAuc)
+                        .setKind(kind)
+                        .setValue(value)
                         .setThreshold(0)
                         .setWindowStart(Instant.ofEpochMilli(w.windowStart))
                         .setWindowEnd(Instant.ofEpochMilli(w.windowEnd))

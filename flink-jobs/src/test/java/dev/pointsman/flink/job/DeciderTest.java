@@ -173,7 +173,7 @@ class DeciderTest {
         w.trendModels = new String[] {"big"};
         w.trendScores = new double[] {0.5};
         w.trendCosts = new double[] {0.05};
-        CatalogUpdate verdict = CatalogUpdate.verdict(w, true);
+        CatalogUpdate verdict = CatalogUpdate.verdict(w, true, false);
         RoutingDecision fallback = Decider.decide(n, pool, 4, null, verdict, 1, prices);
         assertThat(fallback.getFallback()).isNotNull();
         assertThat(Decider.trendCost(verdict, 0, prices, pool.settings().spend()))
@@ -340,12 +340,36 @@ class DeciderTest {
         w.trendCosts = new double[] {0.3, 0.0};
         RoutingDecision live =
                 Decider.decide(
-                        hood("q"), Pool.of(catalog), 4, version, CatalogUpdate.verdict(w, false));
+                        hood("q"),
+                        Pool.of(catalog),
+                        4,
+                        version,
+                        CatalogUpdate.verdict(w, false, false));
         assertThat(live.getFallback()).isNull();
         assertThat(live.getPredictions().get(0).getScore()).isCloseTo(0.7, within(1e-12));
         assertThat(live.getPredictions().get(0).getCost())
                 .isCloseTo((0.2 + 0.6) / 4, within(1e-12));
         assertThat(live.getPredictions().get(1).getScore()).isCloseTo(0.75, within(1e-12));
+        // Its challenger: the same neighbours shrunk toward the trained trend (big 0.5, as the
+        // trained-trend pool below decides).
+        assertThat(live.getChallengers()).hasSize(1);
+        assertThat(live.getChallengers().get(0).getRouter()).isEqualTo("knn-shrunk@trained-trend");
+        assertThat(live.getChallengers().get(0).getPredictions().get(0).getScore())
+                .isCloseTo(0.5, within(1e-12));
+        assertThat(ood.getChallengers()).as("no live trend, no challenger").isEmpty();
+        // Once the referee has promoted the trained trend, it decides and the live one challenges.
+        RoutingDecision promoted =
+                Decider.decide(
+                        hood("q"),
+                        Pool.of(catalog),
+                        4,
+                        version,
+                        CatalogUpdate.verdict(w, false, true));
+        assertThat(promoted.getRouter()).isEqualTo("knn-shrunk");
+        assertThat(promoted.getPredictions().get(0).getScore()).isCloseTo(0.5, within(1e-12));
+        assertThat(promoted.getChallengers().get(0).getRouter()).isEqualTo("knn-shrunk@live-trend");
+        assertThat(promoted.getChallengers().get(0).getPredictions().get(0).getScore())
+                .isCloseTo(0.7, within(1e-12));
         // A pool that keeps its trained trend ignores the live one.
         PoolCatalog trained =
                 catalog(
@@ -364,11 +388,21 @@ class DeciderTest {
                                         Pool.of(trained),
                                         4,
                                         version,
-                                        CatalogUpdate.verdict(w, false))
+                                        CatalogUpdate.verdict(w, false, true))
                                 .getPredictions()
                                 .get(0)
                                 .getScore())
                 .isCloseTo(0.5, within(1e-12));
+        assertThat(
+                        Decider.decide(
+                                        hood("q"),
+                                        Pool.of(trained),
+                                        4,
+                                        version,
+                                        CatalogUpdate.verdict(w, false, true))
+                                .getChallengers())
+                .as("a pool pinned to its trained trend has no challenger, promoted or not")
+                .isEmpty();
         assertThatThrownBy(() -> PoolSettings.parse("p", Map.of("shrink.prior", "yesterday")))
                 .hasMessageContaining("shrink.prior must be live-trend or trained-trend");
     }
@@ -389,7 +423,8 @@ class DeciderTest {
         w.trendScores = new double[] {0.2, 0.7, 1.0};
         w.trendCosts = new double[] {0.1, 0.01, 0.0};
         RoutingDecision d =
-                Decider.decide(hood("q"), Pool.of(cat), 4, null, CatalogUpdate.verdict(w, true));
+                Decider.decide(
+                        hood("q"), Pool.of(cat), 4, null, CatalogUpdate.verdict(w, true, false));
         assertThat(d.getModel()).isEqualTo("small");
         assertThat(d.getFallback()).isEqualTo("global-trend");
         assertThat(d.getRouter()).isEqualTo("knn-4");

@@ -263,15 +263,16 @@ public final class AdaptExperiment {
         }
 
         /**
-         * The routing job's fallback and recovery alerts ({@code fallback/<router>}, {@code
-         * recovered/<router>}), oldest first.
+         * The routing job's fallback, recovery and promotion alerts ({@code fallback/<router>},
+         * {@code recovered/<router>}, {@code promoted/<challenger>}), oldest first.
          */
         public List<Alert> fallbacks() {
             return alerts.stream()
                     .filter(
                             a ->
                                     a.getKind().startsWith("fallback/")
-                                            || a.getKind().startsWith("recovered/"))
+                                            || a.getKind().startsWith("recovered/")
+                                            || a.getKind().startsWith("promoted/"))
                     .sorted(java.util.Comparator.comparing(Alert::getWindowEnd))
                     .toList();
         }

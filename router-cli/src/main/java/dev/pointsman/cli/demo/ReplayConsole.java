@@ -1,5 +1,6 @@
 package dev.pointsman.cli.demo;
 
+import dev.pointsman.core.route.PoolSettings;
 import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
@@ -43,7 +44,8 @@ final class ReplayConsole {
             synchronized (windows) {
                 if (r.topic().equals(Topics.METRICS)) {
                     WindowMetrics w = metricsCodec.decode(r.value());
-                    if (w.getPool().equals(pool)) {
+                    // A challenger's windows (it decided nothing) are the routing job's business.
+                    if (w.getPool().equals(pool) && !PoolSettings.isChallenger(w.getRouter())) {
                         windows.add(w);
                     }
                 } else {

@@ -59,6 +59,21 @@ public record PoolSettings(
     public static final String TRAINED_TREND = "trained-trend";
 
     /**
+     * The name a challenger's predictions and windows carry: {@code router@variant}, e.g. {@code
+     * knn-shrunk@trained-trend}. No router's own name has an {@code @}.
+     */
+    public static String challengerName(String router, String variant) {
+        return router + '@' + variant;
+    }
+
+    /**
+     * Whether {@code router} names a challenger ({@link #challengerName}), which decides nothing.
+     */
+    public static boolean isChallenger(String router) {
+        return router.indexOf('@') >= 0;
+    }
+
+    /**
      * {@code value} if it is one of {@value #PRIOR}'s two values; otherwise an error that starts
      * with {@code setting}, the name the user typed.
      */

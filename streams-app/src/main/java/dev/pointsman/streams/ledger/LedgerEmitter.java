@@ -135,6 +135,21 @@ final class LedgerEmitter {
                                 observed,
                                 entry.explored,
                                 entry.exploreProbability)));
+        // Each challenger on the same query, so its window's AUC is on the same shadow queries.
+        entry.challengers.forEach(
+                (router, predicted) -> {
+                    if (observed.keySet().containsAll(predicted.keySet())) {
+                        delta(
+                                entry,
+                                MetricDelta.shadow(
+                                        router,
+                                        ShadowRow.of(
+                                                predicted,
+                                                observed,
+                                                entry.explored,
+                                                entry.exploreProbability)));
+                    }
+                });
     }
 
     /** Whether {@code model}'s outcome of the entry has a score (not only a cost). */

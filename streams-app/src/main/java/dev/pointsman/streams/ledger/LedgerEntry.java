@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * far, plus outcomes still waiting for a query that has not arrived. Mutable; stored per query id.
  */
 final class LedgerEntry {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     /** An outcome record held until its query arrives, kept as received for the DLQ. */
     record Pending(byte @Nullable [] key, byte[] value, String topic, int partition, long offset) {}
@@ -46,6 +46,9 @@ final class LedgerEntry {
 
     /** model → {ŝ, ĉ} of the decision. */
     final Map<String, double[]> predicted = new TreeMap<>();
+
+    /** challenger router → model → {ŝ, ĉ}: what the decision's challengers predicted. */
+    final Map<String, Map<String, double[]>> challengers = new TreeMap<>();
 
     /** model → {score, cost} of the accepted outcomes. */
     final Map<String, double[]> outcomes = new TreeMap<>();
@@ -83,6 +86,11 @@ final class LedgerEntry {
         out.writeBoolean(e.shadowSent);
         out.writeBoolean(e.explored);
         out.writeDouble(e.exploreProbability);
+        out.writeInt(e.challengers.size());
+        for (Map.Entry<String, Map<String, double[]>> c : e.challengers.entrySet()) {
+            out.writeUTF(c.getKey());
+            Binary.writePairs(out, c.getValue());
+        }
     }
 
     private static LedgerEntry read(DataInputStream in) throws IOException {
@@ -111,6 +119,13 @@ final class LedgerEntry {
         if (version >= 2) {
             e.explored = in.readBoolean();
             e.exploreProbability = in.readDouble();
+        }
+        if (version >= 3) {
+            int challengers = in.readInt();
+            for (int i = 0; i < challengers; i++) {
+                String router = in.readUTF();
+                e.challengers.put(router, new TreeMap<>(Binary.readPairs(in)));
+            }
         }
         return e;
     }

@@ -1,5 +1,6 @@
 package dev.pointsman.streams.ledger;
 
+import dev.pointsman.schemas.ChallengerPrediction;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.ModelPrediction;
 import dev.pointsman.schemas.Outcome;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -235,6 +237,13 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         entry.oodScore = d.getOodScore() == null ? Double.NaN : d.getOodScore();
         for (ModelPrediction p : d.getPredictions()) {
             entry.predicted.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
+        }
+        for (ChallengerPrediction c : d.getChallengers()) {
+            Map<String, double[]> predicted = new TreeMap<>();
+            for (ModelPrediction p : c.getPredictions()) {
+                predicted.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
+            }
+            entry.challengers.put(c.getRouter(), predicted);
         }
         // Outcomes that came first for a model the decision did not predict (not in the pool's
         // catalog): their example would fail the routing job's intake, and the query's valid
