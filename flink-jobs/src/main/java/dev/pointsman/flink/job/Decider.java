@@ -71,6 +71,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     private transient Map<String, Parametric> loaded;
     private transient volatile long lastVersion;
     private transient ValueState<SpendPacer.Forecast> forecast;
+    private transient ValueState<Exploration.Budget> exploring;
     private transient ValueStateDescriptor<PoolPrices> pricesDescriptor;
     private transient ValueState<PoolPrices> prices;
 
@@ -139,6 +140,12 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                                 new ValueStateDescriptor<>(
                                         "spend-forecast",
                                         TypeInformation.of(SpendPacer.Forecast.class)));
+        exploring =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        "exploration-budget",
+                                        TypeInformation.of(Exploration.Budget.class)));
         pricesDescriptor =
                 new ValueStateDescriptor<>("prices", TypeInformation.of(PoolPrices.class));
         prices = getRuntimeContext().getState(pricesDescriptor);
@@ -196,6 +203,15 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             pacerLog = pacerLogLambda(pool);
             paced = SpendPacer.lambda(f, pacerLog, spend.perQuery());
         }
+        Exploration.Budget budget;
+        try {
+            budget = exploring.value();
+        } catch (Exception e) {
+            throw new IllegalStateException("reading the exploration budget of " + n.pool, e);
+        }
+        if (budget == null) {
+            budget = new Exploration.Budget();
+        }
         RoutingDecision decision =
                 decide(
                         n,
@@ -204,9 +220,15 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                         p,
                         verdict(pool.name()),
                         paced,
-                        pricesAt(n.ts, pool, key(n, lanes)));
+                        pricesAt(n.ts, pool, key(n, lanes)),
+                        budget);
         if (decision == null) {
             return "pool " + n.pool + " has no models in its catalog";
+        }
+        try {
+            exploring.update(budget);
+        } catch (Exception e) {
+            throw new IllegalStateException("writing the exploration budget of " + n.pool, e);
         }
         lastVersion = decision.getRouterVersion();
         if (f != null) {
@@ -340,7 +362,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
     }
 
     static @Nullable RoutingDecision decide(Neighbourhood n, Pool pool, int k) {
-        return decide(n, pool, k, null, null, Double.NaN, PriceHistory.EMPTY);
+        return decide(n, pool, k, null, null, Double.NaN, PriceHistory.EMPTY, null);
     }
 
     static @Nullable RoutingDecision decide(
@@ -349,7 +371,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             int k,
             @Nullable Parametric parametric,
             @Nullable CatalogUpdate verdict) {
-        return decide(n, pool, k, parametric, verdict, Double.NaN, PriceHistory.EMPTY);
+        return decide(n, pool, k, parametric, verdict, Double.NaN, PriceHistory.EMPTY, null);
     }
 
     /**
@@ -432,7 +454,8 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             @Nullable Parametric parametric,
             @Nullable CatalogUpdate verdict,
             double pacedLambda,
-            PriceHistory prices) {
+            PriceHistory prices,
+            Exploration.@Nullable Budget budget) {
         CatalogUpdate fallback = verdict != null && verdict.fallback ? verdict : null;
         List<CatalogModel> byName = new ArrayList<>(pool.catalog().getModels());
         byName.sort((a, b) -> a.getName().compareTo(b.getName()));
@@ -582,13 +605,14 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 }
             }
         }
-        double probability =
+        double raw =
                 Exploration.probability(
                         settings.exploration(),
                         observed,
                         settings.minObserved(),
                         n.oodScore,
                         settings.oodThreshold());
+        double probability = budget == null ? raw : budget.spend(settings.exploration(), raw);
         boolean explore = models > 1 && Exploration.draw(n.queryId, probability);
         List<String> extra = new ArrayList<>();
         if (explore) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.pointsman.core.route.Exploration;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.PoolSettings;
@@ -132,13 +133,15 @@ class DeciderTest {
         Pool pool = Pool.of(cat);
         // The pacer's λ of 10: 0.8 − 1 < 0.6 − 0.1
         RoutingDecision paced =
-                Decider.decide(hood("q"), pool, 4, null, null, 10, PriceHistory.EMPTY);
+                Decider.decide(hood("q"), pool, 4, null, null, 10, PriceHistory.EMPTY, null);
         assertThat(paced.getModel()).isEqualTo("small");
         assertThat(paced.getLambda()).isEqualTo(10);
         assertThat(paced.getSpendTarget()).isCloseTo(0.02, within(1e-15));
         Neighbourhood own = hood("q");
         own.lambda = 0;
-        assertThat(Decider.decide(own, pool, 4, null, null, 10, PriceHistory.EMPTY).getModel())
+        assertThat(
+                        Decider.decide(own, pool, 4, null, null, 10, PriceHistory.EMPTY, null)
+                                .getModel())
                 .isEqualTo("big");
         assertThat(
                         Decider.decide(hood("q"), Pool.of(catalog(Map.of(), model("big", null))), 4)
@@ -159,10 +162,10 @@ class DeciderTest {
                         .with(0, Map.of("big", new double[] {1e-6, 1e-6}))
                         .with(3, Map.of("big", new double[] {2e-6, 2e-6}));
         Pool pool = Pool.of(catalog(Map.of("exploration", "0"), model("big", null)));
-        RoutingDecision d = Decider.decide(n, pool, 4, null, null, Double.NaN, prices);
+        RoutingDecision d = Decider.decide(n, pool, 4, null, null, Double.NaN, prices, null);
         assertThat(d.getPredictions().get(0).getCost()).isCloseTo(0.2, within(1e-12));
         RoutingDecision stale =
-                Decider.decide(n, pool, 4, null, null, Double.NaN, PriceHistory.EMPTY);
+                Decider.decide(n, pool, 4, null, null, Double.NaN, PriceHistory.EMPTY, null);
         assertThat(stale.getPredictions().get(0).getCost()).isCloseTo(0.15, within(1e-12));
         // The trend the live verdict carries is read at today's prices too: observed entirely
         // before the change (it ends at 2), its cost doubles.
@@ -174,7 +177,7 @@ class DeciderTest {
         w.trendScores = new double[] {0.5};
         w.trendCosts = new double[] {0.05};
         CatalogUpdate verdict = CatalogUpdate.verdict(w, true, false);
-        RoutingDecision fallback = Decider.decide(n, pool, 4, null, verdict, 1, prices);
+        RoutingDecision fallback = Decider.decide(n, pool, 4, null, verdict, 1, prices, null);
         assertThat(fallback.getFallback()).isNotNull();
         assertThat(Decider.trendCost(verdict, 0, prices, pool.settings().spend()))
                 .isCloseTo(0.1, within(1e-12));
@@ -236,6 +239,34 @@ class DeciderTest {
         Neighbourhood far = hood("q");
         far.oodScore = 3.5; // above the default threshold of 3
         assertThat(Decider.decide(far, Pool.of(cat), 4).getExploreProbability()).isEqualTo(0.2);
+        // With the pool's budget the sure query gets the whole share once the mean is in, the
+        // out-of-distribution one twice what a sure one gets.
+        Exploration.Budget budget = new Exploration.Budget();
+        Decider.decide(known, Pool.of(cat), 4, null, null, Double.NaN, PriceHistory.EMPTY, budget);
+        assertThat(
+                        Decider.decide(
+                                        known,
+                                        Pool.of(cat),
+                                        4,
+                                        null,
+                                        null,
+                                        Double.NaN,
+                                        PriceHistory.EMPTY,
+                                        budget)
+                                .getExploreProbability())
+                .isCloseTo(0.2, within(1e-15));
+        assertThat(
+                        Decider.decide(
+                                        far,
+                                        Pool.of(cat),
+                                        4,
+                                        null,
+                                        null,
+                                        Double.NaN,
+                                        PriceHistory.EMPTY,
+                                        budget)
+                                .getExploreProbability())
+                .isCloseTo(0.4, within(1e-15));
         // A single-model pool has nothing to explore.
         for (int i = 0; i < 200; i++) {
             assertThat(Decider.decide(hood("q" + i), Pool.of(cat), 4).getExplore()).isFalse();

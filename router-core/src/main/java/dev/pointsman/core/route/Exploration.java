@@ -30,7 +30,7 @@ public final class Exploration {
     private Exploration() {}
 
     /**
-     * The exploration probability of one query.
+     * The exploration probability of one query, before the pool's {@link Budget} scales it.
      *
      * @param share the pool's exploration budget, in [0, 1]
      * @param observed per model, how many of the query's neighbours observed it
@@ -51,6 +51,37 @@ public final class Exploration {
             uncertainty = 1.0;
         }
         return share * uncertainty;
+    }
+
+    /** Decisions the running mean of {@link Budget} reaches back over. */
+    public static final int HORIZON = 1000;
+
+    /**
+     * A pool's exploration spend: {@link #probability} ranks the queries by how unsure the router
+     * is, and this scales the ranking so that the pool spends its whole share on average instead of
+     * the half to two thirds of it the ranking alone averages (the floor where the router is sure):
+     * p = min(1, raw · share / mean raw), the mean over about the last {@value #HORIZON} decisions.
+     * After a shift the unsure queries of the new region get up to twice the share until the mean
+     * catches up; the ratio of two queries' probabilities, and so of their inverse-propensity
+     * weights, stays that of the ranking (at most 1 / {@value #FLOOR}). A POJO, kept in keyed
+     * state.
+     */
+    public static final class Budget {
+        /** The running mean of the raw probabilities; NaN before the first decision. */
+        public double mean = Double.NaN;
+
+        public long decisions;
+
+        public Budget() {}
+
+        /** The probability to explore a query whose raw probability is {@code raw}; counts it. */
+        public double spend(double share, double raw) {
+            double p = !(mean > 0) ? raw : Math.min(1.0, raw * share / mean);
+            decisions++;
+            double n = Math.min(decisions, HORIZON);
+            mean = Double.isNaN(mean) ? raw : mean + (raw - mean) / n;
+            return p;
+        }
     }
 
     /**

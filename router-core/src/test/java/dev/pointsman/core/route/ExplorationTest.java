@@ -3,6 +3,7 @@ package dev.pointsman.core.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ExplorationTest {
@@ -23,6 +24,32 @@ class ExplorationTest {
         assertThat(Exploration.probability(0.1, new int[] {0, 0}, 0, Double.NaN, 3.0))
                 .isEqualTo(0.05);
         assertThat(Exploration.probability(0, new int[] {0}, 3, 9, 3)).isZero();
+    }
+
+    @Test
+    void theBudgetSpendsTheWholeShareAndKeepsTheRanking() {
+        Exploration.Budget budget = new Exploration.Budget();
+        // The first decision has no mean yet: its raw probability.
+        assertThat(budget.spend(0.1, 0.05)).isEqualTo(0.05);
+        assertThat(budget.mean).isEqualTo(0.05);
+        // Sure everywhere (raw 0.05): the whole share.
+        assertThat(budget.spend(0.1, 0.05)).isCloseTo(0.1, within(1e-15));
+        // An unsure query among them: twice the share; the mean moves by 1/3 of the gap.
+        assertThat(budget.spend(0.1, 0.1)).isCloseTo(0.2, within(1e-15));
+        assertThat(budget.mean).isCloseTo(0.05 + 0.05 / 3, within(1e-15));
+        // Over a long run of mixed queries the mean probability is the share.
+        SplittableRandom random = new SplittableRandom(5);
+        double sum = 0;
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            double raw = random.nextInt(4) == 0 ? 0.1 : 0.05;
+            sum += budget.spend(0.1, raw);
+        }
+        assertThat(sum / n).isCloseTo(0.1, within(0.002));
+        // Never above 1.
+        Exploration.Budget tiny = new Exploration.Budget();
+        tiny.spend(1.0, 0.5);
+        assertThat(tiny.spend(1.0, 1.0)).isEqualTo(1.0);
     }
 
     @Test
