@@ -842,6 +842,7 @@ class StreamsAppIT {
                             .setExplore(true)
                             .setExploreModels(List.of("b"))
                             .setExploreProbability(0.25)
+                            .setChallengers(List.of())
                             .build();
             producer.send(
                     new ProducerRecord<>(Topics.QUERIES_EMBEDDED, q.getId(), embedded.encode(eq)));

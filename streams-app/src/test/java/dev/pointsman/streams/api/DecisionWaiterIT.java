@@ -46,6 +46,7 @@ class DecisionWaiterIT {
                 .setRouterVersion(0)
                 .setSupportSize(0)
                 .setTs(Instant.now())
+                .setChallengers(java.util.List.of())
                 .build();
     }
 

@@ -61,6 +61,7 @@ class RankingTest {
                     .setExplore(false)
                     .setExploreModels(List.of())
                     .setExploreProbability(0)
+                    .setChallengers(List.of())
                     .build();
 
     private static List<String> names(List<CatalogModel> ms) {
