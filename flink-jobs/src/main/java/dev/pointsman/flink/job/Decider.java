@@ -605,14 +605,13 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 }
             }
         }
-        double raw =
-                Exploration.probability(
-                        settings.exploration(),
-                        observed,
-                        settings.minObserved(),
-                        n.oodScore,
-                        settings.oodThreshold());
-        double probability = budget == null ? raw : budget.spend(settings.exploration(), raw);
+        double uncertainty =
+                Exploration.uncertainty(
+                        observed, settings.minObserved(), n.oodScore, settings.oodThreshold());
+        double probability =
+                budget == null
+                        ? settings.exploration() * uncertainty
+                        : budget.spend(settings.exploration(), uncertainty);
         boolean explore = models > 1 && Exploration.draw(n.queryId, probability);
         List<String> extra = new ArrayList<>();
         if (explore) {

@@ -55,18 +55,20 @@ class CatalogIT {
                 for (String id : after) {
                     RoutingDecision d = second.get(id);
                     // Nobody observed "fresh" yet: the user gets "small", and "fresh" is asked
-                    // too on about half of the queries.
+                    // too with at least the pool's share (more while the pool's mean
+                    // uncertainty, at the floor before "fresh" came, catches up:
+                    // Exploration.Budget).
                     assertThat(d.getModel()).isEqualTo("small");
                     assertThat(d.getPredictions())
                             .extracting(ModelPrediction::getModel)
                             .containsExactly("fresh", "small");
-                    assertThat(d.getExploreProbability()).isEqualTo(0.5);
+                    assertThat(d.getExploreProbability()).isBetween(0.5, 1.0);
                     if (d.getExplore()) {
                         explored++;
                         assertThat(d.getExploreModels()).containsExactly("fresh");
                     }
                 }
-                assertThat(explored).isBetween(5L, 35L);
+                assertThat(explored).isGreaterThanOrEqualTo(15L);
             } finally {
                 job.cancel().get();
             }

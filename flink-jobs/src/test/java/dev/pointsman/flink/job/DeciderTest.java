@@ -239,8 +239,8 @@ class DeciderTest {
         Neighbourhood far = hood("q");
         far.oodScore = 3.5; // above the default threshold of 3
         assertThat(Decider.decide(far, Pool.of(cat), 4).getExploreProbability()).isEqualTo(0.2);
-        // With the pool's budget the sure query gets the whole share once the mean is in, the
-        // out-of-distribution one twice what a sure one gets.
+        // With the pool's budget a sure query gets the whole share while every query is sure,
+        // and an out-of-distribution one 1 / (mean uncertainty) of it.
         Exploration.Budget budget = new Exploration.Budget();
         Decider.decide(known, Pool.of(cat), 4, null, null, Double.NaN, PriceHistory.EMPTY, budget);
         assertThat(
@@ -266,7 +266,7 @@ class DeciderTest {
                                         PriceHistory.EMPTY,
                                         budget)
                                 .getExploreProbability())
-                .isCloseTo(0.4, within(1e-15));
+                .isCloseTo(0.2 / (0.5 + 0.5 / 3), within(1e-15));
         // A single-model pool has nothing to explore.
         for (int i = 0; i < 200; i++) {
             assertThat(Decider.decide(hood("q" + i), Pool.of(cat), 4).getExplore()).isFalse();

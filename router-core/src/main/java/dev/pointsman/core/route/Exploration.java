@@ -30,7 +30,8 @@ public final class Exploration {
     private Exploration() {}
 
     /**
-     * The exploration probability of one query, before the pool's {@link Budget} scales it.
+     * The exploration probability of one query, before the pool's {@link Budget} scales it: the
+     * share times {@link #uncertainty}.
      *
      * @param share the pool's exploration budget, in [0, 1]
      * @param observed per model, how many of the query's neighbours observed it
@@ -40,6 +41,12 @@ public final class Exploration {
      */
     public static double probability(
             double share, int[] observed, int minObserved, double oodScore, double oodThreshold) {
+        return share * uncertainty(observed, minObserved, oodScore, oodThreshold);
+    }
+
+    /** max(floor, unseen, ood) of the class comment, in [{@value #FLOOR}, 1]. */
+    public static double uncertainty(
+            int[] observed, int minObserved, double oodScore, double oodThreshold) {
         double uncertainty = FLOOR;
         if (minObserved > 0) {
             for (int n : observed) {
@@ -50,37 +57,39 @@ public final class Exploration {
         if (oodScore > oodThreshold) {
             uncertainty = 1.0;
         }
-        return share * uncertainty;
+        return uncertainty;
     }
 
     /** Decisions the running mean of {@link Budget} reaches back over. */
     public static final int HORIZON = 1000;
 
     /**
-     * A pool's exploration spend: {@link #probability} ranks the queries by how unsure the router
+     * A pool's exploration spend: {@link #uncertainty} ranks the queries by how unsure the router
      * is, and this scales the ranking so that the pool spends its whole share on average instead of
-     * the half to two thirds of it the ranking alone averages (the floor where the router is sure):
-     * p = min(1, raw · share / mean raw), the mean over about the last {@value #HORIZON} decisions.
-     * After a shift the unsure queries of the new region get up to twice the share until the mean
-     * catches up; the ratio of two queries' probabilities, and so of their inverse-propensity
-     * weights, stays that of the ranking (at most 1 / {@value #FLOOR}). A POJO, kept in keyed
-     * state.
+     * the half to two thirds of it that share · uncertainty averages (the floor where the router is
+     * sure): p = min(1, share · u / ū), ū the mean uncertainty of about the last {@value #HORIZON}
+     * decisions. After a shift, or when a model joins, the unsure queries get up to twice the share
+     * until the mean catches up; the ratio of two queries' probabilities, and so of their
+     * inverse-propensity weights, stays that of the ranking (at most 1 / {@value #FLOOR}); a
+     * changed share applies at once. A POJO, kept in keyed state.
      */
     public static final class Budget {
-        /** The running mean of the raw probabilities; NaN before the first decision. */
+        /** The running mean uncertainty; NaN before the first decision. */
         public double mean = Double.NaN;
 
         public long decisions;
 
         public Budget() {}
 
-        /** The probability to explore a query whose raw probability is {@code raw}; counts it. */
-        public double spend(double share, double raw) {
-            double p = !(mean > 0) ? raw : Math.min(1.0, raw * share / mean);
+        /**
+         * The probability to explore a query of {@code uncertainty} (in [{@value #FLOOR}, 1]);
+         * counts it.
+         */
+        public double spend(double share, double uncertainty) {
             decisions++;
             double n = Math.min(decisions, HORIZON);
-            mean = Double.isNaN(mean) ? raw : mean + (raw - mean) / n;
-            return p;
+            mean = Double.isNaN(mean) ? uncertainty : mean + (uncertainty - mean) / n;
+            return Math.min(1.0, share * uncertainty / mean);
         }
     }
 

@@ -29,27 +29,27 @@ class ExplorationTest {
     @Test
     void theBudgetSpendsTheWholeShareAndKeepsTheRanking() {
         Exploration.Budget budget = new Exploration.Budget();
-        // The first decision has no mean yet: its raw probability.
-        assertThat(budget.spend(0.1, 0.05)).isEqualTo(0.05);
-        assertThat(budget.mean).isEqualTo(0.05);
-        // Sure everywhere (raw 0.05): the whole share.
-        assertThat(budget.spend(0.1, 0.05)).isCloseTo(0.1, within(1e-15));
-        // An unsure query among them: twice the share; the mean moves by 1/3 of the gap.
-        assertThat(budget.spend(0.1, 0.1)).isCloseTo(0.2, within(1e-15));
-        assertThat(budget.mean).isCloseTo(0.05 + 0.05 / 3, within(1e-15));
+        // Sure everywhere (uncertainty at the floor): the whole share, from the first decision.
+        assertThat(budget.spend(0.1, 0.5)).isCloseTo(0.1, within(1e-15));
+        assertThat(budget.spend(0.1, 0.5)).isCloseTo(0.1, within(1e-15));
+        // An unsure query among them: the mean moves by a third of the gap, to 2/3, and the
+        // query gets 0.1 · 1 / (2/3).
+        assertThat(budget.spend(0.1, 1.0)).isCloseTo(0.15, within(1e-15));
+        assertThat(budget.mean).isCloseTo(2.0 / 3, within(1e-15));
+        // A changed share applies at once; the ranking stays: half as likely when sure.
+        assertThat(budget.spend(0.2, 0.5)).isCloseTo(0.2 * 0.5 / budget.mean, within(1e-15));
         // Over a long run of mixed queries the mean probability is the share.
         SplittableRandom random = new SplittableRandom(5);
         double sum = 0;
         int n = 20_000;
         for (int i = 0; i < n; i++) {
-            double raw = random.nextInt(4) == 0 ? 0.1 : 0.05;
-            sum += budget.spend(0.1, raw);
+            sum += budget.spend(0.1, random.nextInt(4) == 0 ? 1.0 : 0.5);
         }
         assertThat(sum / n).isCloseTo(0.1, within(0.002));
         // Never above 1.
-        Exploration.Budget tiny = new Exploration.Budget();
-        tiny.spend(1.0, 0.5);
-        assertThat(tiny.spend(1.0, 1.0)).isEqualTo(1.0);
+        Exploration.Budget wide = new Exploration.Budget();
+        wide.spend(0.9, 0.5);
+        assertThat(wide.spend(0.9, 1.0)).isEqualTo(1.0);
     }
 
     @Test
