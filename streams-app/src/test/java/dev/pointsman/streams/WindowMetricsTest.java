@@ -314,6 +314,8 @@ class WindowMetricsTest {
         shifted[Drift.oodBin(5.0)] = 20;
         assertThat(rows.get(2).getDrift()).isEqualTo(Drift.psi(reference, shifted));
         assertThat(rows.get(2).getEmbeddingShift()).isGreaterThan(0.9);
+        assertThat(rows.get(2).getDrifted()).isTrue();
+        assertThat(rows.get(1).getDrifted()).isFalse();
 
         List<Alert> alerts = f.alerts.readValuesToList();
         assertThat(alerts)

@@ -32,6 +32,12 @@ public class CatalogUpdate {
      */
     public boolean promoted;
 
+    /**
+     * For a verdict: whether the window raised a drift alert; the deciders then explore every query
+     * as if it were out of distribution until a window that did not.
+     */
+    public boolean drifted;
+
     /** For a verdict: the trend to route by, as in {@link WindowEvent}; null otherwise. */
     public String[] trendModels;
 
@@ -80,6 +86,7 @@ public class CatalogUpdate {
         u.version = w.windowEnd;
         u.fallback = fallback;
         u.promoted = promoted;
+        u.drifted = w.drifted;
         u.trendModels = w.trendModels;
         u.trendScores = w.trendScores;
         u.trendCosts = w.trendCosts;

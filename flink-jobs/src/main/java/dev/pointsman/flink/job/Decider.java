@@ -605,9 +605,15 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 }
             }
         }
+        // After a drift alert the whole pool's traffic is new: every query counts as unsure.
         double uncertainty =
-                Exploration.uncertainty(
-                        observed, settings.minObserved(), n.oodScore, settings.oodThreshold());
+                verdict != null && verdict.drifted
+                        ? 1.0
+                        : Exploration.uncertainty(
+                                observed,
+                                settings.minObserved(),
+                                n.oodScore,
+                                settings.oodThreshold());
         double probability =
                 budget == null
                         ? settings.exploration() * uncertainty

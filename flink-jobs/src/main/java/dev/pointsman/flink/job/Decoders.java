@@ -183,6 +183,7 @@ final class Decoders {
             w.auc = m.getAuc() == null ? Double.NaN : m.getAuc();
             w.trendAuc = m.getGlobalTrendAuc() == null ? Double.NaN : m.getGlobalTrendAuc();
             w.shadowQueries = m.getShadowQueries();
+            w.drifted = m.getDrifted();
             if (m.getTrendHalfLife() != null) {
                 w.trendHalfLifeMs = m.getTrendHalfLife() * (w.windowEnd - w.windowStart);
             }

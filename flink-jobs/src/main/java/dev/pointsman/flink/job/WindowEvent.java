@@ -32,6 +32,9 @@ public class WindowEvent {
      */
     public double trendHalfLifeMs = Double.NaN;
 
+    /** Whether the window raised a drift alert. */
+    public boolean drifted;
+
     public KafkaRecord source;
 
     public WindowEvent() {}

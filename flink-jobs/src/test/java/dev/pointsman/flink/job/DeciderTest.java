@@ -239,6 +239,32 @@ class DeciderTest {
         Neighbourhood far = hood("q");
         far.oodScore = 3.5; // above the default threshold of 3
         assertThat(Decider.decide(far, Pool.of(cat), 4).getExploreProbability()).isEqualTo(0.2);
+        // After a window with a drift alert every query is explored as an unsure one.
+        WindowEvent w = new WindowEvent();
+        w.pool = "p";
+        w.trendModels = new String[0];
+        w.trendScores = new double[0];
+        w.trendCosts = new double[0];
+        w.drifted = true;
+        assertThat(
+                        Decider.decide(
+                                        known,
+                                        Pool.of(cat),
+                                        4,
+                                        null,
+                                        CatalogUpdate.verdict(w, false, false))
+                                .getExploreProbability())
+                .isEqualTo(0.2);
+        w.drifted = false;
+        assertThat(
+                        Decider.decide(
+                                        known,
+                                        Pool.of(cat),
+                                        4,
+                                        null,
+                                        CatalogUpdate.verdict(w, false, false))
+                                .getExploreProbability())
+                .isEqualTo(0.1);
         // With the pool's budget a sure query gets the whole share while every query is sure,
         // and an out-of-distribution one 1 / (mean uncertainty) of it.
         Exploration.Budget budget = new Exploration.Budget();

@@ -125,6 +125,7 @@ public final class MetricsFinisher
         if (enough && shift != null && shift > t.embeddingShift()) {
             raised.add(alert(pool, "embedding-shift", shift, t.embeddingShift(), start, end));
         }
+        boolean drifted = !raised.isEmpty(); // only drift alerts so far
         for (Map.Entry<String, WindowAggregate.RouterStats> e : window.routers().entrySet()) {
             String router = e.getKey();
             WindowAggregate.RouterStats s = e.getValue();
@@ -159,6 +160,7 @@ public final class MetricsFinisher
                             .setExplored(window.explored())
                             .setTrendHalfLife(
                                     settings.trendHalfLife() > 0 ? settings.trendHalfLife() : null)
+                            .setDrifted(drifted)
                             .build();
             context.forward(new Record<>(pool, metrics, end));
             history.put(historyKey(pool, start, router), metricsCodec.encode(metrics));
@@ -187,12 +189,6 @@ public final class MetricsFinisher
 
         // A window that raised a drift alert ages the earlier outcomes four times as fast: the
         // traffic they describe is going away.
-        boolean drifted =
-                raised.stream()
-                        .anyMatch(
-                                a ->
-                                        a.getKind().equals("drift-psi")
-                                                || a.getKind().equals("embedding-shift"));
         double carry = Math.pow(settings.trendCarry(), drifted ? DRIFT_AGEING : 1);
         trendSums.values().forEach(total -> Arrays.setAll(total, i -> total[i] * carry));
         window.observed()
