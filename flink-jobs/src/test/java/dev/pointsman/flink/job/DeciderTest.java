@@ -17,6 +17,7 @@ import dev.pointsman.schemas.RoutingDecision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 class DeciderTest {
@@ -226,6 +227,17 @@ class DeciderTest {
                 .isEqualTo(explored.get(7));
     }
 
+    /** The exploration probability of a decision with k 4. */
+    private static double explore(
+            Neighbourhood n,
+            PoolCatalog cat,
+            @Nullable CatalogUpdate verdict,
+            Exploration.@Nullable Budget budget) {
+        return Decider.decide(
+                        n, Pool.of(cat), 4, null, verdict, Double.NaN, PriceHistory.EMPTY, budget)
+                .getExploreProbability();
+    }
+
     @Test
     void aWellObservedRegionIsExploredAtTheFloorAndAnOutOfDistributionOneAtTheFullShare() {
         PoolCatalog cat = catalog(Map.of("exploration", "0.2"), model("big", null));
@@ -246,53 +258,17 @@ class DeciderTest {
         w.trendScores = new double[0];
         w.trendCosts = new double[0];
         w.drifted = true;
-        assertThat(
-                        Decider.decide(
-                                        known,
-                                        Pool.of(cat),
-                                        4,
-                                        null,
-                                        CatalogUpdate.verdict(w, false, false))
-                                .getExploreProbability())
+        assertThat(explore(known, cat, CatalogUpdate.verdict(w, false, false), null))
                 .isEqualTo(0.2);
         w.drifted = false;
-        assertThat(
-                        Decider.decide(
-                                        known,
-                                        Pool.of(cat),
-                                        4,
-                                        null,
-                                        CatalogUpdate.verdict(w, false, false))
-                                .getExploreProbability())
+        assertThat(explore(known, cat, CatalogUpdate.verdict(w, false, false), null))
                 .isEqualTo(0.1);
         // With the pool's budget a sure query gets the whole share while every query is sure,
         // and an out-of-distribution one 1 / (mean uncertainty) of it.
         Exploration.Budget budget = new Exploration.Budget();
-        Decider.decide(known, Pool.of(cat), 4, null, null, Double.NaN, PriceHistory.EMPTY, budget);
-        assertThat(
-                        Decider.decide(
-                                        known,
-                                        Pool.of(cat),
-                                        4,
-                                        null,
-                                        null,
-                                        Double.NaN,
-                                        PriceHistory.EMPTY,
-                                        budget)
-                                .getExploreProbability())
-                .isCloseTo(0.2, within(1e-15));
-        assertThat(
-                        Decider.decide(
-                                        far,
-                                        Pool.of(cat),
-                                        4,
-                                        null,
-                                        null,
-                                        Double.NaN,
-                                        PriceHistory.EMPTY,
-                                        budget)
-                                .getExploreProbability())
-                .isCloseTo(0.2 / (0.5 + 0.5 / 3), within(1e-15));
+        explore(known, cat, null, budget);
+        assertThat(explore(known, cat, null, budget)).isCloseTo(0.2, within(1e-15));
+        assertThat(explore(far, cat, null, budget)).isCloseTo(0.2 / (0.5 + 0.5 / 3), within(1e-15));
         // A single-model pool has nothing to explore.
         for (int i = 0; i < 200; i++) {
             assertThat(Decider.decide(hood("q" + i), Pool.of(cat), 4).getExplore()).isFalse();
