@@ -371,13 +371,9 @@ class DeciderTest {
         w.trendModels = new String[] {"big", "gone"};
         w.trendScores = new double[] {0.6, 1.0};
         w.trendCosts = new double[] {0.3, 0.0};
-        RoutingDecision live =
-                Decider.decide(
-                        hood("q"),
-                        Pool.of(catalog),
-                        4,
-                        version,
-                        CatalogUpdate.verdict(w, false, false));
+        java.util.function.BiFunction<PoolCatalog, CatalogUpdate, RoutingDecision> decide =
+                (c, verdict) -> Decider.decide(hood("q"), Pool.of(c), 4, version, verdict);
+        RoutingDecision live = decide.apply(catalog, CatalogUpdate.verdict(w, false, false));
         assertThat(live.getFallback()).isNull();
         assertThat(live.getPredictions().get(0).getScore()).isCloseTo(0.7, within(1e-12));
         assertThat(live.getPredictions().get(0).getCost())
@@ -391,13 +387,7 @@ class DeciderTest {
                 .isCloseTo(0.5, within(1e-12));
         assertThat(ood.getChallengers()).as("no live trend, no challenger").isEmpty();
         // Once the referee has promoted the trained trend, it decides and the live one challenges.
-        RoutingDecision promoted =
-                Decider.decide(
-                        hood("q"),
-                        Pool.of(catalog),
-                        4,
-                        version,
-                        CatalogUpdate.verdict(w, false, true));
+        RoutingDecision promoted = decide.apply(catalog, CatalogUpdate.verdict(w, false, true));
         assertThat(promoted.getRouter()).isEqualTo("knn-shrunk");
         assertThat(promoted.getPredictions().get(0).getScore()).isCloseTo(0.5, within(1e-12));
         assertThat(promoted.getChallengers().get(0).getRouter()).isEqualTo("knn-shrunk@live-trend");
@@ -415,25 +405,9 @@ class DeciderTest {
                                 "trained-trend"),
                         model("big", null),
                         model("small", null));
-        assertThat(
-                        Decider.decide(
-                                        hood("q"),
-                                        Pool.of(trained),
-                                        4,
-                                        version,
-                                        CatalogUpdate.verdict(w, false, true))
-                                .getPredictions()
-                                .get(0)
-                                .getScore())
-                .isCloseTo(0.5, within(1e-12));
-        assertThat(
-                        Decider.decide(
-                                        hood("q"),
-                                        Pool.of(trained),
-                                        4,
-                                        version,
-                                        CatalogUpdate.verdict(w, false, true))
-                                .getChallengers())
+        RoutingDecision pinned = decide.apply(trained, CatalogUpdate.verdict(w, false, true));
+        assertThat(pinned.getPredictions().get(0).getScore()).isCloseTo(0.5, within(1e-12));
+        assertThat(pinned.getChallengers())
                 .as("a pool pinned to its trained trend has no challenger, promoted or not")
                 .isEmpty();
         assertThatThrownBy(() -> PoolSettings.parse("p", Map.of("shrink.prior", "yesterday")))
