@@ -413,6 +413,15 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
         return cost;
     }
 
+    /** Each model's ŝ and ĉ, in the catalog's name order. */
+    private static List<ModelPrediction> predictions(List<String> names, double[] s, double[] c) {
+        List<ModelPrediction> out = new ArrayList<>(names.size());
+        for (int m = 0; m < names.size(); m++) {
+            out.add(new ModelPrediction(names.get(m), s[m], c[m]));
+        }
+        return out;
+    }
+
     /**
      * The challenger of a live-trend pool's knn-shrunk {@code router}: the same neighbours shrunk
      * toward the trained trend, or toward the live one once the referee has {@code promoted} the
@@ -562,13 +571,10 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                                     scale,
                                     cs,
                                     cc);
-                    List<ModelPrediction> predicted = new ArrayList<>(models);
-                    for (int m = 0; m < models; m++) {
-                        predicted.add(new ModelPrediction(names.get(m), cs[m], cc[m]));
-                    }
                     challengers.add(
                             new ChallengerPrediction(
-                                    challengerOf(parametric.name(), promoted), predicted));
+                                    challengerOf(parametric.name(), promoted),
+                                    predictions(names, cs, cc)));
                 }
                 decidedBy = parametric.name();
                 version = parametric.version();
@@ -627,10 +633,7 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 }
             }
         }
-        List<ModelPrediction> predictions = new ArrayList<>(models);
-        for (int m = 0; m < models; m++) {
-            predictions.add(new ModelPrediction(names.get(m), s[m], c[m]));
-        }
+        List<ModelPrediction> predictions = predictions(names, s, c);
         // The explanation: the neighbours the kNN estimate used.
         List<NeighbourRef> refs = new ArrayList<>(used);
         for (int i = 0; i < used; i++) {

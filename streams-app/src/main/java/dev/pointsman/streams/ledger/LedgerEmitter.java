@@ -126,30 +126,27 @@ final class LedgerEmitter {
         for (String model : entry.predicted.keySet()) {
             observed.put(model, entry.outcomes.get(model));
         }
-        delta(
-                entry,
-                MetricDelta.shadow(
-                        entry.router,
-                        ShadowRow.of(
-                                entry.predicted,
-                                observed,
-                                entry.explored,
-                                entry.exploreProbability)));
+        shadow(entry, entry.router, entry.predicted, observed);
         // Each challenger on the same query, so its window's AUC is on the same shadow queries.
         entry.challengers.forEach(
                 (router, predicted) -> {
                     if (observed.keySet().containsAll(predicted.keySet())) {
-                        delta(
-                                entry,
-                                MetricDelta.shadow(
-                                        router,
-                                        ShadowRow.of(
-                                                predicted,
-                                                observed,
-                                                entry.explored,
-                                                entry.exploreProbability)));
+                        shadow(entry, router, predicted, observed);
                     }
                 });
+    }
+
+    private void shadow(
+            LedgerEntry entry,
+            String router,
+            Map<String, double[]> predicted,
+            Map<String, double[]> observed) {
+        delta(
+                entry,
+                MetricDelta.shadow(
+                        router,
+                        ShadowRow.of(
+                                predicted, observed, entry.explored, entry.exploreProbability)));
     }
 
     /** Whether {@code model}'s outcome of the entry has a score (not only a cost). */

@@ -235,15 +235,9 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         entry.explored = d.getExplore();
         entry.exploreProbability = d.getExploreProbability();
         entry.oodScore = d.getOodScore() == null ? Double.NaN : d.getOodScore();
-        for (ModelPrediction p : d.getPredictions()) {
-            entry.predicted.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
-        }
+        entry.predicted.putAll(pairs(d.getPredictions()));
         for (ChallengerPrediction c : d.getChallengers()) {
-            Map<String, double[]> predicted = new TreeMap<>();
-            for (ModelPrediction p : c.getPredictions()) {
-                predicted.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
-            }
-            entry.challengers.put(c.getRouter(), predicted);
+            entry.challengers.put(c.getRouter(), pairs(c.getPredictions()));
         }
         // Outcomes that came first for a model the decision did not predict (not in the pool's
         // catalog): their example would fail the routing job's intake, and the query's valid
@@ -513,5 +507,14 @@ public final class QueryLedger implements Processor<byte[], byte[], String, Ledg
         byte[] copy = new byte[b.remaining()];
         b.get(copy);
         return copy;
+    }
+
+    /** model → {ŝ, ĉ} of a decision's (or a challenger's) predictions. */
+    private static Map<String, double[]> pairs(List<ModelPrediction> predictions) {
+        Map<String, double[]> out = new TreeMap<>();
+        for (ModelPrediction p : predictions) {
+            out.put(p.getModel(), new double[] {p.getScore(), p.getCost()});
+        }
+        return out;
     }
 }
