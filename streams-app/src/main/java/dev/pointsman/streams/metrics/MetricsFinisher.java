@@ -119,13 +119,15 @@ public final class MetricsFinisher
         List<Alert> raised = new ArrayList<>();
         boolean enough = window.queries() >= settings.alerts().minQueries();
         TopologySettings.AlertThresholds t = settings.alerts();
-        if (enough && psi != null && psi > t.driftPsi()) {
+        boolean psiDrift = enough && psi != null && psi > t.driftPsi();
+        boolean embeddingDrift = enough && shift != null && shift > t.embeddingShift();
+        boolean drifted = psiDrift || embeddingDrift;
+        if (psiDrift) {
             raised.add(alert(pool, "drift-psi", psi, t.driftPsi(), start, end));
         }
-        if (enough && shift != null && shift > t.embeddingShift()) {
+        if (embeddingDrift) {
             raised.add(alert(pool, "embedding-shift", shift, t.embeddingShift(), start, end));
         }
-        boolean drifted = !raised.isEmpty(); // only drift alerts so far
         for (Map.Entry<String, WindowAggregate.RouterStats> e : window.routers().entrySet()) {
             String router = e.getKey();
             WindowAggregate.RouterStats s = e.getValue();
