@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -213,11 +214,12 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         DemoCommand.wipe(work);
 
         Files.createDirectories(out);
-        String report = report(label, bench, traffic, still, online, settleQueries());
+        // The bootstrap runs once per side, for the report and the JSON alike.
+        Paired paired = Paired.of(still, online, settleQueries());
+        String report = report(label, bench, traffic, still, online, paired);
         Files.writeString(out.resolve(label + ".md"), report);
         Files.writeString(out.resolve(label + "-windows.csv"), csv(still, online));
-        int settle = settleQueries();
-        Files.writeString(out.resolve(label + ".json"), summary(still, online, settle));
+        Files.writeString(out.resolve(label + ".json"), summary(still, online, paired));
         AdaptPlot.write(
                 still, online, "Adaptation through a shift: " + label, out.resolve(label + ".png"));
         if (queriesOut) {
@@ -235,7 +237,7 @@ public final class BenchAdaptCommand implements Callable<Integer> {
             TrafficSplit traffic,
             AdaptExperiment.Pass still,
             AdaptExperiment.Pass online,
-            int settle) {
+            Paired paired) {
         StringBuilder md = new StringBuilder();
         md.append("# bench adapt: ").append(label).append("\n\n");
         md.append(
@@ -273,10 +275,10 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         md.append(
                         "\nOn the same queries (AUC of both routers on every query both decided, before the"
                                 + " shift and after it but its first ")
-                .append(settle)
+                .append(paired.settle())
                 .append("; ± the bootstrap std of the difference):\n\n");
         for (boolean after : new boolean[] {false, true}) {
-            PairedQuality q = still.paired(online, after, settle);
+            PairedQuality q = paired.side(after);
             md.append(after ? "- after: " : "- before: ")
                     .append(
                             q == null
@@ -362,6 +364,29 @@ public final class BenchAdaptCommand implements Callable<Integer> {
      */
     static String summary(AdaptExperiment.Pass still, AdaptExperiment.Pass online, int settle)
             throws IOException {
+        return summary(still, online, Paired.of(still, online, settle));
+    }
+
+    /**
+     * Both passes on the same queries ({@link PairedQuality}): before the shift, and after it but
+     * its first {@code settle} queries; null where they share none.
+     */
+    record Paired(int settle, @Nullable PairedQuality before, @Nullable PairedQuality after) {
+        static Paired of(AdaptExperiment.Pass still, AdaptExperiment.Pass online, int settle) {
+            return new Paired(
+                    settle,
+                    still.paired(online, false, settle),
+                    still.paired(online, true, settle));
+        }
+
+        @Nullable PairedQuality side(boolean after) {
+            return after ? this.after : before;
+        }
+    }
+
+    private static String summary(
+            AdaptExperiment.Pass still, AdaptExperiment.Pass online, Paired pairs)
+            throws IOException {
         Map<String, Object> root = new LinkedHashMap<>();
         for (AdaptExperiment.Pass p : List.of(still, online)) {
             Map<String, Object> levels = new LinkedHashMap<>();
@@ -380,9 +405,9 @@ public final class BenchAdaptCommand implements Callable<Integer> {
         }
         root.put("examples_to_positive_lift", online.examplesToPositiveLift());
         Map<String, Object> paired = new LinkedHashMap<>();
-        paired.put("settle_queries", settle);
+        paired.put("settle_queries", pairs.settle());
         for (boolean after : new boolean[] {false, true}) {
-            PairedQuality q = still.paired(online, after, settle);
+            PairedQuality q = pairs.side(after);
             Map<String, Object> figures = new LinkedHashMap<>();
             if (q != null) {
                 figures.put("queries", q.queries());
