@@ -30,21 +30,14 @@ public final class Exploration {
     private Exploration() {}
 
     /**
-     * The exploration probability of one query, before the pool's {@link Budget} scales it: the
-     * share times {@link #uncertainty}.
+     * max(floor, unseen, ood) of the class comment, in [{@value #FLOOR}, 1]: a query's exploration
+     * probability is the pool's share times this, before its {@link Budget} scales it.
      *
-     * @param share the pool's exploration budget, in [0, 1]
      * @param observed per model, how many of the query's neighbours observed it
      * @param minObserved observations per model that count as enough; 0 disables the unseen term
      * @param oodScore the query's out-of-distribution score, NaN when unknown
      * @param oodThreshold a score above this is out of distribution
      */
-    public static double probability(
-            double share, int[] observed, int minObserved, double oodScore, double oodThreshold) {
-        return share * uncertainty(observed, minObserved, oodScore, oodThreshold);
-    }
-
-    /** max(floor, unseen, ood) of the class comment, in [{@value #FLOOR}, 1]. */
     public static double uncertainty(
             int[] observed, int minObserved, double oodScore, double oodThreshold) {
         double uncertainty = FLOOR;

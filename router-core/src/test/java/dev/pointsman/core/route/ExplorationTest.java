@@ -10,20 +10,24 @@ class ExplorationTest {
     @Test
     void theShareGoesWhereTheRouterIsLeastSure() {
         // Every model seen by at least 3 neighbours: the floor, half the share.
-        assertThat(Exploration.probability(0.1, new int[] {3, 7}, 3, 0.0, 3.0)).isEqualTo(0.05);
+        assertThat(0.1 * Exploration.uncertainty(new int[] {3, 7}, 3, 0.0, 3.0)).isEqualTo(0.05);
         // One model seen by 2 of the 3 neighbours wanted: 1/3 unseen, under the floor.
-        assertThat(Exploration.probability(0.1, new int[] {2, 7}, 3, 0.0, 3.0)).isEqualTo(0.05);
+        assertThat(0.1 * Exploration.uncertainty(new int[] {2, 7}, 3, 0.0, 3.0)).isEqualTo(0.05);
         // One model seen by 1 of the 3 neighbours wanted: 2/3 of the share.
-        assertThat(Exploration.probability(0.1, new int[] {1, 7}, 3, 0.0, 3.0))
+        assertThat(0.1 * Exploration.uncertainty(new int[] {1, 7}, 3, 0.0, 3.0))
                 .isCloseTo(0.1 * 2 / 3, within(1e-15));
         // A model nobody nearby observed: the whole share.
-        assertThat(Exploration.probability(0.1, new int[] {0, 7}, 3, 0.0, 3.0)).isEqualTo(0.1);
+        assertThat(0.1 * Exploration.uncertainty(new int[] {0, 7}, 3, 0.0, 3.0)).isEqualTo(0.1);
         // Out of distribution: the whole share, however well observed the neighbours are.
-        assertThat(Exploration.probability(0.1, new int[] {9, 9}, 3, 3.5, 3.0)).isEqualTo(0.1);
+        assertThat(0.1 * Exploration.uncertainty(new int[] {9, 9}, 3, 3.5, 3.0)).isEqualTo(0.1);
         // An unknown OOD score (NaN) and min-observed 0 leave the floor.
-        assertThat(Exploration.probability(0.1, new int[] {0, 0}, 0, Double.NaN, 3.0))
+        assertThat(0.1 * Exploration.uncertainty(new int[] {0, 0}, 0, Double.NaN, 3.0))
                 .isEqualTo(0.05);
-        assertThat(Exploration.probability(0, new int[] {0}, 3, 9, 3)).isZero();
+        // A pool with no share explores nothing, however unsure.
+        assertThat(
+                        new Exploration.Budget()
+                                .spend(0, Exploration.uncertainty(new int[] {0}, 3, 9, 3)))
+                .isZero();
     }
 
     @Test
