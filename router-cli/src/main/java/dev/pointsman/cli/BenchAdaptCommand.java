@@ -109,11 +109,12 @@ public final class BenchAdaptCommand implements Callable<Integer> {
     @Option(
             names = "--online-prior",
             paramLabel = "PRIOR",
-            defaultValue = PoolSettings.LIVE_TREND,
+            defaultValue = PoolSettings.REFERENCE,
             description =
                     "What the online pass's knn-shrunk shrinks toward (the pool's shrink.prior):"
-                            + " live-trend (the streams app's windows) or trained-trend (the"
-                            + " trainer's window). Default: ${DEFAULT-VALUE}.")
+                            + " reference (a linear router fitted on the fully observed examples,"
+                            + " moved by the neighbours), live-trend (the streams app's windows) or"
+                            + " trained-trend (the trainer's window). Default: ${DEFAULT-VALUE}.")
     String onlinePrior;
 
     @Option(

@@ -547,8 +547,13 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
             if (parametric.trained() instanceof KnnShrinkage shrinkage) {
                 // Out of distribution: the neighbours are far, so lean harder on the trend.
                 double scale = n.oodScore > settings.oodThreshold() ? OOD_SHRINK : 1.0;
-                KnnShrinkage live =
+                // A reference pool whose trainer had too few fully observed examples for a
+                // reference follows the live trend meanwhile.
+                boolean followsTraffic =
                         settings.liveTrend()
+                                || (settings.referencePrior() && shrinkage.reference() == null);
+                KnnShrinkage live =
+                        followsTraffic
                                 ? recent(shrinkage, verdict, column, prices, settings.spend())
                                 : shrinkage;
                 // A live-trend pool's other prior is its challenger (the trained trend, or the
@@ -556,7 +561,24 @@ final class Decider extends CatalogGate<Neighbourhood, KeyedBytes> {
                 // pool is pinned to it and has none.
                 boolean promoted = verdict != null && verdict.promoted && live != shrinkage;
                 KnnShrinkage champion = promoted ? shrinkage : live;
-                champion.estimate(neighbours, weights, used, outcomes, ips, priors, scale, s, c);
+                boolean fromReference =
+                        settings.referencePrior()
+                                && n.vector != null
+                                && shrinkage.estimateFromReference(
+                                        Vectors.l2Normalized(n.vector),
+                                        neighbours,
+                                        weights,
+                                        used,
+                                        outcomes,
+                                        propensities,
+                                        ips,
+                                        scale,
+                                        s,
+                                        c);
+                if (!fromReference) {
+                    champion.estimate(
+                            neighbours, weights, used, outcomes, ips, priors, scale, s, c);
+                }
                 if (live != shrinkage) {
                     double[] cs = new double[models];
                     double[] cc = new double[models];

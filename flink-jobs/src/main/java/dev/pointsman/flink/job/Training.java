@@ -3,6 +3,7 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.eval.Splits;
 import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.KnnShrunkTrainer;
+import dev.pointsman.core.route.LinearPredictor;
 import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.RouterTrainer;
@@ -21,8 +22,8 @@ import java.util.List;
 /**
  * Fits a router-core router on a pool's recent examples; what it learned ships as bytes ({@link
  * TrainedRouters}): a {@link UtilityPredictor} for the parametric routers, a {@link KnnShrinkage}
- * (k, α and the trend, not the index) for knn-shrunk, whose neighbours come from the shards like
- * knn-K's.
+ * (k, α and the trend, not the index, with a reference router where the examples allow one) for
+ * knn-shrunk, whose neighbours come from the shards like knn-K's.
  */
 final class Training {
     private Training() {}
@@ -67,7 +68,9 @@ final class Training {
                         propensities);
         if (router.kind() == RouterSpec.Kind.KNN_SHRUNK) {
             // Applied to the k neighbours the shards find: it may not choose more.
-            return new KnnShrunkTrainer(k).fitLeaveOneOut(all, seed);
+            KnnShrinkage shrinkage = new KnnShrunkTrainer(k).fitLeaveOneOut(all, seed);
+            LinearPredictor reference = KnnShrunkTrainer.fitReference(all, seed);
+            return reference == null ? shrinkage : shrinkage.withReference(reference);
         }
         RouterTrainer trainer = Routers.of(router);
         int[] rows = new int[examples.size()];

@@ -7,8 +7,13 @@ import static org.assertj.core.api.Assertions.within;
 import dev.pointsman.core.route.Exploration;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnShrinkage;
+import dev.pointsman.core.route.KnnShrunkTrainer;
+import dev.pointsman.core.route.LinearPredictor;
+import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.core.route.TrainingSet;
 import dev.pointsman.core.spend.PriceHistory;
+import dev.pointsman.core.vector.VectorSet;
 import dev.pointsman.flink.support.Neighbourhood;
 import dev.pointsman.schemas.CatalogModel;
 import dev.pointsman.schemas.ModelPrediction;
@@ -411,7 +416,126 @@ class DeciderTest {
                 .as("a pool pinned to its trained trend has no challenger, promoted or not")
                 .isEmpty();
         assertThatThrownBy(() -> PoolSettings.parse("p", Map.of("shrink.prior", "yesterday")))
-                .hasMessageContaining("shrink.prior must be live-trend or trained-trend");
+                .hasMessageContaining(
+                        "shrink.prior must be live-trend, trained-trend or reference");
+    }
+
+    @Test
+    void aReferencePoolStartsFromItsReferenceAtTheQueryAndOnlyLiveRowsMoveIt() {
+        List<float[]> vectors = new ArrayList<>();
+        double[][] scores = new double[120][];
+        double[][] costs = new double[120][];
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 120; i++) {
+            float x = (float) random.nextGaussian();
+            vectors.add(new float[] {x, (float) random.nextGaussian()});
+            scores[i] = new double[] {x > 0 ? 1 : 0, 0.6};
+            costs[i] = new double[] {0.1, 0.01};
+        }
+        TrainingSet seed =
+                new TrainingSet(
+                        VectorSet.ofNormalized(vectors),
+                        new Outcomes(List.of("big", "small"), scores, costs));
+        LinearPredictor reference = KnnShrunkTrainer.fitReference(seed, 1);
+        assertThat(reference).isNotNull();
+        KnnShrinkage shrinkage =
+                new KnnShrinkage(
+                                2,
+                                2,
+                                GlobalTrend.of(new double[] {0.2, 0.9}, new double[] {0.5, 0.05}),
+                                new boolean[] {true, true})
+                        .withReference(reference);
+        Decider.Parametric version =
+                new Decider.Parametric("knn-shrunk", 9, List.of("big", "small"), shrinkage);
+        PoolCatalog catalog =
+                catalog(
+                        Map.of(
+                                "router",
+                                "knn-shrunk",
+                                "exploration",
+                                "0",
+                                "shrink.prior",
+                                "reference"),
+                        model("big", null),
+                        model("small", null));
+        double[] p = new double[2];
+        double[] pc = new double[2];
+        reference.predict(new float[] {1f, 0f}, p, pc);
+        for (int m = 0; m < 2; m++) {
+            p[m] = Math.min(1, Math.max(0, p[m]));
+            pc[m] = Math.max(0, pc[m]);
+        }
+        Neighbourhood seeded = hood("q");
+        seeded.vector = new float[] {3f, 0f}; // normalised before the reference reads it
+        RoutingDecision d = Decider.decide(seeded, Pool.of(catalog), 4, version, null);
+        // Every neighbour observed both models with certainty: knn-shrunk over them (k 2, α 2)
+        // toward the reference's prediction instead of the trend.
+        double[] q = {(1.6 + 2 * p[0]) / 4, (1.2 + 2 * p[1]) / 4};
+        double[] qc = {(0.2 + 2 * pc[0]) / 4, (0.02 + 2 * pc[1]) / 4};
+        assertThat(d.getPredictions().get(0).getScore()).isCloseTo(q[0], within(1e-12));
+        assertThat(d.getPredictions().get(1).getScore()).isCloseTo(q[1], within(1e-12));
+        assertThat(d.getPredictions().get(0).getCost()).isCloseTo(qc[0], within(1e-12));
+        assertThat(p[0]).as("big scores where x₀ > 0").isGreaterThan(0.7);
+
+        // Neighbour d observed big only (a live query that chose it): it moves that estimate.
+        // Level δ = (0.8 − q_big) / (1 + α/M); ŝ_big = (0.8 + 2(q_big + δ)) / 3, ŝ_small = q_small
+        // + δ; costs scaled by r = (0.1 + qc_big) / (qc_big + qc_big).
+        Neighbourhood live = hood("q");
+        live.vector = new float[] {3f, 0f};
+        live.scores[3 * 3 + 2] = Double.NaN;
+        RoutingDecision moved = Decider.decide(live, Pool.of(catalog), 4, version, null);
+        double level = (0.8 - q[0]) / 2;
+        double r = (0.1 + qc[0]) / (2 * qc[0]);
+        assertThat(moved.getPredictions().get(0).getScore())
+                .isCloseTo((0.8 + 2 * (q[0] + level)) / 3, within(1e-12));
+        assertThat(moved.getPredictions().get(1).getScore()).isCloseTo(q[1] + level, within(1e-12));
+        assertThat(moved.getPredictions().get(0).getCost())
+                .isCloseTo((0.1 + 2 * qc[0] * r) / 3, within(1e-12));
+        assertThat(moved.getPredictions().get(1).getCost()).isCloseTo(qc[1] * r, within(1e-12));
+        assertThat(moved.getChallengers()).isEmpty();
+
+        // Without a reference (too few fully observed examples) the pool follows the live trend
+        // meanwhile, as a live-trend pool does: big toward the live 0.6, (2·0.8 + 2·0.6) / 4.
+        WindowEvent w = new WindowEvent();
+        w.pool = "p";
+        w.windowEnd = 60_000;
+        w.trendModels = new String[] {"big", "small"};
+        w.trendScores = new double[] {0.6, 0.9};
+        w.trendCosts = new double[] {0.3, 0.05};
+        Decider.Parametric plain =
+                new Decider.Parametric(
+                        "knn-shrunk",
+                        10,
+                        List.of("big", "small"),
+                        new KnnShrinkage(
+                                2,
+                                2,
+                                GlobalTrend.of(new double[] {0.2, 0.9}, new double[] {0.5, 0.05}),
+                                new boolean[] {true, true}));
+        RoutingDecision unseeded =
+                Decider.decide(
+                        seeded, Pool.of(catalog), 4, plain, CatalogUpdate.verdict(w, false, false));
+        assertThat(unseeded.getPredictions().get(0).getScore()).isCloseTo(0.7, within(1e-12));
+        assertThat(unseeded.getChallengers()).hasSize(1);
+
+        // A live-trend pool running the same version ignores the reference: its trained trend.
+        PoolCatalog trend =
+                catalog(
+                        Map.of(
+                                "router",
+                                "knn-shrunk",
+                                "exploration",
+                                "0",
+                                "shrink.prior",
+                                "live-trend"),
+                        model("big", null),
+                        model("small", null));
+        assertThat(
+                        Decider.decide(seeded, Pool.of(trend), 4, version, null)
+                                .getPredictions()
+                                .get(0)
+                                .getScore())
+                .isCloseTo(0.5, within(1e-12));
     }
 
     @Test

@@ -85,7 +85,15 @@ class FallbackIT {
             try {
                 kit.catalog(
                         POOL,
-                        Map.of("router", "knn-shrunk", "exploration", "0", "fallback.windows", "2"),
+                        Map.of(
+                                "router",
+                                "knn-shrunk",
+                                "exploration",
+                                "0",
+                                "fallback.windows",
+                                "2",
+                                "shrink.prior",
+                                "live-trend"),
                         RouterTestKit.model("big", null),
                         RouterTestKit.model("small", null));
                 kit.bigAndSmallExamples(POOL, 40);

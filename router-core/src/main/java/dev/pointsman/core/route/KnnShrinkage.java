@@ -18,12 +18,22 @@ public final class KnnShrinkage {
     private final double priorStrength;
     private final GlobalTrend trend;
     private final boolean[] observed;
+    private final @Nullable LinearPredictor reference;
 
     /**
      * @param observed per model, whether any training example observed it: where none did, {@link
      *     #estimate} falls back to the caller's prior instead of the trend's 0
      */
     public KnnShrinkage(int k, double priorStrength, GlobalTrend trend, boolean[] observed) {
+        this(k, priorStrength, trend, observed, null);
+    }
+
+    private KnnShrinkage(
+            int k,
+            double priorStrength,
+            GlobalTrend trend,
+            boolean[] observed,
+            @Nullable LinearPredictor reference) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be > 0, got " + k);
         }
@@ -34,8 +44,30 @@ public final class KnnShrinkage {
         this.priorStrength = priorStrength;
         this.trend = trend;
         this.observed = observed.clone();
+        this.reference = reference;
     }
 
+    /**
+     * The same k, α and trend, with {@code reference}: a linear router fitted on the examples that
+     * observed every model with certainty, for {@link #estimateFromReference}.
+     */
+    public KnnShrinkage withReference(LinearPredictor reference) {
+        if (reference.modelCount() != observed.length) {
+            throw new IllegalArgumentException(
+                    "fitted for "
+                            + observed.length
+                            + " models, reference for "
+                            + reference.modelCount());
+        }
+        return new KnnShrinkage(k, priorStrength, trend, observed, reference);
+    }
+
+    /** The reference router, or null where the trainer had too few fully observed examples. */
+    public @Nullable LinearPredictor reference() {
+        return reference;
+    }
+
+    /** Writes k, α, the trend and the observed models; the reference is written by the caller. */
     void writeTo(DataOutput out) throws IOException {
         out.writeInt(k);
         out.writeDouble(priorStrength);
@@ -77,7 +109,7 @@ public final class KnnShrinkage {
             c[m] = known[m] ? costs[m] : trend.meanCost(m);
             seen[m] = known[m] || observed[m];
         }
-        return new KnnShrinkage(k, priorStrength, GlobalTrend.of(s, c), seen);
+        return new KnnShrinkage(k, priorStrength, GlobalTrend.of(s, c), seen, reference);
     }
 
     public double priorStrength() {
@@ -160,8 +192,94 @@ public final class KnnShrinkage {
                 neighbours, w, count, k, support, propensities, target, alpha, scores, costs);
     }
 
+    /**
+     * {@code shrink.prior reference}: each model's estimate starts from the reference router's
+     * prediction at the query (a score clipped to [0, 1], a cost to at least 0) and is moved in two
+     * steps, each by {@link #estimate}'s rule with the step before as its prior in place of the
+     * trend. First by the reference rows among the neighbours (rows that observed every model with
+     * certainty, such as the pool's seed): where the query is near them this is knn-shrunk over
+     * them, shrunk toward the reference instead of a global trend. Then by the other neighbours,
+     * the live examples, observed for the chosen model and, where explored, for the others
+     * (inverse-propensity weighted). So where the traffic stays what the seed described, live rows
+     * agree with the step before and the estimate stays near it; after a shift, when the new
+     * traffic's live rows are the nearest, their outcomes move it, first by their shared level,
+     * then model by model as each is observed, from the reference's ranking of the models rather
+     * than from one trend for every query. Without any neighbour it is the reference's prediction.
+     *
+     * @param propensities per support row and model (1 where certain), to tell reference rows
+     * @param ips the same where some neighbour was explored, or null where none was
+     * @return false where there is no reference (the caller estimates as it would otherwise)
+     */
+    public boolean estimateFromReference(
+            float[] unitQuery,
+            Neighbour[] neighbours,
+            double @Nullable [] weights,
+            int count,
+            Outcomes support,
+            double[][] propensities,
+            double @Nullable [][] ips,
+            double strengthScale,
+            double[] scores,
+            double[] costs) {
+        if (reference == null) {
+            return false;
+        }
+        int models = support.modelCount();
+        if (models != observed.length) {
+            throw new IllegalArgumentException(
+                    "fitted for " + observed.length + " models, asked for " + models);
+        }
+        double[] priorScores = new double[models];
+        double[] priorCosts = new double[models];
+        reference.predict(unitQuery, priorScores, priorCosts);
+        for (int m = 0; m < models; m++) {
+            priorScores[m] = Math.min(1.0, Math.max(0.0, priorScores[m]));
+            priorCosts[m] = Math.max(0.0, priorCosts[m]);
+        }
+        Neighbour[][] parts = {new Neighbour[count], new Neighbour[count]};
+        double[][] partWeights = {new double[count], new double[count]};
+        int[] sizes = new int[2];
+        for (int j = 0; j < count; j++) {
+            int part = isReferenceRow(support, propensities, neighbours[j].index()) ? 0 : 1;
+            parts[part][sizes[part]] = neighbours[j];
+            partWeights[part][sizes[part]] = weights == null ? 1.0 : weights[j];
+            sizes[part]++;
+        }
+        double alpha = priorStrength * strengthScale;
+        boolean costsKnown = support.hasCosts();
+        for (int part = 0; part < 2; part++) {
+            KnnPredictor.estimateWeighted(
+                    parts[part],
+                    partWeights[part],
+                    sizes[part],
+                    k,
+                    support,
+                    part == 0 ? null : ips,
+                    GlobalTrend.of(priorScores, costsKnown ? priorCosts : null),
+                    alpha,
+                    scores,
+                    costs);
+            System.arraycopy(scores, 0, priorScores, 0, models);
+            if (costsKnown) {
+                System.arraycopy(costs, 0, priorCosts, 0, models);
+            }
+        }
+        return true;
+    }
+
+    /** Whether support row {@code row} observed every model with certainty. */
+    static boolean isReferenceRow(Outcomes support, double[][] propensities, int row) {
+        double[] rowScores = support.scores()[row];
+        for (int m = 0; m < rowScores.length; m++) {
+            if (Double.isNaN(rowScores[m]) || propensities[row][m] < 1.0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
-        return "k " + k + ", α " + priorStrength;
+        return "k " + k + ", α " + priorStrength + (reference == null ? "" : ", reference");
     }
 }

@@ -115,6 +115,32 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         return shrinkage;
     }
 
+    /** Fewest examples observed for every model with certainty that a reference is fitted on. */
+    public static final int MIN_REFERENCE = 100;
+
+    /**
+     * The reference router of {@code shrink.prior reference} ({@link
+     * KnnShrinkage#estimateFromReference}): a ridge regression of every model's score and cost
+     * ({@link RidgeTrainer#crossValidated}) fitted on the examples that observed every model with
+     * certainty; null with fewer than {@value #MIN_REFERENCE} of them.
+     */
+    public static @Nullable LinearPredictor fitReference(TrainingSet all, long seed) {
+        int[] rows = IntStream.range(0, all.size()).filter(i -> certainForAll(all, i)).toArray();
+        if (rows.length < MIN_REFERENCE) {
+            return null;
+        }
+        return RidgeTrainer.crossValidated(all.select(rows), seed);
+    }
+
+    private static boolean certainForAll(TrainingSet set, int row) {
+        for (int m = 0; m < set.outcomes().modelCount(); m++) {
+            if (Double.isNaN(set.outcomes().scores()[row][m]) || set.propensity(row, m) < 1.0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Fewest complete examples that choose k and α by routing quality. */
     static final int MIN_COMPLETE = 10;
 

@@ -1,6 +1,7 @@
 package dev.pointsman.core.route;
 
 import dev.pointsman.core.spend.SpendSettings;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -23,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  *     fallback.min-queries}; default {@value #DEFAULT_FALLBACK_MIN_QUERIES})
  * @param halfLifeS an example's weight halves every this many seconds of age ({@code
  *     decay.half-life-s}; 0, the default, is no decay)
- * @param liveTrend whether knn-shrunk shrinks toward the live windows' trend ({@code shrink.prior}
- *     {@code live-trend}, the default) or only toward the trend it was trained with ({@code
- *     trained-trend}: a pool, or a benchmark's static pass, that should not follow the traffic)
+ * @param prior what knn-shrunk shrinks toward ({@code shrink.prior}): the live windows' trend
+ *     ({@code live-trend}, the default), only the trend it was trained with ({@code trained-trend}:
+ *     a pool, or a benchmark's static pass, that should not follow the traffic), or the prediction
+ *     at the query of a linear router fitted on the fully observed examples, corrected by the live
+ *     neighbours alone ({@code reference}; {@link KnnShrinkage#estimateFromReference})
  * @param dimension the embedding dimension the pool expects ({@code dimension}), or null for any
  * @param embedder the embedder the pool expects ({@code embedder}), or null for any
  * @param router the router the pool runs ({@code router}), or null for the job's plain kNN
@@ -40,7 +43,7 @@ public record PoolSettings(
         int fallbackWindows,
         int fallbackMinQueries,
         double halfLifeS,
-        boolean liveTrend,
+        String prior,
         @Nullable Integer dimension,
         @Nullable String embedder,
         @Nullable RouterSpec router,
@@ -52,11 +55,22 @@ public record PoolSettings(
     public static final int DEFAULT_FALLBACK_WINDOWS = 3;
     public static final int DEFAULT_FALLBACK_MIN_QUERIES = 10;
 
-    /** The key that says what knn-shrunk shrinks toward, and its two values. */
+    /** The key that says what knn-shrunk shrinks toward, and its values. */
     public static final String PRIOR = "shrink.prior";
 
     public static final String LIVE_TREND = "live-trend";
     public static final String TRAINED_TREND = "trained-trend";
+    public static final String REFERENCE = "reference";
+
+    /** Whether knn-shrunk shrinks toward the live windows' trend. */
+    public boolean liveTrend() {
+        return prior.equals(LIVE_TREND);
+    }
+
+    /** Whether knn-shrunk starts from its reference router's prediction at the query. */
+    public boolean referencePrior() {
+        return prior.equals(REFERENCE);
+    }
 
     /**
      * The name a challenger's predictions and windows carry: {@code router@variant}, e.g. {@code
@@ -74,13 +88,21 @@ public record PoolSettings(
     }
 
     /**
-     * {@code value} if it is one of {@value #PRIOR}'s two values; otherwise an error that starts
-     * with {@code setting}, the name the user typed.
+     * {@code value} if it is one of {@value #PRIOR}'s values; otherwise an error that starts with
+     * {@code setting}, the name the user typed.
      */
     public static String checkPrior(String value, String setting) {
-        if (!value.equals(LIVE_TREND) && !value.equals(TRAINED_TREND)) {
+        if (!List.of(LIVE_TREND, TRAINED_TREND, REFERENCE).contains(value)) {
             throw new IllegalArgumentException(
-                    setting + " must be " + LIVE_TREND + " or " + TRAINED_TREND + ", got " + value);
+                    setting
+                            + " must be "
+                            + LIVE_TREND
+                            + ", "
+                            + TRAINED_TREND
+                            + " or "
+                            + REFERENCE
+                            + ", got "
+                            + value);
         }
         return value;
     }
@@ -116,7 +138,7 @@ public record PoolSettings(
                     DEFAULT_FALLBACK_WINDOWS,
                     DEFAULT_FALLBACK_MIN_QUERIES,
                     0,
-                    true,
+                    REFERENCE,
                     null,
                     null,
                     null,
@@ -160,7 +182,7 @@ public record PoolSettings(
         double halfLifeS = number(pool, defaults, "decay.half-life-s", 0, 1e12, false, 0);
         String prior =
                 checkPrior(
-                        defaults.getOrDefault(PRIOR, LIVE_TREND),
+                        defaults.getOrDefault(PRIOR, REFERENCE),
                         "catalog of " + pool + ": default " + PRIOR);
         Integer dimension =
                 defaults.containsKey("dimension")
@@ -194,7 +216,7 @@ public record PoolSettings(
                 fallbackWindows,
                 fallbackMinQueries,
                 halfLifeS,
-                prior.equals(LIVE_TREND),
+                prior,
                 dimension,
                 defaults.get("embedder"),
                 router,
@@ -264,7 +286,7 @@ public record PoolSettings(
                 fallbackWindows,
                 fallbackMinQueries,
                 halfLifeS,
-                liveTrend,
+                prior,
                 dimension,
                 embedder,
                 router,

@@ -2,6 +2,7 @@ package dev.pointsman.core.route;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -24,7 +25,19 @@ public final class TrainedRouters {
     private static final byte NEURAL = 3;
     private static final byte KNN_SHRINKAGE = 4;
 
+    /** A {@link KnnShrinkage} with its reference router: the shrinkage, then the linear router. */
+    private static final byte KNN_SHRINKAGE_REFERENCE = 5;
+
     private TrainedRouters() {}
+
+    private static KnnShrinkage readWithReference(DataInput in) throws IOException {
+        KnnShrinkage shrinkage = KnnShrinkage.readFrom(in);
+        try {
+            return shrinkage.withReference(LinearPredictor.readFrom(in));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("corrupt knn-shrunk router: " + e.getMessage(), e);
+        }
+    }
 
     /** The bytes of {@code trained}, as {@link #decode} reads them. */
     public static byte[] encode(Object trained) {
@@ -42,8 +55,12 @@ public final class TrainedRouters {
                 out.writeByte(NEURAL);
                 n.writeTo(out);
             } else if (trained instanceof KnnShrinkage s) {
-                out.writeByte(KNN_SHRINKAGE);
+                LinearPredictor reference = s.reference();
+                out.writeByte(reference == null ? KNN_SHRINKAGE : KNN_SHRINKAGE_REFERENCE);
                 s.writeTo(out);
+                if (reference != null) {
+                    reference.writeTo(out);
+                }
             } else {
                 throw new IllegalArgumentException(
                         trained.getClass().getSimpleName() + " is not a router a trainer ships");
@@ -76,6 +93,7 @@ public final class TrainedRouters {
                         case LINEAR -> LinearPredictor.readFrom(in);
                         case NEURAL -> NeuralTrainer.NeuralPredictor.readFrom(in);
                         case KNN_SHRINKAGE -> KnnShrinkage.readFrom(in);
+                        case KNN_SHRINKAGE_REFERENCE -> readWithReference(in);
                         default -> throw new IOException("unknown router kind " + kind);
                     };
             if (in.available() > 0) {
