@@ -1,6 +1,7 @@
 package dev.pointsman.core.route;
 
 import dev.pointsman.core.eval.RoutingQuality;
+import dev.pointsman.core.eval.SeedStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -165,7 +166,7 @@ public final class RidgeTrainer implements RouterTrainer {
         }
         int best = 0;
         for (int p = 1; p < quality.length; p++) {
-            if (mean(quality[p]) > mean(quality[best])) {
+            if (SeedStats.mean(quality[p]) > SeedStats.mean(quality[best])) {
                 best = p;
             }
         }
@@ -175,7 +176,7 @@ public final class RidgeTrainer implements RouterTrainer {
             for (int f = 0; f < CV_FOLDS; f++) {
                 gap[f] = quality[best][f] - quality[p][f];
             }
-            if (mean(gap) <= standardError(gap)) {
+            if (SeedStats.mean(gap) <= standardError(gap)) {
                 chosenPenalty = p;
             }
         }
@@ -184,23 +185,9 @@ public final class RidgeTrainer implements RouterTrainer {
         return predictor(all.weights, all.intercepts, first, models);
     }
 
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double v : values) {
-            sum += v;
-        }
-        return sum / values.length;
-    }
-
-    /** The standard error of the mean of {@code values} (0 where it is not a number). */
+    /** The standard error of the mean of {@code values}. */
     private static double standardError(double[] values) {
-        double m = mean(values);
-        double squares = 0;
-        for (double v : values) {
-            squares += (v - m) * (v - m);
-        }
-        double error = Math.sqrt(squares / (values.length - 1) / values.length);
-        return Double.isNaN(error) ? 0 : error;
+        return SeedStats.std(values) / Math.sqrt(values.length);
     }
 
     /**

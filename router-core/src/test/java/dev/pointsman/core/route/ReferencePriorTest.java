@@ -48,23 +48,18 @@ class ReferencePriorTest {
         new Neighbour(0, 0.9f), new Neighbour(1, 0.8f), new Neighbour(2, 0.7f)
     };
 
+    /** The estimate from the first {@code count} of {@link #NEIGHBOURS}, unweighted. */
+    private static boolean estimate(
+            KnnShrinkage shrinkage, int count, double[][] ips, double[] s, double[] c) {
+        return shrinkage.estimateFromReference(
+                QUERY, NEIGHBOURS, null, count, SUPPORT, PROPENSITIES, ips, 1.0, s, c);
+    }
+
     @Test
     void referenceRowsRefineTheReferenceThenLiveRowsMoveItByTheirLevelAndOwnOutcomes() {
         double[] s = new double[2];
         double[] c = new double[2];
-        boolean used =
-                shrinkage(2)
-                        .estimateFromReference(
-                                QUERY,
-                                NEIGHBOURS,
-                                null,
-                                3,
-                                SUPPORT,
-                                PROPENSITIES,
-                                PROPENSITIES,
-                                1.0,
-                                s,
-                                c);
+        boolean used = estimate(shrinkage(2), 3, PROPENSITIES, s, c);
         assertThat(used).isTrue();
         // Step 1, the reference row 0 (every model observed, certain) toward the reference's
         // 0.7 / 0.4 and 2 / 0: ŝ = (1 + 2·0.7) / 3 = 0.8 and (1 + 2·0.4) / 3 = 0.6; ĉ = (2 + 2·2) /
@@ -87,16 +82,12 @@ class ReferencePriorTest {
     void nearReferenceRowsOnlyItIsKnnShrunkTowardTheReferenceAndWithNoneTheReferenceItself() {
         double[] s = new double[2];
         double[] c = new double[2];
-        shrinkage(2)
-                .estimateFromReference(
-                        QUERY, NEIGHBOURS, null, 1, SUPPORT, PROPENSITIES, null, 1.0, s, c);
+        estimate(shrinkage(2), 1, null, s, c);
         assertThat(s[0]).isCloseTo(0.8, within(1e-12));
         assertThat(s[1]).isCloseTo(0.6, within(1e-12));
         assertThat(c[0]).isCloseTo(2.0, within(1e-12));
         assertThat(c[1]).isCloseTo(1.0 / 3, within(1e-12));
-        shrinkage(2)
-                .estimateFromReference(
-                        QUERY, NEIGHBOURS, null, 0, SUPPORT, PROPENSITIES, null, 1.0, s, c);
+        estimate(shrinkage(2), 0, null, s, c);
         assertThat(s).containsExactly(0.7, 0.4);
         assertThat(c).containsExactly(2.0, 0.0);
     }
@@ -110,19 +101,7 @@ class ReferencePriorTest {
                         GlobalTrend.of(new double[] {0.9, 0.9}, new double[] {1, 1}),
                         new boolean[] {true, true});
         double[] s = {-1, -1};
-        assertThat(
-                        plain.estimateFromReference(
-                                QUERY,
-                                NEIGHBOURS,
-                                null,
-                                3,
-                                SUPPORT,
-                                PROPENSITIES,
-                                PROPENSITIES,
-                                1.0,
-                                s,
-                                new double[2]))
-                .isFalse();
+        assertThat(estimate(plain, 3, PROPENSITIES, s, new double[2])).isFalse();
         assertThat(s).containsExactly(-1, -1);
     }
 
@@ -134,28 +113,8 @@ class ReferencePriorTest {
         assertThat(decoded.toString()).isEqualTo(fitted.toString()).endsWith("reference");
         double[][] before = {new double[2], new double[2]};
         double[][] after = {new double[2], new double[2]};
-        fitted.estimateFromReference(
-                QUERY,
-                NEIGHBOURS,
-                null,
-                3,
-                SUPPORT,
-                PROPENSITIES,
-                PROPENSITIES,
-                1.0,
-                before[0],
-                before[1]);
-        decoded.estimateFromReference(
-                QUERY,
-                NEIGHBOURS,
-                null,
-                3,
-                SUPPORT,
-                PROPENSITIES,
-                PROPENSITIES,
-                1.0,
-                after[0],
-                after[1]);
+        estimate(fitted, 3, PROPENSITIES, before[0], before[1]);
+        estimate(decoded, 3, PROPENSITIES, after[0], after[1]);
         assertThat(after).isDeepEqualTo(before);
         // A trend's ageing toward the live windows keeps the reference.
         assertThat(
