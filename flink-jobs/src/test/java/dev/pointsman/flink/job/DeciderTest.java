@@ -60,6 +60,14 @@ class DeciderTest {
                 .build();
     }
 
+    /** A knn-shrunk pool of big and small, no exploration, shrinking toward {@code prior}. */
+    private static PoolCatalog knnShrunk(String prior) {
+        return catalog(
+                Map.of("router", "knn-shrunk", "exploration", "0", "shrink.prior", prior),
+                model("big", null),
+                model("small", null));
+    }
+
     private static CatalogModel model(String name, Double prior) {
         return CatalogModel.newBuilder()
                 .setName(name)
@@ -399,17 +407,7 @@ class DeciderTest {
         assertThat(promoted.getChallengers().get(0).getPredictions().get(0).getScore())
                 .isCloseTo(0.7, within(1e-12));
         // A pool that keeps its trained trend ignores the live one.
-        PoolCatalog trained =
-                catalog(
-                        Map.of(
-                                "router",
-                                "knn-shrunk",
-                                "exploration",
-                                "0",
-                                "shrink.prior",
-                                "trained-trend"),
-                        model("big", null),
-                        model("small", null));
+        PoolCatalog trained = knnShrunk("trained-trend");
         RoutingDecision pinned = decide.apply(trained, CatalogUpdate.verdict(w, false, true));
         assertThat(pinned.getPredictions().get(0).getScore()).isCloseTo(0.5, within(1e-12));
         assertThat(pinned.getChallengers())
@@ -447,17 +445,7 @@ class DeciderTest {
                         .withReference(reference);
         Decider.Parametric version =
                 new Decider.Parametric("knn-shrunk", 9, List.of("big", "small"), shrinkage);
-        PoolCatalog catalog =
-                catalog(
-                        Map.of(
-                                "router",
-                                "knn-shrunk",
-                                "exploration",
-                                "0",
-                                "shrink.prior",
-                                "reference"),
-                        model("big", null),
-                        model("small", null));
+        PoolCatalog catalog = knnShrunk("reference");
         double[] p = new double[2];
         double[] pc = new double[2];
         reference.predict(new float[] {1f, 0f}, p, pc);
@@ -519,17 +507,7 @@ class DeciderTest {
         assertThat(unseeded.getChallengers()).hasSize(1);
 
         // A live-trend pool running the same version ignores the reference: its trained trend.
-        PoolCatalog trend =
-                catalog(
-                        Map.of(
-                                "router",
-                                "knn-shrunk",
-                                "exploration",
-                                "0",
-                                "shrink.prior",
-                                "live-trend"),
-                        model("big", null),
-                        model("small", null));
+        PoolCatalog trend = knnShrunk("live-trend");
         assertThat(
                         Decider.decide(seeded, Pool.of(trend), 4, version, null)
                                 .getPredictions()

@@ -30,8 +30,8 @@ public final class AdaptExperiment {
     /**
      * @param window metric window of the streams app, e.g. {@code 10s}
      * @param onlinePrior what the online pass's knn-shrunk shrinks toward ({@code shrink.prior}:
-     *     {@code live-trend} or {@code trained-trend}); the static pass always keeps its trained
-     *     trend
+     *     {@code reference}, {@code live-trend} or {@code trained-trend}); the static pass always
+     *     keeps its trained trend
      */
     public record Settings(
             Path dir,
