@@ -78,7 +78,7 @@ public final class Splits {
     }
 
     /** A seeded Fisher–Yates shuffle of a copy of {@code rows}. */
-    static int[] shuffled(int[] rows, long seed) {
+    public static int[] shuffled(int[] rows, long seed) {
         int[] out = rows.clone();
         Random random = new Random(seed);
         for (int i = out.length - 1; i > 0; i--) {

@@ -125,20 +125,17 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      * certainty; null with fewer than {@value #MIN_REFERENCE} of them.
      */
     public static @Nullable LinearPredictor fitReference(TrainingSet all, long seed) {
-        int[] rows = IntStream.range(0, all.size()).filter(i -> certainForAll(all, i)).toArray();
+        TrainingSet.Complete complete = all.completeRows();
+        // Complete rows of weight 1: every model observed with certainty.
+        int[] rows =
+                IntStream.range(0, complete.size())
+                        .filter(i -> complete.weights()[i] == 1.0)
+                        .map(i -> complete.rows()[i])
+                        .toArray();
         if (rows.length < MIN_REFERENCE) {
             return null;
         }
         return RidgeTrainer.crossValidated(all.select(rows), seed);
-    }
-
-    private static boolean certainForAll(TrainingSet set, int row) {
-        for (int m = 0; m < set.outcomes().modelCount(); m++) {
-            if (Double.isNaN(set.outcomes().scores()[row][m]) || set.propensity(row, m) < 1.0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Fewest complete examples that choose k and α by routing quality. */

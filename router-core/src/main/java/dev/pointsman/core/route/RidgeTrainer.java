@@ -2,6 +2,7 @@ package dev.pointsman.core.route;
 
 import dev.pointsman.core.eval.RoutingQuality;
 import dev.pointsman.core.eval.SeedStats;
+import dev.pointsman.core.eval.Splits;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -133,27 +134,20 @@ public final class RidgeTrainer implements RouterTrainer {
                     "cross-validation needs at least " + 2 * CV_FOLDS + " rows, got " + n);
         }
         int models = rows.outcomes().modelCount();
-        int[] order = java.util.stream.IntStream.range(0, n).toArray();
-        java.util.Random random = new java.util.Random(seed);
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Splits.shuffled(java.util.stream.IntStream.range(0, n).toArray(), seed);
         double[][] quality = new double[CV_PENALTY_GRID.length][CV_FOLDS];
         for (int f = 0; f < CV_FOLDS; f++) {
-            List<Integer> fit = new ArrayList<>();
-            List<Integer> held = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                (i % CV_FOLDS == f ? held : fit).add(order[i]);
+            int[] held = new int[(n - f + CV_FOLDS - 1) / CV_FOLDS];
+            int[] fit = new int[n - held.length];
+            for (int i = 0, h = 0, r = 0; i < n; i++) {
+                if (i % CV_FOLDS == f) {
+                    held[h++] = order[i];
+                } else {
+                    fit[r++] = order[i];
+                }
             }
-            TrainingSet heldOut = rows.select(held.stream().mapToInt(Integer::intValue).toArray());
-            Solutions solved =
-                    solve(
-                            rows.select(fit.stream().mapToInt(Integer::intValue).toArray()),
-                            CV_PENALTY_GRID,
-                            null);
+            TrainingSet heldOut = rows.select(held);
+            Solutions solved = solve(rows.select(fit), CV_PENALTY_GRID, null);
             for (int p = 0; p < CV_PENALTY_GRID.length; p++) {
                 int[] chosen = new int[solved.weights[p].length];
                 Arrays.fill(chosen, p);
