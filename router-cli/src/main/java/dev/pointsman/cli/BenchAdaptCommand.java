@@ -114,7 +114,9 @@ public final class BenchAdaptCommand implements Callable<Integer> {
                     "What the online pass's knn-shrunk shrinks toward (the pool's shrink.prior):"
                             + " reference (a linear router fitted on the fully observed examples,"
                             + " moved by the neighbours), live-trend (the streams app's windows) or"
-                            + " trained-trend (the trainer's window). Default: ${DEFAULT-VALUE}.")
+                            + " trained-trend (the trainer's window). The static pass takes"
+                            + " the same prior, or trained-trend for live-trend (it sees no live"
+                            + " window). Default: ${DEFAULT-VALUE}.")
     String onlinePrior;
 
     @Option(

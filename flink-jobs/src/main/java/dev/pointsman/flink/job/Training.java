@@ -3,7 +3,6 @@ package dev.pointsman.flink.job;
 import dev.pointsman.core.eval.Splits;
 import dev.pointsman.core.route.KnnShrinkage;
 import dev.pointsman.core.route.KnnShrunkTrainer;
-import dev.pointsman.core.route.LinearPredictor;
 import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.RouterSpec;
 import dev.pointsman.core.route.RouterTrainer;
@@ -68,9 +67,8 @@ final class Training {
                         propensities);
         if (router.kind() == RouterSpec.Kind.KNN_SHRUNK) {
             // Applied to the k neighbours the shards find: it may not choose more.
-            KnnShrinkage shrinkage = new KnnShrunkTrainer(k).fitLeaveOneOut(all, seed);
-            LinearPredictor reference = KnnShrunkTrainer.fitReference(all, seed);
-            return reference == null ? shrinkage : shrinkage.withReference(reference);
+            KnnShrunkTrainer trainer = new KnnShrunkTrainer(k);
+            return trainer.withFittedReference(trainer.fitLeaveOneOut(all, seed), all, seed);
         }
         RouterTrainer trainer = Routers.of(router);
         int[] rows = new int[examples.size()];

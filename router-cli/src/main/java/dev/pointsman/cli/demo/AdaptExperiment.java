@@ -30,8 +30,9 @@ public final class AdaptExperiment {
     /**
      * @param window metric window of the streams app, e.g. {@code 10s}
      * @param onlinePrior what the online pass's knn-shrunk shrinks toward ({@code shrink.prior}:
-     *     {@code reference}, {@code live-trend} or {@code trained-trend}); the static pass always
-     *     keeps its trained trend
+     *     {@code reference}, {@code live-trend} or {@code trained-trend}); the static pass takes
+     *     the same prior but for {@code live-trend}, where it keeps its trained trend ({@link
+     *     #staticPrior})
      */
     public record Settings(
             Path dir,
@@ -45,6 +46,16 @@ public final class AdaptExperiment {
             double exploration,
             String router,
             String onlinePrior) {}
+
+    /**
+     * The static pass's {@code shrink.prior}: the online pass's, the same router without feedback,
+     * except that nothing live reaches it, so a live trend becomes the trained one.
+     */
+    static String staticPrior(String onlinePrior) {
+        return onlinePrior.equals(PoolSettings.LIVE_TREND)
+                ? PoolSettings.TRAINED_TREND
+                : onlinePrior;
+    }
 
     /**
      * One pass: the closed windows and alerts, when the traffic shifted, and per window (by start)
@@ -335,10 +346,9 @@ public final class AdaptExperiment {
                     pool,
                     s.router(),
                     s.exploration(),
-                    // Static: nothing live reaches the router, the windows' trend neither.
                     Map.of(
                             PoolSettings.PRIOR,
-                            online ? s.onlinePrior() : PoolSettings.TRAINED_TREND),
+                            online ? s.onlinePrior() : staticPrior(s.onlinePrior())),
                     data,
                     traffic.seed(),
                     stack.embedder(),

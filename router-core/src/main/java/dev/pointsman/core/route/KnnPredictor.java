@@ -19,6 +19,7 @@ public final class KnnPredictor implements UtilityPredictor {
     private final boolean weighted;
     private final double priorStrength;
     private final double temperature;
+    private final @Nullable LinearPredictor reference;
 
     public KnnPredictor(
             ExactKnn index,
@@ -42,6 +43,24 @@ public final class KnnPredictor implements UtilityPredictor {
             boolean weighted,
             double priorStrength,
             double temperature) {
+        this(index, support, trend, k, weighted, priorStrength, temperature, null);
+    }
+
+    /**
+     * @param reference where not null, each query's estimate shrinks toward this router's
+     *     prediction at the query ({@link KnnShrinkage#referencePrior}) instead of toward the
+     *     trend: {@code knn-ref}, the offline form of the streaming job's {@code shrink.prior
+     *     reference}
+     */
+    KnnPredictor(
+            ExactKnn index,
+            Outcomes support,
+            GlobalTrend trend,
+            int k,
+            boolean weighted,
+            double priorStrength,
+            double temperature,
+            @Nullable LinearPredictor reference) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be > 0, got " + k);
         }
@@ -61,6 +80,7 @@ public final class KnnPredictor implements UtilityPredictor {
             throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
         }
         this.temperature = temperature;
+        this.reference = reference;
     }
 
     @Override
@@ -76,13 +96,17 @@ public final class KnnPredictor implements UtilityPredictor {
     @Override
     public void predict(float[] unitQuery, double[] scores, double[] costs) {
         Neighbour[] neighbours = index.search(unitQuery, k);
+        GlobalTrend prior =
+                reference == null
+                        ? trend
+                        : KnnShrinkage.referencePrior(reference, unitQuery, support.hasCosts());
         if (temperature != Double.POSITIVE_INFINITY) {
             estimateWeighted(
                     neighbours,
                     kernelWeights(neighbours, neighbours.length, temperature),
                     neighbours.length,
                     support,
-                    trend,
+                    prior,
                     priorStrength,
                     scores,
                     costs);
@@ -92,7 +116,7 @@ public final class KnnPredictor implements UtilityPredictor {
                 neighbours,
                 neighbours.length,
                 support,
-                trend,
+                prior,
                 weighted,
                 priorStrength,
                 scores,

@@ -19,13 +19,15 @@ public final class KnnShrinkage {
     private final GlobalTrend trend;
     private final boolean[] observed;
     private final @Nullable LinearPredictor reference;
+    private final int referenceK;
+    private final double referenceStrength;
 
     /**
      * @param observed per model, whether any training example observed it: where none did, {@link
      *     #estimate} falls back to the caller's prior instead of the trend's 0
      */
     public KnnShrinkage(int k, double priorStrength, GlobalTrend trend, boolean[] observed) {
-        this(k, priorStrength, trend, observed, null);
+        this(k, priorStrength, trend, observed, null, k, priorStrength);
     }
 
     private KnnShrinkage(
@@ -33,7 +35,9 @@ public final class KnnShrinkage {
             double priorStrength,
             GlobalTrend trend,
             boolean[] observed,
-            @Nullable LinearPredictor reference) {
+            @Nullable LinearPredictor reference,
+            int referenceK,
+            double referenceStrength) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be > 0, got " + k);
         }
@@ -45,13 +49,33 @@ public final class KnnShrinkage {
         this.trend = trend;
         this.observed = observed.clone();
         this.reference = reference;
+        if (referenceK <= 0) {
+            throw new IllegalArgumentException("reference k must be > 0, got " + referenceK);
+        }
+        if (!(referenceStrength >= 0)) {
+            throw new IllegalArgumentException(
+                    "reference prior strength must be >= 0, got " + referenceStrength);
+        }
+        this.referenceK = referenceK;
+        this.referenceStrength = referenceStrength;
     }
 
     /**
      * The same k, α and trend, with {@code reference}: a linear router fitted on the examples that
-     * observed every model with certainty, for {@link #estimateFromReference}.
+     * observed every model with certainty, for {@link #estimateFromReference}, whose first step
+     * uses the same k and α.
      */
     public KnnShrinkage withReference(LinearPredictor reference) {
+        return withReference(reference, k, priorStrength);
+    }
+
+    /**
+     * {@link #withReference(LinearPredictor)} whose first step, by the reference rows, takes its
+     * own {@code referenceK} and {@code referenceStrength} (chosen for a prior at the query rather
+     * than a trend; {@link KnnShrunkTrainer#withFittedReference}).
+     */
+    public KnnShrinkage withReference(
+            LinearPredictor reference, int referenceK, double referenceStrength) {
         if (reference.modelCount() != observed.length) {
             throw new IllegalArgumentException(
                     "fitted for "
@@ -59,7 +83,18 @@ public final class KnnShrinkage {
                             + " models, reference for "
                             + reference.modelCount());
         }
-        return new KnnShrinkage(k, priorStrength, trend, observed, reference);
+        return new KnnShrinkage(
+                k, priorStrength, trend, observed, reference, referenceK, referenceStrength);
+    }
+
+    /** k of {@link #estimateFromReference}'s first step. */
+    public int referenceK() {
+        return referenceK;
+    }
+
+    /** α of {@link #estimateFromReference}'s first step. */
+    public double referenceStrength() {
+        return referenceStrength;
     }
 
     /** The reference router, or null where the trainer had too few fully observed examples. */
@@ -109,7 +144,14 @@ public final class KnnShrinkage {
             c[m] = known[m] ? costs[m] : trend.meanCost(m);
             seen[m] = known[m] || observed[m];
         }
-        return new KnnShrinkage(k, priorStrength, GlobalTrend.of(s, c), seen, reference);
+        return new KnnShrinkage(
+                k,
+                priorStrength,
+                GlobalTrend.of(s, c),
+                seen,
+                reference,
+                referenceK,
+                referenceStrength);
     }
 
     public double priorStrength() {
@@ -197,9 +239,10 @@ public final class KnnShrinkage {
      * prediction at the query (a score clipped to [0, 1], a cost to at least 0) and is moved in two
      * steps, each by {@link #estimate}'s rule with the step before as its prior in place of the
      * trend. First by the reference rows among the neighbours (rows that observed every model with
-     * certainty, such as the pool's seed): where the query is near them this is knn-shrunk over
-     * them, shrunk toward the reference instead of a global trend. Then by the other neighbours,
-     * the live examples, observed for the chosen model and, where explored, for the others
+     * certainty, such as the pool's seed), with that step's own k and α ({@link #referenceK},
+     * {@link #referenceStrength}): where the query is near them this is knn-shrunk over them,
+     * shrunk toward the reference instead of a global trend. Then by the other neighbours, the live
+     * examples, observed for the chosen model and, where explored, for the others
      * (inverse-propensity weighted). So where the traffic stays what the seed described, live rows
      * agree with the step before and the estimate stays near it; after a shift, when the new
      * traffic's live rows are the nearest, their outcomes move it, first by their shared level,
@@ -229,13 +272,8 @@ public final class KnnShrinkage {
             throw new IllegalArgumentException(
                     "fitted for " + observed.length + " models, asked for " + models);
         }
-        double[] priorScores = new double[models];
-        double[] priorCosts = new double[models];
-        reference.predict(unitQuery, priorScores, priorCosts);
-        for (int m = 0; m < models; m++) {
-            priorScores[m] = Math.min(1.0, Math.max(0.0, priorScores[m]));
-            priorCosts[m] = Math.max(0.0, priorCosts[m]);
-        }
+        boolean costsKnown = support.hasCosts();
+        GlobalTrend prior = referencePrior(reference, unitQuery, costsKnown);
         Neighbour[][] parts = {new Neighbour[count], new Neighbour[count]};
         double[][] partWeights = {new double[count], new double[count]};
         int[] sizes = new int[2];
@@ -245,26 +283,46 @@ public final class KnnShrinkage {
             partWeights[part][sizes[part]] = weights == null ? 1.0 : weights[j];
             sizes[part]++;
         }
-        double alpha = priorStrength * strengthScale;
-        boolean costsKnown = support.hasCosts();
         for (int part = 0; part < 2; part++) {
             KnnPredictor.estimateWeighted(
                     parts[part],
                     partWeights[part],
                     sizes[part],
-                    k,
+                    part == 0 ? referenceK : k,
                     support,
                     part == 0 ? null : ips,
-                    GlobalTrend.of(priorScores, costsKnown ? priorCosts : null),
-                    alpha,
+                    prior,
+                    (part == 0 ? referenceStrength : priorStrength) * strengthScale,
                     scores,
                     costs);
-            System.arraycopy(scores, 0, priorScores, 0, models);
-            if (costsKnown) {
-                System.arraycopy(costs, 0, priorCosts, 0, models);
-            }
+            prior = GlobalTrend.of(scores, costsKnown ? costs : null);
         }
         return true;
+    }
+
+    /**
+     * The prior the reference sets at a query: its predicted scores clipped to [0, 1] and, where
+     * {@code costs}, its predicted costs clipped to at least 0.
+     */
+    static GlobalTrend referencePrior(LinearPredictor reference, float[] unitQuery, boolean costs) {
+        int models = reference.modelCount();
+        double[] s = new double[models];
+        double[] c = new double[models];
+        reference.predict(unitQuery, s, c);
+        return clippedPrior(s, costs ? c : null);
+    }
+
+    /** A prior of {@code scores} clipped to [0, 1] and {@code costs} (if any) to at least 0. */
+    static GlobalTrend clippedPrior(double[] scores, double @Nullable [] costs) {
+        double[] s = new double[scores.length];
+        double[] c = costs == null ? null : new double[costs.length];
+        for (int m = 0; m < s.length; m++) {
+            s[m] = Math.min(1.0, Math.max(0.0, scores[m]));
+            if (c != null) {
+                c[m] = Math.max(0.0, costs[m]);
+            }
+        }
+        return GlobalTrend.of(s, c);
     }
 
     /** Whether support row {@code row} observed every model with certainty. */
@@ -280,6 +338,12 @@ public final class KnnShrinkage {
 
     @Override
     public String toString() {
-        return "k " + k + ", α " + priorStrength + (reference == null ? "" : ", reference");
+        return "k "
+                + k
+                + ", α "
+                + priorStrength
+                + (reference == null
+                        ? ""
+                        : ", reference (k " + referenceK + ", α " + referenceStrength + ")");
     }
 }

@@ -18,6 +18,12 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     static final int[] K_GRID = {5, 10, 20, 50, 100, 200};
     static final double[] ALPHA_GRID = {0, 1, 2, 5, 10, 20, 50, 100};
 
+    /**
+     * knn-ref's α grid: the kNN grid, then stronger priors up to where the neighbours weigh a few
+     * percent, since its prior (the reference at the query) is worth trusting more than a trend.
+     */
+    static final double[] REFERENCE_ALPHA_GRID = {0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+
     /** Kernel temperatures {@code knn-kernel} tries, infinite (uniform weights) first. */
     static final double[] TEMPERATURE_GRID = {Double.POSITIVE_INFINITY, 0.2, 0.1, 0.05, 0.02};
 
@@ -25,6 +31,8 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     private final int[] kGrid;
     private final double[] temperatureGrid;
+    private final boolean referencePrior;
+    private final double[] alphaGrid;
     private int chosenK;
     private double chosenAlpha;
     private double chosenTemperature = Double.POSITIVE_INFINITY;
@@ -48,7 +56,23 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      * α. Only {@link #fit} tries temperatures; {@link #fitLeaveOneOut} keeps uniform weights.
      */
     public KnnShrunkTrainer(int kLimit, boolean kernel) {
+        this(kLimit, kernel, false);
+    }
+
+    /**
+     * {@code knn-ref}: knn-shrunk shrinking each query's estimate toward a reference router's
+     * prediction at the query instead of toward the global trend, the offline form of the streaming
+     * job's {@code shrink.prior reference}. {@link #fit} fits the reference on the training split
+     * ({@link RidgeTrainer#crossValidated}) and chooses k and α with it.
+     */
+    public static KnnShrunkTrainer withReferencePrior() {
+        return new KnnShrunkTrainer(Integer.MAX_VALUE, false, true);
+    }
+
+    private KnnShrunkTrainer(int kLimit, boolean kernel, boolean referencePrior) {
         this.temperatureGrid = kernel ? TEMPERATURE_GRID : UNIFORM;
+        this.referencePrior = referencePrior;
+        this.alphaGrid = referencePrior ? REFERENCE_ALPHA_GRID : ALPHA_GRID;
         if (kLimit <= 0) {
             throw new IllegalArgumentException("k limit must be > 0, got " + kLimit);
         }
@@ -58,7 +82,9 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     @Override
     public String name() {
-        return temperatureGrid.length > 1 ? "knn-kernel" : "knn-shrunk";
+        return referencePrior
+                ? "knn-ref"
+                : temperatureGrid.length > 1 ? "knn-kernel" : "knn-shrunk";
     }
 
     @Override
@@ -70,10 +96,32 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         IntStream.range(0, validation.size())
                 .parallel()
                 .forEach(i -> neighbours[i] = index.search(validation.vectors().row(i), maxK));
-        choose(neighbours, train, trend, validation.outcomes(), null, temperatureGrid);
+        LinearPredictor reference =
+                referencePrior ? RidgeTrainer.crossValidated(train, seed) : null;
+        GlobalTrend[] priors = new GlobalTrend[validation.size()];
+        for (int i = 0; i < priors.length; i++) {
+            priors[i] =
+                    reference == null
+                            ? trend
+                            : KnnShrinkage.referencePrior(
+                                    reference,
+                                    validation.vectors().row(i),
+                                    train.outcomes().hasCosts());
+        }
+        choose(neighbours, train, priors, validation.outcomes(), null, temperatureGrid);
         shrinkage = new KnnShrinkage(chosenK, chosenAlpha, trend, observed(train.outcomes()));
+        if (reference != null) {
+            shrinkage = shrinkage.withReference(reference);
+        }
         return new KnnPredictor(
-                index, train.outcomes(), trend, chosenK, false, chosenAlpha, chosenTemperature);
+                index,
+                train.outcomes(),
+                trend,
+                chosenK,
+                false,
+                chosenAlpha,
+                chosenTemperature,
+                reference);
     }
 
     /**
@@ -107,7 +155,9 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                 .parallel()
                 .forEach(i -> neighbours[i] = withoutSelf(index, all, rows[i], maxK));
         if (byQuality) {
-            choose(neighbours, all, trend, all.outcomes().select(rows), weights, UNIFORM);
+            GlobalTrend[] priors = new GlobalTrend[rows.length];
+            java.util.Arrays.fill(priors, trend);
+            choose(neighbours, all, priors, all.outcomes().select(rows), weights, UNIFORM);
         } else {
             chooseBySquaredError(neighbours, all, trend, rows);
         }
@@ -125,17 +175,56 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      * certainty; null with fewer than {@value #MIN_REFERENCE} of them.
      */
     public static @Nullable LinearPredictor fitReference(TrainingSet all, long seed) {
+        int[] rows = referenceRows(all);
+        return rows.length < MIN_REFERENCE
+                ? null
+                : RidgeTrainer.crossValidated(all.select(rows), seed);
+    }
+
+    /** The examples observed for every model with certainty: complete rows of weight 1. */
+    private static int[] referenceRows(TrainingSet all) {
         TrainingSet.Complete complete = all.completeRows();
-        // Complete rows of weight 1: every model observed with certainty.
-        int[] rows =
-                IntStream.range(0, complete.size())
-                        .filter(i -> complete.weights()[i] == 1.0)
-                        .map(i -> complete.rows()[i])
-                        .toArray();
+        return IntStream.range(0, complete.size())
+                .filter(i -> complete.weights()[i] == 1.0)
+                .map(i -> complete.rows()[i])
+                .toArray();
+    }
+
+    /**
+     * {@code live} (fitted by {@link #fitLeaveOneOut}) with the reference router of {@link
+     * #fitReference} and the k and α of {@link KnnShrinkage#estimateFromReference}'s first step,
+     * chosen as {@code knn-ref} chooses them offline: by routing quality with the
+     * one-standard-error rule over the reference grid, each reference example held out in turn
+     * among the others, from the prior the reference gives it without having seen it (its
+     * cross-validation fold's fit). A prior at the query is worth trusting more than one trend, so
+     * this step usually takes a larger α than the live step's. {@code live} as it is with fewer
+     * than {@value #MIN_REFERENCE} reference examples.
+     */
+    public KnnShrinkage withFittedReference(KnnShrinkage live, TrainingSet all, long seed) {
+        int[] rows = referenceRows(all);
         if (rows.length < MIN_REFERENCE) {
-            return null;
+            return live;
         }
-        return RidgeTrainer.crossValidated(all.select(rows), seed);
+        TrainingSet reference = all.select(rows);
+        RidgeTrainer.CrossFit fit = RidgeTrainer.crossFitted(reference, seed);
+        ExactKnn index = new ExactKnn(reference.vectors());
+        int[] held = sample(reference.size(), MAX_HELD_OUT, seed);
+        int maxK = Math.min(kGrid[kGrid.length - 1], reference.size() - 1);
+        Neighbour[][] neighbours = new Neighbour[held.length][];
+        GlobalTrend[] priors = new GlobalTrend[held.length];
+        double[][] costs = fit.heldOut().costs();
+        for (int i = 0; i < held.length; i++) {
+            priors[i] =
+                    KnnShrinkage.clippedPrior(
+                            fit.heldOut().scores()[held[i]], costs == null ? null : costs[held[i]]);
+        }
+        IntStream.range(0, held.length)
+                .parallel()
+                .forEach(i -> neighbours[i] = withoutSelf(index, reference, held[i], maxK));
+        KnnShrunkTrainer step = new KnnShrunkTrainer(kGrid[kGrid.length - 1], false, true);
+        step.choose(
+                neighbours, reference, priors, reference.outcomes().select(held), null, UNIFORM);
+        return live.withReference(fit.predictor(), step.chosenK, step.chosenAlpha);
     }
 
     /** Fewest complete examples that choose k and α by routing quality. */
@@ -179,13 +268,13 @@ public final class KnnShrunkTrainer implements RouterTrainer {
 
     /**
      * Sets the first (k, α) of the grid with the best routing quality of the estimate from {@code
-     * support} over {@code neighbours}, one list per row of {@code truth}, weighted by {@code
-     * weights} (null: uniform).
+     * support} over {@code neighbours}, one list and one prior per row of {@code truth}, weighted
+     * by {@code weights} (null: uniform).
      */
     private void choose(
             Neighbour[][] neighbours,
             TrainingSet support,
-            GlobalTrend trend,
+            GlobalTrend[] priors,
             Outcomes truth,
             double @Nullable [] weights,
             double[] temperatures) {
@@ -223,7 +312,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                             k,
                                             support.outcomes(),
                                             support.propensities(),
-                                            trend,
+                                            priors[i],
                                             alpha,
                                             s[i],
                                             costs ? c[i] : new double[models]);
@@ -312,13 +401,13 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      * window's partial feedback), where a lightly shrunk estimate's noise decides.
      */
     private double searchGrid(int size, GridScore score) {
-        List<int[]> pairs = new ArrayList<>(); // {k, index into ALPHA_GRID}
+        List<int[]> pairs = new ArrayList<>(); // {k, index into alphaGrid}
         List<double[]> scores = new ArrayList<>();
         int best = -1;
         for (int k : kGrid) {
             int kk = Math.min(k, size);
-            for (int a = 0; a < ALPHA_GRID.length; a++) {
-                double[] q = score.of(kk, ALPHA_GRID[a]);
+            for (int a = 0; a < alphaGrid.length; a++) {
+                double[] q = score.of(kk, alphaGrid[a]);
                 if (best < 0 || q[0] > scores.get(best)[0]) {
                     best = pairs.size();
                 }
@@ -341,7 +430,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
             }
         }
         chosenK = pairs.get(chosen)[0];
-        chosenAlpha = ALPHA_GRID[pairs.get(chosen)[1]];
+        chosenAlpha = alphaGrid[pairs.get(chosen)[1]];
         return scores.get(chosen)[0];
     }
 

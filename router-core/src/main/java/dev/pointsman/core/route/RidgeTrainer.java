@@ -13,16 +13,24 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code linear}: one ridge regression per model for the score and one for the cost, with an
- * unpenalised intercept. One penalty for the scores and one for the costs are chosen together on
- * the validation split by routing quality ({@link RoutingQuality}); {@code linear-mse} chooses each
- * target's penalty by its mean squared error instead. Solved in closed form (Cholesky on the
- * centred Gram matrix), so training is deterministic.
+ * unpenalised intercept, one penalty for every target chosen by routing quality ({@link
+ * RoutingQuality}) cross-validated over the training split with the one-standard-error rule ({@link
+ * #crossValidated}). The ablation rows choose on the validation split instead: {@code linear-val}
+ * one penalty for the scores and one for the costs by routing quality, {@code linear-mse} each
+ * target's penalty by its mean squared error. Solved in closed form (Cholesky on the centred Gram
+ * matrix), so training is deterministic.
  */
 public final class RidgeTrainer implements RouterTrainer {
     static final double[] PENALTY_GRID = {1e-3, 1e-2, 1e-1, 1, 10, 100, 1000};
 
-    /** How the penalties are chosen on the validation split. */
+    /** How the penalties are chosen. */
     public enum Selection {
+        /**
+         * One penalty for every target by routing quality over {@value #CV_FOLDS} folds of the
+         * training split ({@link #crossValidated}); where the folds cannot score a penalty (too few
+         * rows observed for every model), {@link #ROUTING_QUALITY} on the validation split.
+         */
+        CROSS_VALIDATED,
         /** One penalty for every score target and one for every cost target, by routing quality. */
         ROUTING_QUALITY,
         /** Each target's own penalty by its mean squared error (the earlier rule). */
@@ -32,16 +40,16 @@ public final class RidgeTrainer implements RouterTrainer {
     private final Selection selection;
     private final double[] penalties;
 
-    /** Penalties chosen by routing quality, as every router here is tuned. */
+    /** Penalties chosen by cross-validated routing quality, as {@code linear} is tuned. */
     public RidgeTrainer() {
-        this(Selection.ROUTING_QUALITY);
+        this(Selection.CROSS_VALIDATED);
     }
 
     public RidgeTrainer(Selection selection) {
         this(selection, PENALTY_GRID);
     }
 
-    /** A trainer that tries only {@code penalties}, in order. */
+    /** A trainer whose validation-split selections try only {@code penalties}, in order. */
     RidgeTrainer(Selection selection, double[] penalties) {
         this.selection = selection;
         this.penalties = penalties.clone();
@@ -49,15 +57,25 @@ public final class RidgeTrainer implements RouterTrainer {
 
     @Override
     public String name() {
-        return selection == Selection.ROUTING_QUALITY ? "linear" : "linear-mse";
+        return switch (selection) {
+            case CROSS_VALIDATED -> "linear";
+            case ROUTING_QUALITY -> "linear-val";
+            case SQUARED_ERROR -> "linear-mse";
+        };
     }
 
     @Override
     public UtilityPredictor fit(TrainingSet train, TrainingSet validation, long seed) {
+        if (selection == Selection.CROSS_VALIDATED) {
+            CrossFit fitted = crossFittedOrNull(train, seed);
+            if (fitted != null) {
+                return fitted.predictor();
+            }
+        }
         int models = train.outcomes().modelCount();
         Solutions solved = solve(train, penalties, validation);
         int[] chosen =
-                selection == Selection.ROUTING_QUALITY
+                selection != Selection.SQUARED_ERROR
                         ? byRoutingQuality(
                                 solved.weights,
                                 solved.intercepts,
@@ -128,24 +146,63 @@ public final class RidgeTrainer implements RouterTrainer {
      * tell from the best.
      */
     public static LinearPredictor crossValidated(TrainingSet rows, long seed) {
+        return crossFitted(rows, seed).predictor();
+    }
+
+    /**
+     * A {@link #crossValidated} fit with each row's prediction from the fold fit that did not see
+     * it, under the chosen penalty: an honest prior for that row, as a new query would get.
+     *
+     * @param heldOut row i's scores and costs predicted without row i's fold
+     */
+    public record CrossFit(LinearPredictor predictor, double penalty, Predictions heldOut) {}
+
+    /** {@link #crossValidated} with its held-out predictions; the same fit. */
+    public static CrossFit crossFitted(TrainingSet rows, long seed) {
         int n = rows.size();
         if (n < 2 * CV_FOLDS) {
             throw new IllegalArgumentException(
                     "cross-validation needs at least " + 2 * CV_FOLDS + " rows, got " + n);
         }
-        int models = rows.outcomes().modelCount();
+        CrossFit fitted = crossFittedOrNull(rows, seed);
+        if (fitted == null) {
+            throw new IllegalArgumentException(
+                    "cross-validation needs rows observed for every model in every fold");
+        }
+        return fitted;
+    }
+
+    /** Row {@code i}'s fold of {@value #CV_FOLDS} among {@code n} rows shuffled by {@code seed}. */
+    static int[] foldOf(int n, long seed) {
         int[] order = Splits.shuffled(java.util.stream.IntStream.range(0, n).toArray(), seed);
+        int[] fold = new int[n];
+        for (int i = 0; i < n; i++) {
+            fold[order[i]] = i % CV_FOLDS;
+        }
+        return fold;
+    }
+
+    /**
+     * {@link #crossFitted}, or null where it cannot score every penalty on every fold: fewer than
+     * {@code 2 ×} {@value #CV_FOLDS} rows, or a fold without a row observed for every model.
+     */
+    private static @Nullable CrossFit crossFittedOrNull(TrainingSet rows, long seed) {
+        int n = rows.size();
+        if (n < 2 * CV_FOLDS) {
+            return null;
+        }
+        int models = rows.outcomes().modelCount();
+        int[] foldOf = foldOf(n, seed);
         double[][] quality = new double[CV_PENALTY_GRID.length][CV_FOLDS];
+        int[][] heldRows = new int[CV_FOLDS][];
+        Predictions[][] heldPredictions = new Predictions[CV_PENALTY_GRID.length][CV_FOLDS];
         for (int f = 0; f < CV_FOLDS; f++) {
-            int[] held = new int[(n - f + CV_FOLDS - 1) / CV_FOLDS];
-            int[] fit = new int[n - held.length];
-            for (int i = 0, h = 0, r = 0; i < n; i++) {
-                if (i % CV_FOLDS == f) {
-                    held[h++] = order[i];
-                } else {
-                    fit[r++] = order[i];
-                }
-            }
+            int fold = f;
+            int[] held =
+                    java.util.stream.IntStream.range(0, n).filter(i -> foldOf[i] == fold).toArray();
+            int[] fit =
+                    java.util.stream.IntStream.range(0, n).filter(i -> foldOf[i] != fold).toArray();
+            heldRows[f] = held;
             TrainingSet heldOut = rows.select(held);
             Solutions solved = solve(rows.select(fit), CV_PENALTY_GRID, null);
             for (int p = 0; p < CV_PENALTY_GRID.length; p++) {
@@ -153,9 +210,11 @@ public final class RidgeTrainer implements RouterTrainer {
                 Arrays.fill(chosen, p);
                 LinearPredictor predictor =
                         predictor(solved.weights, solved.intercepts, chosen, models);
-                quality[p][f] =
-                        RoutingQuality.of(
-                                heldOut.outcomes(), predictor.predictAll(heldOut.vectors()));
+                heldPredictions[p][f] = predictor.predictAll(heldOut.vectors());
+                quality[p][f] = RoutingQuality.of(heldOut.outcomes(), heldPredictions[p][f]);
+                if (!Double.isFinite(quality[p][f])) {
+                    return null;
+                }
             }
         }
         int best = 0;
@@ -176,7 +235,22 @@ public final class RidgeTrainer implements RouterTrainer {
         }
         Solutions all = solve(rows, new double[] {CV_PENALTY_GRID[chosenPenalty]}, null);
         int[] first = new int[all.weights[0].length];
-        return predictor(all.weights, all.intercepts, first, models);
+        boolean costs = rows.outcomes().hasCosts();
+        double[][] s = new double[n][];
+        double[][] c = costs ? new double[n][] : null;
+        for (int f = 0; f < CV_FOLDS; f++) {
+            Predictions held = heldPredictions[chosenPenalty][f];
+            for (int i = 0; i < heldRows[f].length; i++) {
+                s[heldRows[f][i]] = held.scores()[i];
+                if (costs) {
+                    c[heldRows[f][i]] = held.costs()[i];
+                }
+            }
+        }
+        return new CrossFit(
+                predictor(all.weights, all.intercepts, first, models),
+                CV_PENALTY_GRID[chosenPenalty],
+                new Predictions(s, c));
     }
 
     /** The standard error of the mean of {@code values}. */

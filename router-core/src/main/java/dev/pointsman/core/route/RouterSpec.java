@@ -14,21 +14,24 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
 
     /** The names {@link #parse} reads, for error messages. */
     public static final String KNOWN =
-            "knn-K, knn-K-weighted, knn-shrunk, knn-shrunk-pm, knn-kernel, knn-linear, clusters,"
+            "knn-K, knn-K-weighted, knn-shrunk, knn-ref, knn-shrunk-pm, knn-kernel, knn-linear,"
+                    + " clusters,"
                     + " global-trend, linear,"
-                    + " linear-mse, mlp, linear-mf, mlp-mf";
+                    + " linear-val, linear-mse, mlp, linear-mf, mlp-mf";
 
     private static final Pattern KNN = Pattern.compile("knn-(\\d+)(-weighted)?");
 
     public enum Kind {
         KNN(null),
         KNN_SHRUNK("knn-shrunk"),
+        KNN_REF("knn-ref"),
         KNN_KERNEL("knn-kernel"),
         KNN_SHRUNK_PM("knn-shrunk-pm"),
         KNN_LINEAR("knn-linear"),
         CLUSTERS("clusters"),
         GLOBAL_TREND("global-trend"),
         LINEAR("linear"),
+        LINEAR_VAL("linear-val"),
         LINEAR_MSE("linear-mse"),
         MLP("mlp"),
         LINEAR_MF("linear-mf"),
@@ -82,16 +85,19 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
             "knn-K, knn-K-weighted, knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf";
 
     /**
-     * {@link #parse}, refusing the routers only offline evaluation runs ({@code knn-kernel}, {@code
-     * knn-linear}, {@code knn-shrunk-pm}, {@code clusters}, {@code linear-mse}: ablation rows, see
-     * the README) with the live ones named.
+     * {@link #parse}, refusing the routers only offline evaluation runs ({@code knn-ref}, the
+     * streaming job's knn-shrunk with {@code shrink.prior reference}; {@code knn-kernel}, {@code
+     * knn-linear}, {@code knn-shrunk-pm}, {@code clusters}, {@code linear-val}, {@code linear-mse}:
+     * ablation rows, see the README) with the live ones named.
      */
     public static RouterSpec parseLive(String name) {
         RouterSpec spec = parse(name);
-        if (spec.kind == Kind.KNN_KERNEL
+        if (spec.kind == Kind.KNN_REF
+                || spec.kind == Kind.KNN_KERNEL
                 || spec.kind == Kind.KNN_LINEAR
                 || spec.kind == Kind.KNN_SHRUNK_PM
                 || spec.kind == Kind.CLUSTERS
+                || spec.kind == Kind.LINEAR_VAL
                 || spec.kind == Kind.LINEAR_MSE) {
             throw new IllegalArgumentException(
                     "router '" + name + "' is " + OFFLINE_ONLY + "; live routers: " + LIVE);

@@ -34,11 +34,13 @@ public final class Routers {
             case KNN -> KnnPredictor.trainer(spec.k(), spec.weighted());
             case GLOBAL_TREND -> GlobalTrend.trainer();
             case KNN_SHRUNK -> new KnnShrunkTrainer();
+            case KNN_REF -> KnnShrunkTrainer.withReferencePrior();
             case KNN_KERNEL -> new KnnShrunkTrainer(Integer.MAX_VALUE, true);
             case KNN_LINEAR -> new BlendTrainer();
             case KNN_SHRUNK_PM -> new PerModelShrinkTrainer();
             case CLUSTERS -> new ClusterTrainer();
             case LINEAR -> new RidgeTrainer();
+            case LINEAR_VAL -> new RidgeTrainer(RidgeTrainer.Selection.ROUTING_QUALITY);
             case LINEAR_MSE -> new RidgeTrainer(RidgeTrainer.Selection.SQUARED_ERROR);
             case MLP -> new NeuralTrainer(NeuralTrainer.Architecture.MLP, TrainingConfig.DEFAULT);
             case LINEAR_MF ->

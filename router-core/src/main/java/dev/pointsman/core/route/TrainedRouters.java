@@ -25,15 +25,25 @@ public final class TrainedRouters {
     private static final byte NEURAL = 3;
     private static final byte KNN_SHRINKAGE = 4;
 
-    /** A {@link KnnShrinkage} with its reference router: the shrinkage, then the linear router. */
+    /**
+     * A {@link KnnShrinkage} with its reference router: the shrinkage, then the linear router (read
+     * only: written by builds of 2026-12-05 whose first step took the shrinkage's k and α).
+     */
     private static final byte KNN_SHRINKAGE_REFERENCE = 5;
+
+    /** As {@link #KNN_SHRINKAGE_REFERENCE}, then the first step's k (int) and α (double). */
+    private static final byte KNN_SHRINKAGE_REFERENCE_STEP = 6;
 
     private TrainedRouters() {}
 
-    private static KnnShrinkage readWithReference(DataInput in) throws IOException {
+    private static KnnShrinkage readWithReference(DataInput in, boolean ownStep)
+            throws IOException {
         KnnShrinkage shrinkage = KnnShrinkage.readFrom(in);
+        LinearPredictor reference = LinearPredictor.readFrom(in);
         try {
-            return shrinkage.withReference(LinearPredictor.readFrom(in));
+            return ownStep
+                    ? shrinkage.withReference(reference, in.readInt(), in.readDouble())
+                    : shrinkage.withReference(reference);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt knn-shrunk router: " + e.getMessage(), e);
         }
@@ -56,10 +66,12 @@ public final class TrainedRouters {
                 n.writeTo(out);
             } else if (trained instanceof KnnShrinkage s) {
                 LinearPredictor reference = s.reference();
-                out.writeByte(reference == null ? KNN_SHRINKAGE : KNN_SHRINKAGE_REFERENCE);
+                out.writeByte(reference == null ? KNN_SHRINKAGE : KNN_SHRINKAGE_REFERENCE_STEP);
                 s.writeTo(out);
                 if (reference != null) {
                     reference.writeTo(out);
+                    out.writeInt(s.referenceK());
+                    out.writeDouble(s.referenceStrength());
                 }
             } else {
                 throw new IllegalArgumentException(
@@ -93,7 +105,8 @@ public final class TrainedRouters {
                         case LINEAR -> LinearPredictor.readFrom(in);
                         case NEURAL -> NeuralTrainer.NeuralPredictor.readFrom(in);
                         case KNN_SHRINKAGE -> KnnShrinkage.readFrom(in);
-                        case KNN_SHRINKAGE_REFERENCE -> readWithReference(in);
+                        case KNN_SHRINKAGE_REFERENCE -> readWithReference(in, false);
+                        case KNN_SHRINKAGE_REFERENCE_STEP -> readWithReference(in, true);
                         default -> throw new IOException("unknown router kind " + kind);
                     };
             if (in.available() > 0) {

@@ -105,11 +105,48 @@ class AblationRoutersTest {
             }
         }
         Predictions chosen =
-                new RidgeTrainer().fit(train, validation, 0).predictAll(validation.vectors());
+                new RidgeTrainer(RidgeTrainer.Selection.ROUTING_QUALITY)
+                        .fit(train, validation, 0)
+                        .predictAll(validation.vectors());
         assertThat(RoutingQuality.of(validation.outcomes(), chosen)).isEqualTo(best);
         for (int i = 0; i < validation.size(); i++) {
             assertThat(chosen.scores()[i]).containsExactly(expected.scores()[i]);
         }
+    }
+
+    @Test
+    void linearCrossValidatesOnTheTrainingSplitAndFallsBackToValidationWithoutCompleteFolds() {
+        TrainingSet train = noisy(200, 1);
+        TrainingSet validation = noisy(80, 2);
+        TrainingSet test = noisy(50, 3);
+        // Complete rows: the cross-validated fit of the training split, whatever the validation.
+        Predictions linear =
+                Routers.byName("linear").fit(train, validation, 4).predictAll(test.vectors());
+        Predictions cv = RidgeTrainer.crossValidated(train, 4).predictAll(test.vectors());
+        Predictions otherValidation =
+                Routers.byName("linear").fit(train, noisy(80, 9), 4).predictAll(test.vectors());
+        for (int i = 0; i < test.size(); i++) {
+            assertThat(linear.scores()[i]).containsExactly(cv.scores()[i]);
+            assertThat(otherValidation.scores()[i]).containsExactly(cv.scores()[i]);
+        }
+        // Every training row missing one model (live partial feedback): no fold can be scored, so
+        // the penalties are chosen on the validation split as linear-val chooses them.
+        double[][] partial = new double[train.size()][];
+        for (int i = 0; i < partial.length; i++) {
+            partial[i] = train.outcomes().scores()[i].clone();
+            partial[i][i % 2] = Double.NaN;
+        }
+        TrainingSet partly =
+                new TrainingSet(train.vectors(), new Outcomes(List.of("a", "b"), partial, null));
+        Predictions fallback =
+                Routers.byName("linear").fit(partly, validation, 4).predictAll(test.vectors());
+        Predictions byValidation =
+                Routers.byName("linear-val").fit(partly, validation, 4).predictAll(test.vectors());
+        for (int i = 0; i < test.size(); i++) {
+            assertThat(fallback.scores()[i]).containsExactly(byValidation.scores()[i]);
+        }
+        assertThatThrownBy(() -> RidgeTrainer.crossValidated(partly, 4))
+                .hasMessageContaining("every model in every fold");
     }
 
     @Test
@@ -124,7 +161,9 @@ class AblationRoutersTest {
         TrainingSet validation =
                 new TrainingSet(full.vectors(), new Outcomes(List.of("a", "b"), partial, null));
         Predictions byQuality =
-                new RidgeTrainer().fit(train, validation, 0).predictAll(full.vectors());
+                new RidgeTrainer(RidgeTrainer.Selection.ROUTING_QUALITY)
+                        .fit(train, validation, 0)
+                        .predictAll(full.vectors());
         Predictions byError =
                 new RidgeTrainer(RidgeTrainer.Selection.SQUARED_ERROR)
                         .fit(train, validation, 0)
@@ -173,7 +212,14 @@ class AblationRoutersTest {
     @Test
     void theOfflineOnlyRoutersAreRefusedWhereTheStreamingJobWouldRunThem() {
         for (String name :
-                List.of("knn-kernel", "knn-linear", "knn-shrunk-pm", "clusters", "linear-mse")) {
+                List.of(
+                        "knn-ref",
+                        "knn-kernel",
+                        "knn-linear",
+                        "knn-shrunk-pm",
+                        "clusters",
+                        "linear-val",
+                        "linear-mse")) {
             assertThat(Routers.byName(name).name()).isEqualTo(name);
             assertThatThrownBy(() -> RouterSpec.parseLive(name))
                     .hasMessageContaining("offline evaluation only");

@@ -79,6 +79,59 @@ class ReferencePriorTest {
     }
 
     @Test
+    void theFirstStepTakesItsOwnKAndAlphaAndTheLiveStepTheShrinkagesOwn() {
+        KnnShrinkage twoSteps = shrinkage(2).withReference(reference(), 10, 4);
+        assertThat(twoSteps.referenceK()).isEqualTo(10);
+        assertThat(twoSteps.referenceStrength()).isEqualTo(4.0);
+        assertThat(twoSteps.priorStrength()).isEqualTo(2.0);
+        double[] s = new double[2];
+        double[] c = new double[2];
+        estimate(twoSteps, 3, PROPENSITIES, s, c);
+        // Step 1, row 0 with α 4: ŝ = (1 + 4·0.7) / 5 = 0.76 and (1 + 4·0.4) / 5 = 0.52; ĉ = (2 +
+        // 4·2) / 5 = 2 and (1 + 0) / 5 = 0.2.
+        // Step 2, rows 1 and 2 with α 2 toward that: δ = ((1 − 2·0.76) + (0 − 0.52)) / (3 + 1) =
+        // −0.26; ŝ_a = (1 + 2·(0.76 − 0.26)) / 4 = 0.5, ŝ_b = (0 + 2·(0.52 − 0.26)) / 3.
+        assertThat(s[0]).isCloseTo(0.5, within(1e-12));
+        assertThat(s[1]).isCloseTo(0.52 / 3, within(1e-12));
+        // r = (5 + β) / (2·2 + 0.2 + β), β = 1·4.2 / 3; ĉ_a = (4 + 2·2·r) / 4, ĉ_b = (1 + 2·0.2·r)
+        // / 3.
+        double beta = 4.2 / 3;
+        double r = (5 + beta) / (4.2 + beta);
+        assertThat(c[0]).isCloseTo((4 + 4 * r) / 4, within(1e-12));
+        assertThat(c[1]).isCloseTo((1 + 0.4 * r) / 3, within(1e-12));
+        // Both travel with the shrinkage, and a trend's ageing keeps them.
+        KnnShrinkage decoded =
+                (KnnShrinkage) TrainedRouters.decode(TrainedRouters.encode(twoSteps));
+        assertThat(decoded.referenceK()).isEqualTo(10);
+        assertThat(decoded.referenceStrength()).isEqualTo(4.0);
+        KnnShrinkage aged =
+                twoSteps.withTrend(
+                        new double[] {0.5, 0.5}, new double[] {1, 1}, new boolean[] {true, true});
+        assertThat(aged.referenceStrength()).isEqualTo(4.0);
+        assertThat(aged.toString()).isEqualTo("k 10, α 2.0, reference (k 10, α 4.0)");
+    }
+
+    @Test
+    void theJobsTrainerChoosesTheFirstStepAsKnnRefDoesFromPriorsThatDidNotSeeTheRow() {
+        TrainingSet all = signal(300, 0.8);
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
+        KnnShrinkage live = trainer.fitLeaveOneOut(all, 3);
+        KnnShrinkage fitted = trainer.withFittedReference(live, all, 3);
+        assertThat(fitted.k()).isEqualTo(live.k());
+        assertThat(fitted.priorStrength()).isEqualTo(live.priorStrength());
+        assertThat(KnnShrunkTrainer.REFERENCE_ALPHA_GRID).contains(fitted.referenceStrength());
+        assertThat(fitted.referenceK()).isBetween(1, 100);
+        // The reference is the cross-validated ridge of the reference rows, seed for seed.
+        double[] expected = new double[2];
+        double[] actual = new double[2];
+        KnnShrunkTrainer.fitReference(all, 3).predict(QUERY, expected, new double[2]);
+        fitted.reference().predict(QUERY, actual, new double[2]);
+        assertThat(actual).containsExactly(expected);
+        // Too few reference rows: the live fit as it was.
+        assertThat(trainer.withFittedReference(live, signal(99, 0.8), 3)).isSameAs(live);
+    }
+
+    @Test
     void nearReferenceRowsOnlyItIsKnnShrunkTowardTheReferenceAndWithNoneTheReferenceItself() {
         double[] s = new double[2];
         double[] c = new double[2];
@@ -110,7 +163,7 @@ class ReferencePriorTest {
         KnnShrinkage fitted = shrinkage(2);
         KnnShrinkage decoded = (KnnShrinkage) TrainedRouters.decode(TrainedRouters.encode(fitted));
         assertThat(decoded.reference()).isNotNull();
-        assertThat(decoded.toString()).isEqualTo(fitted.toString()).endsWith("reference");
+        assertThat(decoded.toString()).isEqualTo(fitted.toString()).contains("reference");
         double[][] before = {new double[2], new double[2]};
         double[][] after = {new double[2], new double[2]};
         estimate(fitted, 3, PROPENSITIES, before[0], before[1]);
@@ -127,6 +180,87 @@ class ReferencePriorTest {
     }
 
     @Test
+    void knnRefOfflineShrinksTheNeighboursTowardTheReferenceAtTheQuery() {
+        // The three rows of SUPPORT, all observed for both models with certainty.
+        Outcomes full =
+                new Outcomes(
+                        List.of("a", "b"),
+                        new double[][] {{1, 1}, {0, 0}, {1, 0}},
+                        new double[][] {{2, 1}, {2, 1}, {2, 3}});
+        dev.pointsman.core.knn.ExactKnn index =
+                new dev.pointsman.core.knn.ExactKnn(
+                        VectorSet.ofNormalized(
+                                List.of(
+                                        new float[] {1f, 0.1f},
+                                        new float[] {1f, 0.5f},
+                                        new float[] {-1f, 1f})));
+        GlobalTrend trend = GlobalTrend.of(new double[] {0.9, 0.9}, new double[] {1, 1});
+        KnnPredictor knnRef =
+                new KnnPredictor(
+                        index, full, trend, 2, false, 2, Double.POSITIVE_INFINITY, reference());
+        double[] s = new double[2];
+        double[] c = new double[2];
+        knnRef.predict(QUERY, s, c);
+        // The two nearest rows 0 and 1 toward the reference's 0.7 / 0.4 and 2 / 0 at {1, 0}:
+        // ŝ_a = (1 + 0 + 2·0.7) / 4, ŝ_b = (1 + 0 + 2·0.4) / 4, ĉ_a = (4 + 4) / 4, ĉ_b = 2 / 4.
+        assertThat(s[0]).isCloseTo(0.6, within(1e-12));
+        assertThat(s[1]).isCloseTo(0.45, within(1e-12));
+        assertThat(c[0]).isCloseTo(2.0, within(1e-12));
+        assertThat(c[1]).isCloseTo(0.5, within(1e-12));
+        // The streaming job's estimate from the same neighbours, every row a reference row, is the
+        // same arithmetic.
+        double[] js = new double[2];
+        double[] jc = new double[2];
+        shrinkage(2)
+                .estimateFromReference(
+                        QUERY,
+                        index.search(QUERY, 3),
+                        null,
+                        2,
+                        full,
+                        new double[][] {{1, 1}, {1, 1}, {1, 1}},
+                        null,
+                        1.0,
+                        js,
+                        jc);
+        assertThat(js).containsExactly(s);
+        assertThat(jc).containsExactly(c);
+    }
+
+    @Test
+    void knnRefFitsItsReferenceOnTheTrainingSplitAndPredictsAsTheJobWouldWithIt() {
+        TrainingSet train = signal(400, 0.8);
+        TrainingSet validation = signal(120, 0.8);
+        KnnShrunkTrainer trainer = KnnShrunkTrainer.withReferencePrior();
+        assertThat(trainer.name()).isEqualTo("knn-ref");
+        UtilityPredictor offline = trainer.fit(train, validation, 5);
+        KnnShrinkage shipped = trainer.shrinkage();
+        assertThat(shipped.reference()).isNotNull();
+        // The reference is the cross-validated ridge of the training split, seed for seed.
+        double[] expected = new double[2];
+        double[] actual = new double[2];
+        RidgeTrainer.crossValidated(train, 5).predict(QUERY, expected, new double[2]);
+        shipped.reference().predict(QUERY, actual, new double[2]);
+        assertThat(actual).containsExactly(expected);
+        double[][] pure = new double[train.size()][];
+        Arrays.fill(pure, new double[] {1, 1});
+        dev.pointsman.core.knn.ExactKnn index =
+                new dev.pointsman.core.knn.ExactKnn(train.vectors());
+        for (float[] q : List.of(new float[] {1f, 0f}, new float[] {-0.6f, 0.8f})) {
+            double[] s = new double[2];
+            double[] c = new double[2];
+            offline.predict(q, s, c);
+            double[] js = new double[2];
+            double[] jc = new double[2];
+            Neighbour[] found = index.search(q, trainer.chosenK());
+            shipped.estimateFromReference(
+                    q, found, null, found.length, train.outcomes(), pure, null, 1.0, js, jc);
+            assertThat(js).containsExactly(s);
+            assertThat(jc).containsExactly(c);
+        }
+    }
+
+    @Test
     void theReferenceIsFittedOnlyOnRowsObservedForEveryModelWithCertainty() {
         // 99 certain rows and 60 explored ones (every model observed, one with π 0.5): too few.
         assertThat(KnnShrunkTrainer.fitReference(rows(99, 60), 7)).isNull();
@@ -140,6 +274,41 @@ class ReferencePriorTest {
         fitted.predict(new float[] {1f, 0f}, high, new double[2]);
         fitted.predict(new float[] {-1f, 0f}, low, new double[2]);
         assertThat(high[0]).isGreaterThan(low[0] + 0.5);
+    }
+
+    @Test
+    void aCrossFitsHeldOutPredictionsComeFromTheFitWithoutTheRowsFold() {
+        TrainingSet rows = signal(120, 0.8);
+        RidgeTrainer.CrossFit fit = RidgeTrainer.crossFitted(rows, 8);
+        int[] foldOf = RidgeTrainer.foldOf(rows.size(), 8);
+        for (int fold = 0; fold < RidgeTrainer.CV_FOLDS; fold++) {
+            int f = fold;
+            int[] others =
+                    java.util.stream.IntStream.range(0, rows.size())
+                            .filter(i -> foldOf[i] != f)
+                            .toArray();
+            // The same penalty, fitted without the fold: exactly what the rows of the fold got.
+            UtilityPredictor without =
+                    new RidgeTrainer(
+                                    RidgeTrainer.Selection.ROUTING_QUALITY,
+                                    new double[] {fit.penalty()})
+                            .fit(rows.select(others), rows, 0);
+            for (int i = 0; i < rows.size(); i++) {
+                if (foldOf[i] == fold) {
+                    double[] s = new double[2];
+                    double[] c = new double[2];
+                    without.predict(rows.vectors().row(i), s, c);
+                    assertThat(fit.heldOut().scores()[i]).containsExactly(s);
+                    assertThat(fit.heldOut().costs()[i]).containsExactly(c);
+                }
+            }
+        }
+        // And the predictor is the fit on every row, as crossValidated returns it.
+        double[] all = new double[2];
+        double[] again = new double[2];
+        fit.predictor().predict(QUERY, all, new double[2]);
+        RidgeTrainer.crossValidated(rows, 8).predict(QUERY, again, new double[2]);
+        assertThat(all).containsExactly(again);
     }
 
     @Test
