@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import dev.pointsman.core.route.Exploration;
 import dev.pointsman.core.route.GlobalTrend;
 import dev.pointsman.core.route.KnnShrinkage;
-import dev.pointsman.core.route.KnnShrunkTrainer;
 import dev.pointsman.core.route.LinearPredictor;
 import dev.pointsman.core.route.Outcomes;
 import dev.pointsman.core.route.PoolSettings;
+import dev.pointsman.core.route.RidgeTrainer;
 import dev.pointsman.core.route.TrainingSet;
 import dev.pointsman.core.spend.PriceHistory;
 import dev.pointsman.core.vector.VectorSet;
@@ -434,7 +434,7 @@ class DeciderTest {
                 new TrainingSet(
                         VectorSet.ofNormalized(vectors),
                         new Outcomes(List.of("big", "small"), scores, costs));
-        LinearPredictor reference = KnnShrunkTrainer.fitReference(seed, 1);
+        LinearPredictor reference = RidgeTrainer.crossValidated(seed, 1);
         assertThat(reference).isNotNull();
         KnnShrinkage shrinkage =
                 new KnnShrinkage(

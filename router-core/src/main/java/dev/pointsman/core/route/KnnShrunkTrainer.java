@@ -168,19 +168,6 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     /** Fewest examples observed for every model with certainty that a reference is fitted on. */
     public static final int MIN_REFERENCE = 100;
 
-    /**
-     * The reference router of {@code shrink.prior reference} ({@link
-     * KnnShrinkage#estimateFromReference}): a ridge regression of every model's score and cost
-     * ({@link RidgeTrainer#crossValidated}) fitted on the examples that observed every model with
-     * certainty; null with fewer than {@value #MIN_REFERENCE} of them.
-     */
-    public static @Nullable LinearPredictor fitReference(TrainingSet all, long seed) {
-        int[] rows = referenceRows(all);
-        return rows.length < MIN_REFERENCE
-                ? null
-                : RidgeTrainer.crossValidated(all.select(rows), seed);
-    }
-
     /** The examples observed for every model with certainty: complete rows of weight 1. */
     private static int[] referenceRows(TrainingSet all) {
         TrainingSet.Complete complete = all.completeRows();
@@ -191,14 +178,16 @@ public final class KnnShrunkTrainer implements RouterTrainer {
     }
 
     /**
-     * {@code live} (fitted by {@link #fitLeaveOneOut}) with the reference router of {@link
-     * #fitReference} and the k and α of {@link KnnShrinkage#estimateFromReference}'s first step,
-     * chosen as {@code knn-ref} chooses them offline: by routing quality with the
-     * one-standard-error rule over the reference grid, each reference example held out in turn
-     * among the others, from the prior the reference gives it without having seen it (its
-     * cross-validation fold's fit). A prior at the query is worth trusting more than one trend, so
-     * this step usually takes a larger α than the live step's. {@code live} as it is with fewer
-     * than {@value #MIN_REFERENCE} reference examples.
+     * {@code live} (fitted by {@link #fitLeaveOneOut}) with the reference router of {@code
+     * shrink.prior reference}, a ridge regression of every model's score and cost ({@link
+     * RidgeTrainer#crossValidated}) fitted on the examples observed for every model with certainty,
+     * and the k and α of {@link KnnShrinkage#estimateFromReference}'s first step, chosen as {@code
+     * knn-ref} chooses them offline: by routing quality with the one-standard-error rule over the
+     * reference grid, each reference example held out in turn among the others, from the prior the
+     * reference gives it without having seen it (its cross-validation fold's fit). A prior at the
+     * query is worth trusting more than one trend, so this step usually takes a larger α than the
+     * live step's. {@code live} as it is with fewer than {@value #MIN_REFERENCE} reference
+     * examples.
      */
     public KnnShrinkage withFittedReference(KnnShrinkage live, TrainingSet all, long seed) {
         int[] rows = referenceRows(all);

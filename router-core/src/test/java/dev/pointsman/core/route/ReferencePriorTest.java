@@ -124,7 +124,7 @@ class ReferencePriorTest {
         // The reference is the cross-validated ridge of the reference rows, seed for seed.
         double[] expected = new double[2];
         double[] actual = new double[2];
-        KnnShrunkTrainer.fitReference(all, 3).predict(QUERY, expected, new double[2]);
+        RidgeTrainer.crossValidated(all, 3).predict(QUERY, expected, new double[2]);
         fitted.reference().predict(QUERY, actual, new double[2]);
         assertThat(actual).containsExactly(expected);
         // Too few reference rows: the live fit as it was.
@@ -263,8 +263,14 @@ class ReferencePriorTest {
     @Test
     void theReferenceIsFittedOnlyOnRowsObservedForEveryModelWithCertainty() {
         // 99 certain rows and 60 explored ones (every model observed, one with π 0.5): too few.
-        assertThat(KnnShrunkTrainer.fitReference(rows(99, 60), 7)).isNull();
-        LinearPredictor fitted = KnnShrunkTrainer.fitReference(rows(100, 60), 7);
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
+        TrainingSet tooFew = rows(99, 60);
+        KnnShrinkage live = trainer.fitLeaveOneOut(tooFew, 7);
+        assertThat(trainer.withFittedReference(live, tooFew, 7).reference()).isNull();
+        TrainingSet enough = rows(100, 60);
+        LinearPredictor fitted =
+                trainer.withFittedReference(trainer.fitLeaveOneOut(enough, 7), enough, 7)
+                        .reference();
         assertThat(fitted).isNotNull();
         assertThat(fitted.modelCount()).isEqualTo(2);
         assertThat(fitted.predictsCosts()).isTrue();
