@@ -253,6 +253,16 @@ public final class KnnPredictor implements UtilityPredictor {
             double[] costs) {
         int models = support.modelCount();
         double[][] supportCosts = support.costs();
+        if (priorStrength == Double.POSITIVE_INFINITY) {
+            // An infinite prior: the neighbours move nothing (a live step switched off).
+            for (int m = 0; m < models; m++) {
+                scores[m] = trend.meanScore(m);
+                if (supportCosts != null) {
+                    costs[m] = trend.meanCost(m);
+                }
+            }
+            return;
+        }
         double neighbourWeight = 0;
         for (int j = 0; j < Math.min(count, quota); j++) {
             neighbourWeight += weights[j];

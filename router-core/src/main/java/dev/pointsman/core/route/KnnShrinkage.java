@@ -87,6 +87,17 @@ public final class KnnShrinkage {
                 k, priorStrength, trend, observed, reference, referenceK, referenceStrength);
     }
 
+    /**
+     * The same trend, reference and first step, with the live step's k and α (the second step of
+     * {@link #estimateFromReference}) replaced; α infinite switches the live step off, so the
+     * estimate is the first step's ({@link KnnShrunkTrainer#withFittedReference} chooses it where
+     * the explored live examples show that the live neighbours do not help).
+     */
+    public KnnShrinkage withLiveStep(int liveK, double liveStrength) {
+        return new KnnShrinkage(
+                liveK, liveStrength, trend, observed, reference, referenceK, referenceStrength);
+    }
+
     /** k of {@link #estimateFromReference}'s first step. */
     public int referenceK() {
         return referenceK;
@@ -341,7 +352,7 @@ public final class KnnShrinkage {
         return "k "
                 + k
                 + ", α "
-                + priorStrength
+                + (priorStrength == Double.POSITIVE_INFINITY ? "∞ (live step off)" : priorStrength)
                 + (reference == null
                         ? ""
                         : ", reference (k " + referenceK + ", α " + referenceStrength + ")");

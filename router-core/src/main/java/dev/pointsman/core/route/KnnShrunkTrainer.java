@@ -24,6 +24,13 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      */
     static final double[] REFERENCE_ALPHA_GRID = {0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 
+    /**
+     * The live step's α grid under a reference prior: the kNN grid, then infinite (the live step
+     * off, the estimate the first step's), the hardest shrinkage the one-standard-error rule
+     * prefers.
+     */
+    static final double[] LIVE_ALPHA_GRID = {0, 1, 2, 5, 10, 20, 50, 100, Double.POSITIVE_INFINITY};
+
     /** Kernel temperatures {@code knn-kernel} tries, infinite (uniform weights) first. */
     static final double[] TEMPERATURE_GRID = {Double.POSITIVE_INFINITY, 0.2, 0.1, 0.05, 0.02};
 
@@ -67,6 +74,14 @@ public final class KnnShrunkTrainer implements RouterTrainer {
      */
     public static KnnShrunkTrainer withReferencePrior() {
         return new KnnShrunkTrainer(Integer.MAX_VALUE, false, true);
+    }
+
+    /** A trainer searching exactly these grids, uniform weights (the live step's choice). */
+    private KnnShrunkTrainer(int[] kGrid, double[] alphaGrid) {
+        this.kGrid = kGrid;
+        this.alphaGrid = alphaGrid;
+        this.temperatureGrid = UNIFORM;
+        this.referencePrior = false;
     }
 
     private KnnShrunkTrainer(int kLimit, boolean kernel, boolean referencePrior) {
@@ -213,7 +228,104 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         KnnShrunkTrainer step = new KnnShrunkTrainer(kGrid[kGrid.length - 1], false, true);
         step.choose(
                 neighbours, reference, priors, reference.outcomes().select(held), null, UNIFORM);
-        return live.withReference(fit.predictor(), step.chosenK, step.chosenAlpha);
+        return withChosenLiveStep(
+                live.withReference(fit.predictor(), step.chosenK, step.chosenAlpha), all, seed);
+    }
+
+    /**
+     * {@code referenced} with the k and α of its live step (the second step of {@link
+     * KnnShrinkage#estimateFromReference}) chosen on the explored live examples: those observed for
+     * every model, some of them with a propensity below 1 (at most {@value #MAX_HELD_OUT}, a seeded
+     * sample), each held out in turn among all the others and estimated in both steps exactly as
+     * the deciders estimate it, weighted by its inverse propensity, by routing quality with the
+     * one-standard-error rule over k and {@link #LIVE_ALPHA_GRID}. Its last α switches the live
+     * step off, so where the live neighbours do not measurably improve the routing of the explored
+     * queries the pool routes as the router without feedback does: learning from partial feedback
+     * has to earn its place. {@code referenced} as it is (the live step {@link #fitLeaveOneOut}
+     * chose) with fewer than {@value #MIN_COMPLETE} explored examples.
+     */
+    KnnShrinkage withChosenLiveStep(KnnShrinkage referenced, TrainingSet all, long seed) {
+        double[][] propensities = all.propensities();
+        TrainingSet.Complete complete = all.completeRows();
+        int[] explored =
+                IntStream.range(0, complete.size())
+                        .filter(i -> complete.weights()[i] > 1.0)
+                        .toArray();
+        if (propensities == null || explored.length < MIN_COMPLETE) {
+            return referenced;
+        }
+        int[] pick = sample(explored.length, MAX_HELD_OUT, seed);
+        int[] rows = new int[pick.length];
+        double[] weights = new double[pick.length];
+        for (int i = 0; i < pick.length; i++) {
+            rows[i] = complete.rows()[explored[pick[i]]];
+            weights[i] = complete.weights()[explored[pick[i]]];
+        }
+        ExactKnn index = new ExactKnn(all.vectors());
+        int found = Math.min(kGrid[kGrid.length - 1], all.size() - 1);
+        Neighbour[][] neighbours = new Neighbour[rows.length][];
+        IntStream.range(0, rows.length)
+                .parallel()
+                .forEach(i -> neighbours[i] = withoutSelf(index, all, rows[i], found));
+        int models = all.outcomes().modelCount();
+        boolean costs = all.outcomes().hasCosts();
+        HeldOut heldOut = new HeldOut(all.outcomes().select(rows), weights);
+        KnnShrunkTrainer step = new KnnShrunkTrainer(kGrid, LIVE_ALPHA_GRID);
+        step.searchGrid(
+                all.size(),
+                (k, alpha) -> {
+                    KnnShrinkage candidate = referenced.withLiveStep(k, alpha);
+                    double[][] s = new double[rows.length][models];
+                    double[][] c = costs ? new double[rows.length][models] : null;
+                    for (int i = 0; i < rows.length; i++) {
+                        candidate.estimateFromReference(
+                                all.vectors().row(rows[i]),
+                                neighbours[i],
+                                null,
+                                neighbours[i].length,
+                                all.outcomes(),
+                                propensities,
+                                propensities,
+                                1.0,
+                                s[i],
+                                costs ? c[i] : new double[models]);
+                    }
+                    return heldOut.quality(new Predictions(s, c));
+                });
+        return referenced.withLiveStep(step.chosenK, step.chosenAlpha);
+    }
+
+    /**
+     * Held-out rows' outcomes and weights (null: uniform), dealt into {@link #folds}: a grid pair's
+     * routing quality on all of them, then on each fold, for {@link #searchGrid}.
+     */
+    private static final class HeldOut {
+        private final Outcomes truth;
+        private final double @Nullable [] weights;
+        private final int[][] folds;
+        private final Outcomes[] foldTruth;
+        private final double[][] foldWeights;
+
+        HeldOut(Outcomes truth, double @Nullable [] weights) {
+            this.truth = truth;
+            this.weights = weights;
+            this.folds = folds(truth.size());
+            this.foldTruth = new Outcomes[folds.length];
+            this.foldWeights = new double[folds.length][];
+            for (int f = 0; f < folds.length; f++) {
+                foldTruth[f] = truth.select(folds[f]);
+                foldWeights[f] = weights == null ? null : select(weights, folds[f]);
+            }
+        }
+
+        double[] quality(Predictions p) {
+            double[] q = new double[1 + folds.length];
+            q[0] = RoutingQuality.of(truth, p, weights);
+            for (int f = 0; f < folds.length; f++) {
+                q[1 + f] = RoutingQuality.of(foldTruth[f], p.select(folds[f]), foldWeights[f]);
+            }
+            return q;
+        }
     }
 
     /** Fewest complete examples that choose k and α by routing quality. */
@@ -273,13 +385,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         int bestK = 0;
         double bestAlpha = 0;
         double bestTemperature = Double.POSITIVE_INFINITY;
-        int[][] folds = folds(truth.size());
-        Outcomes[] foldTruth = new Outcomes[folds.length];
-        double[][] foldWeights = new double[folds.length][];
-        for (int f = 0; f < folds.length; f++) {
-            foldTruth[f] = truth.select(folds[f]);
-            foldWeights[f] = weights == null ? null : select(weights, folds[f]);
-        }
+        HeldOut heldOut = new HeldOut(truth, weights);
         for (double temperature : temperatures) {
             double[][] kernel = new double[truth.size()][];
             for (int i = 0; i < truth.size(); i++) {
@@ -306,17 +412,7 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                             s[i],
                                             costs ? c[i] : new double[models]);
                                 }
-                                Predictions p = new Predictions(s, c);
-                                double[] q = new double[1 + folds.length];
-                                q[0] = RoutingQuality.of(truth, p, weights);
-                                for (int f = 0; f < folds.length; f++) {
-                                    q[1 + f] =
-                                            RoutingQuality.of(
-                                                    foldTruth[f],
-                                                    p.select(folds[f]),
-                                                    foldWeights[f]);
-                                }
-                                return q;
+                                return heldOut.quality(new Predictions(s, c));
                             });
             if (quality > best || bestK == 0) {
                 best = quality;

@@ -132,6 +132,77 @@ class ReferencePriorTest {
     }
 
     @Test
+    void anInfiniteLiveAlphaSwitchesTheLiveStepOffAndTravelsWithTheShrinkage() {
+        KnnShrinkage off = shrinkage(2).withLiveStep(10, Double.POSITIVE_INFINITY);
+        double[] s = new double[2];
+        double[] c = new double[2];
+        estimate(off, 3, PROPENSITIES, s, c);
+        // Step 1 only (the first test's): ŝ 0.8 and 0.6, ĉ 2 and 1/3; rows 1 and 2 move nothing.
+        assertThat(s[0]).isCloseTo(0.8, within(1e-12));
+        assertThat(s[1]).isCloseTo(0.6, within(1e-12));
+        assertThat(c[0]).isCloseTo(2, within(1e-12));
+        assertThat(c[1]).isCloseTo(1.0 / 3, within(1e-12));
+        KnnShrinkage decoded = (KnnShrinkage) TrainedRouters.decode(TrainedRouters.encode(off));
+        assertThat(decoded.priorStrength()).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(decoded.referenceStrength()).isEqualTo(2.0);
+        assertThat(off.toString()).isEqualTo("k 10, α ∞ (live step off), reference (k 10, α 2.0)");
+    }
+
+    @Test
+    void liveRowsThatAgreeWithTheSeedSwitchTheLiveStepOff() {
+        // The live traffic follows the seed's law (a scores 1 where x₀ > 0), noisier: the live
+        // neighbours cannot improve the routing of the explored queries, so the pool routes as
+        // the router without feedback.
+        TrainingSet all = seedThenLive(1000, 400, 0.8, false);
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
+        KnnShrinkage fitted = trainer.withFittedReference(trainer.fitLeaveOneOut(all, 5), all, 5);
+        assertThat(fitted.reference()).isNotNull();
+        assertThat(fitted.priorStrength()).isEqualTo(Double.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void liveRowsThatShowAChangeTheSeedDidNotSeeKeepTheLiveStepAndMoveTheRouting() {
+        // After the seed, model a fails everywhere: the reference still puts a first where x₀ > 0,
+        // the explored queries show that the live neighbours route them better.
+        TrainingSet all = seedThenLive(200, 400, 0.8, true);
+        KnnShrunkTrainer trainer = new KnnShrunkTrainer(100);
+        KnnShrinkage fitted = trainer.withFittedReference(trainer.fitLeaveOneOut(all, 5), all, 5);
+        assertThat(fitted.priorStrength()).isLessThan(Double.POSITIVE_INFINITY);
+        // At a query where x₀ > 0, its nearest neighbours: with the live step b comes first, as
+        // the live traffic says; with it off, a, as the seed said.
+        float[] query = {1f, 0.05f};
+        Neighbour[] neighbours =
+                new dev.pointsman.core.knn.ExactKnn(all.vectors()).search(query, 100);
+        double[] on = scoresAt(fitted, query, neighbours, all);
+        double[] off =
+                scoresAt(
+                        fitted.withLiveStep(fitted.k(), Double.POSITIVE_INFINITY),
+                        query,
+                        neighbours,
+                        all);
+        assertThat(off[0]).isGreaterThan(off[1]);
+        assertThat(on[0]).isLessThan(on[1]);
+    }
+
+    /** ŝ at {@code query} from its {@code neighbours} among {@code all}, in both steps. */
+    private static double[] scoresAt(
+            KnnShrinkage shrinkage, float[] query, Neighbour[] neighbours, TrainingSet all) {
+        double[] s = new double[2];
+        shrinkage.estimateFromReference(
+                query,
+                neighbours,
+                null,
+                neighbours.length,
+                all.outcomes(),
+                all.propensities(),
+                all.propensities(),
+                1.0,
+                s,
+                new double[2]);
+        return s;
+    }
+
+    @Test
     void nearReferenceRowsOnlyItIsKnnShrunkTowardTheReferenceAndWithNoneTheReferenceItself() {
         double[] s = new double[2];
         double[] c = new double[2];
@@ -367,27 +438,87 @@ class ReferencePriorTest {
                 VectorSet.ofNormalized(vectors), new Outcomes(List.of("a", "b"), scores, costs));
     }
 
+    /**
+     * {@code seed} rows observed for both models for certain, whose model a scores 1 where x₀ > 0
+     * (with probability {@code strength}, else at random) at cost 1 and b a constant 0.5 at 1.2;
+     * then {@code live} rows of the same law (or, {@code aFails}, with a scoring 0 everywhere),
+     * observed for the model argmax of the seed's law chose (a where x₀ > 0) and, one in five,
+     * explored: the other model too, with π 0.2.
+     */
+    private static TrainingSet seedThenLive(int seed, int live, double strength, boolean aFails) {
+        Random random = new Random(23);
+        int n = seed + live;
+        TwoModels rows = new TwoModels(n);
+        double[][] scores = rows.scores;
+        double[][] costs = rows.costs;
+        double[][] propensities = rows.propensities;
+        for (int i = 0; i < n; i++) {
+            float x = rows.draw(random);
+            boolean isLive = i >= seed;
+            double a =
+                    isLive && aFails
+                            ? 0
+                            : random.nextDouble() < strength
+                                    ? (x > 0 ? 1 : 0)
+                                    : (random.nextBoolean() ? 1 : 0);
+            scores[i] = new double[] {a, 0.5};
+            costs[i] = new double[] {1, 1.2};
+            if (isLive) {
+                int chosen = x > 0 ? 0 : 1;
+                if (random.nextDouble() < 0.2) {
+                    propensities[i][1 - chosen] = 0.2;
+                } else {
+                    scores[i][1 - chosen] = NAN;
+                    costs[i][1 - chosen] = NAN;
+                }
+            }
+        }
+        return rows.build();
+    }
+
+    /** Rows of two models a and b, with two-dimensional vectors; every propensity 1 at first. */
+    private static final class TwoModels {
+        final List<float[]> vectors = new ArrayList<>();
+        final double[][] scores;
+        final double[][] costs;
+        final double[][] propensities;
+
+        TwoModels(int n) {
+            scores = new double[n][2];
+            costs = new double[n][2];
+            propensities = new double[n][2];
+            for (double[] row : propensities) {
+                Arrays.fill(row, 1.0);
+            }
+        }
+
+        /** Draws the next row's vector (two Gaussians) and returns its first coordinate. */
+        float draw(Random random) {
+            float x = (float) random.nextGaussian();
+            vectors.add(new float[] {x, (float) random.nextGaussian()});
+            return x;
+        }
+
+        TrainingSet build() {
+            return new TrainingSet(
+                    VectorSet.ofNormalized(vectors),
+                    new Outcomes(List.of("a", "b"), scores, costs),
+                    propensities);
+        }
+    }
+
     /** {@code certain} rows observed for both models with π 1, then {@code explored} with π 0.5. */
     private static TrainingSet rows(int certain, int explored) {
         Random random = new Random(3);
-        int n = certain + explored;
-        List<float[]> vectors = new ArrayList<>();
-        double[][] scores = new double[n][2];
-        double[][] costs = new double[n][2];
-        double[][] propensities = new double[n][2];
-        for (int i = 0; i < n; i++) {
-            float x = (float) random.nextGaussian();
-            vectors.add(new float[] {x, (float) random.nextGaussian()});
-            scores[i] = new double[] {x > 0 ? 1 : 0, 0.5};
-            costs[i] = new double[] {2, 1};
-            Arrays.fill(propensities[i], 1.0);
+        TwoModels rows = new TwoModels(certain + explored);
+        for (int i = 0; i < certain + explored; i++) {
+            float x = rows.draw(random);
+            rows.scores[i] = new double[] {x > 0 ? 1 : 0, 0.5};
+            rows.costs[i] = new double[] {2, 1};
             if (i >= certain) {
-                propensities[i][1] = 0.5;
+                rows.propensities[i][1] = 0.5;
             }
         }
-        return new TrainingSet(
-                VectorSet.ofNormalized(vectors),
-                new Outcomes(List.of("a", "b"), scores, costs),
-                propensities);
+        return rows.build();
     }
 }
