@@ -27,6 +27,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -138,6 +139,23 @@ abstract class CatalogGate<IN, OUT>
         return false;
     }
 
+    /**
+     * The keyed timers of the call {@link #handle} runs in; null where it runs for elements that
+     * waited for their catalog (a broadcast element's call has no key's timers).
+     */
+    private transient @Nullable TimerService timers;
+
+    /** The timers {@link #handle} may register with, or null (see {@link #timers}). */
+    @Nullable TimerService timers() {
+        return timers;
+    }
+
+    /**
+     * Called for a processing-time timer this gate did not register itself (a subclass's, through
+     * {@link #timers()}), with its key's pool catalog (null if none).
+     */
+    void timerFired(long timestamp, @Nullable Pool pool, Collector<OUT> out) throws Exception {}
+
     /** The side outputs of the call {@link #handle} runs in, for {@link #output}. */
     private transient @Nullable BiConsumer<OutputTag<KeyedBytes>, KeyedBytes> sideOutput;
 
@@ -196,6 +214,7 @@ abstract class CatalogGate<IN, OUT>
     public void processElement(IN in, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
         broadcastState(ctx::getBroadcastState);
         sideOutput = ctx::output;
+        timers = ctx.timerService();
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), pool(in));
         if (catalog != null) {
             String problem = handle(in, catalog, out);
@@ -215,6 +234,7 @@ abstract class CatalogGate<IN, OUT>
     @Override
     public void processBroadcastElement(CatalogUpdate update, Context ctx, Collector<OUT> out)
             throws Exception {
+        timers = null;
         if (update.isWeights()) {
             BroadcastState<String, CatalogUpdate> weights = ctx.getBroadcastState(WEIGHTS);
             CatalogUpdate current = weights.get(update.pool);
@@ -259,10 +279,16 @@ abstract class CatalogGate<IN, OUT>
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
-        timer.clear();
         broadcastState(ctx::getBroadcastState);
         sideOutput = ctx::output;
+        timers = ctx.timerService();
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), poolOfKey(ctx.getCurrentKey()));
+        Long gate = timer.value();
+        if (gate == null || gate != timestamp) {
+            timerFired(timestamp, catalog, out);
+            return;
+        }
+        timer.clear();
         List<IN> waiting = new ArrayList<>();
         pending.get().forEach(waiting::add);
         pending.clear();

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code --router}: knn-shrunk, global-trend, linear, mlp, linear-mf, mlp-mf), fits it as soon as
  * the pool has {@value #MIN_EXAMPLES} examples, then whenever the window has grown by half since
  * the last fit (at most {@code every} new examples apart), or on the next example once {@code
- * interval} has passed since the last fit, and emits each result as a new version. The window holds
+ * interval} has passed since the last fit, or once the feed has paused for {@value #QUIET_MS} ms
+ * with examples the last fit did not see, and emits each result as a new version. The window holds
  * each example once: a newer version of an example in it replaces the older. The deciders use the
  * newest version they have.
  */
@@ -57,8 +59,17 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
      */
     private transient MapState<String, Long> positions;
 
-    /** {next seq, examples since the last fit, last fit time, version}. */
+    /**
+     * {next seq, examples since the last fit, last fit time, version, processing time of the last
+     * example}.
+     */
     private transient ValueState<long[]> progress;
+
+    /** When the quiet timer fires, while one is set ({@link #timerFired}). */
+    private transient ValueState<Long> quiet;
+
+    /** How long the feed must pause before examples the last fit did not see are fitted. */
+    static final long QUIET_MS = 5_000;
 
     private transient SingleObjectCodec<FeedbackExample> codec;
 
@@ -97,16 +108,16 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
                                 new ValueStateDescriptor<>(
                                         "training-progress",
                                         PrimitiveArrayTypeInfo.LONG_PRIMITIVE_ARRAY_TYPE_INFO));
+        quiet =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("training-quiet", Types.LONG));
         codec = SingleObjectCodec.of(FeedbackExample.class);
     }
 
     @Override
     @Nullable String handle(ShardEvent example, Pool pool, Collector<CatalogUpdate> out) {
         try {
-            long[] p = progress.value();
-            if (p == null) {
-                p = new long[] {0, 0, 0, 0};
-            }
+            long[] p = progress();
             String id = codec.decode(example.example).getExampleId();
             Long at = positions.get(id);
             if (at != null && at >= p[0] - window) {
@@ -138,44 +149,18 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             long fittedOn = Math.min(p[0] - p[1], window);
             long refitAfter = Math.min(every, Math.max(MIN_EXAMPLES, fittedOn / 2));
             boolean due = p[2] == 0 || p[1] >= refitAfter || (p[3] > 0 && now - p[2] >= intervalMs);
-            if (router != null && due && Math.min(p[0], window) >= MIN_EXAMPLES) {
-                List<FeedbackExample> examples = new ArrayList<>();
-                for (long seq = Math.max(0, p[0] - window); seq < p[0]; seq++) {
-                    examples.add(codec.decode(recent.get(seq)));
+            if (router != null && due) {
+                fit(example.pool, pool, router, p, now, out);
+            }
+            TimerService timers = timers();
+            if (router != null && p[1] > 0 && timers != null) {
+                // Examples the last fit did not see: fit on them once the feed goes quiet.
+                p[4] = timers.currentProcessingTime();
+                if (quiet.value() == null) {
+                    long fireAt = p[4] + QUIET_MS;
+                    timers.registerProcessingTimeTimer(fireAt);
+                    quiet.update(fireAt);
                 }
-                List<String> models = pool.models();
-                long started = System.nanoTime();
-                p[1] = 0;
-                p[2] = now;
-                Object trained;
-                try {
-                    trained = Training.fit(router, examples, models, k, p[3] + 1);
-                } catch (RuntimeException e) {
-                    // Routing goes on with the version it has; the next fit is tried later.
-                    LOG.warn(
-                            "pool {}: fitting {} failed: {}",
-                            example.pool,
-                            router.name(),
-                            e.toString());
-                    progress.update(p);
-                    return null;
-                }
-                p[3]++;
-                out.collect(
-                        CatalogUpdate.weights(
-                                example.pool,
-                                router.name(),
-                                p[3],
-                                models.toArray(new String[0]),
-                                TrainedRouters.encode(trained)));
-                LOG.info(
-                        "pool {}: {} version {} fitted on {} examples in {} ms{}",
-                        example.pool,
-                        router.name(),
-                        p[3],
-                        examples.size(),
-                        (System.nanoTime() - started) / 1_000_000,
-                        trained instanceof KnnShrinkage ? " (" + trained + ")" : "");
             }
             progress.update(p);
             return null;
@@ -187,6 +172,94 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             }
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The quiet timer: where examples arrived since the last fit and none for {@value #QUIET_MS} ms
+     * (a seed loaded in bulk, traffic that paused), fits on the window as it is, so a pool whose
+     * feed stops is not left with a fit on two thirds of it; where one arrived meanwhile, waits
+     * until {@value #QUIET_MS} ms after it.
+     */
+    @Override
+    void timerFired(long timestamp, @Nullable Pool pool, Collector<CatalogUpdate> out)
+            throws Exception {
+        Long at = quiet.value();
+        if (at == null || at != timestamp) {
+            return;
+        }
+        quiet.clear();
+        long[] p = progress();
+        RouterSpec router = pool == null ? null : pool.settings().trainedRouter();
+        if (router == null || p[1] == 0) {
+            return;
+        }
+        if (timestamp < p[4] + QUIET_MS) {
+            long later = p[4] + QUIET_MS;
+            timers().registerProcessingTimeTimer(later);
+            quiet.update(later);
+            return;
+        }
+        fit(pool.name(), pool, router, p, System.currentTimeMillis(), out);
+        progress.update(p);
+    }
+
+    /** The training progress (see {@link #progress}), as a fresh array for a new pool. */
+    private long[] progress() throws Exception {
+        long[] p = progress.value();
+        if (p == null) {
+            return new long[5];
+        }
+        // Progress from before the quiet timer has no last arrival.
+        return p.length < 5 ? java.util.Arrays.copyOf(p, 5) : p;
+    }
+
+    /**
+     * Fits {@code router} on the window, where it holds at least {@value #MIN_EXAMPLES} examples,
+     * and emits the result as the next version; updates {@code p} (the caller stores it).
+     */
+    private void fit(
+            String poolName,
+            Pool pool,
+            RouterSpec router,
+            long[] p,
+            long now,
+            Collector<CatalogUpdate> out)
+            throws Exception {
+        if (Math.min(p[0], window) < MIN_EXAMPLES) {
+            return;
+        }
+        List<FeedbackExample> examples = new ArrayList<>();
+        for (long seq = Math.max(0, p[0] - window); seq < p[0]; seq++) {
+            examples.add(codec.decode(recent.get(seq)));
+        }
+        List<String> models = pool.models();
+        long started = System.nanoTime();
+        p[1] = 0;
+        p[2] = now;
+        Object trained;
+        try {
+            trained = Training.fit(router, examples, models, k, p[3] + 1);
+        } catch (RuntimeException e) {
+            // Routing goes on with the version it has; the next fit is tried later.
+            LOG.warn("pool {}: fitting {} failed: {}", poolName, router.name(), e.toString());
+            return;
+        }
+        p[3]++;
+        out.collect(
+                CatalogUpdate.weights(
+                        poolName,
+                        router.name(),
+                        p[3],
+                        models.toArray(new String[0]),
+                        TrainedRouters.encode(trained)));
+        LOG.info(
+                "pool {}: {} version {} fitted on {} examples in {} ms{}",
+                poolName,
+                router.name(),
+                p[3],
+                examples.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                trained instanceof KnnShrinkage ? " (" + trained + ")" : "");
     }
 
     @Override

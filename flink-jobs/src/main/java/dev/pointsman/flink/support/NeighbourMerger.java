@@ -241,14 +241,24 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         if (explored) {
             Arrays.fill(n.propensities, 1.0);
         }
+        // Each answer's model columns in the merged layout, looked up once per answer.
+        int[][] columnOf = new int[received.size()][];
+        for (int p = 0; p < received.size(); p++) {
+            String[] own = received.get(p).models;
+            columnOf[p] = new int[own.length];
+            for (int m = 0; m < own.length; m++) {
+                columnOf[p][m] = modelIndex.get(own[m]);
+            }
+        }
         for (int i = 0; i < best.length; i++) {
-            ShardResult r = received.get(partOf[best[i].slot()]);
+            int part = partOf[best[i].slot()];
+            ShardResult r = received.get(part);
             int row = rowOf[best[i].slot()];
             n.ids[i] = r.ids[row];
             n.similarities[i] = r.similarities[row];
             n.seqs[i] = r.seqs[row];
             for (int m = 0; m < r.models.length; m++) {
-                int cell = i * models.length + modelIndex.get(r.models[m]);
+                int cell = i * models.length + columnOf[part][m];
                 n.scores[cell] = r.scores[row * r.models.length + m];
                 n.costs[cell] = r.costs[row * r.models.length + m];
                 if (r.propensities != null) {

@@ -64,20 +64,20 @@ class TrainerIT {
                                     "small", new ObservedOutcome(0.5, 0.001, 1.0, null)));
                 }
                 kit.producer.flush();
-                // Three fits happen (the first once 30 examples are in, then every 100); wait for
-                // the
-                // third.
+                // Five fits as the window grows by half (30, 60, 90, 135, 202 examples), then,
+                // once the feed has been quiet for Trainer.QUIET_MS, a sixth on all 300: a pool
+                // whose feed stops is not left with a fit on two thirds of it. Wait for the sixth.
                 RoutingDecision last = null;
-                for (int probe = 0; probe < 60; probe++) {
+                for (int probe = 0; probe < 100; probe++) {
                     List<String> id = kit.queries(POOL, "probe" + probe + "-", 1);
                     last = kit.readOne(id.get(0));
-                    if (last != null && last.getRouterVersion() == 5) {
+                    if (last != null && last.getRouterVersion() == 6) {
                         break;
                     }
                     Thread.sleep(300);
                 }
                 assertThat(last.getRouter()).isEqualTo(router);
-                assertThat(last.getRouterVersion()).isEqualTo(5);
+                assertThat(last.getRouterVersion()).isEqualTo(6);
 
                 List<float[]> vectors = new ArrayList<>();
                 for (int i = 0; i < 30; i++) {
