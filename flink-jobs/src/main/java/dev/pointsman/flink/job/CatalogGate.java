@@ -151,8 +151,9 @@ abstract class CatalogGate<IN, OUT>
     }
 
     /**
-     * Called for a processing-time timer this gate did not register itself (a subclass's, through
-     * {@link #timers()}), with its key's pool catalog (null if none).
+     * Called for every processing-time timer of the key, before the gate's own (a subclass tells
+     * its own timers, registered through {@link #timers()}, by their time), with the key's pool
+     * catalog (null if none).
      */
     void timerFired(long timestamp, @Nullable Pool pool, Collector<OUT> out) throws Exception {}
 
@@ -283,9 +284,10 @@ abstract class CatalogGate<IN, OUT>
         sideOutput = ctx::output;
         timers = ctx.timerService();
         Pool catalog = catalog(ctx.getBroadcastState(CATALOGS), poolOfKey(ctx.getCurrentKey()));
+        // A subclass's timer may share this timestamp with the gate's (one call for both).
+        timerFired(timestamp, catalog, out);
         Long gate = timer.value();
         if (gate == null || gate != timestamp) {
-            timerFired(timestamp, catalog, out);
             return;
         }
         timer.clear();
