@@ -11,6 +11,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -210,7 +211,7 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             return new long[5];
         }
         // Progress from before the quiet timer has no last arrival.
-        return p.length < 5 ? java.util.Arrays.copyOf(p, 5) : p;
+        return p.length < 5 ? Arrays.copyOf(p, 5) : p;
     }
 
     /**

@@ -271,9 +271,15 @@ public final class KnnShrunkTrainer implements RouterTrainer {
         boolean costs = all.outcomes().hasCosts();
         HeldOut heldOut = new HeldOut(all.outcomes().select(rows), weights);
         KnnShrunkTrainer step = new KnnShrunkTrainer(kGrid, LIVE_ALPHA_GRID);
+        // With the live step off, k does not enter the estimate: score it once, not once per k.
+        double[][] off = {null};
         step.searchGrid(
                 all.size(),
                 (k, alpha) -> {
+                    boolean isOff = alpha == Double.POSITIVE_INFINITY;
+                    if (isOff && off[0] != null) {
+                        return off[0];
+                    }
                     KnnShrinkage candidate = referenced.withLiveStep(k, alpha);
                     double[][] s = new double[rows.length][models];
                     double[][] c = costs ? new double[rows.length][models] : null;
@@ -290,7 +296,11 @@ public final class KnnShrunkTrainer implements RouterTrainer {
                                 s[i],
                                 costs ? c[i] : new double[models]);
                     }
-                    return heldOut.quality(new Predictions(s, c));
+                    double[] q = heldOut.quality(new Predictions(s, c));
+                    if (isOff) {
+                        off[0] = q;
+                    }
+                    return q;
                 });
         return referenced.withLiveStep(step.chosenK, step.chosenAlpha);
     }
