@@ -13,6 +13,9 @@ import java.io.UncheckedIOException;
  * {@link #registry}. Thread-safe.
  */
 public final class AppMetrics {
+    /** The component this app's dead letters name. */
+    public static final String COMPONENT = "streams-app";
+
     private static final String PREFIX = "pointsman_streams_";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();

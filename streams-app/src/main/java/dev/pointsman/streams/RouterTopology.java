@@ -13,6 +13,7 @@ import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
 import dev.pointsman.streams.ledger.LedgerOutput;
 import dev.pointsman.streams.ledger.QueryLedger;
+import dev.pointsman.streams.metrics.AlertHistory;
 import dev.pointsman.streams.metrics.MetricDelta;
 import dev.pointsman.streams.metrics.MetricsFinisher;
 import dev.pointsman.streams.metrics.WindowAggregate;
@@ -156,20 +157,28 @@ public final class RouterTopology {
                                         .withName("closed-windows"))
                         .toStream(Named.as("closed-window-stream"))
                         .process(
-                                () ->
-                                        new MetricsFinisher(
-                                                settings, metrics.codec(), alerts.codec()),
+                                () -> new MetricsFinisher(settings, metrics.codec()),
                                 Named.as("finisher"),
                                 MetricsFinisher.TREND_STORE,
                                 MetricsFinisher.REFERENCE_STORE,
-                                MetricsFinisher.HISTORY_STORE,
-                                MetricsFinisher.ALERTS_STORE);
+                                MetricsFinisher.HISTORY_STORE);
         finished.filter((k, v) -> v instanceof WindowMetrics, Named.as("metrics-only"))
                 .mapValues(v -> (WindowMetrics) v)
                 .to(Topics.METRICS, Produced.with(Serdes.String(), metrics));
         finished.filter((k, v) -> v instanceof Alert, Named.as("alerts-only"))
                 .mapValues(v -> (Alert) v)
                 .to(Topics.ALERTS, Produced.with(Serdes.String(), alerts));
+
+        // Every alert on the topic, this app's and the routing job's, kept for the API.
+        builder.addStateStore(AlertHistory.storeBuilder());
+        builder.stream(
+                        Topics.ALERTS,
+                        Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("alerts-in"))
+                .process(
+                        () -> new AlertHistory(settings, alerts.codec(), appMetrics),
+                        Named.as("alert-history"),
+                        AlertHistory.STORE)
+                .to(Topics.DLQ, Produced.with(Serdes.String(), deadLetters));
         return builder.build();
     }
 }

@@ -12,7 +12,10 @@ import dev.pointsman.schemas.RoutingDecision;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.Float32Vectors;
 import dev.pointsman.schemas.codec.KafkaSerde;
+import dev.pointsman.schemas.codec.RecordCodec;
+import dev.pointsman.schemas.codec.UndecodableRecordException;
 import dev.pointsman.schemas.codec.WireFormat;
+import dev.pointsman.streams.metrics.AlertHistory;
 import dev.pointsman.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,6 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.jspecify.annotations.Nullable;
 
 /** The production topology on a {@code TopologyTestDriver}, with record builders. */
@@ -40,6 +45,10 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> queries;
     final TestInputTopic<String, byte[]> decisions;
     final TestInputTopic<String, byte[]> outcomes;
+
+    /** {@code router.alerts} as another writer (the routing job) fills it. */
+    final TestInputTopic<String, byte[]> alertsIn;
+
     final TestOutputTopic<String, FeedbackExample> feedback;
     final TestOutputTopic<String, DeadLetter> dlq;
     final TestOutputTopic<String, WindowMetrics> metrics;
@@ -55,6 +64,7 @@ final class TopologyFixture implements AutoCloseable {
         queries = input(Topics.QUERIES_EMBEDDED);
         decisions = input(Topics.DECISIONS);
         outcomes = input(Topics.OUTCOMES);
+        alertsIn = input(Topics.ALERTS);
         feedback = output(Topics.FEEDBACK, FeedbackExample.class);
         dlq = output(Topics.DLQ, DeadLetter.class);
         metrics = output(Topics.METRICS, WindowMetrics.class);
@@ -228,6 +238,24 @@ final class TopologyFixture implements AutoCloseable {
 
     void rawOutcome(String key, String text, long ts) {
         outcomes.pipeInput(key, text.getBytes(StandardCharsets.UTF_8), ts);
+    }
+
+    /** An alert another writer (the routing job) puts on {@code router.alerts}. */
+    void jobAlert(Alert a) {
+        alertsIn.pipeInput(a.getPool(), encode(a, Topics.ALERTS), a.getWindowEnd().toEpochMilli());
+    }
+
+    /** What the alert store the API reads holds, in key order (pool, window start, kind). */
+    List<Alert> storedAlerts() throws UndecodableRecordException {
+        KeyValueStore<String, byte[]> store = driver.getKeyValueStore(AlertHistory.STORE);
+        RecordCodec<Alert> codec = wire.codec(Alert.class, Topics.ALERTS);
+        List<Alert> out = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = store.all()) {
+            while (it.hasNext()) {
+                out.add(codec.decode(it.next().value));
+            }
+        }
+        return out;
     }
 
     private <T extends SpecificRecord> byte[] encode(T record, String topic) {

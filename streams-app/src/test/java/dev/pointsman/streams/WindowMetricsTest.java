@@ -286,7 +286,7 @@ class WindowMetricsTest {
     }
 
     @Test
-    void aShiftRaisesDriftAndOodAlertsAgainstTheReferenceWindow() {
+    void aShiftRaisesDriftAndOodAlertsAgainstTheReferenceWindow() throws Exception {
         SplittableRandom random = new SplittableRandom(12);
         Window w0 = shadowWindow(0, 20, random, new float[] {1, 0, 0, 0}, 0.2);
         Window w1 = shadowWindow(WINDOW, 20, random, new float[] {1, 0, 0, 0}, 0.3);
@@ -324,6 +324,8 @@ class WindowMetricsTest {
         assertThat(alerts)
                 .allSatisfy(
                         a -> assertThat(a.getWindowStart().toEpochMilli()).isEqualTo(2 * WINDOW));
+        // Read back from the topic into the store the API serves.
+        assertThat(f.storedAlerts()).containsExactlyInAnyOrderElementsOf(alerts);
     }
 
     @Test

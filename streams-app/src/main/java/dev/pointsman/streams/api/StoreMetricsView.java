@@ -4,6 +4,7 @@ import dev.pointsman.schemas.Alert;
 import dev.pointsman.schemas.WindowMetrics;
 import dev.pointsman.schemas.codec.RecordCodec;
 import dev.pointsman.schemas.codec.UndecodableRecordException;
+import dev.pointsman.streams.metrics.AlertHistory;
 import dev.pointsman.streams.metrics.MetricsFinisher;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class StoreMetricsView implements MetricsView {
 
     @Override
     public List<Alert> alerts(String pool) {
-        return read(MetricsFinisher.ALERTS_STORE, pool, alertCodec);
+        return read(AlertHistory.STORE, pool, alertCodec);
     }
 
     private <T> List<T> read(String name, String pool, RecordCodec<T> codec) {

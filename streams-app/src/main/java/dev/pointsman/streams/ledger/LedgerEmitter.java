@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * dead letters (counted by kind).
  */
 final class LedgerEmitter {
-    static final String COMPONENT = "streams-app";
+    static final String COMPONENT = AppMetrics.COMPONENT;
 
     private final ProcessorContext<String, LedgerOutput> context;
     private final AppMetrics metrics;

@@ -38,8 +38,9 @@ import org.jspecify.annotations.Nullable;
  * that it follows the traffic; it is written into each window's metrics, where the routing job's
  * fallback reads it. Drift is measured against the pool's reference window, the first one with at
  * least {@code --alert-min-queries} queries, until {@code --drift-rebase-windows} drifted windows
- * in a row make their traffic the new reference. Keeps the recent windows and alerts in queryable
- * stores for the HTTP API and the dashboard.
+ * in a row make their traffic the new reference. Keeps the recent windows in a queryable store for
+ * the HTTP API and the dashboard (the alerts are kept by {@link AlertHistory}, which reads them
+ * back from {@code router.alerts} together with the routing job's).
  */
 public final class MetricsFinisher
         implements Processor<Windowed<String>, WindowAggregate, String, SpecificRecord> {
@@ -50,21 +51,18 @@ public final class MetricsFinisher
 
     public static final String REFERENCE_STORE = "metrics-reference";
     public static final String HISTORY_STORE = "metrics-history";
-    public static final String ALERTS_STORE = "alerts-history";
 
     private final TopologySettings settings;
     private final RecordCodec<WindowMetrics> metricsCodec;
-    private final RecordCodec<Alert> alertCodec;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, byte[]> trends;
     private KeyValueStore<String, byte[]> references;
     private KeyValueStore<String, byte[]> history;
-    private KeyValueStore<String, byte[]> alerts;
 
     /** The finisher's state stores, to add to the topology. */
     public static List<StoreBuilder<?>> storeBuilders() {
         List<StoreBuilder<?>> stores = new ArrayList<>();
-        for (String name : List.of(TREND_STORE, REFERENCE_STORE, HISTORY_STORE, ALERTS_STORE)) {
+        for (String name : List.of(TREND_STORE, REFERENCE_STORE, HISTORY_STORE)) {
             stores.add(
                     Stores.keyValueStoreBuilder(
                             Stores.persistentKeyValueStore(name),
@@ -74,13 +72,9 @@ public final class MetricsFinisher
         return stores;
     }
 
-    public MetricsFinisher(
-            TopologySettings settings,
-            RecordCodec<WindowMetrics> metricsCodec,
-            RecordCodec<Alert> alertCodec) {
+    public MetricsFinisher(TopologySettings settings, RecordCodec<WindowMetrics> metricsCodec) {
         this.settings = settings;
         this.metricsCodec = metricsCodec;
-        this.alertCodec = alertCodec;
     }
 
     @Override
@@ -89,7 +83,6 @@ public final class MetricsFinisher
         trends = context.getStateStore(TREND_STORE);
         references = context.getStateStore(REFERENCE_STORE);
         history = context.getStateStore(HISTORY_STORE);
-        alerts = context.getStateStore(ALERTS_STORE);
     }
 
     @Override
@@ -186,7 +179,6 @@ public final class MetricsFinisher
         }
         for (Alert a : raised) {
             context.forward(new Record<>(pool, a, end));
-            alerts.put(historyKey(pool, start, a.getKind()), alertCodec.encode(a));
         }
 
         // A window that raised a drift alert ages the earlier outcomes four times as fast: the
@@ -206,7 +198,6 @@ public final class MetricsFinisher
             rebase(pool, reference, drifted, start, end, window.oodHistogram(), sum);
         }
         prune(history, pool, end - settings.history().toMillis());
-        prune(alerts, pool, end - settings.history().toMillis());
     }
 
     /**
@@ -237,7 +228,6 @@ public final class MetricsFinisher
                 next = Reference.of(start, next.pendingHistogram, next.pendingSum);
                 Alert a = alert(pool, "drift-rebased", windows, windows, start, end);
                 context.forward(new Record<>(pool, a, end));
-                alerts.put(historyKey(pool, start, a.getKind()), alertCodec.encode(a));
             }
         }
         references.put(pool, next.encode());
@@ -271,7 +261,7 @@ public final class MetricsFinisher
         return new String[] {pool + '\u0000', pool + '\u0001'};
     }
 
-    private static void prune(KeyValueStore<String, byte[]> store, String pool, long before) {
+    static void prune(KeyValueStore<String, byte[]> store, String pool, long before) {
         if (before <= 0) {
             return;
         }
