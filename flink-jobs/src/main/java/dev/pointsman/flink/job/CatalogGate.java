@@ -316,9 +316,14 @@ abstract class CatalogGate<IN, OUT>
 
     /** {@code in}'s dead letter: its text kept only if its pool opted in. */
     private KeyedBytes rejected(IN in, Pool catalog, String problem) {
+        return rejected(in, catalog, "invalid", problem);
+    }
+
+    /** {@code in}'s dead letter as {@code kind}: its text kept only if its pool opted in. */
+    KeyedBytes rejected(IN in, Pool catalog, String kind, String problem) {
         return DeadLetters.of(
                 source(in),
-                "invalid",
+                kind,
                 problem,
                 catalog.name(),
                 PoolSettings.keepsText(catalog.name(), catalog.catalog().getDefaults()));

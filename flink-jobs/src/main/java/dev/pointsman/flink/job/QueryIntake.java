@@ -1,8 +1,15 @@
 package dev.pointsman.flink.job;
 
+import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.support.ShardEvent;
 import java.time.Duration;
+import java.time.Instant;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
 
@@ -10,24 +17,53 @@ import org.jspecify.annotations.Nullable;
  * Checks a query against its pool and fans it out to every shard of the pool: to one copy of each
  * when shards are replicated, the same copy number for all (by a hash of the query id). Keyed by
  * the pool's lane for the query ({@code --deciders}), so that a hot pool's queries are checked on
- * as many subtasks as it has lanes; it keeps no state but the queries that wait for a catalog.
+ * as many subtasks as it has lanes. Where no merge step follows (one shard per pool), it also
+ * remembers the ids it let through for {@code remember} and dead-letters a query that reuses one
+ * ({@code duplicate}), as the merge step does otherwise: a query is decided once.
  */
 final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     private static final long serialVersionUID = 1L;
     private final int shards;
     private final int replicas;
     private final int k;
+    private final @Nullable Duration remember;
+
+    /** The ids let through, with their query's event time, while remembered. */
+    private transient @Nullable MapState<String, Long> seen;
 
     QueryIntake(int shards, int replicas, int k, Duration catalogWait) {
-        this(shards, replicas, k, catalogWait, 1);
+        this(shards, replicas, k, catalogWait, 1, null);
     }
 
-    /** With a pool's queries keyed by {@code lanes} lanes ({@link #key}). */
-    QueryIntake(int shards, int replicas, int k, Duration catalogWait, int lanes) {
+    /**
+     * With a pool's queries keyed by {@code lanes} lanes ({@link #key}).
+     *
+     * @param remember how long a query id is remembered to refuse its reuse; null where the merge
+     *     step does it
+     */
+    QueryIntake(
+            int shards,
+            int replicas,
+            int k,
+            Duration catalogWait,
+            int lanes,
+            @Nullable Duration remember) {
         super(QueryEvent.class, catalogWait, null, lanes);
         this.shards = shards;
         this.replicas = replicas;
         this.k = k;
+        this.remember = remember;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        super.open(context);
+        if (remember != null) {
+            MapStateDescriptor<String, Long> ids =
+                    new MapStateDescriptor<>("query-ids", Types.STRING, Types.LONG);
+            ids.enableTimeToLive(StateTtlConfig.newBuilder(remember).build());
+            seen = getRuntimeContext().getMapState(ids);
+        }
     }
 
     @Override
@@ -54,6 +90,9 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
                     + " expects "
                     + embedder;
         }
+        if (seen != null && reused(q, pool)) {
+            return null;
+        }
         int replica = ShardEvent.replicaOf(q.queryId, replicas);
         for (int s = 0; s < shards; s++) {
             ShardEvent e =
@@ -64,6 +103,35 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
             out.collect(e);
         }
         return null;
+    }
+
+    /** Whether {@code q} reuses an id still remembered (then dead-lettered); else remembers it. */
+    private boolean reused(QueryEvent q, Pool pool) {
+        try {
+            Long at = seen.get(q.queryId);
+            if (at == null) {
+                seen.put(q.queryId, q.ts);
+                return false;
+            }
+            output(
+                    DeadLetters.TAG,
+                    rejected(
+                            q,
+                            pool,
+                            "duplicate",
+                            "query id "
+                                    + q.queryId
+                                    + " of pool "
+                                    + q.pool
+                                    + " was decided less than "
+                                    + remember.toMinutes()
+                                    + " minutes ago (for a query of "
+                                    + Instant.ofEpochMilli(at)
+                                    + "); query ids must be unique within a pool"));
+            return true;
+        } catch (Exception e) {
+            throw new IllegalStateException("query ids of pool " + q.pool + " unreadable", e);
+        }
     }
 
     /** The key a query is checked under: its pool's lane for it. */

@@ -25,6 +25,7 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -47,13 +48,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * <pre>
  * queries  ─decode─▶ keyBy pool lane ⋈ catalog ─fan-out─┐
  * feedback ─decode─▶ keyBy pool ⋈ catalog ─owner──┴▶ keyBy (pool, shard): support shard
- *     ─▶ keyBy query id: merge top-k ─▶ keyBy pool lane ⋈ catalog: decide ─▶ router.decisions
+ *     ─▶ keyBy query id: merge top-k (one shard per pool: none) ─▶ keyBy pool lane ⋈ catalog:
+ *     decide ─▶ router.decisions
  * shards' new outcomes' cost ─▶ keyBy pool ⋈ catalog: pace λ to the budget ─▶ deciders
  * router.metrics ─▶ keyBy pool ⋈ catalog: referee (fallback, live trend) ─▶ deciders
  * every step's rejects ─▶ router.dlq
  * </pre>
  */
 public final class RoutingJob {
+    /** How long a decided query id is remembered, so that a query reusing it is refused. */
+    static final Duration REMEMBER_IDS = Duration.ofMinutes(10);
+
     private RoutingJob() {}
 
     /**
@@ -82,6 +87,12 @@ public final class RoutingJob {
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // Fixed, because the support shards' keys are chosen by key group (ShardKeys).
         conf.set(PipelineOptions.MAX_PARALLELISM, ShardKeys.KEY_GROUPS);
+        // A job with one shard per pool has no merge step: a checkpoint of an earlier version (or
+        // of the job with more shards) holds the merge step's state, the query ids it remembered,
+        // which is dropped on restore rather than failing it (the intake remembers ids from then).
+        if (s.shards() == 1) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_IGNORE_UNCLAIMED_STATE, true);
+        }
         // A cancelled or failed job can be restarted from its last checkpoint.
         conf.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
@@ -136,12 +147,20 @@ public final class RoutingJob {
                         .name("decode catalog");
         BroadcastStream<CatalogUpdate> catalog = catalogs.broadcast(CatalogGate.CATALOGS);
 
+        // With one shard per pool a query's neighbourhood is its shard's answer: no merge step,
+        // and the intake refuses a reused query id instead.
+        boolean merge = s.shards() > 1;
         SingleOutputStreamOperator<ShardEvent> fannedOut =
                 queries.keyBy(q -> QueryIntake.key(q, lanes))
                         .connect(catalog)
                         .process(
                                 new QueryIntake(
-                                        s.shards(), s.replicas(), s.k(), s.catalogWait(), lanes))
+                                        s.shards(),
+                                        s.replicas(),
+                                        s.k(),
+                                        s.catalogWait(),
+                                        lanes,
+                                        merge ? null : REMEMBER_IDS))
                         .uid("query-intake")
                         .name("check and fan out queries");
         SingleOutputStreamOperator<ShardEvent> examples =
@@ -164,10 +183,15 @@ public final class RoutingJob {
                                         s.searchWait()))
                         .uid("support-shards");
         SingleOutputStreamOperator<Neighbourhood> merged =
-                partials.keyBy(NeighbourMerger::key)
-                        .process(new NeighbourMerger(s.mergeTimeout(), Duration.ofMinutes(10)))
-                        .uid("merge-neighbours")
-                        .name("merge shard answers");
+                merge
+                        ? partials.keyBy(NeighbourMerger::key)
+                                .process(new NeighbourMerger(s.mergeTimeout(), REMEMBER_IDS))
+                                .uid("merge-neighbours")
+                                .name("merge shard answers")
+                        : partials.map(NeighbourMerger::whole)
+                                .returns(Neighbourhood.class)
+                                .uid("whole-neighbourhoods")
+                                .name("one shard's answer");
         SingleOutputStreamOperator<CatalogUpdate> trained =
                 examples.keyBy(e -> e.pool)
                         .connect(catalog)

@@ -165,6 +165,33 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
     }
 
     /**
+     * The neighbourhood of a pool with one shard: that shard's answer as it is (its columns are
+     * already in model-name order and its list is already the top-k), the same as {@link #merge} of
+     * it alone without copying a cell. A job whose pools have one shard needs no merge step.
+     */
+    public static Neighbourhood whole(ShardResult r) {
+        Neighbourhood n = new Neighbourhood();
+        n.queryId = r.queryId;
+        n.pool = r.pool;
+        n.ts = r.ts;
+        n.lambda = r.lambda;
+        n.budget = r.budget;
+        n.shards = r.shards;
+        n.shardsMissing = 0;
+        n.supportSize = r.shardSize;
+        n.oodScore = r.oodZ;
+        n.vector = r.vector;
+        n.ids = r.ids;
+        n.similarities = r.similarities;
+        n.seqs = r.seqs;
+        n.models = r.models;
+        n.scores = r.scores;
+        n.costs = r.costs;
+        n.propensities = r.propensities;
+        return n;
+    }
+
+    /**
      * The exact top-k over the partial lists, with the outcomes re-laid over the union of models.
      */
     static Neighbourhood merge(List<ShardResult> received) {

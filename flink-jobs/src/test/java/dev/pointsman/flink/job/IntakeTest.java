@@ -2,9 +2,11 @@ package dev.pointsman.flink.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
 import dev.pointsman.flink.support.ShardEvent;
 import dev.pointsman.schemas.CatalogModel;
+import dev.pointsman.schemas.DeadLetter;
 import dev.pointsman.schemas.EmbeddedQuery;
 import dev.pointsman.schemas.PoolCatalog;
 import dev.pointsman.schemas.Query;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.util.ListCollector;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.Test;
@@ -226,7 +229,7 @@ class IntakeTest {
     @Test
     void queriesKeyedByLaneWaitForTheirPoolsCatalogAndGoOnWhenItComes() throws Exception {
         int lanes = 3;
-        QueryIntake intake = new QueryIntake(2, 1, 5, Duration.ofSeconds(10), lanes);
+        QueryIntake intake = new QueryIntake(2, 1, 5, Duration.ofSeconds(10), lanes, null);
         try (KeyedBroadcastOperatorTestHarness<String, QueryEvent, CatalogUpdate, ShardEvent> h =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                         intake,
@@ -263,5 +266,62 @@ class IntakeTest {
                                     assertThat(new String(r.getValue().value))
                                             .contains("unknown pool 'other'"));
         }
+    }
+
+    @Test
+    void withOneShardTheIntakeRefusesAReusedQueryIdUntilItIsForgotten() throws Exception {
+        int lanes = 2;
+        QueryIntake intake =
+                new QueryIntake(1, 2, 5, Duration.ofSeconds(10), lanes, Duration.ofMinutes(10));
+        try (KeyedBroadcastOperatorTestHarness<String, QueryEvent, CatalogUpdate, ShardEvent> h =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        intake,
+                        q -> QueryIntake.key(q, lanes),
+                        Types.STRING,
+                        CatalogGate.CATALOGS)) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+            h.setProcessingTime(0);
+            h.setStateTtlProcessingTime(0);
+            // The first use of an id waits for the catalog like any query, and is remembered then.
+            h.processElement(idQuery("q1", 1_000), 0);
+            h.processBroadcastElement(
+                    new CatalogUpdate(
+                            "p", SingleObjectCodec.of(PoolCatalog.class).encode(catalog(Map.of()))),
+                    1);
+            h.processElement(idQuery("q2", 2_000), 0);
+            h.processElement(idQuery("q1", 3_000), 0); // another query reusing q1
+            h.processElement(idQuery("q1", 1_000), 0); // q1 sent again
+            assertThat(h.extractOutputValues())
+                    .extracting(e -> e.queryId)
+                    .containsExactly("q1", "q2");
+            assertThat(h.getSideOutput(DeadLetters.TAG))
+                    .hasSize(2)
+                    .allSatisfy(
+                            r -> {
+                                DeadLetter d =
+                                        SingleObjectCodec.of(DeadLetter.class)
+                                                .decode(r.getValue().value);
+                                assertThat(d.getKind()).isEqualTo("duplicate");
+                                assertThat(d.getReason())
+                                        .contains("query id q1 of pool p")
+                                        .contains("unique within a pool");
+                            });
+
+            // Ten minutes later the id is forgotten and may be used again.
+            h.setStateTtlProcessingTime(Duration.ofMinutes(10).toMillis() + 1);
+            h.processElement(idQuery("q1", 700_000), 0);
+            assertThat(h.extractOutputValues())
+                    .extracting(e -> e.queryId)
+                    .containsExactly("q1", "q2", "q1");
+        }
+    }
+
+    private static QueryEvent idQuery(String id, long ts) {
+        QueryEvent q = query(4, "e");
+        q.queryId = id;
+        q.pool = "p";
+        q.ts = ts;
+        q.source = KafkaRecord.derived(Topics.QUERIES_EMBEDDED, null, null, ts);
+        return q;
     }
 }

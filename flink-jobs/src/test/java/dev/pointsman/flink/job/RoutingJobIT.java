@@ -31,20 +31,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The routing job on a MiniCluster at parallelism 2 with 3 shards per pool of 2 copies each and 2
- * decider lanes, on the embedded broker: a pool seeded with one dataset's training rows of the
- * bundled RouterBench sample routes its test rows with exactly the predictions of knn-10 on the
- * same split, computed the way {@code pointsman eval} computes them (the same embedder,
- * normalisation, split and router-core code); and bad records reach the DLQ while routing goes on.
+ * The routing job on a MiniCluster at parallelism 2 with 3 shards per pool of 2 copies each (and
+ * with 1 shard of 2 copies, the layout without a merge step) and 2 decider lanes, on the embedded
+ * broker: a pool seeded with one dataset's training rows of the bundled RouterBench sample routes
+ * its test rows with exactly the predictions of knn-10 on the same split, computed the way {@code
+ * pointsman eval} computes them (the same embedder, normalisation, split and router-core code); and
+ * bad records, a reused query id among them, reach the DLQ while routing goes on.
  */
 class RoutingJobIT {
     private static final int K = 10;
-    private static final int SHARDS = 3;
     private static final int REPLICAS = 2;
     private static final int DECIDERS = 2;
     private static final String EMBEDDER = "all-minilm-l6-v2-q/tail/128";
@@ -53,8 +54,9 @@ class RoutingJobIT {
 
     @TempDir Path dir;
 
-    @Test
-    void decisionsEqualTheOfflineKnnPredictionsOnTheSameSplit() throws Exception {
+    @ParameterizedTest(name = "{0} shard(s)")
+    @ValueSource(ints = {3, 1})
+    void decisionsEqualTheOfflineKnnPredictionsOnTheSameSplit(int shards) throws Exception {
         Benchmark sample;
         try (InputStream in =
                 getClass()
@@ -107,7 +109,7 @@ class RoutingJobIT {
                             null,
                             "routing-job-it",
                             s ->
-                                    s.shards(SHARDS)
+                                    s.shards(shards)
                                             .replicas(REPLICAS)
                                             .deciders(DECIDERS)
                                             .k(K)
@@ -171,7 +173,16 @@ class RoutingJobIT {
                     }
                     assertThat(d.getModel()).isEqualTo(argmax(models, s)); // λ = 0
                 }
-                List<DeadLetter> dead = kit.deadLetters(3, Duration.ofSeconds(60));
+                // A later query reusing a decided id is refused, not decided again.
+                kit.queries(pool, "test-", queries.subList(0, 1));
+                List<DeadLetter> dead = kit.deadLetters(4, Duration.ofSeconds(60));
+                assertThat(dead)
+                        .filteredOn(d -> d.getKind().equals("duplicate"))
+                        .singleElement()
+                        .satisfies(d -> assertThat(d.getReason()).contains("query id test-0"));
+                Map<String, Integer> again = new HashMap<>();
+                kit.read(ids.subList(0, 1), Duration.ofSeconds(30), again);
+                assertThat(again.get(ids.get(0))).as("test-0 decided once").isEqualTo(1);
                 assertThat(dead)
                         .extracting(DeadLetter::getReason)
                         .anySatisfy(

@@ -149,6 +149,24 @@ class NeighbourMergerTest {
     }
 
     @Test
+    void aPoolWithOneShardGetsItsAnswerAsTheMergeWouldLayItOut() {
+        Fixture f = new Fixture(90);
+        for (int q = 0; q < 5; q++) {
+            ShardResult answer = ask(f.whole, "q" + q, 0, 1, f.vector(), 12, 77L);
+            answer.oodZ = 0.5 * q;
+            answer.lambda = 0.1;
+            Neighbourhood merged = NeighbourMerger.merge(List.of(answer));
+            Neighbourhood whole = NeighbourMerger.whole(answer);
+            assertThat(whole)
+                    .usingRecursiveComparison()
+                    .withComparatorForType(Double::compare, Double.class)
+                    .isEqualTo(merged);
+            assertThat(whole.propensities).as("some neighbour was explored").isNotNull();
+            assertThat(whole.supportSize).isEqualTo(90);
+        }
+    }
+
+    @Test
     void propensitiesAreCarriedOnlyWhenSomeNeighbourWasExplored() {
         Neighbourhood certain =
                 NeighbourMerger.merge(List.of(answer(0, 0.9f, null), answer(1, 0.8f, null)));

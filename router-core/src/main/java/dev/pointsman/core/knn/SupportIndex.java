@@ -234,15 +234,21 @@ public final class SupportIndex implements KnnIndex {
                         < pass.lower.threshold()) {
             return;
         }
+        LowerBounds lower = pass.lower;
+        float threshold = lower.threshold();
         for (int slot = first; slot < end; slot++) {
-            if (dense || slots.isLive(slot)) {
-                float sim = sims[slot - first];
-                float error = pass.queryNorm * errors[slot] + underflow;
-                pass.lower.offer(sim - error);
-                float upper = sim + error;
-                if (upper >= pass.lower.threshold()) {
-                    pass.keep(slot, upper);
-                }
+            float sim = sims[slot - first];
+            float error = pass.queryNorm * errors[slot] + underflow;
+            float upper = sim + error;
+            // A row whose upper bound is under the threshold can neither rank nor raise it (its
+            // lower bound is smaller still): most rows end here, without touching the heap.
+            if (upper < threshold || !(dense || slots.isLive(slot))) {
+                continue;
+            }
+            lower.offer(sim - error);
+            threshold = lower.threshold();
+            if (upper >= threshold) {
+                pass.keep(slot, upper);
             }
         }
     }
