@@ -185,9 +185,11 @@ public final class RoutingJob {
         SingleOutputStreamOperator<Neighbourhood> merged =
                 merge
                         ? partials.keyBy(NeighbourMerger::key)
-                                .process(new NeighbourMerger(s.mergeTimeout(), REMEMBER_IDS))
+                                .transform(
+                                        "merge shard answers",
+                                        TypeInformation.of(Neighbourhood.class),
+                                        NeighbourMerger.operator(s.mergeTimeout(), REMEMBER_IDS))
                                 .uid("merge-neighbours")
-                                .name("merge shard answers")
                         : partials.map(NeighbourMerger::whole)
                                 .returns(Neighbourhood.class)
                                 .uid("whole-neighbourhoods")

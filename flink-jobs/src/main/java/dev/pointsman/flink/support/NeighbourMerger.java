@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
@@ -21,6 +23,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.util.Collector;
 
 /**
@@ -29,9 +32,20 @@ import org.apache.flink.util.Collector;
  * shards were missing. Answers that arrive after the query was decided are dropped and counted, so
  * a query is decided once. The merge is exact: the same neighbours, in the same order, as one
  * search over the union of the shards.
+ *
+ * <p>A query's answers so far wait in memory, not in keyed state (about 27 KB each at k 100 and 11
+ * models, which RocksDB would write and read back for every query): the job runs it as {@link
+ * #operator}, which writes those still waiting to keyed state before a checkpoint barrier passes,
+ * so that a checkpoint holds every answer received and a restore finds them there.
  */
 public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, Neighbourhood> {
     private static final long serialVersionUID = 1L;
+
+    /** The answers so far of a query still waiting for more, and when its wait ends. */
+    private record Waiting(List<ShardResult> answers, long deadline) {}
+
+    /** Queries waiting for more answers, by key, in memory since the last checkpoint. */
+    private transient Map<String, Waiting> waiting;
 
     private final long timeoutMs;
     private final Duration remember;
@@ -58,8 +72,42 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         this.remember = remember;
     }
 
+    /** The merge as the job runs it: answers wait in memory between checkpoints. */
+    public static KeyedProcessOperator<String, ShardResult, Neighbourhood> operator(
+            Duration timeout, Duration remember) {
+        return new Operator(new NeighbourMerger(timeout, remember));
+    }
+
+    /** Spills the answers waiting in memory to keyed state before each checkpoint barrier. */
+    private static final class Operator
+            extends KeyedProcessOperator<String, ShardResult, Neighbourhood> {
+        private static final long serialVersionUID = 1L;
+
+        Operator(NeighbourMerger merger) {
+            super(merger);
+        }
+
+        @Override
+        public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+            NeighbourMerger merger = (NeighbourMerger) userFunction;
+            Object current = getCurrentKey();
+            try {
+                for (String key : merger.waitingKeys()) {
+                    setCurrentKey(key);
+                    merger.spill(key);
+                }
+            } finally {
+                if (current != null) {
+                    setCurrentKey(current);
+                }
+            }
+            super.prepareSnapshotPreBarrier(checkpointId);
+        }
+    }
+
     @Override
     public void open(OpenContext context) {
+        waiting = new HashMap<>();
         partials =
                 getRuntimeContext()
                         .getListState(
@@ -117,26 +165,38 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
             }
             return;
         }
-        List<ShardResult> received = new ArrayList<>();
-        Long timer = deadline.value();
-        if (timer != null) {
-            // Only a query with an earlier answer has a deadline: no state read otherwise.
-            partials.get().forEach(received::add);
+        String key = ctx.getCurrentKey();
+        Waiting waits = waiting.get(key);
+        List<ShardResult> received;
+        Long timer;
+        boolean stored = false;
+        if (waits != null) {
+            received = waits.answers;
+            timer = waits.deadline;
+        } else {
+            received = new ArrayList<>();
+            // Only a query whose earlier answers were checkpointed has a deadline in state.
+            timer = deadline.value();
+            if (timer != null) {
+                partials.get().forEach(received::add);
+                stored = true;
+            }
         }
         received.add(partial);
         if (received.size() >= partial.shards) {
-            // The last answer is merged as it comes, never written to state.
             if (timer != null) {
                 ctx.timerService().deleteProcessingTimeTimer(timer);
             }
-            emit(received, out, timer != null);
+            waiting.remove(key);
+            emit(received, out, stored);
             return;
         }
-        partials.add(partial);
-        if (timer == null) {
+        if (stored) {
+            partials.add(partial);
+        } else if (waits == null) {
             long at = ctx.timerService().currentProcessingTime() + timeoutMs;
             ctx.timerService().registerProcessingTimeTimer(at);
-            deadline.update(at);
+            waiting.put(key, new Waiting(received, at));
         }
     }
 
@@ -146,11 +206,33 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         if (decided.value() != null) {
             return;
         }
+        Waiting waits = waiting.remove(ctx.getCurrentKey());
         List<ShardResult> received = new ArrayList<>();
-        partials.get().forEach(received::add);
+        if (waits != null) {
+            received.addAll(waits.answers);
+        } else {
+            partials.get().forEach(received::add);
+        }
         if (!received.isEmpty()) {
             incomplete.inc();
-            emit(received, out, true);
+            emit(received, out, waits == null);
+        }
+    }
+
+    /** The keys whose answers so far are only in memory, for {@link #spill}. */
+    List<String> waitingKeys() {
+        return new ArrayList<>(waiting.keySet());
+    }
+
+    /**
+     * Writes the answers so far of the current key (one of {@link #waitingKeys}) to keyed state, so
+     * that a checkpoint holds them, and forgets them here: its later answers find them there.
+     */
+    void spill(String key) throws Exception {
+        Waiting waits = waiting.remove(key);
+        if (waits != null) {
+            partials.update(waits.answers);
+            deadline.update(waits.deadline);
         }
     }
 

@@ -19,7 +19,6 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +36,7 @@ class NeighbourMergerTest {
             harness(StateBackend backend) throws Exception {
         var h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new NeighbourMerger(Duration.ofMillis(100), Duration.ofMinutes(5))),
+                        NeighbourMerger.operator(Duration.ofMillis(100), Duration.ofMinutes(5)),
                         NeighbourMerger::key,
                         Types.STRING);
         h.setStateBackend(backend);
@@ -237,6 +235,8 @@ class NeighbourMergerTest {
             h.open();
             h.processElement(f.partial(0, "q", query, 8), 0L);
             h.processElement(f.partial(1, "q", query, 8), 0L);
+            // The answers so far wait in memory until the checkpoint, which writes them to state.
+            h.prepareSnapshotPreBarrier(1L);
             snapshot = h.snapshot(1L, 1L);
         }
         try (var h = harness()) {
@@ -264,12 +264,24 @@ class NeighbourMergerTest {
             }
             float[] slow = f.vector();
             h.processElement(f.partial(0, "slow", slow, 5), 0L);
-            // waiting: its partial list, its deadline, and the four decided flags
-            assertThat(h.numKeyedStateEntries()).isEqualTo(4 + 2);
+            // waiting in memory: only the four decided flags are in state
+            assertThat(h.numKeyedStateEntries()).isEqualTo(4);
+            assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
             h.setProcessingTime(1_100);
             assertThat(h.extractOutputValues()).hasSize(5);
-            // every partial list and deadline is cleared once its query is decided
             assertThat(h.numKeyedStateEntries()).isEqualTo(5);
+            assertThat(h.numProcessingTimeTimers()).isZero();
+
+            // Spilled by a checkpoint, a waiting query's state is cleared once it is decided.
+            float[] spilled = f.vector();
+            h.processElement(f.partial(0, "spilled", spilled, 5), 0L);
+            h.prepareSnapshotPreBarrier(2L);
+            assertThat(h.numKeyedStateEntries()).isEqualTo(5 + 2);
+            h.processElement(f.partial(1, "spilled", spilled, 5), 0L);
+            h.processElement(f.partial(2, "spilled", spilled, 5), 0L);
+            assertThat(h.extractOutputValues()).hasSize(6);
+            assertThat(h.extractOutputValues().get(5).shardsMissing).isZero();
+            assertThat(h.numKeyedStateEntries()).isEqualTo(6);
             assertThat(h.numProcessingTimeTimers()).isZero();
         }
     }
