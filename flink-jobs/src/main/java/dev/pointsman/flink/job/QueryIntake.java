@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.jspecify.annotations.Nullable;
 
@@ -18,8 +19,9 @@ import org.jspecify.annotations.Nullable;
  * when shards are replicated, the same copy number for all (by a hash of the query id). Keyed by
  * the pool's lane for the query ({@code --deciders}), so that a hot pool's queries are checked on
  * as many subtasks as it has lanes. Where no merge step follows (one shard per pool), it also
- * remembers the ids it let through for {@code remember} and dead-letters a query that reuses one
- * ({@code duplicate}), as the merge step does otherwise: a query is decided once.
+ * remembers the ids it let through for {@code remember}: the same query read again is dropped
+ * (counted as {@code intake.repeated}), another query that reuses an id is dead-lettered ({@code
+ * duplicate}), as the merge step does otherwise. A query is decided once.
  */
 final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +32,8 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
 
     /** The ids let through, with their query's event time, while remembered. */
     private transient @Nullable MapState<String, Long> seen;
+
+    private transient Counter repeated;
 
     QueryIntake(int shards, int replicas, int k, Duration catalogWait) {
         this(shards, replicas, k, catalogWait, 1, null);
@@ -64,6 +68,7 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
             ids.enableTimeToLive(StateTtlConfig.newBuilder(remember).build());
             seen = getRuntimeContext().getMapState(ids);
         }
+        repeated = getRuntimeContext().getMetricGroup().addGroup("intake").counter("repeated");
     }
 
     @Override
@@ -105,13 +110,22 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
         return null;
     }
 
-    /** Whether {@code q} reuses an id still remembered (then dead-lettered); else remembers it. */
+    /**
+     * Whether {@code q}'s id is still remembered: the same query again (same event time) is dropped
+     * and counted, another query reusing the id is dead-lettered. Else remembers it.
+     */
     private boolean reused(QueryEvent q, Pool pool) {
         try {
             Long at = seen.get(q.queryId);
             if (at == null) {
                 seen.put(q.queryId, q.ts);
                 return false;
+            }
+            if (at == q.ts) {
+                // The same query again (an upstream retry): it is decided once, quietly, as the
+                // merge step drops a repeated answer.
+                repeated.inc();
+                return true;
             }
             output(
                     DeadLetters.TAG,

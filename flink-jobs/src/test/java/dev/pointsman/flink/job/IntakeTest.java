@@ -290,7 +290,8 @@ class IntakeTest {
                     1);
             h.processElement(idQuery("q2", 2_000), 0);
             h.processElement(idQuery("q1", 3_000), 0); // another query reusing q1
-            h.processElement(idQuery("q1", 1_000), 0); // q1 sent again
+            h.processElement(idQuery("q1", 4_000), 0); // and another
+            h.processElement(idQuery("q1", 1_000), 0); // q1 itself again: dropped quietly
             assertThat(h.extractOutputValues())
                     .extracting(e -> e.queryId)
                     .containsExactly("q1", "q2");
