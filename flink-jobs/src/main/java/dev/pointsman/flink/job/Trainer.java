@@ -179,13 +179,26 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
      * The quiet timer: where examples arrived since the last fit and none for {@value #QUIET_MS} ms
      * (a seed loaded in bulk, traffic that paused), fits on the window as it is, so a pool whose
      * feed stops is not left with a fit on two thirds of it; where one arrived meanwhile, waits
-     * until {@value #QUIET_MS} ms after it.
+     * until {@value #QUIET_MS} ms after it. Examples that waited for their pool's catalog are
+     * handled when it arrives, where no timer can be set: the gate's own timer for that wait sets
+     * the quiet one.
      */
     @Override
     void timerFired(long timestamp, @Nullable Pool pool, Collector<CatalogUpdate> out)
             throws Exception {
         Long at = quiet.value();
-        if (at == null || at != timestamp) {
+        if (at == null) {
+            // Another timer of the key (the gate's wait for a catalog): examples that waited for
+            // the catalog were handled where no timer could be set, so set the quiet one now.
+            long[] p = progress();
+            if (p[1] > 0 && pool != null && pool.settings().trainedRouter() != null) {
+                long fireAt = timestamp + QUIET_MS;
+                timers().registerProcessingTimeTimer(fireAt);
+                quiet.update(fireAt);
+            }
+            return;
+        }
+        if (at != timestamp) {
             return;
         }
         quiet.clear();
