@@ -246,12 +246,8 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         decided.update(received.get(0).ts);
     }
 
-    /**
-     * The neighbourhood of a pool with one shard: that shard's answer as it is (its columns are
-     * already in model-name order and its list is already the top-k), the same as {@link #merge} of
-     * it alone without copying a cell. A job whose pools have one shard needs no merge step.
-     */
-    public static Neighbourhood whole(ShardResult r) {
+    /** A neighbourhood for the query {@code r} answers, without neighbours yet. */
+    private static Neighbourhood of(ShardResult r) {
         Neighbourhood n = new Neighbourhood();
         n.queryId = r.queryId;
         n.pool = r.pool;
@@ -259,6 +255,16 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         n.lambda = r.lambda;
         n.budget = r.budget;
         n.shards = r.shards;
+        return n;
+    }
+
+    /**
+     * The neighbourhood of a pool with one shard: that shard's answer as it is (its columns are
+     * already in model-name order and its list is already the top-k), the same as {@link #merge} of
+     * it alone without copying a cell. A job whose pools have one shard needs no merge step.
+     */
+    public static Neighbourhood whole(ShardResult r) {
+        Neighbourhood n = of(r);
         n.shardsMissing = 0;
         n.supportSize = r.shardSize;
         n.oodScore = r.oodZ;
@@ -310,13 +316,7 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
         }
         Ranked[] best = SupportIndex.merge(lists, first.k);
 
-        Neighbourhood n = new Neighbourhood();
-        n.queryId = first.queryId;
-        n.pool = first.pool;
-        n.ts = first.ts;
-        n.lambda = first.lambda;
-        n.budget = first.budget;
-        n.shards = first.shards;
+        Neighbourhood n = of(first);
         n.shardsMissing = Math.max(0, first.shards - received.size());
         n.supportSize = supportSize;
         double zSum = 0;

@@ -229,13 +229,7 @@ class IntakeTest {
     @Test
     void queriesKeyedByLaneWaitForTheirPoolsCatalogAndGoOnWhenItComes() throws Exception {
         int lanes = 3;
-        QueryIntake intake = new QueryIntake(2, 1, 5, Duration.ofSeconds(10), lanes, null);
-        try (KeyedBroadcastOperatorTestHarness<String, QueryEvent, CatalogUpdate, ShardEvent> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        intake,
-                        q -> QueryIntake.key(q, lanes),
-                        Types.STRING,
-                        CatalogGate.CATALOGS)) {
+        try (var h = harness(new QueryIntake(2, 1, 5, Duration.ofSeconds(10), lanes, null))) {
             List<String> keys = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 QueryEvent q = query(4, "e");
@@ -271,14 +265,10 @@ class IntakeTest {
     @Test
     void withOneShardTheIntakeRefusesAReusedQueryIdUntilItIsForgotten() throws Exception {
         int lanes = 2;
-        QueryIntake intake =
-                new QueryIntake(1, 2, 5, Duration.ofSeconds(10), lanes, Duration.ofMinutes(10));
-        try (KeyedBroadcastOperatorTestHarness<String, QueryEvent, CatalogUpdate, ShardEvent> h =
-                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
-                        intake,
-                        q -> QueryIntake.key(q, lanes),
-                        Types.STRING,
-                        CatalogGate.CATALOGS)) {
+        try (var h =
+                harness(
+                        new QueryIntake(
+                                1, 2, 5, Duration.ofSeconds(10), lanes, Duration.ofMinutes(10)))) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
             h.setProcessingTime(0);
             h.setStateTtlProcessingTime(0);
@@ -315,6 +305,14 @@ class IntakeTest {
                     .extracting(e -> e.queryId)
                     .containsExactly("q1", "q2", "q1");
         }
+    }
+
+    /** {@code intake} keyed as the job keys it. */
+    private static KeyedBroadcastOperatorTestHarness<String, QueryEvent, CatalogUpdate, ShardEvent>
+            harness(QueryIntake intake) throws Exception {
+        int lanes = intake.lanes;
+        return ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                intake, q -> QueryIntake.key(q, lanes), Types.STRING, CatalogGate.CATALOGS);
     }
 
     private static QueryEvent idQuery(String id, long ts) {
