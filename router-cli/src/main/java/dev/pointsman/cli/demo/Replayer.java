@@ -204,9 +204,13 @@ public final class Replayer {
         return this;
     }
 
+    /** How long the replay keeps reading windows after the last decision, once none comes. */
+    static final Duration SETTLE = Duration.ofSeconds(4);
+
     /**
      * Sends the traffic at the configured rate while the gateway answers the decisions and the
-     * console follows the pool's windows, then waits (a minute at most) for the last decisions.
+     * console follows the pool's windows, then waits (a minute at most) for the last decisions and
+     * (while they keep coming, {@link #SETTLE}) for the windows they close.
      */
     public Summary run(KafkaProducer<byte[], byte[]> producer) throws InterruptedException {
         RecordCodec<Query> queryCodec = wire.codec(Query.class, Topics.QUERIES);
@@ -270,6 +274,22 @@ public final class Replayer {
             while (gateway.decided() < sent && System.nanoTime() < deadline && !stop.get()) {
                 Thread.sleep(200);
                 progress.maybePrint(sent, System.nanoTime());
+            }
+            // The streams app closes a window once later outcomes reach it, and it may lag the
+            // decisions (it shares the cores with the job's training): keep reading the windows
+            // it can still close from this traffic until none has come for SETTLE (at most 4×).
+            long settleEnd = System.nanoTime() + 4 * SETTLE.toNanos();
+            int windows = console.windows().size();
+            long lastWindow = System.nanoTime();
+            while (!stop.get()
+                    && System.nanoTime() < settleEnd
+                    && System.nanoTime() - lastWindow < SETTLE.toNanos()) {
+                Thread.sleep(200);
+                int now = console.windows().size();
+                if (now != windows) {
+                    windows = now;
+                    lastWindow = System.nanoTime();
+                }
             }
             reading.set(false);
             reader.join(5000);
