@@ -2,9 +2,9 @@ package dev.pointsman.flink.job;
 
 import dev.pointsman.flink.records.DeadLetters;
 import dev.pointsman.flink.records.KafkaRecord;
+import dev.pointsman.flink.support.NeighbourMerger;
 import dev.pointsman.flink.support.ShardEvent;
 import java.time.Duration;
-import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -33,7 +33,8 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
     /** The ids let through, with their query's event time, while remembered. */
     private transient @Nullable MapState<String, Long> seen;
 
-    private transient Counter repeated;
+    /** Queries read again (same id and event time), where ids are remembered. */
+    private transient @Nullable Counter repeated;
 
     QueryIntake(int shards, int replicas, int k, Duration catalogWait) {
         this(shards, replicas, k, catalogWait, 1, null);
@@ -67,8 +68,8 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
                     new MapStateDescriptor<>("query-ids", Types.STRING, Types.LONG);
             ids.enableTimeToLive(StateTtlConfig.newBuilder(remember).build());
             seen = getRuntimeContext().getMapState(ids);
+            repeated = getRuntimeContext().getMetricGroup().addGroup("intake").counter("repeated");
         }
-        repeated = getRuntimeContext().getMetricGroup().addGroup("intake").counter("repeated");
     }
 
     @Override
@@ -133,15 +134,7 @@ final class QueryIntake extends CatalogGate<QueryEvent, ShardEvent> {
                             q,
                             pool,
                             "duplicate",
-                            "query id "
-                                    + q.queryId
-                                    + " of pool "
-                                    + q.pool
-                                    + " was decided less than "
-                                    + remember.toMinutes()
-                                    + " minutes ago (for a query of "
-                                    + Instant.ofEpochMilli(at)
-                                    + "); query ids must be unique within a pool"));
+                            NeighbourMerger.reusedId(q.queryId, q.pool, remember, at)));
             return true;
         } catch (Exception e) {
             throw new IllegalStateException("query ids of pool " + q.pool + " unreadable", e);

@@ -158,9 +158,7 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
                 // Examples the last fit did not see: fit on them once the feed goes quiet.
                 p[4] = timers.currentProcessingTime();
                 if (quiet.value() == null) {
-                    long fireAt = p[4] + QUIET_MS;
-                    timers.registerProcessingTimeTimer(fireAt);
-                    quiet.update(fireAt);
+                    setQuiet(timers, p[4] + QUIET_MS);
                 }
             }
             progress.update(p);
@@ -192,9 +190,7 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             // the catalog were handled where no timer could be set, so set the quiet one now.
             long[] p = progress();
             if (p[1] > 0 && pool != null && pool.settings().trainedRouter() != null) {
-                long fireAt = timestamp + QUIET_MS;
-                timers().registerProcessingTimeTimer(fireAt);
-                quiet.update(fireAt);
+                setQuiet(timers(), timestamp + QUIET_MS);
             }
             return;
         }
@@ -208,13 +204,17 @@ final class Trainer extends CatalogGate<ShardEvent, CatalogUpdate> {
             return;
         }
         if (timestamp < p[4] + QUIET_MS) {
-            long later = p[4] + QUIET_MS;
-            timers().registerProcessingTimeTimer(later);
-            quiet.update(later);
+            setQuiet(timers(), p[4] + QUIET_MS);
             return;
         }
         fit(pool.name(), pool, router, p, System.currentTimeMillis(), out);
         progress.update(p);
+    }
+
+    /** Sets the quiet timer to fire at {@code at}. */
+    private void setQuiet(TimerService timers, long at) throws Exception {
+        timers.registerProcessingTimeTimer(at);
+        quiet.update(at);
     }
 
     /** The training progress (see {@link #progress}), as a fresh array for a new pool. */

@@ -151,15 +151,7 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
                                         null,
                                         partial.ts),
                                 "duplicate",
-                                "query id "
-                                        + partial.queryId
-                                        + " of pool "
-                                        + partial.pool
-                                        + " was decided less than "
-                                        + remember.toMinutes()
-                                        + " minutes ago (for a query of "
-                                        + java.time.Instant.ofEpochMilli(decidedAt)
-                                        + "); query ids must be unique within a pool",
+                                reusedId(partial.queryId, partial.pool, remember, decidedAt),
                                 partial.pool,
                                 false));
             }
@@ -244,6 +236,23 @@ public class NeighbourMerger extends KeyedProcessFunction<String, ShardResult, N
             deadline.clear();
         }
         decided.update(received.get(0).ts);
+    }
+
+    /**
+     * Why a query reusing {@code queryId} of {@code pool}, decided at {@code decidedAt} (event
+     * time) and remembered for {@code remember}, is dead-lettered: here, or at the intake where no
+     * merge step follows.
+     */
+    public static String reusedId(String queryId, String pool, Duration remember, long decidedAt) {
+        return "query id "
+                + queryId
+                + " of pool "
+                + pool
+                + " was decided less than "
+                + remember.toMinutes()
+                + " minutes ago (for a query of "
+                + java.time.Instant.ofEpochMilli(decidedAt)
+                + "); query ids must be unique within a pool";
     }
 
     /** A neighbourhood for the query {@code r} answers, without neighbours yet. */
