@@ -1,36 +1,53 @@
 package dev.pointsman.core.knn;
 
 /**
- * Computes the approximate dot products of one query with the {@value SupportIndex#BLOCK} rows of
- * one block of {@link SupportIndex}'s bfloat16 scan copy ({@link Bf16}: per dimension, {@value
- * #PACKED} ints, int {@code r} holding row {@code r} in its high half and row {@code r + 32} in its
- * low half). Any summation order is allowed: {@link SupportIndex} bounds the error of every order
- * and re-scores the rows that could rank with the reference dot product.
+ * Computes the approximate dot products of queries with the {@value SupportIndex#BLOCK} rows of one
+ * block of {@link SupportIndex}'s scan copy ({@link Int8}: per dimension, {@value
+ * SupportIndex#BLOCK} signed bytes, byte {@code r} the code of row {@code r}), each row's sum of
+ * code × query component times the row's scale. Any summation order is allowed: {@link
+ * SupportIndex} bounds the error of every order and re-scores the rows that could rank with the
+ * reference dot product.
  */
 interface BlockScan {
-    /** Ints per dimension in a block of the scan copy. */
-    int PACKED = SupportIndex.BLOCK / 2;
+    /**
+     * The most queries {@link #similarities(byte[], int, int, float[], int, float[][], float[][],
+     * int, int)} takes in one pass.
+     */
+    int QUERIES_PER_PASS = 4;
 
     /**
-     * Writes the approximate similarities of {@code query} with the rows of the block starting at
-     * {@code base} into {@code out[0..BLOCK)}.
+     * Writes the approximate similarities of {@code query} with the rows of the block whose codes
+     * start at {@code base} and whose scales start at {@code scales[first]} into {@code
+     * out[0..BLOCK)}.
      */
-    void similarities(int[] packed, int base, int dimension, float[] query, float[] out);
-
-    /**
-     * {@link #similarities} for two queries at once, bit for bit the same values: a kernel may load
-     * and widen each part of the block once for both.
-     */
-    default void similarities(
-            int[] packed,
+    void similarities(
+            byte[] codes,
             int base,
             int dimension,
+            float[] scales,
+            int first,
             float[] query,
-            float[] out,
-            float[] query2,
-            float[] out2) {
-        similarities(packed, base, dimension, query, out);
-        similarities(packed, base, dimension, query2, out2);
+            float[] out);
+
+    /**
+     * {@link #similarities(byte[], int, int, float[], int, float[], float[])} for the {@code count}
+     * (1 to {@value #QUERIES_PER_PASS}) queries {@code queries[from..from + count)} into the
+     * matching {@code outs}, bit for bit the same values: a kernel may load and widen each part of
+     * the block once for all of them.
+     */
+    default void similarities(
+            byte[] codes,
+            int base,
+            int dimension,
+            float[] scales,
+            int first,
+            float[][] queries,
+            float[][] outs,
+            int from,
+            int count) {
+        for (int i = from; i < from + count; i++) {
+            similarities(codes, base, dimension, scales, first, queries[i], outs[i]);
+        }
     }
 
     /**
@@ -60,7 +77,7 @@ interface BlockScan {
     /**
      * The fastest kernel this JVM can run: the Vector API one when the {@code jdk.incubator.vector}
      * module is resolved (start the JVM with {@code --add-modules jdk.incubator.vector}) and the
-     * CPU has vectors of 4 to 16 floats, otherwise the scalar one. {@code -Dpointsman.simd=false}
+     * CPU has vectors of 8 or 16 floats, otherwise the scalar one. {@code -Dpointsman.simd=false}
      * forces the scalar kernel.
      */
     static BlockScan fastest() {

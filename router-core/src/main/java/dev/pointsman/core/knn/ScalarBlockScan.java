@@ -9,15 +9,17 @@ import java.util.Arrays;
  */
 final class ScalarBlockScan implements BlockScan {
     @Override
-    public void similarities(int[] d, int base, int dimension, float[] q, float[] out) {
+    public void similarities(
+            byte[] d, int base, int dimension, float[] scales, int first, float[] q, float[] out) {
         Arrays.fill(out, 0, SupportIndex.BLOCK, 0f);
-        for (int j = 0, o = base; j < dimension; j++, o += PACKED) {
+        for (int j = 0, o = base; j < dimension; j++, o += SupportIndex.BLOCK) {
             float qj = q[j];
-            for (int r = 0; r < PACKED; r++) {
-                int pair = d[o + r];
-                out[r] += Bf16.high(pair) * qj;
-                out[r + PACKED] += Bf16.low(pair) * qj;
+            for (int r = 0; r < SupportIndex.BLOCK; r++) {
+                out[r] += d[o + r] * qj;
             }
+        }
+        for (int r = 0; r < SupportIndex.BLOCK; r++) {
+            out[r] *= scales[first + r];
         }
     }
 
@@ -28,6 +30,6 @@ final class ScalarBlockScan implements BlockScan {
 
     @Override
     public String describe() {
-        return "bf16-scalar";
+        return "int8-scalar";
     }
 }

@@ -15,22 +15,25 @@ import java.util.List;
  * float[], int, int)} of the stored unit row and the query). It gets there in two steps:
  *
  * <ol>
- *   <li>A scan of a bfloat16 copy of the rows ({@link Bf16}), in blocks of {@value #BLOCK} rows
- *       laid out dimension-major, so a kernel computes {@value #BLOCK} approximate dot products at
- *       once, with the Vector API when the JVM has it (see {@link #scanKernel()}). The copy is half
- *       the bytes of the floats, and the scan is limited by how fast those bytes arrive.
+ *   <li>A scan of an int8 copy of the rows ({@link Int8}: each row's components as signed bytes
+ *       times one scale per row), in blocks of {@value #BLOCK} rows laid out dimension-major, so a
+ *       kernel computes {@value #BLOCK} approximate dot products at once, with the Vector API when
+ *       the JVM has it (see {@link #scanKernel()}). The copy is a quarter of the bytes of the
+ *       floats, and a scan of one query is limited by how fast those bytes arrive.
  *   <li>Every row whose approximate similarity could still place it among the best {@code k} is
  *       re-scored with the reference dot product from the float rows, and those exact values are
  *       ranked. Which rows could is decided by a proven error bound, not a heuristic: for row x
- *       with bfloat16 copy b and query q, the approximate and the reference similarity differ by at
- *       most e(x) = ‖q‖ (‖b − x‖ + γ(‖x‖ + ‖b‖)), where γ = nu / (1 − nu) bounds the rounding of
- *       any float summation of n = dimension products (u = 2⁻²⁴), and ‖b − x‖ is measured when the
- *       row is added. Some k rows have reference similarities of at least T, the k-th largest
- *       approximate − e; so every row of the true top k has approximate + e ≥ T, and those are the
- *       rows re-scored. On 384-dimensional unit vectors e is about 0.002.
+ *       with copy b = s·c (scale s, codes c) and query q, the approximate and the reference
+ *       similarity differ by at most e(x) = ‖q‖ (‖b − x‖ + γ(‖x‖ + ‖b‖) + 2u‖b‖), where u = 2⁻²⁴, γ
+ *       = nu / (1 − nu) bounds the rounding of any float summation of n = dimension + 1 products
+ *       (the scan's of q and c, the reference's of q and x), 2u‖b‖ the rounding of the product by
+ *       s, and ‖b − x‖ is measured when the row is added. Some k rows have reference similarities
+ *       of at least T, the k-th largest approximate − e; so every row of the true top k has
+ *       approximate + e ≥ T, and those are the rows re-scored. On 384-dimensional unit vectors e is
+ *       about 0.004–0.008.
  * </ol>
  *
- * <p>Memory: 6 bytes per dimension per row (the float rows and the bfloat16 copy) plus 12 bytes.
+ * <p>Memory: 5 bytes per dimension per row (the float rows and the int8 copy) plus 16 bytes.
  */
 public final class SupportIndex implements KnnIndex {
     static final int BLOCK = 64;
@@ -45,10 +48,11 @@ public final class SupportIndex implements KnnIndex {
     /** The unit rows, row-major: what results are scored from. */
     private float[] rows;
 
-    /**
-     * The bfloat16 copy the scan reads: per block, per dimension, {@value BlockScan#PACKED} ints.
-     */
-    private int[] packed;
+    /** The int8 codes the scan reads: per block, per dimension, {@value #BLOCK} bytes. */
+    private byte[] codes;
+
+    /** Per slot: the factor that turns the row's codes into its approximate components. */
+    private float[] scales;
 
     /** Per slot: e(x) / ‖q‖, the bound on the scan's error for a unit query. */
     private float[] errors;
@@ -77,16 +81,17 @@ public final class SupportIndex implements KnnIndex {
         double nu = (dimension + 1) * ROUNDING;
         this.gamma = nu / (1 - nu);
         this.rows = new float[capacity * dimension];
-        this.packed = new int[capacity / 2 * dimension];
+        this.codes = new byte[capacity * dimension];
+        this.scales = new float[capacity];
         this.errors = new float[capacity];
         this.seqs = new long[capacity];
         this.slots = new Slots(capacity);
     }
 
     /**
-     * The scan kernel new indexes use in this JVM: {@code bf16-vector-api-512bit} (or 256, 128)
-     * when it runs with {@code --add-modules jdk.incubator.vector}, about ten times faster than
-     * {@code bf16-scalar}. Worth a line in a job's start-up log.
+     * The scan kernel new indexes use in this JVM: {@code int8-vector-api-512bit} (or 256) when it
+     * runs with {@code --add-modules jdk.incubator.vector}, about ten times faster than {@code
+     * int8-scalar}. Worth a line in a job's start-up log.
      */
     public static String scanKernel() {
         return BlockScan.fastest().describe();
@@ -118,26 +123,28 @@ public final class SupportIndex implements KnnIndex {
             grow();
         }
         System.arraycopy(unit, 0, rows, slot * dimension, dimension);
-        int lane = slot % BLOCK;
-        boolean high = lane < BlockScan.PACKED;
-        int at = (slot / BLOCK) * BLOCK / 2 * dimension + lane % BlockScan.PACKED;
+        float scale = Int8.scale(unit);
+        int at = (slot / BLOCK) * BLOCK * dimension + slot % BLOCK;
         double unitSquares = 0;
         double copySquares = 0;
         double differenceSquares = 0;
-        for (int j = 0; j < dimension; j++, at += BlockScan.PACKED) {
-            int bf16 = Bf16.round(unit[j]);
-            packed[at] = Bf16.with(packed[at], high, bf16);
+        for (int j = 0; j < dimension; j++, at += BLOCK) {
+            byte code = Int8.code(unit[j], scale);
+            codes[at] = code;
             double x = unit[j];
-            double b = Bf16.widen(bf16);
+            double b = (double) scale * code; // exact: 24 bits times at most 7
             unitSquares += x * x;
             copySquares += b * b;
             differenceSquares += (b - x) * (b - x);
         }
+        double copyNorm = Math.sqrt(copySquares);
         double bound =
                 Math.sqrt(differenceSquares)
-                        + gamma * (Math.sqrt(unitSquares) + Math.sqrt(copySquares));
+                        + gamma * (Math.sqrt(unitSquares) + copyNorm)
+                        + 2 * ROUNDING * copyNorm;
         // The margins cover this double arithmetic and the float rounding of the comparisons.
         errors[slot] = (float) (bound * 1.001 + 1e-6);
+        scales[slot] = scale;
         seqs[slot] = seq;
         return slot;
     }
@@ -162,7 +169,7 @@ public final class SupportIndex implements KnnIndex {
 
     /**
      * {@inheritDoc} One pass over the rows for all the queries: each block of {@value #BLOCK} rows
-     * (48 KB at 384 dimensions) is scanned for every query while it is in the core's cache, so the
+     * (24 KB at 384 dimensions) is scanned for every query while it is in the core's cache, so the
      * rows come from memory once per batch instead of once per query. Each query's result is what
      * {@link #search} returns for it alone.
      */
@@ -185,26 +192,21 @@ public final class SupportIndex implements KnnIndex {
         for (int i = 0; i < passes.length; i++) {
             passes[i] = new Pass(unitQueries[i], want);
         }
-        float[] sims = new float[BLOCK];
-        float[] sims2 = new float[BLOCK];
+        float[][] sims = new float[unitQueries.length][BLOCK];
         int highWater = slots.highWater();
         boolean dense = size == highWater;
         for (int block = 0; block * BLOCK < highWater; block++) {
             int first = block * BLOCK;
             int end = Math.min(highWater, first + BLOCK);
-            int at = block * BLOCK / 2 * dimension;
-            // Two queries per pass over the block where there are two: the kernel loads and
-            // widens its rows once for both.
-            int i = 0;
-            for (; i + 1 < passes.length; i += 2) {
-                scan.similarities(
-                        packed, at, dimension, passes[i].query, sims, passes[i + 1].query, sims2);
-                offer(passes[i], sims, first, end, dense, underflow);
-                offer(passes[i + 1], sims2, first, end, dense, underflow);
+            int at = block * BLOCK * dimension;
+            // Up to four queries per pass over the block: the kernel loads and widens its codes
+            // once for all of them.
+            for (int i = 0; i < passes.length; i += BlockScan.QUERIES_PER_PASS) {
+                int count = Math.min(BlockScan.QUERIES_PER_PASS, passes.length - i);
+                scan.similarities(codes, at, dimension, scales, first, unitQueries, sims, i, count);
             }
-            if (i < passes.length) {
-                scan.similarities(packed, at, dimension, passes[i].query, sims);
-                offer(passes[i], sims, first, end, dense, underflow);
+            for (int i = 0; i < passes.length; i++) {
+                offer(passes[i], sims[i], first, end, dense, underflow);
             }
         }
         for (int i = 0; i < passes.length; i++) {
@@ -347,7 +349,8 @@ public final class SupportIndex implements KnnIndex {
     private void grow() {
         int capacity = seqs.length * 2;
         rows = Arrays.copyOf(rows, capacity * dimension);
-        packed = Arrays.copyOf(packed, capacity / 2 * dimension);
+        codes = Arrays.copyOf(codes, capacity * dimension);
+        scales = Arrays.copyOf(scales, capacity);
         errors = Arrays.copyOf(errors, capacity);
         seqs = Arrays.copyOf(seqs, capacity);
     }

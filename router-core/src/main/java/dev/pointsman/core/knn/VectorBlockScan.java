@@ -1,149 +1,265 @@
 package dev.pointsman.core.knn;
 
 import dev.pointsman.core.vector.Vectors;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API kernel over the bfloat16 scan copy: per pass 2 × L packed ints (L lanes per
- * vector) give 4 × L rows, widened to floats with one mask (high halves) or one shift (low halves)
- * and accumulated with fused multiply-adds, two dimensions at a time in eight independent chains.
- * At 384 dimensions it reads half the bytes of a float scan and runs about twice as fast (the float
- * scan was limited by cache bandwidth). Stateless.
+ * The Vector API kernel over the int8 scan copy: per dimension, 4 × L codes (L lanes per vector)
+ * are loaded as bytes and widened to floats with one conversion each, and accumulated with fused
+ * multiply-adds in four chains per query, one per group of L rows, dimension after dimension. Up to
+ * {@value BlockScan#QUERIES_PER_PASS} queries share each widened vector. At 384 dimensions it reads
+ * a quarter of the bytes of a float scan and half of the bfloat16 scan it replaced, and runs about
+ * twice as fast as that one on a single query (the scan is limited by how fast its bytes arrive).
+ * Each query's chains are the same whatever else shares the pass, so its similarities are bit for
+ * bit the same. Stateless.
+ *
+ * <p>The kernels are written out in full on purpose: the widening moved into a helper method made a
+ * scan four times slower once C2 stopped inlining it (the vectors were boxed across the call).
  */
 final class VectorBlockScan implements BlockScan {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Integer> INTS = IntVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    private static final int HIGH = 0xFFFF0000;
+    private static final VectorShape BYTE_SHAPE = VectorShape.forBitSize(Math.max(64, L * 8));
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, BYTE_SHAPE);
+    private static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
 
-    /** Whether the CPU's vectors are long enough to pay and tile a block's packed ints. */
+    /** Rows per pass of the inner loop: four chains of L rows. */
+    private static final int ROWS = 4 * L;
+
+    /** Whether the CPU's vectors are long enough to pay and tile a block. */
     static boolean usable() {
-        return L >= 4 && INTS.length() == L && PACKED % (2 * L) == 0;
+        return L >= 8 && BYTES.length() == L && SupportIndex.BLOCK % ROWS == 0;
     }
 
     @Override
-    public void similarities(int[] d, int base, int dimension, float[] q, float[] out) {
+    public void similarities(
+            byte[] d, int base, int dimension, float[] scales, int first, float[] q, float[] out) {
         FloatVector zero = FloatVector.zero(SPECIES);
-        int pairsEnd = base + (dimension / 2) * 2 * PACKED;
-        for (int r = 0; r < PACKED; r += 2 * L) {
-            // aN: dimension j, bN: dimension j + 1; N = 0, 1 rows r.. and r+L.. (high halves),
-            // N = 2, 3 rows r+32.. and r+32+L.. (low halves).
+        for (int r = 0; r < SupportIndex.BLOCK; r += ROWS) {
             FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-            FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero;
             // One induction variable with a constant stride lets C2 hoist the loads' bounds
             // checks out of the loop.
             int o = base + r;
-            for (int j = 0, end = pairsEnd + r; o < end; j += 2, o += 2 * PACKED) {
+            for (int j = 0, end = o + dimension * SupportIndex.BLOCK;
+                    o < end;
+                    j++, o += SupportIndex.BLOCK) {
                 FloatVector q0 = FloatVector.broadcast(SPECIES, q[j]);
-                FloatVector q1 = FloatVector.broadcast(SPECIES, q[j + 1]);
-                IntVector v0 = IntVector.fromArray(INTS, d, o);
-                IntVector v1 = IntVector.fromArray(INTS, d, o + L);
-                IntVector w0 = IntVector.fromArray(INTS, d, o + PACKED);
-                IntVector w1 = IntVector.fromArray(INTS, d, o + PACKED + L);
-                a0 = high(v0).fma(q0, a0);
-                a1 = high(v1).fma(q0, a1);
-                a2 = low(v0).fma(q0, a2);
-                a3 = low(v1).fma(q0, a3);
-                b0 = high(w0).fma(q1, b0);
-                b1 = high(w1).fma(q1, b1);
-                b2 = low(w0).fma(q1, b2);
-                b3 = low(w1).fma(q1, b3);
+                a0 =
+                        ((FloatVector)
+                                        ByteVector.fromArray(BYTES, d, o)
+                                                .convertShape(B2F, SPECIES, 0))
+                                .fma(q0, a0);
+                a1 =
+                        ((FloatVector)
+                                        ByteVector.fromArray(BYTES, d, o + L)
+                                                .convertShape(B2F, SPECIES, 0))
+                                .fma(q0, a1);
+                a2 =
+                        ((FloatVector)
+                                        ByteVector.fromArray(BYTES, d, o + 2 * L)
+                                                .convertShape(B2F, SPECIES, 0))
+                                .fma(q0, a2);
+                a3 =
+                        ((FloatVector)
+                                        ByteVector.fromArray(BYTES, d, o + 3 * L)
+                                                .convertShape(B2F, SPECIES, 0))
+                                .fma(q0, a3);
             }
-            if (dimension % 2 == 1) {
-                FloatVector qj = FloatVector.broadcast(SPECIES, q[dimension - 1]);
-                IntVector v0 = IntVector.fromArray(INTS, d, o);
-                IntVector v1 = IntVector.fromArray(INTS, d, o + L);
-                a0 = high(v0).fma(qj, a0);
-                a1 = high(v1).fma(qj, a1);
-                a2 = low(v0).fma(qj, a2);
-                a3 = low(v1).fma(qj, a3);
+            int at = first + r;
+            a0.mul(FloatVector.fromArray(SPECIES, scales, at)).intoArray(out, r);
+            a1.mul(FloatVector.fromArray(SPECIES, scales, at + L)).intoArray(out, r + L);
+            a2.mul(FloatVector.fromArray(SPECIES, scales, at + 2 * L)).intoArray(out, r + 2 * L);
+            a3.mul(FloatVector.fromArray(SPECIES, scales, at + 3 * L)).intoArray(out, r + 3 * L);
+        }
+    }
+
+    @Override
+    public void similarities(
+            byte[] codes,
+            int base,
+            int dimension,
+            float[] scales,
+            int first,
+            float[][] queries,
+            float[][] outs,
+            int from,
+            int count) {
+        int i = from;
+        int end = from + count;
+        for (; i + 4 <= end; i += 4) {
+            four(codes, base, dimension, scales, first, queries, outs, i);
+        }
+        for (; i + 2 <= end; i += 2) {
+            two(
+                    codes,
+                    base,
+                    dimension,
+                    scales,
+                    first,
+                    queries[i],
+                    outs[i],
+                    queries[i + 1],
+                    outs[i + 1]);
+        }
+        if (i < end) {
+            similarities(codes, base, dimension, scales, first, queries[i], outs[i]);
+        }
+    }
+
+    /** Two queries' chains, each widened vector feeding both. */
+    private static void two(
+            byte[] d,
+            int base,
+            int dimension,
+            float[] scales,
+            int first,
+            float[] q,
+            float[] out,
+            float[] p,
+            float[] out2) {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int r = 0; r < SupportIndex.BLOCK; r += ROWS) {
+            FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+            FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero;
+            int o = base + r;
+            for (int j = 0, end = o + dimension * SupportIndex.BLOCK;
+                    o < end;
+                    j++, o += SupportIndex.BLOCK) {
+                FloatVector q0 = FloatVector.broadcast(SPECIES, q[j]);
+                FloatVector p0 = FloatVector.broadcast(SPECIES, p[j]);
+                FloatVector x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o).convertShape(B2F, SPECIES, 0));
+                a0 = x.fma(q0, a0);
+                b0 = x.fma(p0, b0);
+                x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o + L)
+                                        .convertShape(B2F, SPECIES, 0));
+                a1 = x.fma(q0, a1);
+                b1 = x.fma(p0, b1);
+                x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o + 2 * L)
+                                        .convertShape(B2F, SPECIES, 0));
+                a2 = x.fma(q0, a2);
+                b2 = x.fma(p0, b2);
+                x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o + 3 * L)
+                                        .convertShape(B2F, SPECIES, 0));
+                a3 = x.fma(q0, a3);
+                b3 = x.fma(p0, b3);
             }
-            a0.add(b0).intoArray(out, r);
-            a1.add(b1).intoArray(out, r + L);
-            a2.add(b2).intoArray(out, r + PACKED);
-            a3.add(b3).intoArray(out, r + PACKED + L);
+            int at = first + r;
+            FloatVector s0 = FloatVector.fromArray(SPECIES, scales, at);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, scales, at + L);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, scales, at + 2 * L);
+            FloatVector s3 = FloatVector.fromArray(SPECIES, scales, at + 3 * L);
+            a0.mul(s0).intoArray(out, r);
+            a1.mul(s1).intoArray(out, r + L);
+            a2.mul(s2).intoArray(out, r + 2 * L);
+            a3.mul(s3).intoArray(out, r + 3 * L);
+            b0.mul(s0).intoArray(out2, r);
+            b1.mul(s1).intoArray(out2, r + L);
+            b2.mul(s2).intoArray(out2, r + 2 * L);
+            b3.mul(s3).intoArray(out2, r + 3 * L);
         }
     }
 
     /**
-     * Two queries per pass: each packed vector is loaded and widened once and feeds both queries'
-     * chains, which are the single-query kernel's chains in the same order, so each query's
-     * similarities are bit for bit those of {@link #similarities(int[], int, int, float[],
-     * float[])}. Sixteen accumulators, two widened rows and four broadcasts fit the 32 vector
-     * registers of AVX-512 (and spill a little on 16-register CPUs, where it is still correct).
-     * Written out in full on purpose: moving the stores into a helper that takes the vectors as
-     * arguments made batches 6× slower in JMH (the vectors were boxed across the call).
+     * Four queries' chains: sixteen accumulators, four broadcasts and one widened vector fit the 32
+     * vector registers of AVX-512 (and spill a little on 16-register CPUs, where it is still
+     * correct).
      */
-    @Override
-    public void similarities(
-            int[] d, int base, int dimension, float[] q, float[] out, float[] p, float[] out2) {
+    private static void four(
+            byte[] d,
+            int base,
+            int dimension,
+            float[] scales,
+            int first,
+            float[][] queries,
+            float[][] outs,
+            int from) {
+        float[] q = queries[from];
+        float[] p = queries[from + 1];
+        float[] t = queries[from + 2];
+        float[] u = queries[from + 3];
         FloatVector zero = FloatVector.zero(SPECIES);
-        int pairsEnd = base + (dimension / 2) * 2 * PACKED;
-        for (int r = 0; r < PACKED; r += 2 * L) {
+        for (int r = 0; r < SupportIndex.BLOCK; r += ROWS) {
             FloatVector a0 = zero, a1 = zero, a2 = zero, a3 = zero;
             FloatVector b0 = zero, b1 = zero, b2 = zero, b3 = zero;
             FloatVector c0 = zero, c1 = zero, c2 = zero, c3 = zero;
             FloatVector e0 = zero, e1 = zero, e2 = zero, e3 = zero;
             int o = base + r;
-            for (int j = 0, end = pairsEnd + r; o < end; j += 2, o += 2 * PACKED) {
+            for (int j = 0, end = o + dimension * SupportIndex.BLOCK;
+                    o < end;
+                    j++, o += SupportIndex.BLOCK) {
                 FloatVector q0 = FloatVector.broadcast(SPECIES, q[j]);
-                FloatVector q1 = FloatVector.broadcast(SPECIES, q[j + 1]);
                 FloatVector p0 = FloatVector.broadcast(SPECIES, p[j]);
-                FloatVector p1 = FloatVector.broadcast(SPECIES, p[j + 1]);
-                IntVector v0 = IntVector.fromArray(INTS, d, o);
-                IntVector v1 = IntVector.fromArray(INTS, d, o + L);
-                IntVector w0 = IntVector.fromArray(INTS, d, o + PACKED);
-                IntVector w1 = IntVector.fromArray(INTS, d, o + PACKED + L);
-                FloatVector x = high(v0);
+                FloatVector t0 = FloatVector.broadcast(SPECIES, t[j]);
+                FloatVector u0 = FloatVector.broadcast(SPECIES, u[j]);
+                FloatVector x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o).convertShape(B2F, SPECIES, 0));
                 a0 = x.fma(q0, a0);
-                c0 = x.fma(p0, c0);
-                x = high(v1);
+                b0 = x.fma(p0, b0);
+                c0 = x.fma(t0, c0);
+                e0 = x.fma(u0, e0);
+                x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o + L)
+                                        .convertShape(B2F, SPECIES, 0));
                 a1 = x.fma(q0, a1);
-                c1 = x.fma(p0, c1);
-                x = low(v0);
+                b1 = x.fma(p0, b1);
+                c1 = x.fma(t0, c1);
+                e1 = x.fma(u0, e1);
+                x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o + 2 * L)
+                                        .convertShape(B2F, SPECIES, 0));
                 a2 = x.fma(q0, a2);
-                c2 = x.fma(p0, c2);
-                x = low(v1);
+                b2 = x.fma(p0, b2);
+                c2 = x.fma(t0, c2);
+                e2 = x.fma(u0, e2);
+                x =
+                        ((FloatVector)
+                                ByteVector.fromArray(BYTES, d, o + 3 * L)
+                                        .convertShape(B2F, SPECIES, 0));
                 a3 = x.fma(q0, a3);
-                c3 = x.fma(p0, c3);
-                x = high(w0);
-                b0 = x.fma(q1, b0);
-                e0 = x.fma(p1, e0);
-                x = high(w1);
-                b1 = x.fma(q1, b1);
-                e1 = x.fma(p1, e1);
-                x = low(w0);
-                b2 = x.fma(q1, b2);
-                e2 = x.fma(p1, e2);
-                x = low(w1);
-                b3 = x.fma(q1, b3);
-                e3 = x.fma(p1, e3);
+                b3 = x.fma(p0, b3);
+                c3 = x.fma(t0, c3);
+                e3 = x.fma(u0, e3);
             }
-            if (dimension % 2 == 1) {
-                FloatVector qj = FloatVector.broadcast(SPECIES, q[dimension - 1]);
-                FloatVector pj = FloatVector.broadcast(SPECIES, p[dimension - 1]);
-                IntVector v0 = IntVector.fromArray(INTS, d, o);
-                IntVector v1 = IntVector.fromArray(INTS, d, o + L);
-                a0 = high(v0).fma(qj, a0);
-                a1 = high(v1).fma(qj, a1);
-                a2 = low(v0).fma(qj, a2);
-                a3 = low(v1).fma(qj, a3);
-                c0 = high(v0).fma(pj, c0);
-                c1 = high(v1).fma(pj, c1);
-                c2 = low(v0).fma(pj, c2);
-                c3 = low(v1).fma(pj, c3);
-            }
-            a0.add(b0).intoArray(out, r);
-            a1.add(b1).intoArray(out, r + L);
-            a2.add(b2).intoArray(out, r + PACKED);
-            a3.add(b3).intoArray(out, r + PACKED + L);
-            c0.add(e0).intoArray(out2, r);
-            c1.add(e1).intoArray(out2, r + L);
-            c2.add(e2).intoArray(out2, r + PACKED);
-            c3.add(e3).intoArray(out2, r + PACKED + L);
+            int at = first + r;
+            FloatVector s0 = FloatVector.fromArray(SPECIES, scales, at);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, scales, at + L);
+            FloatVector s2 = FloatVector.fromArray(SPECIES, scales, at + 2 * L);
+            FloatVector s3 = FloatVector.fromArray(SPECIES, scales, at + 3 * L);
+            float[] out = outs[from];
+            a0.mul(s0).intoArray(out, r);
+            a1.mul(s1).intoArray(out, r + L);
+            a2.mul(s2).intoArray(out, r + 2 * L);
+            a3.mul(s3).intoArray(out, r + 3 * L);
+            out = outs[from + 1];
+            b0.mul(s0).intoArray(out, r);
+            b1.mul(s1).intoArray(out, r + L);
+            b2.mul(s2).intoArray(out, r + 2 * L);
+            b3.mul(s3).intoArray(out, r + 3 * L);
+            out = outs[from + 2];
+            c0.mul(s0).intoArray(out, r);
+            c1.mul(s1).intoArray(out, r + L);
+            c2.mul(s2).intoArray(out, r + 2 * L);
+            c3.mul(s3).intoArray(out, r + 3 * L);
+            out = outs[from + 3];
+            e0.mul(s0).intoArray(out, r);
+            e1.mul(s1).intoArray(out, r + L);
+            e2.mul(s2).intoArray(out, r + 2 * L);
+            e3.mul(s3).intoArray(out, r + 3 * L);
         }
     }
 
@@ -159,14 +275,6 @@ final class VectorBlockScan implements BlockScan {
             max = max.max(FloatVector.fromArray(SPECIES, sims, i).add(error));
         }
         return max.reduceLanes(VectorOperators.MAX);
-    }
-
-    private static FloatVector high(IntVector packed) {
-        return packed.and(HIGH).reinterpretAsFloats();
-    }
-
-    private static FloatVector low(IntVector packed) {
-        return packed.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
     }
 
     private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
@@ -224,6 +332,6 @@ final class VectorBlockScan implements BlockScan {
 
     @Override
     public String describe() {
-        return "bf16-vector-api-" + L * Float.SIZE + "bit";
+        return "int8-vector-api-" + L * Float.SIZE + "bit";
     }
 }
