@@ -51,18 +51,25 @@ interface BlockScan {
     }
 
     /**
-     * The largest upper bound {@code sims[i] + (queryNorm * errors[first + i] + underflow)} over
-     * the {@value SupportIndex#BLOCK} rows of a block, each computed exactly as {@link
-     * SupportIndex} computes it row by row (a multiply, then two adds, in float), so that a block
-     * whose largest bound is below the current threshold can be skipped without changing a result.
+     * Which rows of a block could still rank: bit {@code i} is set when {@code sims[i] + (queryNorm
+     * * errors[first + i] + underflow) >= threshold}, each upper bound computed exactly as {@link
+     * SupportIndex} computes it row by row (a multiply, then two adds, in float), so that only the
+     * set bits need to be visited, and a block with none can be skipped, without changing a result.
      */
-    default float maxUpper(
-            float[] sims, float[] errors, int first, float queryNorm, float underflow) {
-        float max = Float.NEGATIVE_INFINITY;
+    default long reaching(
+            float[] sims,
+            float[] errors,
+            int first,
+            float queryNorm,
+            float underflow,
+            float threshold) {
+        long mask = 0;
         for (int i = 0; i < SupportIndex.BLOCK; i++) {
-            max = Math.max(max, sims[i] + (queryNorm * errors[first + i] + underflow));
+            if (sims[i] + (queryNorm * errors[first + i] + underflow) >= threshold) {
+                mask |= 1L << i;
+            }
         }
-        return max;
+        return mask;
     }
 
     /**
@@ -70,6 +77,17 @@ interface BlockScan {
      * the reference similarity of a row the scan found.
      */
     float dot(float[] a, int aOffset, float[] b, int bOffset, int dimension);
+
+    /**
+     * {@link #dot} of {@code b} with each of the rows of {@code a} starting at {@code
+     * offsets[0..count)}, into {@code out}, bit for bit: a kernel may run several rows' chains at
+     * once.
+     */
+    default void dots(float[] a, int[] offsets, int count, float[] b, int dimension, float[] out) {
+        for (int c = 0; c < count; c++) {
+            out[c] = dot(a, offsets[c], b, 0, dimension);
+        }
+    }
 
     /** A short name for logs and benchmark reports. */
     String describe();

@@ -227,23 +227,24 @@ public final class SupportIndex implements KnnIndex {
     /** Takes one query's approximate similarities of the rows [first, end) of a block. */
     private void offer(
             Pass pass, float[] sims, int first, int end, boolean dense, float underflow) {
-        // Most blocks of a large shard hold no row that can still rank: when even the largest
-        // upper bound is below the threshold, no row's lower bound can raise it (it is smaller)
-        // and no row is kept, so the rows need not be visited one by one. (Free slots only make
-        // the largest bound larger, never smaller: the test stays on the safe side.)
-        if (end - first == BLOCK
-                && scan.maxUpper(sims, errors, first, pass.queryNorm, underflow)
-                        < pass.lower.threshold()) {
-            return;
-        }
         LowerBounds lower = pass.lower;
         float threshold = lower.threshold();
-        for (int slot = first; slot < end; slot++) {
-            float sim = sims[slot - first];
+        // Most rows of a large shard cannot rank: their upper bound is under the threshold. The
+        // kernel finds the few that reach it (all of a block at once), and only those are
+        // visited. (The rows of a ragged last block past its end are free or zero: they are
+        // masked off.)
+        long reaching = scan.reaching(sims, errors, first, pass.queryNorm, underflow, threshold);
+        if (end - first < BLOCK) {
+            reaching &= (1L << (end - first)) - 1;
+        }
+        while (reaching != 0) {
+            int lane = Long.numberOfTrailingZeros(reaching);
+            reaching &= reaching - 1;
+            int slot = first + lane;
+            float sim = sims[lane];
             float error = pass.queryNorm * errors[slot] + underflow;
             float upper = sim + error;
-            // A row whose upper bound is under the threshold can neither rank nor raise it (its
-            // lower bound is smaller still): most rows end here, without touching the heap.
+            // The threshold may have risen since the mask was taken.
             if (upper < threshold || !(dense || slots.isLive(slot))) {
                 continue;
             }
@@ -293,19 +294,25 @@ public final class SupportIndex implements KnnIndex {
         float touched = 0;
         for (int c = 0; c < count; c++) {
             if (uppers[c] >= threshold) {
-                int slot = candidates[c];
-                candidates[selected++] = slot;
-                for (int at = slot * dimension, end = at + dimension; at < end; at += 16) {
+                int at = candidates[c] * dimension;
+                candidates[selected++] = candidates[c];
+                for (int end = at + dimension; at < end; at += 16) {
                     touched += rows[at];
                 }
             }
         }
         sink = touched;
         rescored = selected;
+        int[] offsets = new int[selected];
+        for (int c = 0; c < selected; c++) {
+            offsets[c] = candidates[c] * dimension;
+        }
+        float[] similarities = new float[selected];
+        scan.dots(rows, offsets, selected, query, dimension, similarities);
         RankedQueue queue = new RankedQueue(want);
         for (int c = 0; c < selected; c++) {
             int slot = candidates[c];
-            queue.offer(scan.dot(rows, slot * dimension, query, 0, dimension), seqs[slot], slot);
+            queue.offer(similarities[c], seqs[slot], slot);
         }
         return queue.drainBestFirst();
     }

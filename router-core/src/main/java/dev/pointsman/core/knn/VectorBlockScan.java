@@ -3,6 +3,7 @@ package dev.pointsman.core.knn;
 import dev.pointsman.core.vector.Vectors;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -264,17 +265,35 @@ final class VectorBlockScan implements BlockScan {
     }
 
     @Override
-    public float maxUpper(
-            float[] sims, float[] errors, int first, float queryNorm, float underflow) {
-        FloatVector max = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+    public long reaching(
+            float[] sims,
+            float[] errors,
+            int first,
+            float queryNorm,
+            float underflow,
+            float threshold) {
+        long mask = 0;
         for (int i = 0; i < SupportIndex.BLOCK; i += L) {
             // mul, then add, then add: no fused multiply-add, so each lane rounds as the scalar
             // expression does.
             FloatVector error =
                     FloatVector.fromArray(SPECIES, errors, first + i).mul(queryNorm).add(underflow);
-            max = max.max(FloatVector.fromArray(SPECIES, sims, i).add(error));
+            VectorMask<Float> reach =
+                    FloatVector.fromArray(SPECIES, sims, i)
+                            .add(error)
+                            .compare(VectorOperators.GE, threshold);
+            // Most groups have no row that reaches; the others' lanes are found row by row, with
+            // the same float operations (VectorMask.toLong is not compiled to one instruction in
+            // Java 17).
+            if (reach.anyTrue()) {
+                for (int r = i; r < i + L; r++) {
+                    if (sims[r] + (queryNorm * errors[first + r] + underflow) >= threshold) {
+                        mask |= 1L << r;
+                    }
+                }
+            }
         }
-        return max.reduceLanes(VectorOperators.MAX);
+        return mask;
     }
 
     private static final VectorSpecies<Float> QUAD = FloatVector.SPECIES_128;
@@ -298,6 +317,50 @@ final class VectorBlockScan implements BlockScan {
         float s0 = s.lane(0);
         for (; i < dimension; i++) {
             s0 += a[aOffset + i] * b[bOffset + i];
+        }
+        return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
+    }
+
+    /**
+     * {@link #dot} for four rows at a time, each in its own 128-bit chain with the query's part
+     * loaded once: the same operations per row in the same order, so bit for bit, but four chains
+     * in flight instead of one (one chain is bound by the latency of its adds).
+     */
+    @Override
+    public void dots(float[] a, int[] offsets, int count, float[] b, int dimension, float[] out) {
+        int c = 0;
+        for (; c + 4 <= count; c += 4) {
+            int o0 = offsets[c];
+            int o1 = offsets[c + 1];
+            int o2 = offsets[c + 2];
+            int o3 = offsets[c + 3];
+            FloatVector s0 = FloatVector.zero(QUAD);
+            FloatVector s1 = s0;
+            FloatVector s2 = s0;
+            FloatVector s3 = s0;
+            int i = 0;
+            for (; i + 3 < dimension; i += 4) {
+                FloatVector q = FloatVector.fromArray(QUAD, b, i);
+                s0 = s0.add(FloatVector.fromArray(QUAD, a, o0 + i).mul(q));
+                s1 = s1.add(FloatVector.fromArray(QUAD, a, o1 + i).mul(q));
+                s2 = s2.add(FloatVector.fromArray(QUAD, a, o2 + i).mul(q));
+                s3 = s3.add(FloatVector.fromArray(QUAD, a, o3 + i).mul(q));
+            }
+            out[c] = finish(s0, a, o0, b, i, dimension);
+            out[c + 1] = finish(s1, a, o1, b, i, dimension);
+            out[c + 2] = finish(s2, a, o2, b, i, dimension);
+            out[c + 3] = finish(s3, a, o3, b, i, dimension);
+        }
+        for (; c < count; c++) {
+            out[c] = dot(a, offsets[c], b, 0, dimension);
+        }
+    }
+
+    /** The tail and the final sums of {@link #dot}, from its four partial sums. */
+    private static float finish(FloatVector s, float[] a, int aOffset, float[] b, int i, int n) {
+        float s0 = s.lane(0);
+        for (; i < n; i++) {
+            s0 += a[aOffset + i] * b[i];
         }
         return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
     }

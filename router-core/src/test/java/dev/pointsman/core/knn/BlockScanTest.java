@@ -107,9 +107,9 @@ class BlockScanTest {
     }
 
     @Test
-    void theLargestUpperBoundOfABlockIsTheRowByRowOneExactly() {
+    void theRowsThatReachTheThresholdAreTheRowByRowOnesExactly() {
         Random random = new Random(21);
-        for (int trial = 0; trial < 200; trial++) {
+        for (int trial = 0; trial < 300; trial++) {
             float[] sims = new float[SupportIndex.BLOCK];
             float[] errors = new float[3 * SupportIndex.BLOCK];
             for (int i = 0; i < sims.length; i++) {
@@ -121,14 +121,68 @@ class BlockScanTest {
             int first = SupportIndex.BLOCK * random.nextInt(3);
             float norm = (float) (1 + random.nextDouble());
             float underflow = 1e-30f;
-            float want = Float.NEGATIVE_INFINITY;
+            // From no row reaching to every row, and thresholds that equal a row's bound exactly.
+            float threshold =
+                    switch (trial % 4) {
+                        case 0 -> Float.NEGATIVE_INFINITY;
+                        case 1 -> 5f;
+                        case 2 -> (float) (random.nextGaussian() + 1.5);
+                        default -> {
+                            int i = random.nextInt(SupportIndex.BLOCK);
+                            yield sims[i] + (norm * errors[first + i] + underflow);
+                        }
+                    };
+            long want = 0;
             for (int i = 0; i < sims.length; i++) {
-                want = Math.max(want, sims[i] + (norm * errors[first + i] + underflow));
+                if (sims[i] + (norm * errors[first + i] + underflow) >= threshold) {
+                    want |= 1L << i;
+                }
+            }
+            if (trial % 4 == 0) {
+                assertThat(want).isEqualTo(-1L);
+            } else if (trial % 4 == 1) {
+                assertThat(want).isZero();
+            } else if (trial % 4 == 3) {
+                assertThat(want).isNotZero();
             }
             for (BlockScan kernel : List.of(new ScalarBlockScan(), new VectorBlockScan())) {
-                assertThat(kernel.maxUpper(sims, errors, first, norm, underflow))
+                assertThat(kernel.reaching(sims, errors, first, norm, underflow, threshold))
                         .as(kernel.describe())
                         .isEqualTo(want);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3, 7, 384, 387})
+    void severalRowsAtOnceAreScoredWithTheReferenceDotProductBitForBit(int dimension) {
+        Random random = new Random(dimension);
+        float[] rows = new float[11 * dimension + 3];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (float) random.nextGaussian();
+        }
+        float[] query = gaussianUnit(random, dimension);
+        // Nine rows (two groups of four and one left over), unaligned and out of order.
+        int[] offsets = {
+            3,
+            5 * dimension + 3,
+            dimension + 1,
+            10 * dimension,
+            7,
+            2,
+            9 * dimension,
+            4 * dimension + 2,
+            6 * dimension + 1
+        };
+        for (BlockScan kernel : List.of(new ScalarBlockScan(), new VectorBlockScan())) {
+            float[] out = new float[offsets.length];
+            kernel.dots(rows, offsets, offsets.length, query, dimension, out);
+            for (int c = 0; c < offsets.length; c++) {
+                assertThat(Float.floatToRawIntBits(out[c]))
+                        .as(kernel.describe() + ", row " + c)
+                        .isEqualTo(
+                                Float.floatToRawIntBits(
+                                        Vectors.dot(rows, offsets[c], query, 0, dimension)));
             }
         }
     }
