@@ -10,6 +10,12 @@ package dev.pointsman.core.knn;
  */
 interface BlockScan {
     /**
+     * Bytes past the last block's codes that a kernel may read (and ignore): the scan copy is
+     * allocated this much longer.
+     */
+    int PADDING = 8;
+
+    /**
      * The most queries {@link #similarities(byte[], int, int, float[], int, float[][], float[][],
      * int, int)} takes in one pass.
      */
@@ -95,7 +101,7 @@ interface BlockScan {
     /**
      * The fastest kernel this JVM can run: the Vector API one when the {@code jdk.incubator.vector}
      * module is resolved (start the JVM with {@code --add-modules jdk.incubator.vector}) and the
-     * CPU has vectors of 8 or 16 floats, otherwise the scalar one. {@code -Dpointsman.simd=false}
+     * CPU has vectors of 4 to 16 floats, otherwise the scalar one. {@code -Dpointsman.simd=false}
      * forces the scalar kernel.
      */
     static BlockScan fastest() {

@@ -81,7 +81,7 @@ public final class SupportIndex implements KnnIndex {
         double nu = (dimension + 1) * ROUNDING;
         this.gamma = nu / (1 - nu);
         this.rows = new float[capacity * dimension];
-        this.codes = new byte[capacity * dimension];
+        this.codes = new byte[capacity * dimension + BlockScan.PADDING];
         this.scales = new float[capacity];
         this.errors = new float[capacity];
         this.seqs = new long[capacity];
@@ -89,9 +89,9 @@ public final class SupportIndex implements KnnIndex {
     }
 
     /**
-     * The scan kernel new indexes use in this JVM: {@code int8-vector-api-512bit} (or 256) when it
-     * runs with {@code --add-modules jdk.incubator.vector}, about ten times faster than {@code
-     * int8-scalar}. Worth a line in a job's start-up log.
+     * The scan kernel new indexes use in this JVM: {@code int8-vector-api-512bit} (or 256, 128)
+     * when it runs with {@code --add-modules jdk.incubator.vector}, about ten times faster than
+     * {@code int8-scalar}. Worth a line in a job's start-up log.
      */
     public static String scanKernel() {
         return BlockScan.fastest().describe();
@@ -356,7 +356,7 @@ public final class SupportIndex implements KnnIndex {
     private void grow() {
         int capacity = seqs.length * 2;
         rows = Arrays.copyOf(rows, capacity * dimension);
-        codes = Arrays.copyOf(codes, capacity * dimension);
+        codes = Arrays.copyOf(codes, capacity * dimension + BlockScan.PADDING);
         scales = Arrays.copyOf(scales, capacity);
         errors = Arrays.copyOf(errors, capacity);
         seqs = Arrays.copyOf(seqs, capacity);

@@ -24,7 +24,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorBlockScan implements BlockScan {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+
+    /**
+     * The bytes loaded for one group of L rows: L of them, or 8 (the shortest byte vector) with
+     * 4-float vectors, of which the conversion takes the first 4.
+     */
     private static final VectorShape BYTE_SHAPE = VectorShape.forBitSize(Math.max(64, L * 8));
+
     private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, BYTE_SHAPE);
     private static final VectorOperators.Conversion<Byte, Float> B2F = VectorOperators.B2F;
 
@@ -33,7 +39,10 @@ final class VectorBlockScan implements BlockScan {
 
     /** Whether the CPU's vectors are long enough to pay and tile a block. */
     static boolean usable() {
-        return L >= 8 && BYTES.length() == L && SupportIndex.BLOCK % ROWS == 0;
+        return L >= 4
+                && BYTES.length() >= L
+                && BYTES.length() - L <= PADDING
+                && SupportIndex.BLOCK % ROWS == 0;
     }
 
     @Override

@@ -33,7 +33,7 @@ class BlockScanTest {
     @ValueSource(ints = {1, 3, 7, 384, 387})
     void bothKernelsMatchTheInt8RowsDotProduct(int dimension) {
         Random random = new Random(dimension);
-        byte[] codes = new byte[SupportIndex.BLOCK * dimension];
+        byte[] codes = new byte[SupportIndex.BLOCK * dimension + BlockScan.PADDING];
         float[] scales = new float[2 * SupportIndex.BLOCK];
         float[][] copies = new float[SupportIndex.BLOCK][dimension];
         // The block's scales start at slot 64, as a second block's do.
@@ -68,7 +68,7 @@ class BlockScanTest {
     @ValueSource(ints = {1, 3, 7, 384, 387})
     void queriesSharingAPassGetTheirOwnSimilaritiesBitForBit(int dimension) {
         Random random = new Random(100 + dimension);
-        byte[] codes = new byte[2 * SupportIndex.BLOCK * dimension];
+        byte[] codes = new byte[2 * SupportIndex.BLOCK * dimension + BlockScan.PADDING];
         random.nextBytes(codes);
         for (int i = 0; i < codes.length; i++) {
             codes[i] = (byte) Math.max(-Int8.MAX, codes[i]); // -128 is not a code
