@@ -73,7 +73,7 @@ public final class ShardMemoryReport {
                 (after - before) / 1e6,
                 stateBytes / (double) n,
                 stateBytes / 1e6,
-                6 * dim + 12);
+                5 * dim + 16); // float rows, int8 copy, scale, error bound, sequence number
         System.out.println(cache.size()); // keeps the cache reachable until measured
     }
 
