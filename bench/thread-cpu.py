@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """CPU per thread of a `bench route` run over its measured burst (docs/PERFORMANCE.md).
 
-Usage: [PHASE=latency] bench/thread-cpu.py LOG CHECKOUT [bench route options...]
+Usage: [PHASE=latency] [PER_THREAD=1] bench/thread-cpu.py LOG CHECKOUT [bench route options...]
 Runs `bin/pointsman bench route OPTIONS` in CHECKOUT with its output in LOG, reads every thread's
 user + system time from /proc/PID/task/*/stat of the JVM when the warm-up is done and again when
 the saturation burst is (with PHASE=latency: over the Poisson arrivals after the burst instead),
 and prints each thread group's share (digits in names folded to N; Linux keeps the first 15
-characters of a thread's name). Linux only, no dependencies.
+characters of a thread's name; PER_THREAD=1 keeps each thread apart, its id after the name, to
+see whether two subtasks of one operator were both busy). Linux only, no dependencies.
 """
 import os,sys,time,subprocess,collections,re
 log=sys.argv[1]; d=sys.argv[2]; args=sys.argv[3:]
@@ -46,7 +47,7 @@ while p.poll() is None:
     time.sleep(0.2)
 tot=collections.Counter()
 for k,v in b.items():
-    name=re.sub(r'\d+','N',k[1])
+    name=f"{k[1]} [{k[0]}]" if os.environ.get('PER_THREAD') else re.sub(r'\d+','N',k[1])
     tot[name]+=v-a.get(k,0)
 s=sum(tot.values())
 print(f"window {tb-ta:.1f}s, {s/100/(tb-ta):.2f} cores busy")
