@@ -17,7 +17,7 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
             "knn-K, knn-K-weighted, knn-shrunk, knn-ref, knn-shrunk-pm, knn-kernel, knn-linear,"
                     + " clusters,"
                     + " global-trend, linear,"
-                    + " linear-val, linear-mse, mlp, linear-mf, mlp-mf";
+                    + " linear-val, linear-mse, linear-ens, mlp, linear-mf, mlp-mf";
 
     private static final Pattern KNN = Pattern.compile("knn-(\\d+)(-weighted)?");
 
@@ -33,6 +33,7 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
         LINEAR("linear"),
         LINEAR_VAL("linear-val"),
         LINEAR_MSE("linear-mse"),
+        LINEAR_ENS("linear-ens"),
         MLP("mlp"),
         LINEAR_MF("linear-mf"),
         MLP_MF("mlp-mf");
@@ -87,8 +88,8 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
     /**
      * {@link #parse}, refusing the routers only offline evaluation runs ({@code knn-ref}, the
      * streaming job's knn-shrunk with {@code shrink.prior reference}; {@code knn-kernel}, {@code
-     * knn-linear}, {@code knn-shrunk-pm}, {@code clusters}, {@code linear-val}, {@code linear-mse}:
-     * ablation rows, see the README) with the live ones named.
+     * knn-linear}, {@code knn-shrunk-pm}, {@code clusters}, {@code linear-val}, {@code linear-mse},
+     * {@code linear-ens}: ablation rows, see the README) with the live ones named.
      */
     public static RouterSpec parseLive(String name) {
         RouterSpec spec = parse(name);
@@ -98,7 +99,8 @@ public record RouterSpec(String name, Kind kind, int k, boolean weighted)
                 || spec.kind == Kind.KNN_SHRUNK_PM
                 || spec.kind == Kind.CLUSTERS
                 || spec.kind == Kind.LINEAR_VAL
-                || spec.kind == Kind.LINEAR_MSE) {
+                || spec.kind == Kind.LINEAR_MSE
+                || spec.kind == Kind.LINEAR_ENS) {
             throw new IllegalArgumentException(
                     "router '" + name + "' is " + OFFLINE_ONLY + "; live routers: " + LIVE);
         }

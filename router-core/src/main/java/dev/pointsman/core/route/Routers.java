@@ -42,6 +42,7 @@ public final class Routers {
             case LINEAR -> new RidgeTrainer();
             case LINEAR_VAL -> new RidgeTrainer(RidgeTrainer.Selection.ROUTING_QUALITY);
             case LINEAR_MSE -> new RidgeTrainer(RidgeTrainer.Selection.SQUARED_ERROR);
+            case LINEAR_ENS -> new EnsembleTrainer();
             case MLP -> new NeuralTrainer(NeuralTrainer.Architecture.MLP, TrainingConfig.DEFAULT);
             case LINEAR_MF ->
                     new NeuralTrainer(NeuralTrainer.Architecture.LINEAR_MF, TrainingConfig.DEFAULT);
