@@ -69,8 +69,22 @@ interface BlockScan {
             float queryNorm,
             float underflow,
             float threshold) {
+        return reaching(
+                sims, errors, first, queryNorm, underflow, threshold, 0, SupportIndex.BLOCK);
+    }
+
+    /** {@link #reaching} of the rows [from, to) of a block, row by row: the reference. */
+    static long reaching(
+            float[] sims,
+            float[] errors,
+            int first,
+            float queryNorm,
+            float underflow,
+            float threshold,
+            int from,
+            int to) {
         long mask = 0;
-        for (int i = 0; i < SupportIndex.BLOCK; i++) {
+        for (int i = from; i < to; i++) {
             if (sims[i] + (queryNorm * errors[first + i] + underflow) >= threshold) {
                 mask |= 1L << i;
             }

@@ -291,11 +291,13 @@ public final class SupportIndex implements KnnIndex {
     private Ranked[] rescore(
             int[] candidates, float[] uppers, int count, float threshold, float[] query, int want) {
         int selected = 0;
+        int[] offsets = new int[count];
         float touched = 0;
         for (int c = 0; c < count; c++) {
             if (uppers[c] >= threshold) {
                 int at = candidates[c] * dimension;
-                candidates[selected++] = candidates[c];
+                candidates[selected] = candidates[c];
+                offsets[selected++] = at;
                 for (int end = at + dimension; at < end; at += 16) {
                     touched += rows[at];
                 }
@@ -303,10 +305,6 @@ public final class SupportIndex implements KnnIndex {
         }
         sink = touched;
         rescored = selected;
-        int[] offsets = new int[selected];
-        for (int c = 0; c < selected; c++) {
-            offsets[c] = candidates[c] * dimension;
-        }
         float[] similarities = new float[selected];
         scan.dots(rows, offsets, selected, query, dimension, similarities);
         RankedQueue queue = new RankedQueue(want);

@@ -295,11 +295,9 @@ final class VectorBlockScan implements BlockScan {
             // the same float operations (VectorMask.toLong is not compiled to one instruction in
             // Java 17).
             if (reach.anyTrue()) {
-                for (int r = i; r < i + L; r++) {
-                    if (sims[r] + (queryNorm * errors[first + r] + underflow) >= threshold) {
-                        mask |= 1L << r;
-                    }
-                }
+                mask |=
+                        BlockScan.reaching(
+                                sims, errors, first, queryNorm, underflow, threshold, i, i + L);
             }
         }
         return mask;
@@ -323,11 +321,7 @@ final class VectorBlockScan implements BlockScan {
                             FloatVector.fromArray(QUAD, a, aOffset + i)
                                     .mul(FloatVector.fromArray(QUAD, b, bOffset + i)));
         }
-        float s0 = s.lane(0);
-        for (; i < dimension; i++) {
-            s0 += a[aOffset + i] * b[bOffset + i];
-        }
-        return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
+        return finish(s, a, aOffset, b, bOffset, i, dimension);
     }
 
     /**
@@ -355,21 +349,25 @@ final class VectorBlockScan implements BlockScan {
                 s2 = s2.add(FloatVector.fromArray(QUAD, a, o2 + i).mul(q));
                 s3 = s3.add(FloatVector.fromArray(QUAD, a, o3 + i).mul(q));
             }
-            out[c] = finish(s0, a, o0, b, i, dimension);
-            out[c + 1] = finish(s1, a, o1, b, i, dimension);
-            out[c + 2] = finish(s2, a, o2, b, i, dimension);
-            out[c + 3] = finish(s3, a, o3, b, i, dimension);
+            out[c] = finish(s0, a, o0, b, 0, i, dimension);
+            out[c + 1] = finish(s1, a, o1, b, 0, i, dimension);
+            out[c + 2] = finish(s2, a, o2, b, 0, i, dimension);
+            out[c + 3] = finish(s3, a, o3, b, 0, i, dimension);
         }
         for (; c < count; c++) {
             out[c] = dot(a, offsets[c], b, 0, dimension);
         }
     }
 
-    /** The tail and the final sums of {@link #dot}, from its four partial sums. */
-    private static float finish(FloatVector s, float[] a, int aOffset, float[] b, int i, int n) {
+    /**
+     * The end of {@link #dot} from its four partial sums after {@code i} components: the rest added
+     * to the first, then the sums combined in {@link Vectors#dot}'s order.
+     */
+    private static float finish(
+            FloatVector s, float[] a, int aOffset, float[] b, int bOffset, int i, int n) {
         float s0 = s.lane(0);
         for (; i < n; i++) {
-            s0 += a[aOffset + i] * b[i];
+            s0 += a[aOffset + i] * b[bOffset + i];
         }
         return (s0 + s.lane(1)) + (s.lane(2) + s.lane(3));
     }
